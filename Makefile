@@ -1,0 +1,24 @@
+# lz — 廉政风险防控登记簿工具
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test docs bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## 安装并在示例登记簿上运行主流程
+	$(BIN)/lz validate
+
+test: $(STAMP)  ## 运行测试
+	$(BIN)/python -m pytest
+
+docs: $(STAMP)  ## 由规则目录生成 docs/rules.md
+	$(BIN)/lz rules --format markdown > docs/rules.md
+
+clean:
+	rm -rf $(VENV) out .lz-cache

@@ -1,0 +1,3 @@
+from lianzheng_cli.cli import main
+
+main()

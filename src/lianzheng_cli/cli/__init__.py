@@ -1,0 +1,70 @@
+"""The ``lz`` command: assembles the commands; each lives in its own module."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Optional
+
+import typer
+from typer import rich_utils
+
+from lianzheng_cli import __version__
+from lianzheng_cli.cli.common import Lang, LangOption
+from lianzheng_cli.cli.validate import validate_command
+from lianzheng_cli.i18n import set_language
+
+rich_utils.OPTIONS_PANEL_TITLE = "选项"
+rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+rich_utils.COMMANDS_PANEL_TITLE = "命令"
+rich_utils.ERRORS_PANEL_TITLE = "错误"
+
+app = typer.Typer(
+    name="lz",
+    help="lz:廉政风险防控登记簿工具。以 YAML 保存于 git 的登记簿的校验、检查、定级、比对与出表。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"lz {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", "-V", help="显示版本号并退出。", callback=_show_version, is_eager=True),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """lz:廉政风险防控登记簿工具。
+
+    登记簿以 YAML 保存在 git 中(registers/org.yaml 与 registers/departments/*.yaml)。
+    """
+    if lang is not None:
+        set_language(lang.value)
+
+
+app.command("validate")(validate_command)
+
+
+def main() -> None:
+    """Entry point: run the app; an unexpected failure is one line, never a traceback."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if os.environ.get("LZ_DEBUG"):
+            raise
+        typer.echo(f"lz: 内部错误(internal error): {type(exc).__name__}: {exc}\n"
+                   "请设置 LZ_DEBUG=1 重新运行以查看详情,并报告此问题。", err=True)
+        sys.exit(3)

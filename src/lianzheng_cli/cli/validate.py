@@ -1,0 +1,20 @@
+"""lz validate"""
+
+from __future__ import annotations
+
+import typer
+
+from lianzheng_cli.cli.common import FormatOption, LangOption, RegisterOption, start
+from lianzheng_cli.reporters import report
+from lianzheng_cli.validate import validate
+
+
+def validate_command(register: RegisterOption = None, fmt: FormatOption = "text", lang: LangOption = None) -> None:
+    """校验登记簿:YAML 语法、登记簿格式(JSON Schema)与跨文件引用,逐条给出 文件:行:列。
+
+    退出码:0 无错误;1 有错误;2 用法或配置错误。
+    """
+    root = start(lang, register)
+    result = validate(root)
+    report(fmt.value if hasattr(fmt, "value") else fmt, result.diagnostics, result.summary(), root)
+    raise typer.Exit(1 if result.errors else 0)

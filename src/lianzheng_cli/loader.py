@@ -1,0 +1,362 @@
+"""Load one register file: bytes → plain Python values, safely, as YAML 1.2.
+
+libyaml's C parser (through PyYAML's binding) produces events; this module
+builds the values itself with the YAML 1.2 core-schema rules (libyaml's own
+resolver is YAML 1.1: ``no`` would become false, ``010`` eight). The event
+walk is iterative, so depth and alias expansion are bounded and no input can
+cause a ``RecursionError`` or execute a tag.
+
+Positions are not kept on the fast path: a loaded value is plain data. When a
+finding needs a line and column, :func:`positions_of` parses that one file
+again recording every path's position (milliseconds per file).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from yaml._yaml import CParser
+from yaml.error import MarkedYAMLError
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+from lianzheng_cli.diagnostics import Diagnostic, Severity
+from lianzheng_cli.i18n import tr
+
+MAX_DEPTH = 100
+# Alias expansion may add at most this many values beyond the file's own size
+# (a real register hardly uses aliases; a billion-laughs file hits it at once).
+ALIAS_ALLOWANCE = 100_000
+
+Path_ = tuple[str | int, ...]
+
+# Characters an .xlsx cell (XML 1.0) cannot hold; YAML forbids most of them too.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_TRUE = frozenset(("true", "True", "TRUE"))
+_FALSE = frozenset(("false", "False", "FALSE"))
+_INT = re.compile(r"[-+]?[0-9]+")
+_OCT = re.compile(r"0o[0-7]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
+    "+.inf": float("inf"), "+.Inf": float("inf"), "+.INF": float("inf"),
+    "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
+    ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
+}
+# Only plain scalars starting with one of these can be anything but a string.
+_MAYBE_NOT_STR = frozenset("0123456789+-.~nNtTfF")
+
+_CORE = "tag:yaml.org,2002:"
+_COLLECTION_TAGS = frozenset((None, "!", _CORE + "map", _CORE + "seq"))
+
+
+def resolve_plain(text: str) -> Any:
+    """A plain (unquoted) scalar's value by the YAML 1.2 core schema."""
+    if not text:
+        return None
+    if text[0] not in _MAYBE_NOT_STR:
+        return text
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.fullmatch(text):
+        return int(text)
+    if _OCT.fullmatch(text):
+        return int(text[2:], 8)
+    if _HEX.fullmatch(text):
+        return int(text[2:], 16)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if text in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[text]
+    return text
+
+
+class _Abort(Exception):
+    """Stops a parse after a fatal finding has been recorded."""
+
+
+@dataclass(slots=True)
+class Loaded:
+    """One file's values (``None`` when it could not be loaded) and findings."""
+
+    rel: str
+    data: Any
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def _diag(code: str, rel: str, line: int, column: int, message: str) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, rel, line, column, message)
+
+
+def line_col_at(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def decode(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
+    """UTF-8 text (a BOM is dropped), or the encoding mistake Windows users make."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    elif raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return None, [_diag("LZ002", rel, 1, 1, tr("LZ002.utf16", encoding="UTF-32"))]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, [_diag("LZ002", rel, 1, 1, tr("LZ002.utf16", encoding="UTF-16"))]
+    elif len(raw) >= 2 and (raw[0] == 0 or raw[1] == 0):
+        return None, [_diag("LZ002", rel, 1, 1, tr("LZ002.utf16", encoding="UTF-16"))]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", errors="replace")
+        line, col = line_col_at(good, len(good))
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return None, [_diag("LZ002", rel, line, col, tr("LZ002.invalid"))]
+        return None, [_diag("LZ002", rel, line, col, tr("LZ002.gb18030"))]
+
+
+def load(raw: bytes, rel: str) -> Loaded:
+    """Decode and parse one register file."""
+    text, diagnostics = decode(raw, rel)
+    if text is None:
+        return Loaded(rel, None, diagnostics)
+    return load_text(text, rel)
+
+
+def load_text(text: str, rel: str) -> Loaded:
+    diagnostics = [
+        _diag("LZ006", rel, *line_col_at(text, m.start()), tr("LZ006.control", codepoint=ord(m.group())))
+        for m in _CONTROL.finditer(text)
+    ]
+    if diagnostics:
+        return Loaded(rel, None, diagnostics[:20])
+    data = _walk(text, rel, diagnostics, None)
+    if data is None and not diagnostics:
+        diagnostics.append(_diag("LZ007", rel, 1, 1, tr("LZ007")))
+    return Loaded(rel, data if not diagnostics else None, diagnostics)
+
+
+class Positions:
+    """Where each value of one file stands: path → (key line, key col, value line, value col)."""
+
+    def __init__(self, table: dict[Path_, tuple[int, int, int, int]]):
+        self._table = table
+
+    def find(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of ``path`` (of its key when ``key``); the nearest existing parent otherwise."""
+        path = tuple(path)
+        while path and path not in self._table:
+            path = path[:-1]
+        entry = self._table.get(path, (1, 1, 1, 1))
+        return (entry[0], entry[1]) if key else (entry[2], entry[3])
+
+
+def positions_of(text: str) -> Positions:
+    table: dict[Path_, tuple[int, int, int, int]] = {(): (1, 1, 1, 1)}
+    _walk(text, "", [], table)
+    return Positions(table)
+
+
+class _Frame:
+    __slots__ = ("value", "is_map", "key", "key_line", "key_col", "size", "anchor", "line", "col", "key_lines")
+
+    def __init__(self, value, is_map, anchor, line, col):
+        self.value = value
+        self.is_map = is_map
+        self.key = _NO_KEY
+        self.key_line = self.key_col = 0
+        self.size = 1
+        self.anchor = anchor
+        self.line = line
+        self.col = col
+        self.key_lines: dict[str, int] | None = {} if is_map else None
+
+
+_NO_KEY = object()
+_NOTHING = object()
+
+
+def _walk(text: str, rel: str, diagnostics: list[Diagnostic], positions: dict | None) -> Any:
+    """Build the document's value from libyaml events; findings go to ``diagnostics``."""
+    parser = CParser(text)
+    try:
+        return _build(parser, text, rel, diagnostics, positions)
+    except _Abort:
+        return None
+    except MarkedYAMLError as exc:
+        diagnostics.append(_yaml_error(exc, rel, text))
+        return None
+
+
+def _build(parser, text, rel, diagnostics, positions):
+    stack: list[_Frame] = []
+    path: list[str | int] = []  # kept only when recording positions
+    anchors: dict[str, tuple[Any, int]] = {}
+    budget = len(text) + ALIAS_ALLOWANCE
+    root: Any = _NOTHING
+    documents = 0
+
+    def fail(code: str, mark, message: str):
+        diagnostics.append(_diag(code, rel, mark.line + 1, mark.column + 1, message))
+        raise _Abort
+
+    while True:
+        event = parser.get_event()
+        kind = type(event)
+        if kind is ScalarEvent:
+            mark = event.start_mark
+            top = stack[-1] if stack else None
+            if top is not None and top.is_map and top.key is _NO_KEY:
+                # A mapping key: always text, whatever it looks like.
+                key = event.value
+                if event.tag not in (None, "!", _CORE + "str"):
+                    fail("LZ004", mark, tr("LZ004", tag=event.tag))
+                first = top.key_lines.get(key)
+                if first is not None:
+                    fail("LZ003", mark, tr("LZ003", key=key, first_line=first))
+                top.key_lines[key] = mark.line + 1
+                top.key = key
+                top.key_line, top.key_col = mark.line + 1, mark.column + 1
+                continue
+            tag = event.tag
+            if tag is None:
+                value = resolve_plain(event.value) if event.style is None or event.style == "" else event.value
+            else:
+                value = _tagged(event, fail)
+            if event.anchor is not None:
+                anchors[event.anchor] = (value, 1)
+            size = 1
+            line, col = mark.line + 1, mark.column + 1
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            mark = event.start_mark
+            if event.tag not in _COLLECTION_TAGS:
+                fail("LZ004", mark, tr("LZ004", tag=event.tag))
+            if len(stack) >= MAX_DEPTH:
+                fail("LZ005", mark, tr("LZ005.depth", limit=MAX_DEPTH))
+            top = stack[-1] if stack else None
+            if top is not None and top.is_map and top.key is _NO_KEY:
+                fail("LZ005", mark, tr("LZ005.complex_key"))
+            if positions is not None and top is not None:
+                path.append(top.key if top.is_map else len(top.value))
+            is_map = kind is MappingStartEvent
+            stack.append(_Frame({} if is_map else [], is_map, event.anchor, mark.line + 1, mark.column + 1))
+            continue
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            frame = stack.pop()
+            if positions is not None and stack:
+                path.pop()
+            value, size, line, col = frame.value, frame.size, frame.line, frame.col
+            if frame.anchor is not None:
+                anchors[frame.anchor] = (value, size)
+        elif kind is AliasEvent:
+            mark = event.start_mark
+            if event.anchor not in anchors:
+                fail("LZ005", mark, tr("LZ005.undefined_alias", name=event.anchor))
+            value, size = anchors[event.anchor]
+            budget -= size
+            if budget < 0:
+                fail("LZ005", mark, tr("LZ005.aliases"))
+            top = stack[-1] if stack else None
+            if top is not None and top.is_map and top.key is _NO_KEY:
+                if not isinstance(value, str):
+                    fail("LZ005", mark, tr("LZ005.complex_key"))
+                # An aliased key is rare enough to treat as its text.
+                top.key, top.key_line, top.key_col = value, mark.line + 1, mark.column + 1
+                continue
+            line, col = mark.line + 1, mark.column + 1
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                fail("LZ008", event.start_mark, tr("LZ008"))
+            version = event.version
+            if version is not None and version[0] == 1 and version[1] < 2:
+                fail("LZ006", event.start_mark, tr("LZ006.version", version=f"{version[0]}.{version[1]}"))
+            continue
+        elif kind is StreamEndEvent:
+            return None if root is _NOTHING else root
+        else:
+            continue
+
+        # A complete value: attach it to its parent.
+        if not stack:
+            root = value
+            continue
+        top = stack[-1]
+        top.size += size
+        if top.is_map:
+            if positions is not None:
+                positions[(*path, top.key)] = (top.key_line, top.key_col, line, col)
+            top.value[top.key] = value
+            top.key = _NO_KEY
+        else:
+            if positions is not None:
+                positions[(*path, len(top.value))] = (line, col, line, col)
+            top.value.append(value)
+
+
+def _tagged(event, fail) -> Any:
+    """A scalar with an explicit tag: only the core schema's own tags are allowed."""
+    tag, text = event.tag, event.value
+    if tag in ("!", _CORE + "str"):
+        return text
+    if tag == _CORE + "int" and (_INT.fullmatch(text) or _OCT.fullmatch(text) or _HEX.fullmatch(text)):
+        return resolve_plain(text)
+    if tag == _CORE + "float" and (_FLOAT.fullmatch(text) or text in _SPECIAL_FLOATS):
+        return float(_SPECIAL_FLOATS.get(text, text))
+    if tag == _CORE + "bool" and (text in _TRUE or text in _FALSE):
+        return text in _TRUE
+    if tag == _CORE + "null" and text in _NULLS:
+        return None
+    fail("LZ004", event.start_mark, tr("LZ004", tag=tag.replace(_CORE, "!!")))
+
+
+_YAML_PROBLEMS = (
+    ("found unexpected end of stream", "yaml.eof_quoted"),
+    ("mapping values are not allowed", "yaml.mapping_values"),
+    ("did not find expected key", "yaml.expected_key"),
+    ("could not find expected ':'", "yaml.expected_colon"),
+    ("did not find expected ',' or ']'", "yaml.flow_end"),
+    ("did not find expected ',' or '}'", "yaml.flow_end"),
+    ("did not find expected '-' indicator", "yaml.block_end"),
+)
+
+
+def _yaml_error(exc: MarkedYAMLError, rel: str, text: str) -> Diagnostic:
+    problem = exc.problem or exc.context or "?"
+    mark = exc.problem_mark or exc.context_mark
+    key = next((k for needle, k in _YAML_PROBLEMS if needle in problem), None)
+    if key in ("yaml.eof_quoted", "yaml.flow_end") and exc.context_mark is not None:
+        mark = exc.context_mark  # where the quote or bracket opened, not where the file ended
+    if key is None and mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+        key = "yaml.tab"
+    message = tr("LZ001", problem=tr(key) if key else problem)
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return _diag("LZ001", rel, line, col, message)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line + 1)
+    return lines[line][column : column + 1] if line < len(lines) else ""

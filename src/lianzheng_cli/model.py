@@ -1,0 +1,318 @@
+"""Typed records of a register, built from validated documents.
+
+Every enum and grade is canonical here (aliases and traditional spellings are
+normalised on the way in); every record knows where it stands (``at``) so a
+rule can locate its finding. Nothing in this module touches YAML or the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from lianzheng_cli.vocab import canonical, canonical_grade
+
+DEFAULT_MONITORING = {
+    "高": ("单位主要负责人", "纪检监察机构"),
+    "中": ("分管领导", "部门负责人"),
+    "低": ("部门负责人",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class At:
+    """Where an object stands: its file and its path in that file."""
+
+    file: str
+    path: tuple
+
+
+@dataclass(slots=True)
+class Person:
+    id: str
+    name: str
+    post: str
+    since: date
+    briefed: date | None
+    pledged: date | None
+    department: str
+    at: At
+
+
+@dataclass(slots=True)
+class Post:
+    id: str
+    name: str
+    duties: str | None
+    powers: tuple[str, ...]
+    department: str
+    at: At
+
+
+@dataclass(slots=True)
+class Power:
+    id: str
+    name: str
+    scope: str  # 外部 | 内部
+    category: str
+    sanzhong_yida: bool  # 三重一大事项
+    basis: tuple[str, ...]
+    process: str | None
+    department: str
+    at: At
+
+
+@dataclass(slots=True)
+class Step:
+    id: str
+    name: str
+    post: str | None
+    time_limit: str | None
+    at: At
+
+
+@dataclass(slots=True)
+class Process:
+    id: str
+    name: str
+    time_limit: str | None
+    steps: tuple[Step, ...]
+    department: str
+    at: At
+
+
+@dataclass(slots=True)
+class Measure:
+    id: str
+    text: str
+    stage: str  # 前期预防 | 中期监控 | 后期处置
+    kind: str | None
+    owner: str  # 责任主体: department, post or person id
+    due: date | None
+    status: str
+    at: At
+
+
+@dataclass(slots=True)
+class Risk:
+    id: str
+    title: str
+    description: str
+    type: str
+    process: str | None
+    step: str | None  # 关键环节
+    posts: tuple[str, ...]  # 涉及对象
+    likelihood: int
+    impact: int
+    factors: dict[str, int]
+    declared: str | None  # canonical declared grade
+    declared_text: str | None  # as written (★★★, 一级 …), to keep its style on --write
+    reviewed: date | None
+    measures: tuple[Measure, ...]
+    department: str
+    at: At
+
+
+@dataclass(slots=True)
+class Warning:
+    id: str
+    risk: str
+    date: date
+    source: str | None
+    level: str
+    finding: str | None
+    action: str | None
+    closed: date | None
+    department: str
+    at: At
+
+
+@dataclass(slots=True)
+class Department:
+    id: str
+    name: str
+    kind: str
+    leader: str | None
+    supervisor: str | None
+    people: tuple[Person, ...]
+    posts: tuple[Post, ...]
+    powers: tuple[Power, ...]
+    processes: tuple[Process, ...]
+    risks: tuple[Risk, ...]
+    warnings: tuple[Warning, ...]
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
+class Floor:
+    """定级下限: a risk tied to a power matching ``when`` is at least ``grade``."""
+
+    when: dict[str, Any]
+    grade: str
+
+    def matches(self, power: Power) -> bool:
+        for key, expected in self.when.items():
+            actual = getattr(power, key, None)
+            allowed = expected if isinstance(expected, (list, tuple)) else (expected,)
+            if key in ("category", "scope"):
+                allowed = tuple(canonical(key, a) for a in allowed)
+            if actual not in allowed:
+                return False
+        return True
+
+    def label(self) -> str:
+        """How the floor is named in outputs: the matching category, or 三重一大."""
+        if self.when.get("sanzhong_yida") is True:
+            return "三重一大"
+        parts = []
+        for value in self.when.values():
+            parts.extend(str(v) for v in (value if isinstance(value, (list, tuple)) else (value,)))
+        return "/".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Grading:
+    method: str  # matrix | factors
+    matrix_high: float = 15
+    matrix_medium: float = 8
+    weights: dict[str, float] = field(default_factory=dict)
+    factors_high: float = 3.8
+    factors_medium: float = 2.6
+    floors: tuple[Floor, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    rotation_years: int = 5
+    briefing_days: int = 30
+    warning_close_days: int = 30
+    review_months: int = 12
+
+
+@dataclass(slots=True)
+class Org:
+    id: str
+    name: str
+    head: str | None
+    inspection: str | None
+    year: int
+    grading: Grading
+    monitoring: dict[str, tuple[str, ...]]
+    policy: Policy
+    display_grade: str
+    lint_disable: tuple[str, ...]
+    lint_severity: dict[str, str]
+
+
+@dataclass
+class Register:
+    root: Path
+    org: Org
+    departments: tuple[Department, ...]
+    people: dict[str, Person] = field(default_factory=dict)
+    posts: dict[str, Post] = field(default_factory=dict)
+    powers: dict[str, Power] = field(default_factory=dict)
+    processes: dict[str, Process] = field(default_factory=dict)
+    risks: dict[str, Risk] = field(default_factory=dict)
+    warnings: dict[str, Warning] = field(default_factory=dict)
+    by_department: dict[str, Department] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for dept in self.departments:
+            self.by_department[dept.id] = dept
+            for table, items in ((self.people, dept.people), (self.posts, dept.posts), (self.powers, dept.powers),
+                                 (self.processes, dept.processes), (self.risks, dept.risks),
+                                 (self.warnings, dept.warnings)):
+                for item in items:
+                    table[item.id] = item
+
+    @property
+    def measure_count(self) -> int:
+        return sum(len(r.measures) for r in self.risks.values())
+
+    def name_of(self, ident: str | None) -> str:
+        """A readable name for a person, post or department id (the id if unknown)."""
+        if ident is None:
+            return ""
+        for table in (self.people, self.posts, self.by_department):
+            if ident in table:
+                return table[ident].name
+        return ident
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _build_department(rel: str, doc: dict) -> Department:
+    dept = doc["id"]
+
+    def at(*path: Any) -> At:
+        return At(rel, tuple(path))
+
+    people = tuple(
+        Person(p["id"], p["name"], p["post"], _date(p["since"]), _date(p.get("briefed")), _date(p.get("pledged")),
+               dept, at("people", i))
+        for i, p in enumerate(doc.get("people") or ()))
+    posts = tuple(
+        Post(p["id"], p["name"], p.get("duties"), tuple(p.get("powers") or ()), dept, at("posts", i))
+        for i, p in enumerate(doc.get("posts") or ()))
+    powers = tuple(
+        Power(p["id"], p["name"], canonical("scope", p["scope"]), canonical("category", p["category"]),
+              bool(p.get("sanzhong_yida", False)), tuple(p.get("basis") or ()), p.get("process"), dept,
+              at("powers", i))
+        for i, p in enumerate(doc.get("powers") or ()))
+    processes = tuple(
+        Process(p["id"], p["name"], p.get("time_limit"),
+                tuple(Step(s["id"], s["name"], s.get("post"), s.get("time_limit"), at("processes", i, "steps", j))
+                      for j, s in enumerate(p["steps"])),
+                dept, at("processes", i))
+        for i, p in enumerate(doc.get("processes") or ()))
+    risks = tuple(_build_risk(r, dept, at("risks", i)) for i, r in enumerate(doc.get("risks") or ()))
+    warnings = tuple(
+        Warning(w["id"], w["risk"], _date(w["date"]), _enum("warning_source", w.get("source")),
+                canonical("warning_level", w["level"]), w.get("finding"), _enum("warning_action", w.get("action")),
+                _date(w.get("closed")), dept, at("warnings", i))
+        for i, w in enumerate(doc.get("warnings") or ()))
+    return Department(dept, doc["name"], canonical("department_kind", doc["kind"]), doc.get("leader"),
+                      doc.get("supervisor"), people, posts, powers, processes, risks, warnings, rel)
+
+
+def _enum(vocabulary: str, value: Any) -> str | None:
+    return None if value is None else canonical(vocabulary, value)
+
+
+def _build_risk(r: dict, dept: str, at: At) -> Risk:
+    measures = tuple(
+        Measure(m["id"], m["text"], canonical("stage", m["stage"]), _enum("measure_kind", m.get("kind")), m["owner"],
+                _date(m.get("due")), canonical("status", m.get("status", "未开始")), At(at.file, (*at.path, "measures", j)))
+        for j, m in enumerate(r.get("measures") or ()))
+    declared_text = r.get("grade")
+    return Risk(r["id"], r["title"], r["description"], canonical("risk_type", r["type"]), r.get("process"),
+                r.get("step"), tuple(r["posts"]), r["likelihood"], r["impact"], dict(r.get("factors") or {}),
+                canonical_grade(declared_text), declared_text, _date(r.get("reviewed")), measures, dept, at)
+
+
+def _build_org(doc: dict) -> Org:
+    info = doc["org"]
+    grading_doc = doc["grading"]
+    matrix = grading_doc.get("matrix") or {}
+    factors = grading_doc.get("factors") or {}
+    floors = tuple(Floor(dict(f["when"]), canonical_grade(f["grade"])) for f in grading_doc.get("floors") or ())
+    grading = Grading(grading_doc["method"], matrix.get("high", 15), matrix.get("medium", 8),
+                      dict(factors.get("weights") or {}), factors.get("high", 3.8), factors.get("medium", 2.6), floors)
+    monitoring = dict(DEFAULT_MONITORING)
+    for grade, roles in (doc.get("monitoring") or {}).items():
+        monitoring[canonical_grade(grade)] = tuple(canonical("monitoring_role", r) for r in roles)
+    policy = Policy(**{k: v for k, v in (doc.get("policy") or {}).items()})
+    lint = doc.get("lint") or {}
+    return Org(info["id"], info["name"], info.get("head"), info.get("inspection"), doc["year"], grading, monitoring,
+               policy, (doc.get("display") or {}).get("grade", "word"), tuple(lint.get("disable") or ()),
+               dict(lint.get("severity") or {}))
+
+
+def build_register(root: Path, org_doc: dict, departments: list[tuple[str, dict]]) -> Register:
+    """The typed register from documents that passed validation."""
+    return Register(root, _build_org(org_doc), tuple(_build_department(rel, doc) for rel, doc in departments))
