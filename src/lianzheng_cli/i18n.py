@@ -34,6 +34,16 @@ def tr(key: str, /, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def define(messages: dict[str, dict[str, str]]) -> None:
+    """Add a feature's messages to the catalogue; a key is defined once only."""
+    for key, entry in messages.items():
+        if key in MESSAGES:
+            raise ValueError(f"message {key} is defined twice")
+        if set(entry) != set(LANGUAGES):
+            raise ValueError(f"message {key} needs exactly {LANGUAGES}")
+        MESSAGES[key] = entry
+
+
 def join_list(items: list[str]) -> str:
     return (", " if current_language() == "en" else "、").join(items)
 

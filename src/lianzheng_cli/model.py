@@ -162,15 +162,6 @@ class Floor:
                 return False
         return True
 
-    def label(self) -> str:
-        """How the floor is named in outputs: the matching category, or 三重一大."""
-        if self.when.get("sanzhong_yida") is True:
-            return "三重一大"
-        parts = []
-        for value in self.when.values():
-            parts.extend(str(v) for v in (value if isinstance(value, (list, tuple)) else (value,)))
-        return "/".join(parts)
-
 
 @dataclass(frozen=True, slots=True)
 class Grading:

@@ -1,0 +1,128 @@
+"""风险等级评定: computed and effective grades, and who monitors each risk.
+
+The computed grade is the higher of the grading method's result (matrix:
+likelihood × impact; factors: weighted mean of factor scores) and every floor
+that applies through a power of the risk's process or of its posts. The
+effective grade, used by every rule and output, is the higher of the declared
+and the computed grade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from lianzheng_cli.model import Power, Register, Risk
+from lianzheng_cli.vocab import higher
+
+HEAD, INSPECTION, SUPERVISOR, LEADER = "单位主要负责人", "纪检监察机构", "分管领导", "部门负责人"
+
+
+@dataclass(frozen=True, slots=True)
+class Monitor:
+    role: str  # a monitoring role (分级监控)
+    person: str | None  # person id; None when the role is unfilled
+
+
+@dataclass(frozen=True, slots=True)
+class RiskGrade:
+    risk: str
+    score: float  # likelihood × impact, or the weighted factor mean
+    method_grade: str
+    floors: tuple[str, ...]  # labels of the floors that apply (行政审批, 三重一大 …)
+    computed: str
+    declared: str  # as declared, canonical; the computed grade when none is written
+    effective: str
+    monitors: tuple[Monitor, ...]
+
+    @property
+    def mismatch(self) -> bool:
+        return self.declared != self.computed
+
+
+def matrix_grade(score: float, high: float, medium: float) -> str:
+    return "高" if score >= high else "中" if score >= medium else "低"
+
+
+class Grader:
+    """Grades every risk of one register; indexes are built once."""
+
+    def __init__(self, register: Register):
+        self.register = register
+        self.grading = register.org.grading
+
+    @cached_property
+    def _powers_by_process(self) -> dict[str, list[Power]]:
+        index: dict[str, list[Power]] = {}
+        for power in self.register.powers.values():
+            if power.process:
+                index.setdefault(power.process, []).append(power)
+        return index
+
+    def powers_of(self, risk: Risk) -> list[Power]:
+        """The powers a risk is tied to: through its process and through its posts."""
+        powers = list(self._powers_by_process.get(risk.process, ())) if risk.process else []
+        for post_id in risk.posts:
+            post = self.register.posts.get(post_id)
+            if post is not None:
+                powers.extend(self.register.powers[p] for p in post.powers if p in self.register.powers)
+        return powers
+
+    def score(self, risk: Risk) -> float:
+        if self.grading.method == "factors":
+            weights = self.grading.weights
+            used = [k for k in weights if k in risk.factors]
+            total = sum(weights[k] for k in used)
+            return round(sum(weights[k] * risk.factors[k] for k in used) / total, 2) if total else 0.0
+        return risk.likelihood * risk.impact
+
+    def grade(self, risk: Risk) -> RiskGrade:
+        g = self.grading
+        score = self.score(risk)
+        if g.method == "factors":
+            method_grade = matrix_grade(score, g.factors_high, g.factors_medium)
+        else:
+            method_grade = matrix_grade(score, g.matrix_high, g.matrix_medium)
+        computed = method_grade
+        labels: list[str] = []
+        powers = self.powers_of(risk)
+        for floor in g.floors:
+            matched = [p for p in powers if floor.matches(p)]
+            if matched:
+                computed = higher(computed, floor.grade)
+                label = "三重一大" if floor.when.get("sanzhong_yida") is True else _floor_label(floor.when, matched[0])
+                if label not in labels:
+                    labels.append(label)
+        declared = risk.declared or computed
+        effective = higher(declared, computed)
+        return RiskGrade(risk.id, score, method_grade, tuple(labels), computed, declared, effective,
+                         self.monitors(risk, effective))
+
+    def monitors(self, risk: Risk, grade: str) -> tuple[Monitor, ...]:
+        """分级监控: the roles the grade needs, resolved to people."""
+        org = self.register.org
+        dept = self.register.by_department.get(risk.department)
+        inspection = self.register.by_department.get(org.inspection) if org.inspection else None
+        people = {
+            HEAD: org.head,
+            INSPECTION: inspection.leader if inspection else None,
+            SUPERVISOR: dept.supervisor if dept else None,
+            LEADER: dept.leader if dept else None,
+        }
+        return tuple(Monitor(role, people.get(role)) for role in org.monitoring.get(grade, ()))
+
+    @cached_property
+    def grades(self) -> dict[str, RiskGrade]:
+        return {risk.id: self.grade(risk) for risk in self.register.risks.values()}
+
+
+def _floor_label(when: dict, power: Power) -> str:
+    for key in ("category", "scope"):
+        if key in when:
+            return getattr(power, key)
+    return "/".join(f"{k}={v}" for k, v in when.items())
+
+
+def grade_register(register: Register) -> dict[str, RiskGrade]:
+    """Every risk's grade, by risk id."""
+    return Grader(register).grades
