@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Protocol
 
 from lianzheng_cli import schema
 from lianzheng_cli.diagnostics import Diagnostic
@@ -40,13 +40,31 @@ def find_register(explicit: Path | None = None, start: Path | None = None) -> Pa
     raise RegisterNotFound(tr("usage.no_register", start=start))
 
 
-def department_files(root: Path) -> list[str]:
-    """Department files relative to the register folder, in a stable order."""
-    folder = root / DEPARTMENTS_DIR
-    if not folder.is_dir():
-        return []
-    names = [p.name for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()]
-    return [f"{DEPARTMENTS_DIR}/{name}" for name in sorted(names)]
+class Source(Protocol):
+    """Where a register's files come from: a folder on disk, or a git revision (see ``gitsource``)."""
+
+    def department_files(self) -> list[str]:
+        """Department files relative to the register folder, sorted."""
+
+    def read(self, rel: str) -> bytes:
+        """The bytes of one file; ``FileNotFoundError`` if it is not there."""
+
+
+class DirectorySource:
+    """A register folder on disk."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def department_files(self) -> list[str]:
+        folder = self.root / DEPARTMENTS_DIR
+        if not folder.is_dir():
+            return []
+        names = [p.name for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()]
+        return [f"{DEPARTMENTS_DIR}/{name}" for name in sorted(names)]
+
+    def read(self, rel: str) -> bytes:
+        return (self.root / rel).read_bytes()
 
 
 def kind_of(rel: str) -> str:
@@ -89,24 +107,24 @@ class RegisterFiles:
         return [d for f in self.all for d in f.diagnostics]
 
 
-def read_register(root: Path, read: Callable[[str], bytes] | None = None) -> RegisterFiles:
-    """Load and schema-check every file of the register at ``root``."""
-    read = read or (lambda rel: (root / rel).read_bytes())
-    org = check_file(read(ORG_FILE), ORG_FILE)
-    departments = [check_file(read(rel), rel) for rel in department_files(root)]
+def read_register(root: Path, source: Source | None = None) -> RegisterFiles:
+    """Load and schema-check every file of the register at ``root`` (or from ``source``)."""
+    source = source or DirectorySource(root)
+    org = check_file(source.read(ORG_FILE), ORG_FILE)
+    departments = [check_file(source.read(rel), rel) for rel in source.department_files()]
     return RegisterFiles(root, org, departments)
 
 
 class Locator:
     """Lines and columns of paths in a register's files, parsed again on demand."""
 
-    def __init__(self, root: Path, read: Callable[[str], bytes] | None = None):
-        self._read = read or (lambda rel: (root / rel).read_bytes())
+    def __init__(self, root: Path, source: Source | None = None):
+        self._source = source or DirectorySource(root)
         self._positions: dict[str, Positions] = {}
 
     def at(self, rel: str, path: tuple, *, key: bool = False) -> tuple[int, int]:
         positions = self._positions.get(rel)
         if positions is None:
-            text = decode(self._read(rel), rel)[0] or ""
+            text = decode(self._source.read(rel), rel)[0] or ""
             positions = self._positions[rel] = positions_of(text)
         return positions.find(path, key=key)

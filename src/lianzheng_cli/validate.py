@@ -8,7 +8,7 @@ from pathlib import Path
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.model import Register, build_register
 from lianzheng_cli.references import check_references
-from lianzheng_cli.register import Locator, RegisterFiles, read_register
+from lianzheng_cli.register import Locator, RegisterFiles, Source, read_register
 
 
 @dataclass
@@ -35,10 +35,13 @@ class Validation:
         }
 
 
-def validate(root: Path) -> Validation:
-    """Every schema and reference finding of the register at ``root``; the model if it is clean."""
-    files = read_register(root)
-    locator = Locator(root)
+def validate(root: Path, source: Source | None = None) -> Validation:
+    """Every schema and reference finding of the register at ``root``; the model if it is clean.
+
+    ``source`` reads the files from elsewhere than the folder (a git revision for ``lz diff``).
+    """
+    files = read_register(root, source)
+    locator = Locator(root, source)
     diagnostics = files.diagnostics
     diagnostics += check_references(files, locator)
     diagnostics.sort(key=lambda d: d.sort_key)
