@@ -10,6 +10,7 @@ and the computed grade.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from lianzheng_cli.model import Power, Register, Risk
@@ -27,7 +28,7 @@ class Monitor:
 @dataclass(frozen=True, slots=True)
 class RiskGrade:
     risk: str
-    score: float  # likelihood × impact, or the weighted factor mean
+    score: float  # likelihood × impact, or the weighted factor mean (rounded to 0.01 for display)
     method_grade: str
     floors: tuple[str, ...]  # labels of the floors that apply (行政审批, 三重一大 …)
     computed: str
@@ -69,20 +70,23 @@ class Grader:
         return powers
 
     def score(self, risk: Risk) -> float:
+        """The method's score as shown: likelihood × impact, or the factor mean rounded to 0.01."""
         if self.grading.method == "factors":
-            weights = self.grading.weights
-            used = [k for k in weights if k in risk.factors]
-            total = sum(weights[k] for k in used)
-            return round(sum(weights[k] * risk.factors[k] for k in used) / total, 2) if total else 0.0
+            mean = factor_mean(risk.factors, self.grading.weights)
+            return float(mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
         return risk.likelihood * risk.impact
+
+    def method_grade(self, risk: Risk) -> str:
+        """The grade the method gives, compared unrounded (a mean of 3.795 is below a threshold of 3.8)."""
+        g = self.grading
+        if g.method == "factors":
+            mean = factor_mean(risk.factors, g.weights)
+            return matrix_grade(mean, _decimal(g.factors_high), _decimal(g.factors_medium))
+        return matrix_grade(risk.likelihood * risk.impact, g.matrix_high, g.matrix_medium)
 
     def grade(self, risk: Risk) -> RiskGrade:
         g = self.grading
-        score = self.score(risk)
-        if g.method == "factors":
-            method_grade = matrix_grade(score, g.factors_high, g.factors_medium)
-        else:
-            method_grade = matrix_grade(score, g.matrix_high, g.matrix_medium)
+        method_grade = self.method_grade(risk)
         computed = method_grade
         labels: list[str] = []
         powers = self.powers_of(risk)
@@ -90,12 +94,13 @@ class Grader:
             matched = [p for p in powers if floor.matches(p)]
             if matched:
                 computed = higher(computed, floor.grade)
-                label = "三重一大" if floor.when.get("sanzhong_yida") is True else _floor_label(floor.when, matched[0])
-                if label not in labels:
-                    labels.append(label)
+                for power in matched:
+                    label = _floor_label(floor.when, power)
+                    if label not in labels:
+                        labels.append(label)
         declared = risk.declared or computed
         effective = higher(declared, computed)
-        return RiskGrade(risk.id, score, method_grade, tuple(labels), computed, declared, effective,
+        return RiskGrade(risk.id, self.score(risk), method_grade, tuple(labels), computed, declared, effective,
                          self.monitors(risk, effective))
 
     def monitors(self, risk: Risk, grade: str) -> tuple[Monitor, ...]:
@@ -116,11 +121,35 @@ class Grader:
         return {risk.id: self.grade(risk) for risk in self.register.risks.values()}
 
 
+def _decimal(number: float | int) -> Decimal:
+    # Through str: 0.15 as written in org.yaml, not the binary float nearest to it.
+    return Decimal(str(number))
+
+
+def factor_mean(factors: dict[str, int], weights: dict[str, float]) -> Decimal:
+    """因素加权法: the weighted mean of the factor scores, exact in decimal.
+
+    A factor the risk does not score is left out and the other weights carry
+    the mean (the contract lets a risk omit factors); no scored factor → 0.
+    """
+    used = [k for k, w in weights.items() if k in factors]
+    total = sum((_decimal(weights[k]) for k in used), Decimal(0))
+    if not total:
+        return Decimal(0)
+    return sum((_decimal(weights[k]) * factors[k] for k in used), Decimal(0)) / total
+
+
 def _floor_label(when: dict, power: Power) -> str:
-    for key in ("category", "scope"):
-        if key in when:
-            return getattr(power, key)
-    return "/".join(f"{k}={v}" for k, v in when.items())
+    """What made a floor apply, as the user reads it: 三重一大, the power's category or scope."""
+    parts = []
+    for key in ("sanzhong_yida", "category", "scope"):
+        if key not in when:
+            continue
+        if key == "sanzhong_yida":
+            parts.append("三重一大" if power.sanzhong_yida else "非三重一大")
+        else:
+            parts.append(getattr(power, key))
+    return "/".join(parts) or "/".join(f"{k}={v}" for k, v in when.items())
 
 
 def grade_register(register: Register) -> dict[str, RiskGrade]:

@@ -352,9 +352,10 @@ def _yaml_error(exc: MarkedYAMLError, rel: str, text: str) -> Diagnostic:
         mark = exc.context_mark  # where the quote or bracket opened, not where the file ended
     if key is None and mark is not None and _char_at(text, mark.line, mark.column) == "\t":
         key = "yaml.tab"
-    message = tr("LZ001", problem=tr(key) if key else problem)
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    return _diag("LZ001", rel, line, col, message)
+    if "maximum nesting depth" in problem:  # libyaml's own bound, lower in some builds than ours
+        return _diag("LZ005", rel, line, col, tr("LZ005.depth", limit=MAX_DEPTH))
+    return _diag("LZ001", rel, line, col, tr("LZ001", problem=tr(key) if key else problem))
 
 
 def _char_at(text: str, line: int, column: int) -> str:

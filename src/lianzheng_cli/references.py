@@ -160,10 +160,9 @@ class _Checker:
         process = _text(risk.get("process"))
         step = _text(risk.get("step"))
         self.refer(("process",), process, Site(rel, ("risks", i, "process"), rid), "process")
-        if step is not None:
-            if process is None:
-                self.report("LZ023", Site(rel, ("risks", i, "step"), rid), tr("LZ023"), key=True)
-            elif process in self.steps and step not in self.steps[process]:
+        # A step without its process is a schema finding (LZ023, `dependencies`).
+        if step is not None and process is not None:
+            if process in self.steps and step not in self.steps[process]:
                 self.report("LZ021", Site(rel, ("risks", i, "step"), rid), tr(
                     "LZ021.step", id=step, process=process, steps=join_list(self.steps[process])))
         for j, post in enumerate(risk.get("posts") or [] if isinstance(risk.get("posts"), list) else []):

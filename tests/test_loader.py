@@ -1,0 +1,119 @@
+"""The loader: YAML 1.2 values, safety bounds and encodings, each finding located."""
+
+from __future__ import annotations
+
+import pytest
+
+from lianzheng_cli.loader import load, positions_of, resolve_plain
+
+
+def findings(raw: bytes) -> list[tuple[str, int, int]]:
+    return [(d.code, d.line, d.column) for d in load(raw, "x.yaml").diagnostics]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("no", "no"), ("yes", "yes"), ("off", "off"), ("true", True), ("False", False),
+        ("010", 10), ("0o10", 8), ("0x1F", 31), ("1:30", "1:30"), ("2025-03-01", "2025-03-01"),
+        ("1.5", 1.5), ("~", None), ("null", None), ("", None), ("-7", -7), ("高", "高"), ("1_000", "1_000"),
+    ],
+)
+def test_plain_scalars_follow_yaml_1_2_core_schema(text, value):
+    assert resolve_plain(text) == value
+
+
+def test_values_and_quoted_strings():
+    loaded = load(b'a: "010"\nb: 010\nc: [x, {d: no}]\ne: \'true\'\n', "x.yaml")
+    assert loaded.diagnostics == []
+    assert loaded.data == {"a": "010", "b": 10, "c": ["x", {"d": "no"}], "e": "true"}
+
+
+def test_python_tag_is_refused_and_never_executed(tmp_path):
+    marker = tmp_path / "pwned"
+    raw = f"a: !!python/object/apply:os.system ['touch {marker}']\n".encode()
+    assert findings(raw) == [("LZ004", 1, 4)]
+    assert not marker.exists()
+
+
+def test_unknown_local_tag_is_refused():
+    assert findings(b"a:\n  b: !secret x\n") == [("LZ004", 2, 6)]
+
+
+def test_duplicate_key_is_reported_at_the_second_naming_the_first():
+    loaded = load("id: a\nname: 甲\nid: b\n".encode(), "x.yaml")
+    [d] = loaded.diagnostics
+    assert (d.code, d.line, d.column) == ("LZ003", 3, 1)
+    assert "第 1 行" in d.message and "`id`" in d.message
+
+
+def test_utf8_bom_is_read():
+    assert load(b"\xef\xbb\xbfname: \xe7\x94\xb2\n", "x.yaml").data == {"name": "甲"}
+
+
+def test_gb18030_file_is_named_as_such_at_the_first_bad_byte():
+    raw = "schema_version: 1\nname: 测试局\n".encode("gb18030")
+    [d] = load(raw, "x.yaml").diagnostics
+    assert (d.code, d.line, d.column) == ("LZ002", 2, 7)
+    assert "GB18030" in d.message and "UTF-8" in d.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_file_is_named_as_such(encoding):
+    [d] = load("name: 测试\n".encode(encoding), "x.yaml").diagnostics
+    assert d.code == "LZ002" and "UTF-16" in d.message
+
+
+def test_billion_laughs_is_refused():
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, 10):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    loaded = load("\n".join(lines).encode(), "x.yaml")
+    assert loaded.data is None
+    assert [d.code for d in loaded.diagnostics] == ["LZ005"]
+
+
+def test_small_aliases_are_allowed():
+    assert load(b"a: &x [1, 2]\nb: *x\n", "x.yaml").data == {"a": [1, 2], "b": [1, 2]}
+
+
+def test_deep_nesting_is_refused_without_recursion_error():
+    loaded = load(b"[" * 5000 + b"]" * 5000, "x.yaml")
+    assert [(d.code, d.line) for d in loaded.diagnostics] == [("LZ005", 1)]
+
+
+def test_yaml_1_1_directive_is_refused():
+    assert findings(b"%YAML 1.1\n---\na: 1\n") == [("LZ006", 1, 1)]
+
+
+def test_control_character_is_refused_at_its_position():
+    assert findings("a: 1\nb: 甲\x07乙\n".encode()) == [("LZ006", 2, 5)]
+
+
+@pytest.mark.parametrize("raw", [b"", b"   \n", b"# only a comment\n"])
+def test_empty_file_is_an_error(raw):
+    assert findings(raw) == [("LZ007", 1, 1)]
+
+
+def test_second_document_is_refused():
+    assert findings(b"a: 1\n---\nb: 2\n") == [("LZ008", 2, 1)]
+
+
+def test_unclosed_quote_is_located_at_the_opening_quote():
+    [d] = load(b'a: 1\nb: "open\nc: 2\n', "x.yaml").diagnostics
+    assert (d.code, d.line, d.column) == ("LZ001", 2, 4)
+    assert "引号" in d.message
+
+
+def test_tab_indentation_is_named():
+    [d] = load(b"a:\n\tb: 1\n", "x.yaml").diagnostics
+    assert (d.code, d.line, d.column) == ("LZ001", 2, 1)
+    assert "Tab" in d.message
+
+
+def test_positions_of_keys_and_values():
+    positions = positions_of("a: 1\nlist:\n  - id: x\n    posts: [p1, p2]\n")
+    assert positions.find(("list", 0, "posts", 1)) == (4, 17)
+    assert positions.find(("list", 0, "posts"), key=True) == (4, 5)
+    assert positions.find(("list", 0, "missing")) == (3, 5)  # nearest existing parent

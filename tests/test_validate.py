@@ -1,0 +1,252 @@
+"""lz validate: schema and reference findings at exact file:line:col, formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, REPO, run, write_register
+
+from lianzheng_cli.validate import validate
+
+
+def found(root: Path) -> list[tuple[str, str, int, int]]:
+    return [(d.code, d.file, d.line, d.column) for d in validate(root).diagnostics]
+
+
+def office(old: str, new: str) -> dict[str, str]:
+    assert old in OFFICE, old
+    return {"ldbz": LEADERSHIP, "jjjc": INSPECTION, "spk": OFFICE.replace(old, new, 1)}
+
+
+SPK = "departments/spk.yaml"
+
+
+def test_small_register_is_clean(small_register):
+    result = validate(small_register)
+    assert result.diagnostics == []
+    assert result.register is not None
+    assert result.summary() == {"files": 4, "departments": 3, "risks": 1, "measures": 1, "errors": 0, "warnings": 0}
+
+
+def test_typo_key_suggests_the_nearest_known_key(tmp_path):
+    root = write_register(tmp_path, departments=office("    measures:", "    measure:"))
+    [d] = validate(root).diagnostics
+    assert (d.code, d.file, d.line, d.column, d.subject) == ("LZ010", SPK, 30, 5, "R1")
+    assert "`measures`" in d.message
+
+
+def test_wrong_type_is_located_at_the_value(tmp_path):
+    root = write_register(tmp_path, departments=office("likelihood: 3", "likelihood: 高"))
+    [d] = validate(root).diagnostics
+    assert (d.code, d.line, d.column) == ("LZ012", 27, 17)
+    assert "整数" in d.message
+
+
+def test_yaml_no_is_text_not_a_boolean(tmp_path):
+    root = write_register(tmp_path, departments=office("category: 行政审批,", "category: 行政审批, sanzhong_yida: no,"))
+    [d] = validate(root).diagnostics
+    assert (d.code, d.line, d.column) == ("LZ012", 12, 76)
+    assert "true 或 false" in d.message
+
+
+def test_slash_date_is_a_format_error(tmp_path):
+    root = write_register(tmp_path, departments=office("since: 2024-03-01", "since: 2024/03/01"))
+    [d] = validate(root).diagnostics
+    assert (d.code, d.line, d.column, d.subject) == ("LZ014", 8, 53, "p-ke")
+    assert "YYYY-MM-DD" in d.message
+
+
+def test_missing_required_key_is_located_at_its_object(tmp_path):
+    root = write_register(tmp_path, departments=office("    title: 初审把关不严\n", ""))
+    [d] = validate(root).diagnostics
+    assert (d.code, d.line, d.column) == ("LZ011", 20, 5)
+    assert "`title`" in d.message
+
+
+def test_bad_enum_lists_the_canonical_words(tmp_path):
+    root = write_register(tmp_path, departments=office("type: 业务流程", "type: 流程风险"))
+    [d] = validate(root).diagnostics
+    assert (d.code, d.line, d.column) == ("LZ013", 23, 11)
+    assert "业务流程" in d.message and "業務流程" not in d.message
+
+
+def test_aliases_and_traditional_spellings_are_normalised(tmp_path):
+    root = write_register(tmp_path, departments=office("type: 业务流程", "type: 業務流程").__or__(
+        {"spk": office("type: 业务流程", "type: 業務流程")["spk"].replace("grade: 中", "grade: ★★")}))
+    result = validate(root)
+    assert result.diagnostics == []
+    risk = result.register.risks["R1"]
+    assert (risk.type, risk.declared, risk.declared_text) == ("业务流程", "中", "★★")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column"),
+    [
+        ("leader: p-ke", "leader: p-nobody", 5, 9),                                  # department leader
+        ("supervisor: p-vice", "supervisor: p-nobody", 6, 13),                        # supervisor
+        ("post: spk-chushen, since", "post: spk-nopost, since", 8, 33),               # person's post
+        ("powers: [spk-P01]", "powers: [spk-P99]", 10, 43),                           # post's powers
+        ("category: 行政审批, process: spk-F01", "category: 行政审批, process: spk-F9", 12, 70),  # power's process
+        ("{id: S1, name: 受理, post: spk-chushen}", "{id: S1, name: 受理, post: spk-x}", 17, 34),  # step's post
+        ("    process: spk-F01\n    step", "    process: spk-F9\n    step", 24, 14),  # risk's process
+        ("step: S2", "step: S7", 25, 11),                                             # step not in the process
+        ("posts: [spk-chushen]", "posts: [spk-zz]", 26, 13),                          # risk's posts
+        ("owner: spk,", "owner: spk-ghost,", 31, 72),                                 # measure owner
+    ],
+)
+def test_every_dangling_reference_is_located(tmp_path, old, new, line, column):
+    root = write_register(tmp_path, departments=office(old, new))
+    assert found(root) == [("LZ021", SPK, line, column)]
+
+
+def test_dangling_org_references(tmp_path):
+    org = ORG.replace("head: p-head", "head: p-boss").replace("inspection: jjjc", "inspection: jw")
+    root = write_register(tmp_path, org=org)
+    assert found(root) == [("LZ021", "org.yaml", 5, 9), ("LZ021", "org.yaml", 6, 15)]
+
+
+def test_dangling_warning_risk(tmp_path):
+    text = OFFICE + "warnings:\n  - {id: W1, risk: R9, date: 2025-04-02, level: 预警}\n"
+    root = write_register(tmp_path, departments={"ldbz": LEADERSHIP, "jjjc": INSPECTION, "spk": text})
+    [d] = validate(root).diagnostics
+    assert (d.code, d.line, d.column, d.subject) == ("LZ021", 33, 20, "W1")
+
+
+def test_suggestion_for_a_near_miss_reference(tmp_path):
+    root = write_register(tmp_path, departments=office("posts: [spk-chushen]", "posts: [spk-chushem]"))
+    [d] = validate(root).diagnostics
+    assert "`spk-chushen`" in d.message
+
+
+def test_duplicate_id_across_two_files_names_both_places(tmp_path):
+    root = write_register(tmp_path, departments={
+        "ldbz": LEADERSHIP, "jjjc": INSPECTION.replace("id: p-jj,", "id: p-vice,").replace("leader: p-jj", "leader: p-vice"),
+        "spk": OFFICE})
+    [d] = validate(root).diagnostics
+    assert (d.code, d.file, d.line, d.column) == ("LZ020", "departments/ldbz.yaml", 9, 10)
+    assert "departments/jjjc.yaml:8" in d.message
+
+
+def test_duplicate_step_and_measure_ids_within_their_parent(tmp_path):
+    text = OFFICE.replace("{id: S2, name: 初审", "{id: S1, name: 初审").replace("step: S2", "step: S1")
+    text += "      - {id: M1, text: 复核, stage: 后期处置, owner: spk}\n"
+    root = write_register(tmp_path, departments={"ldbz": LEADERSHIP, "jjjc": INSPECTION, "spk": text})
+    assert found(root) == [("LZ020", SPK, 18, 14), ("LZ020", SPK, 32, 14)]
+
+
+def test_department_id_must_match_its_file_name(tmp_path):
+    root = write_register(tmp_path, departments={"ldbz": LEADERSHIP, "jjjc": INSPECTION, "spk2": OFFICE})
+    assert found(root) == [("LZ022", "departments/spk2.yaml", 2, 5)]
+
+
+def test_step_without_process(tmp_path):
+    root = write_register(tmp_path, departments=office("    process: spk-F01\n    step: S2", "    step: S2"))
+    assert [c for c, *_ in found(root)] == ["LZ023"]
+
+
+def test_factors_method_requires_factors_on_each_risk(tmp_path):
+    org = ORG.replace("method: matrix", "method: factors\n  factors:\n    weights: {power: 1}\n    high: 3.8\n    medium: 2.6")
+    root = write_register(tmp_path, org=org)
+    assert found(root) == [("LZ024", SPK, 20, 5)]
+
+
+def test_broken_yaml_in_one_file_does_not_hide_others(tmp_path):
+    root = write_register(tmp_path, departments={
+        "ldbz": LEADERSHIP, "jjjc": INSPECTION + "extra: [unclosed\n", "spk": OFFICE.replace("leader: p-ke", "leader: p-x")})
+    codes = {(c, f) for c, f, *_ in found(root)}
+    assert ("LZ001", "departments/jjjc.yaml") in codes
+    assert ("LZ021", SPK) in codes
+
+
+# --- the CLI: formats, exit codes, language ---
+
+def test_cli_text_format_and_exit_code(tmp_path, runner, monkeypatch):
+    root = write_register(tmp_path, departments=office("posts: [spk-chushen]", "posts: [spk-zz]"))
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, "validate")
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert first.startswith("registers/departments/spk.yaml:26:13: LZ021 ")
+    assert "发现 1 个错误" in result.output
+
+
+def test_cli_json_is_the_contract(tmp_path, runner):
+    root = write_register(tmp_path, departments=office("posts: [spk-chushen]", "posts: [spk-zz]"))
+    result = run(runner, "validate", "-r", str(root), "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["version"] == 1
+    assert data["diagnostics"] == [{
+        "code": "LZ021", "severity": "error", "file": "departments/spk.yaml", "line": 26, "column": 13,
+        "message": data["diagnostics"][0]["message"], "subject": "R1"}]
+    assert data["summary"] == {"files": 4, "departments": 3, "risks": 1, "measures": 1, "errors": 1, "warnings": 0}
+
+
+def test_cli_github_annotations(tmp_path, runner, monkeypatch):
+    root = write_register(tmp_path, departments=office("posts: [spk-chushen]", "posts: [spk-zz]"))
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, "validate", "--format", "github")
+    line = result.output.splitlines()[0]
+    assert line.startswith("::error file=registers/departments/spk.yaml,line=26,col=13,title=LZ021::")
+
+
+def test_english_messages(tmp_path, runner, monkeypatch):
+    root = write_register(tmp_path, departments=office("posts: [spk-chushen]", "posts: [spk-zz]"))
+    result = run(runner, "validate", "-r", str(root), "--lang", "en")
+    assert "does not exist" in result.output and "不存在" not in result.output
+    monkeypatch.setenv("LZ_LANG", "en")
+    assert "does not exist" in run(runner, "validate", "-r", str(root)).output
+
+
+def test_no_register_found_is_a_usage_error(tmp_path, runner, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(__import__("lianzheng_cli.cli", fromlist=["app"]).app, ["validate"])
+    assert result.exit_code == 2
+    assert "未找到登记簿" in result.output
+
+
+def test_help_and_version_are_chinese(runner):
+    assert "登记簿" in run(runner, "--help").output
+    assert "校验登记簿" in run(runner, "validate", "--help").output
+    version = run(runner, "--version")
+    assert version.exit_code == 0 and version.output.startswith("lz 0.")
+
+
+def test_example_register_is_clean(example_register):
+    result = validate(example_register)
+    assert [(d.code, d.file, d.line) for d in result.diagnostics] == []
+    summary = result.summary()
+    assert summary["departments"] >= 7 and summary["risks"] >= 60
+
+
+def test_subprocess_never_prints_a_traceback_on_broken_input(tmp_path):
+    root = write_register(tmp_path, departments={"ldbz": "a: [\n", "jjjc": "\x00\x01", "spk": OFFICE})
+    proc = subprocess.run([sys.executable, "-m", "lianzheng_cli", "validate", "-r", str(root)],
+                          capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "departments/ldbz.yaml:2:1: LZ001" in proc.stdout
+
+
+def test_schemas_work_with_check_jsonschema(example_register):
+    """The schemas are plain draft-07: an independent validator accepts the example register."""
+    exe = Path(sys.executable).with_name("check-jsonschema")
+    departments = sorted(str(p) for p in (example_register / "departments").glob("*.yaml"))
+    for schema, files in (("department", departments), ("org", [str(example_register / "org.yaml")])):
+        proc = subprocess.run([str(exe), "--schemafile", str(REPO / "schemas" / f"{schema}.schema.json"), *files],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_check_jsonschema_rejects_what_lz_rejects(tmp_path):
+    root = write_register(tmp_path, departments=office("likelihood: 3", "likelihood: 6"))
+    exe = Path(sys.executable).with_name("check-jsonschema")
+    proc = subprocess.run([str(exe), "--schemafile", str(REPO / "schemas" / "department.schema.json"),
+                           str(root / SPK)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert [c for c, *_ in found(root)] == ["LZ016"]
