@@ -132,7 +132,7 @@ def small_register(tmp_path: Path) -> Path:
 def example_register(tmp_path: Path) -> Path:
     """A private copy of the embedded example register."""
     target = tmp_path / "registers"
-    shutil.copytree(EXAMPLE, target)
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".lz-cache"))
     return target
 
 

@@ -160,10 +160,14 @@ def load_text(text: str, rel: str) -> Loaded:
 
 
 class Positions:
-    """Where each value of one file stands: path → (key line, key col, value line, value col)."""
+    """Where each value of one file stands: path → (key line, key col, value line, value col).
 
-    def __init__(self, table: dict[Path_, tuple[int, int, int, int]]):
+    ``data`` holds the file's values as parsed along the way.
+    """
+
+    def __init__(self, table: dict[Path_, tuple[int, int, int, int]], data: Any = None):
         self._table = table
+        self.data = data
 
     def find(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of ``path`` (of its key when ``key``); the nearest existing parent otherwise."""
@@ -176,8 +180,8 @@ class Positions:
 
 def positions_of(text: str) -> Positions:
     table: dict[Path_, tuple[int, int, int, int]] = {(): (1, 1, 1, 1)}
-    _walk(text, "", [], table)
-    return Positions(table)
+    data = _walk(text, "", [], table)
+    return Positions(table, data)
 
 
 class _Frame:

@@ -1,34 +1,33 @@
 """Cross-file checks: ids unique across the organization, every reference resolves.
 
-Runs on the plain loaded values (before the typed model), defensively: a file
-with schema errors is still checked as far as its shapes allow, so a user sees
-every mistake in one run.
+Each file is reduced to a small *summary* (the ids it defines and the ids it
+refers to, by kind) where it is loaded: in a worker process, or from the
+cache. The cross-file check then works on summaries alone; only when it finds
+something does it read the file again to say exactly where.
+
+The walk over a document is defensive: a file with schema errors is still
+checked as far as its shapes allow, so a user sees every mistake in one run.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import join_list, tr
-from lianzheng_cli.register import Locator, RegisterFiles
+from lianzheng_cli.locate import Locator
+from lianzheng_cli.paths import subject_at
 
 # Department, person, post, power, process, risk and warning ids share one
 # namespace: a measure's owner may name a department, post or person.
 LISTS = {"people": "person", "posts": "post", "powers": "power", "processes": "process",
          "risks": "risk", "warnings": "warning"}
+OWNER_KINDS = ("department", "post", "person")
 
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    """Where an id is defined or referenced."""
-
-    rel: str
-    path: tuple
-    subject: str = ""
+Summary = dict[str, Any]  # plain data only: it is marshalled into the cache
+Locate = Callable[[tuple, bool], tuple[int, int]]
 
 
 def _items(doc: Any, key: str) -> Iterator[tuple[int, dict]]:
@@ -43,141 +42,211 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-class _Checker:
-    def __init__(self, files: RegisterFiles, locator: Locator):
-        self.files = files
-        self.locator = locator
-        self.found: list[Diagnostic] = []
-        self.ids: dict[str, tuple[str, Site]] = {}  # id -> (kind, where defined)
-        self.steps: dict[str, list[str]] = {}  # process id -> its step ids
+def _ids(values: Any) -> Iterator[tuple[int, str]]:
+    if isinstance(values, list):
+        for j, value in enumerate(values):
+            if _text(value):
+                yield j, value
 
-    def report(self, code: str, site: Site, message: str, *, key: bool = False) -> None:
-        line, col = self.locator.at(site.rel, site.path, key=key)
-        self.found.append(Diagnostic(code, Severity.ERROR, site.rel, line, col, message, site.subject))
 
-    def define(self, kind: str, ident: Any, site: Site) -> None:
-        ident = _text(ident)
-        if ident is None:
-            return
-        first = self.ids.get(ident)
-        if first is None:
-            self.ids[ident] = (kind, site)
-            return
-        line, _ = self.locator.at(first[1].rel, first[1].path)
-        self.report("LZ020", site, tr("LZ020", kind=tr(f"kind.{kind}"), id=ident, where=f"{first[1].rel}:{line}"))
+def iter_definitions(doc: Any) -> Iterator[tuple[str, str, tuple]]:
+    """(kind, id, path) of every id a department file defines; steps as ``process/step``."""
+    if not isinstance(doc, dict):
+        return
+    if _text(doc.get("id")):
+        yield "department", doc["id"], ("id",)
+    for key, kind in LISTS.items():
+        for i, item in _items(doc, key):
+            if _text(item.get("id")):
+                yield kind, item["id"], (key, i, "id")
+    for i, process in _items(doc, "processes"):
+        pid = _text(process.get("id")) or ""
+        for j, step in _items(process, "steps"):
+            if _text(step.get("id")):
+                yield "step", f"{pid}/{step['id']}", ("processes", i, "steps", j, "id")
 
-    def refer(self, kinds: tuple[str, ...], ident: Any, site: Site, field: str) -> None:
-        ident = _text(ident)
-        if ident is None:
-            return
-        known = self.ids.get(ident)
-        if known is not None and known[0] in kinds:
-            return
-        label = tr("kind.owner") if len(kinds) > 1 else tr(f"kind.{kinds[0]}")
-        candidates = [i for i, (k, _) in self.ids.items() if k in kinds]
-        near = difflib.get_close_matches(ident, candidates, n=1, cutoff=0.6)
-        message = (tr("LZ021.suggest", field=field, kind=label, id=ident, suggestion=near[0]) if near
-                   else tr("LZ021", field=field, kind=label, id=ident))
-        self.report("LZ021", site, message)
 
-    def run(self) -> list[Diagnostic]:
-        departments = [(f.rel, f.data) for f in self.files.departments if isinstance(f.data, dict)]
-        if not self.files.departments:
-            self.found.append(Diagnostic("LZ025", Severity.WARNING, "org.yaml", 1, 1, tr("LZ025")))
-        for rel, doc in departments:
-            self.define_all(rel, doc)
-        for rel, doc in departments:
-            self.refer_all(rel, doc)
-        org = self.files.org.data
-        if isinstance(org, dict) and isinstance(org.get("org"), dict):
-            info = org["org"]
-            self.refer(("person",), info.get("head"), Site("org.yaml", ("org", "head")), "org.head")
-            self.refer(("department",), info.get("inspection"), Site("org.yaml", ("org", "inspection")),
-                       "org.inspection")
-        return self.found
-
-    def define_all(self, rel: str, doc: dict) -> None:
-        ident = _text(doc.get("id"))
-        stem = PurePosixPath(rel).stem
-        if ident is not None and ident != stem:
-            self.report("LZ022", Site(rel, ("id",), ident), tr("LZ022", id=ident, stem=stem))
-        self.define("department", ident, Site(rel, ("id",), ident or ""))
-        for key, kind in LISTS.items():
-            for i, item in _items(doc, key):
-                self.define(kind, item.get("id"), Site(rel, (key, i, "id"), _text(item.get("id")) or ""))
-        for i, process in _items(doc, "processes"):
-            pid = _text(process.get("id")) or ""
-            seen: dict[str, Site] = {}
-            for j, step in _items(process, "steps"):
-                sid = _text(step.get("id"))
-                site = Site(rel, ("processes", i, "steps", j, "id"), f"{pid}/{sid}")
-                if sid in seen:
-                    line, _ = self.locator.at(rel, seen[sid].path)
-                    self.report("LZ020", site, tr("LZ020", kind=tr("kind.step"), id=sid, where=f"{rel}:{line}"))
-                elif sid is not None:
-                    seen[sid] = site
-            self.steps.setdefault(pid, list(seen))
-        for i, risk in _items(doc, "risks"):
-            rid = _text(risk.get("id")) or ""
-            seen = {}
-            for j, measure in _items(risk, "measures"):
-                mid = _text(measure.get("id"))
-                site = Site(rel, ("risks", i, "measures", j, "id"), f"{rid}/{mid}")
-                if mid in seen:
-                    line, _ = self.locator.at(rel, seen[mid].path)
-                    self.report("LZ020", site, tr("LZ020", kind=tr("kind.measure"), id=mid, where=f"{rel}:{line}"))
-                elif mid is not None:
-                    seen[mid] = site
-
-    def refer_all(self, rel: str, doc: dict) -> None:
-        dept = _text(doc.get("id")) or ""
-        for key in ("leader", "supervisor"):
-            self.refer(("person",), doc.get(key), Site(rel, (key,), dept), key)
-        for i, person in _items(doc, "people"):
-            subject = _text(person.get("id")) or ""
-            self.refer(("post",), person.get("post"), Site(rel, ("people", i, "post"), subject), "post")
-        for i, post in _items(doc, "posts"):
-            subject = _text(post.get("id")) or ""
-            for j, power in enumerate(post.get("powers") or []):
-                self.refer(("power",), power, Site(rel, ("posts", i, "powers", j), subject), "powers")
-        for i, power in _items(doc, "powers"):
-            subject = _text(power.get("id")) or ""
-            self.refer(("process",), power.get("process"), Site(rel, ("powers", i, "process"), subject), "process")
-        for i, process in _items(doc, "processes"):
-            pid = _text(process.get("id")) or ""
-            for j, step in _items(process, "steps"):
-                site = Site(rel, ("processes", i, "steps", j, "post"), f"{pid}/{_text(step.get('id')) or ''}")
-                self.refer(("post",), step.get("post"), site, "post")
-        factors_required = self._grading_method() == "factors"
-        for i, risk in _items(doc, "risks"):
-            self.refer_risk(rel, i, risk, factors_required)
-        for i, warning in _items(doc, "warnings"):
-            subject = _text(warning.get("id")) or ""
-            self.refer(("risk",), warning.get("risk"), Site(rel, ("warnings", i, "risk"), subject), "risk")
-
-    def refer_risk(self, rel: str, i: int, risk: dict, factors_required: bool) -> None:
-        rid = _text(risk.get("id")) or ""
-        process = _text(risk.get("process"))
-        step = _text(risk.get("step"))
-        self.refer(("process",), process, Site(rel, ("risks", i, "process"), rid), "process")
-        # A step without its process is a schema finding (LZ023, `dependencies`).
-        if step is not None and process is not None:
-            if process in self.steps and step not in self.steps[process]:
-                self.report("LZ021", Site(rel, ("risks", i, "step"), rid), tr(
-                    "LZ021.step", id=step, process=process, steps=join_list(self.steps[process])))
-        for j, post in enumerate(risk.get("posts") or [] if isinstance(risk.get("posts"), list) else []):
-            self.refer(("post",), post, Site(rel, ("risks", i, "posts", j), rid), "posts")
+def iter_references(doc: Any) -> Iterator[tuple[str, str, tuple]]:
+    """(kind, id, path) of every reference in a department file; ``owner`` means department, post or person."""
+    if not isinstance(doc, dict):
+        return
+    for key in ("leader", "supervisor"):
+        if _text(doc.get(key)):
+            yield "person", doc[key], (key,)
+    for i, person in _items(doc, "people"):
+        if _text(person.get("post")):
+            yield "post", person["post"], ("people", i, "post")
+    for i, post in _items(doc, "posts"):
+        for j, power in _ids(post.get("powers")):
+            yield "power", power, ("posts", i, "powers", j)
+    for i, power in _items(doc, "powers"):
+        if _text(power.get("process")):
+            yield "process", power["process"], ("powers", i, "process")
+    for i, process in _items(doc, "processes"):
+        for j, step in _items(process, "steps"):
+            if _text(step.get("post")):
+                yield "post", step["post"], ("processes", i, "steps", j, "post")
+    for i, risk in _items(doc, "risks"):
+        process, step = _text(risk.get("process")), _text(risk.get("step"))
+        if process:
+            yield "process", process, ("risks", i, "process")
+            if step:  # a step without its process is a schema finding (LZ023)
+                yield "step", f"{process}/{step}", ("risks", i, "step")
+        for j, post in _ids(risk.get("posts")):
+            yield "post", post, ("risks", i, "posts", j)
         for j, measure in _items(risk, "measures"):
-            site = Site(rel, ("risks", i, "measures", j, "owner"), f"{rid}/{_text(measure.get('id')) or ''}")
-            self.refer(("department", "post", "person"), measure.get("owner"), site, "owner")
-        if factors_required and not isinstance(risk.get("factors"), dict):
-            self.report("LZ024", Site(rel, ("risks", i), rid), tr("LZ024"), key=True)
-
-    def _grading_method(self) -> str | None:
-        org = self.files.org.data
-        grading = org.get("grading") if isinstance(org, dict) else None
-        return grading.get("method") if isinstance(grading, dict) else None
+            if _text(measure.get("owner")):
+                yield "owner", measure["owner"], ("risks", i, "measures", j, "owner")
+    for i, warning in _items(doc, "warnings"):
+        if _text(warning.get("risk")):
+            yield "risk", warning["risk"], ("warnings", i, "risk")
 
 
-def check_references(files: RegisterFiles, locator: Locator) -> list[Diagnostic]:
-    return _Checker(files, locator).run()
+def _risks_without_factors(doc: Any) -> Iterator[tuple]:
+    for i, risk in _items(doc, "risks"):
+        if not isinstance(risk.get("factors"), dict):
+            yield ("risks", i)
+
+
+def summarize(doc: Any) -> Summary:
+    """What the cross-file check needs of one department file (plain, marshallable data)."""
+    defines: dict[str, list[str]] = {}
+    refers: dict[str, list[str]] = {}
+    for kind, ident, _ in iter_definitions(doc):
+        defines.setdefault(kind, []).append(ident)
+    for kind, ident, _ in iter_references(doc):
+        refers.setdefault(kind, []).append(ident)
+    risks = [r for _, r in _items(doc, "risks")]
+    return {
+        "defines": defines,
+        "refers": refers,
+        "risks": len(risks),
+        "measures": sum(len(r.get("measures") or ()) if isinstance(r.get("measures"), list) else 0 for r in risks),
+        "no_factors": sum(1 for _ in _risks_without_factors(doc)),
+    }
+
+
+def local_checks(rel: str, doc: Any, locate: Locate) -> list[Diagnostic]:
+    """Findings within one department file: its id against its name, step and measure ids unique in their parent."""
+    found: list[Diagnostic] = []
+    if not isinstance(doc, dict):
+        return found
+
+    def report(code: str, path: tuple, message: str) -> None:
+        line, col = locate(path, False)
+        found.append(Diagnostic(code, Severity.ERROR, rel, line, col, message, subject_at(doc, path)))
+
+    stem = PurePosixPath(rel).stem
+    if _text(doc.get("id")) and doc["id"] != stem:
+        report("LZ022", ("id",), tr("LZ022", id=doc["id"], stem=stem))
+    for parent_key, child_key, kind in (("processes", "steps", "step"), ("risks", "measures", "measure")):
+        for i, parent in _items(doc, parent_key):
+            seen: dict[str, tuple] = {}
+            for j, child in _items(parent, child_key):
+                ident = _text(child.get("id"))
+                path = (parent_key, i, child_key, j, "id")
+                if ident in seen:
+                    line, _ = locate(seen[ident], False)
+                    report("LZ020", path, tr("LZ020", kind=tr(f"kind.{kind}"), id=ident, where=f"{rel}:{line}"))
+                elif ident is not None:
+                    seen[ident] = path
+    return found
+
+
+def check_references(org: Any, summaries: dict[str, Summary], reread: Locator) -> list[Diagnostic]:
+    """Duplicate ids and dangling references across the register, located."""
+    found: list[Diagnostic] = []
+    first: dict[str, tuple[str, str]] = {}  # id -> (kind, rel)
+    duplicates: list[tuple[str, str, str]] = []  # (kind, id, rel of the later definition)
+    steps: dict[str, list[str]] = {}
+    for rel, summary in summaries.items():
+        for kind, idents in summary["defines"].items():
+            if kind == "step":
+                for ident in idents:
+                    process, _, step = ident.partition("/")
+                    steps.setdefault(process, []).append(step)
+                continue
+            for ident in idents:
+                if ident in first:
+                    duplicates.append((kind, ident, rel))
+                else:
+                    first[ident] = (kind, rel)
+
+    def exists(kind: str, ident: str) -> bool:
+        if kind == "step":
+            process, _, step = ident.partition("/")
+            return process not in steps or step in steps[process]  # an unknown process is reported on its own
+        known = first.get(ident)
+        return known is not None and (known[0] in OWNER_KINDS if kind == "owner" else known[0] == kind)
+
+    def locate(rel: str, wanted: Callable[[str, str, tuple], bool], definitions: bool) -> Iterator[tuple]:
+        positions = reread.positions(rel)
+        walk = iter_definitions if definitions else iter_references
+        for kind, ident, path in walk(positions.data):
+            if wanted(kind, ident, path):
+                yield kind, ident, path, positions
+
+    def report(code: str, rel: str, path: tuple, positions, message: str, *, key: bool = False) -> None:
+        line, col = positions.find(path, key=key)
+        found.append(Diagnostic(code, Severity.ERROR, rel, line, col, message, subject_at(positions.data, path)))
+
+    # Duplicates: each later definition, naming where the id was first defined.
+    for kind, ident, rel in _unique(duplicates):
+        first_kind, first_rel = first[ident]
+        hits = [h for h in locate(first_rel, lambda k, i, p: i == ident and k == first_kind, True)]
+        first_path = hits[0][2] if hits else ()
+        first_line = reread.positions(first_rel).find(first_path)[0]
+        later = list(locate(rel, lambda k, i, p: i == ident and k != "step", True))
+        if rel == first_rel:
+            later = later[1:]
+        for _, _, path, positions in later:
+            report("LZ020", rel, path, positions,
+                   tr("LZ020", kind=tr(f"kind.{kind}"), id=ident, where=f"{first_rel}:{first_line}"))
+
+    # Dangling references.
+    for rel, summary in summaries.items():
+        missing = {(kind, ident) for kind, idents in summary["refers"].items() for ident in idents
+                   if not exists(kind, ident)}
+        if not missing:
+            continue
+        for kind, ident, path, positions in locate(rel, lambda k, i, p: (k, i) in missing, False):
+            report("LZ021", rel, path, positions, _dangling_message(kind, ident, path, first, steps))
+
+    # The org file's own references.
+    if isinstance(org, dict) and isinstance(org.get("org"), dict):
+        for key, kind in (("head", "person"), ("inspection", "department")):
+            ident = _text(org["org"].get(key))
+            if ident and not exists(kind, ident):
+                positions = reread.positions("org.yaml")
+                report("LZ021", "org.yaml", ("org", key), positions,
+                       _dangling_message(kind, ident, ("org", key), first, steps))
+
+    # The factors method needs factors on every risk.
+    grading = org.get("grading") if isinstance(org, dict) else None
+    if isinstance(grading, dict) and grading.get("method") == "factors":
+        for rel, summary in summaries.items():
+            if summary["no_factors"]:
+                positions = reread.positions(rel)
+                for path in _risks_without_factors(positions.data):
+                    report("LZ024", rel, path, positions, tr("LZ024"), key=True)
+    return found
+
+
+def _unique(items: list) -> list:
+    return list(dict.fromkeys(items))
+
+
+def _dangling_message(kind: str, ident: str, path: tuple, first: dict, steps: dict) -> str:
+    field = next((p for p in reversed(path) if isinstance(p, str)), "")
+    if kind == "step":
+        process, _, step = ident.partition("/")
+        return tr("LZ021.step", id=step, process=process, steps=join_list(steps.get(process, [])))
+    kinds = OWNER_KINDS if kind == "owner" else (kind,)
+    label = tr("kind.owner") if kind == "owner" else tr(f"kind.{kind}")
+    candidates = [i for i, (k, _) in first.items() if k in kinds]
+    if len(candidates) > 2000:  # keep the suggestion cheap on a county-sized register
+        candidates = [c for c in candidates if c[:2] == ident[:2]]
+    near = difflib.get_close_matches(ident, candidates, n=1, cutoff=0.6)
+    if near:
+        return tr("LZ021.suggest", field=field, kind=label, id=ident, suggestion=near[0])
+    return tr("LZ021", field=field, kind=label, id=ident)

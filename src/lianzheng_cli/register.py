@@ -1,23 +1,34 @@
-"""Finding a register on disk and loading its files (load + schema, per file).
+"""Finding a register and loading its files: load + schema + summary, per file.
 
-A register is ``org.yaml`` plus ``departments/*.yaml``. Each file is loaded
-and schema-checked on its own, which is what lets the work run in parallel
-and be cached per file; cross-file checks come after, in ``references``.
+Each file is checked on its own (``check_file``), which is what lets the work
+run on every core and be cached per file; cross-file checks come after, on the
+files' summaries (``references``). On a county-sized register the parse is
+most of the time: files are shared between the main process and forked
+workers, and a worker sends back only summaries and findings (and values,
+marshalled, when the caller needs the model).
 """
 
 from __future__ import annotations
 
+import gc
+import marshal
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Callable, Protocol
 
 from lianzheng_cli import schema
+from lianzheng_cli.cache import FileCache, digest
 from lianzheng_cli.diagnostics import Diagnostic
 from lianzheng_cli.i18n import tr
-from lianzheng_cli.loader import Loaded, Positions, decode, load, positions_of
+from lianzheng_cli.loader import Positions, decode, load, positions_of
+from lianzheng_cli.locate import Locator as FileLocator
+from lianzheng_cli.references import Summary, local_checks, summarize
 
 ORG_FILE = "org.yaml"
 DEPARTMENTS_DIR = "departments"
+# Below this much YAML a worker's start-up costs more than it saves.
+PARALLEL_MIN_BYTES = 2_000_000
 
 
 class RegisterNotFound(Exception):
@@ -43,6 +54,9 @@ def find_register(explicit: Path | None = None, start: Path | None = None) -> Pa
 class Source(Protocol):
     """Where a register's files come from: a folder on disk, or a git revision (see ``gitsource``)."""
 
+    # Whether forked workers may read from it (a git object reader may not be shared).
+    parallel_safe: bool
+
     def department_files(self) -> list[str]:
         """Department files relative to the register folder, sorted."""
 
@@ -52,6 +66,8 @@ class Source(Protocol):
 
 class DirectorySource:
     """A register folder on disk."""
+
+    parallel_safe = True
 
     def __init__(self, root: Path):
         self.root = root
@@ -71,35 +87,53 @@ def kind_of(rel: str) -> str:
     return "org" if rel == ORG_FILE else "department"
 
 
-def check_file(raw: bytes, rel: str) -> Loaded:
-    """Load one file and check it against its schema: everything that needs no other file."""
+@dataclass(slots=True)
+class FileResult:
+    """One file as checked on its own."""
+
+    rel: str
+    data: Any  # the file's values; None if it could not be loaded or was not kept
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    summary: Summary | None = None  # department files that loaded
+    key: str = ""  # content digest, for the cache
+
+    @property
+    def clean(self) -> bool:
+        return not self.diagnostics
+
+
+def check_file(raw: bytes, rel: str) -> FileResult:
+    """Load one file, check it against its schema and within itself, and summarise it."""
     loaded = load(raw, rel)
+    result = FileResult(rel, loaded.data, loaded.diagnostics)
     if loaded.data is None:
-        return loaded
-    text: str | None = None
+        return result
     positions: Positions | None = None
 
     def locate(path: tuple, key: bool) -> tuple[int, int]:
-        nonlocal text, positions
+        nonlocal positions
         if positions is None:
-            text = decode(raw, rel)[0] or ""
-            positions = positions_of(text)
+            positions = positions_of(decode(raw, rel)[0] or "")
         return positions.find(path, key=key)
 
-    loaded.diagnostics.extend(schema.check(kind_of(rel), loaded.data, rel, locate))
-    return loaded
+    kind = kind_of(rel)
+    result.diagnostics.extend(schema.check(kind, loaded.data, rel, locate))
+    if kind == "department":
+        result.diagnostics.extend(local_checks(rel, loaded.data, locate))
+        result.summary = summarize(loaded.data)
+    return result
 
 
 @dataclass
 class RegisterFiles:
-    """A register's files as loaded: org first, then departments."""
+    """A register's files as checked: org first, then departments."""
 
     root: Path
-    org: Loaded
-    departments: list[Loaded] = field(default_factory=list)
+    org: FileResult
+    departments: list[FileResult] = field(default_factory=list)
 
     @property
-    def all(self) -> list[Loaded]:
+    def all(self) -> list[FileResult]:
         return [self.org, *self.departments]
 
     @property
@@ -107,24 +141,117 @@ class RegisterFiles:
         return [d for f in self.all for d in f.diagnostics]
 
 
-def read_register(root: Path, source: Source | None = None) -> RegisterFiles:
-    """Load and schema-check every file of the register at ``root`` (or from ``source``)."""
+def read_register(root: Path, source: Source | None = None, *, keep_data: bool = True,
+                  cache: FileCache | None = None, jobs: int | None = None,
+                  progress: Callable[[int], None] | None = None) -> RegisterFiles:
+    """Check every file of the register at ``root`` (or from ``source``).
+
+    ``keep_data=False`` keeps only summaries (enough for ``validate``);
+    ``progress`` is called with the number of files done as they finish.
+    """
     source = source or DirectorySource(root)
-    org = check_file(source.read(ORG_FILE), ORG_FILE)
-    departments = [check_file(source.read(rel), rel) for rel in source.department_files()]
-    return RegisterFiles(root, org, departments)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of small objects that all live to the end: collection only costs
+    try:
+        org = check_file(source.read(ORG_FILE), ORG_FILE)
+        rels = source.department_files()
+        raws = [source.read(rel) for rel in rels]
+        results: list[FileResult | None] = [None] * len(rels)
+        todo: list[int] = []
+        for i, (rel, raw) in enumerate(zip(rels, raws)):
+            key = digest(rel, raw) if cache is not None else ""
+            hit = cache.get(key, with_data=keep_data) if cache is not None else None
+            if hit is None:
+                todo.append(i)
+                results[i] = FileResult(rel, None, key=key)
+            else:
+                results[i] = FileResult(rel, hit[1], [], hit[0], key)
+        if progress:
+            progress(len(rels) - len(todo))
+        jobs = jobs or os.cpu_count() or 1
+        total = sum(len(raws[i]) for i in todo)
+        keys = [r.key for r in results]
+        if jobs > 1 and total >= PARALLEL_MIN_BYTES and getattr(source, "parallel_safe", False):
+            checked = _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress)
+        else:
+            checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress) for i in todo}
+        for i, result in checked.items():
+            if not keep_data:
+                result.data = None
+            results[i] = result
+        if cache is not None:
+            cache.prune(keep=len(rels))
+    finally:
+        if gc_was_enabled:
+            gc.freeze()  # what was loaded stays; later collections need not walk it
+            gc.enable()
+    return RegisterFiles(root, org, list(results))
 
 
-class Locator:
-    """Lines and columns of paths in a register's files, parsed again on demand."""
+def _check_and_store(raw: bytes, rel: str, key: str, cache: FileCache | None,
+                     progress: Callable[[int], None] | None) -> FileResult:
+    result = check_file(raw, rel)
+    result.key = key
+    if cache is not None and result.clean and result.summary is not None:
+        cache.put(key, result.summary, result.data)
+    if progress:
+        progress(1)
+    return result
 
-    def __init__(self, root: Path, source: Source | None = None):
-        self._source = source or DirectorySource(root)
-        self._positions: dict[str, Positions] = {}
 
-    def at(self, rel: str, path: tuple, *, key: bool = False) -> tuple[int, int]:
-        positions = self._positions.get(rel)
-        if positions is None:
-            text = decode(self._source.read(rel), rel)[0] or ""
-            positions = self._positions[rel] = positions_of(text)
-        return positions.find(path, key=key)
+def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress) -> dict[int, FileResult]:
+    """Split the files by size between this process and ``jobs - 1`` forked workers."""
+    import multiprocessing
+
+    shares: list[list[int]] = [[] for _ in range(jobs)]
+    loads = [0] * jobs
+    for i in sorted(todo, key=lambda i: -len(raws[i])):
+        j = loads.index(min(loads))
+        shares[j].append(i)
+        loads[j] += len(raws[i])
+    context = multiprocessing.get_context("fork")
+    workers = []
+    for share in shares[1:]:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_worker, args=(sender, rels, raws, keys, share, keep_data, cache),
+                                  daemon=True)
+        process.start()
+        sender.close()
+        workers.append((process, receiver, share))
+    checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress) for i in shares[0]}
+    for process, receiver, share in workers:
+        try:
+            returned = receiver.recv()
+        except EOFError:  # the worker died: do its share here
+            returned = []
+            for i in share:
+                checked[i] = _check_and_store(raws[i], rels[i], keys[i], cache, progress)
+        for i, payload, diagnostics, summary in returned:
+            data = marshal.loads(payload) if payload is not None else None
+            checked[i] = FileResult(rels[i], data, diagnostics, summary, keys[i])
+            if cache is not None and not diagnostics:
+                cache.used.add(keys[i])  # the worker stored it
+            if progress:
+                progress(1)
+        process.join()
+    return checked
+
+
+def _worker(sender, rels, raws, keys, share, keep_data, cache) -> None:
+    """In a forked worker: check a share of the files, store clean ones in the cache, and send back
+    findings and summaries (and the values, marshalled, only when the caller needs the model)."""
+    gc.disable()
+    out = []
+    for i in share:
+        result = _check_and_store(raws[i], rels[i], keys[i], cache, None)
+        payload = marshal.dumps(result.data) if keep_data and result.data is not None else None
+        out.append((i, payload, result.diagnostics, result.summary))
+    sender.send(out)
+    sender.close()
+
+
+class Locator(FileLocator):
+    """Positions in the files of the register at ``root`` (or of ``source``, or as ``read`` gives them)."""
+
+    def __init__(self, root: Path, source: Source | None = None, *, read: Callable[[str], bytes] | None = None):
+        super().__init__(read or (source or DirectorySource(root)).read)

@@ -1,14 +1,17 @@
-"""``lz validate`` as a library call: load → schema → references → model."""
+"""``lz validate`` as a library call: files → references → (model)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
+from lianzheng_cli.cache import open_cache
 from lianzheng_cli.diagnostics import Diagnostic, Severity
+from lianzheng_cli.i18n import tr
 from lianzheng_cli.model import Register, build_register
 from lianzheng_cli.references import check_references
-from lianzheng_cli.register import Locator, RegisterFiles, Source, read_register
+from lianzheng_cli.register import RegisterFiles, Locator, Source, read_register
 
 
 @dataclass
@@ -16,36 +19,40 @@ class Validation:
     root: Path
     files: RegisterFiles
     diagnostics: list[Diagnostic]
-    register: Register | None  # None when there are errors
+    register: Register | None  # built when asked for and there are no errors
 
     @property
     def errors(self) -> int:
         return sum(d.severity is Severity.ERROR for d in self.diagnostics)
 
     def summary(self) -> dict[str, int]:
-        departments = [f.data for f in self.files.departments if isinstance(f.data, dict)]
-        risks = [r for d in departments for r in (d.get("risks") or []) if isinstance(r, dict)]
+        summaries = [f.summary for f in self.files.departments if f.summary is not None]
         return {
             "files": len(self.files.all),
-            "departments": len(departments),
-            "risks": len(risks),
-            "measures": sum(len(r.get("measures") or []) for r in risks),
+            "departments": len(summaries),
+            "risks": sum(s["risks"] for s in summaries),
+            "measures": sum(s["measures"] for s in summaries),
             "errors": self.errors,
             "warnings": sum(d.severity is Severity.WARNING for d in self.diagnostics),
         }
 
 
-def validate(root: Path, source: Source | None = None) -> Validation:
-    """Every schema and reference finding of the register at ``root``; the model if it is clean.
+def validate(root: Path, source: Source | None = None, *, model: bool = True, use_cache: bool = True,
+             progress: Callable[[int], None] | None = None) -> Validation:
+    """Every schema and reference finding of the register at ``root``; the typed model if ``model`` and clean.
 
-    ``source`` reads the files from elsewhere than the folder (a git revision for ``lz diff``).
+    ``source`` reads the files from elsewhere than the folder (a git revision for ``lz diff``);
+    the content cache is used only for the folder itself.
     """
-    files = read_register(root, source)
-    locator = Locator(root, source)
+    cache = open_cache(root, enabled=use_cache and source is None)
+    files = read_register(root, source, keep_data=model, cache=cache, progress=progress)
     diagnostics = files.diagnostics
-    diagnostics += check_references(files, locator)
+    summaries = {f.rel: f.summary for f in files.departments if f.summary is not None}
+    diagnostics += check_references(files.org.data, summaries, Locator(root, source))
+    if not files.departments:
+        diagnostics.append(Diagnostic("LZ025", Severity.WARNING, "org.yaml", 1, 1, tr("LZ025")))
     diagnostics.sort(key=lambda d: d.sort_key)
     register = None
-    if not any(d.severity is Severity.ERROR for d in diagnostics):
+    if model and not any(d.severity is Severity.ERROR for d in diagnostics):
         register = build_register(root, files.org.data, [(f.rel, f.data) for f in files.departments])
     return Validation(root, files, diagnostics, register)

@@ -12,16 +12,19 @@ from typer import rich_utils
 from lianzheng_cli import __version__
 from lianzheng_cli.cli.common import Lang, LangOption
 from lianzheng_cli.cli.validate import validate_command
+from lianzheng_cli.cli.grade import grade_command
 from lianzheng_cli.i18n import set_language
 
 rich_utils.OPTIONS_PANEL_TITLE = "选项"
 rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
 rich_utils.COMMANDS_PANEL_TITLE = "命令"
 rich_utils.ERRORS_PANEL_TITLE = "错误"
+rich_utils.DEFAULT_STRING = "[默认: {}]"
+rich_utils.REQUIRED_LONG_STRING = "[必填]"
 
 app = typer.Typer(
     name="lz",
-    help="lz:廉政风险防控登记簿工具。以 YAML 保存于 git 的登记簿的校验、检查、定级、比对与出表。",
+    help="lz: 廉政风险防控登记簿工具。 校验、检查、定级、比对 以 YAML 保存在 git 中的登记簿, 并生成一览表与报告。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -52,6 +55,7 @@ def _root(
 
 
 app.command("validate")(validate_command)
+app.command("grade")(grade_command)
 
 
 def main() -> None:

@@ -25,15 +25,15 @@ class Format(str, Enum):
 
 RegisterOption = Annotated[
     Optional[Path],
-    typer.Option("--register", "-r", help="登记簿目录(含 org.yaml);默认从当前目录向上查找 registers/org.yaml。",
+    typer.Option("--register", "-r", help="登记簿目录(含 org.yaml)。 默认从当前目录 向上查找 registers/org.yaml。",
                  show_default=False),
 ]
 FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="输出格式:text(终端)、json(机器可读)、github(GitHub 注释)。")
+    Format, typer.Option("--format", "-f", help="输出格式: text 终端, json 机器可读, github 为 GitHub Actions 注释。")
 ]
 LangOption = Annotated[
     Optional[Lang],
-    typer.Option("--lang", help="消息语言:zh(默认)或 en;也可设环境变量 LZ_LANG=en。", show_default=False),
+    typer.Option("--lang", help="消息语言: zh(默认) 或 en。 也可设环境变量 LZ_LANG=en。", show_default=False),
 ]
 
 

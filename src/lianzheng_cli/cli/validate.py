@@ -15,6 +15,6 @@ def validate_command(register: RegisterOption = None, fmt: FormatOption = "text"
     退出码:0 无错误;1 有错误;2 用法或配置错误。
     """
     root = start(lang, register)
-    result = validate(root)
+    result = validate(root, model=False)
     report(fmt.value if hasattr(fmt, "value") else fmt, result.diagnostics, result.summary(), root)
     raise typer.Exit(1 if result.errors else 0)
