@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+import time
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Iterator, Optional
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lianzheng_cli.i18n import set_language
 from lianzheng_cli.register import RegisterNotFound, find_register
@@ -51,3 +56,34 @@ def start(lang: Lang | None, register: Path | None) -> Path:
         return find_register(register)
     except RegisterNotFound as exc:
         raise usage_error(str(exc)) from None
+
+
+@contextmanager
+def progress_bar(total: int, description: str, *, enabled: bool = True) -> Iterator[Callable[[int], None]]:
+    """A callback advancing a progress bar on stderr, shown only on a terminal once the work passes a second.
+
+    Machine formats and pipes get nothing extra: pass ``enabled=False`` for them.
+    """
+    if not enabled or not sys.stderr.isatty() or total <= 0:
+        yield lambda n: None
+        return
+    started = time.monotonic()
+    state: dict[str, object] = {"done": 0, "bar": None}
+
+    def advance(n: int) -> None:
+        state["done"] = int(state["done"]) + n
+        bar = state["bar"]
+        if bar is None and time.monotonic() - started > 1.0:
+            bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                           TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            bar.start()
+            state["bar"] = bar
+            state["task"] = bar.add_task(description, total=total)
+        if bar is not None:
+            bar.update(state["task"], completed=state["done"])
+
+    try:
+        yield advance
+    finally:
+        if state["bar"] is not None:
+            state["bar"].stop()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from lianzheng_cli.cli.common import FormatOption, LangOption, RegisterOption, start
+from lianzheng_cli.cli.common import Format, FormatOption, LangOption, RegisterOption, progress_bar, start
+from lianzheng_cli.i18n import tr
+from lianzheng_cli.register import DirectorySource
 from lianzheng_cli.reporters import report
 from lianzheng_cli.validate import validate
 
@@ -15,6 +17,9 @@ def validate_command(register: RegisterOption = None, fmt: FormatOption = "text"
     退出码:0 无错误;1 有错误;2 用法或配置错误。
     """
     root = start(lang, register)
-    result = validate(root, model=False)
-    report(fmt.value if hasattr(fmt, "value") else fmt, result.diagnostics, result.summary(), root)
+    fmt = Format(fmt)
+    files = len(DirectorySource(root).department_files())
+    with progress_bar(files, tr("progress.parsing"), enabled=fmt is Format.text) as advance:
+        result = validate(root, model=False, progress=advance)
+    report(fmt.value, result.diagnostics, result.summary(), root)
     raise typer.Exit(1 if result.errors else 0)
