@@ -10,7 +10,8 @@ and the computed grade.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
 from functools import cached_property
 
 from lianzheng_cli.model import Power, Register, Risk
@@ -28,7 +29,7 @@ class Monitor:
 @dataclass(frozen=True, slots=True)
 class RiskGrade:
     risk: str
-    score: float  # likelihood × impact, or the weighted factor mean (rounded to 0.01 for display)
+    score: float  # likelihood × impact, or the weighted factor mean (cut to 0.01 for display)
     method_grade: str
     floors: tuple[str, ...]  # labels of the floors that apply (行政审批, 三重一大 …)
     computed: str
@@ -42,6 +43,7 @@ class RiskGrade:
 
 
 def matrix_grade(score: float, high: float, medium: float) -> str:
+    """高 at or above ``high``, 中 at or above ``medium``, else 低 (both methods use it)."""
     return "高" if score >= high else "中" if score >= medium else "低"
 
 
@@ -70,10 +72,14 @@ class Grader:
         return powers
 
     def score(self, risk: Risk) -> float:
-        """The method's score as shown: likelihood × impact, or the factor mean rounded to 0.01."""
+        """The method's score as shown: likelihood × impact, or the factor mean cut to 0.01.
+
+        Cut, not rounded: a mean of 3.7951 shows 3.79, never 3.80 beside the 中 it is graded.
+        """
         if self.grading.method == "factors":
             mean = factor_mean(risk.factors, self.grading.weights)
-            return float(mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+            shown = Decimal(mean.numerator) / Decimal(mean.denominator)
+            return float(shown.quantize(Decimal("0.01"), rounding=ROUND_FLOOR))
         return risk.likelihood * risk.impact
 
     def method_grade(self, risk: Risk) -> str:
@@ -81,7 +87,7 @@ class Grader:
         g = self.grading
         if g.method == "factors":
             mean = factor_mean(risk.factors, g.weights)
-            return matrix_grade(mean, _decimal(g.factors_high), _decimal(g.factors_medium))
+            return matrix_grade(mean, _exact(g.factors_high), _exact(g.factors_medium))
         return matrix_grade(risk.likelihood * risk.impact, g.matrix_high, g.matrix_medium)
 
     def grade(self, risk: Risk) -> RiskGrade:
@@ -121,22 +127,22 @@ class Grader:
         return {risk.id: self.grade(risk) for risk in self.register.risks.values()}
 
 
-def _decimal(number: float | int) -> Decimal:
+def _exact(number: float | int) -> Fraction:
     # Through str: 0.15 as written in org.yaml, not the binary float nearest to it.
-    return Decimal(str(number))
+    return Fraction(str(number))
 
 
-def factor_mean(factors: dict[str, int], weights: dict[str, float]) -> Decimal:
-    """因素加权法: the weighted mean of the factor scores, exact in decimal.
+def factor_mean(factors: dict[str, int], weights: dict[str, float]) -> Fraction:
+    """因素加权法: the weighted mean of the factor scores, exact (no float rounding at a threshold).
 
     A factor the risk does not score is left out and the other weights carry
     the mean (the contract lets a risk omit factors); no scored factor → 0.
     """
-    used = [k for k, w in weights.items() if k in factors]
-    total = sum((_decimal(weights[k]) for k in used), Decimal(0))
+    used = [k for k in weights if k in factors]
+    total = sum((_exact(weights[k]) for k in used), Fraction(0))
     if not total:
-        return Decimal(0)
-    return sum((_decimal(weights[k]) * factors[k] for k in used), Decimal(0)) / total
+        return Fraction(0)
+    return sum((_exact(weights[k]) * factors[k] for k in used), Fraction(0)) / total
 
 
 def _floor_label(when: dict, power: Power) -> str:

@@ -12,6 +12,7 @@ from typer import rich_utils
 from lianzheng_cli import __version__
 from lianzheng_cli.cli.common import Lang, LangOption
 from lianzheng_cli.cli.validate import validate_command
+from lianzheng_cli.cli.grade import grade_command
 from lianzheng_cli.i18n import set_language
 
 rich_utils.OPTIONS_PANEL_TITLE = "选项"
@@ -54,6 +55,7 @@ def _root(
 
 
 app.command("validate")(validate_command)
+app.command("grade")(grade_command)
 
 
 def main() -> None:

@@ -1,0 +1,91 @@
+"""lz grade"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from lianzheng_cli.cli.common import Format, FormatOption, LangOption, RegisterOption, progress_bar, start, usage_error
+from lianzheng_cli.fix import WriteError, write_grades
+from lianzheng_cli.grade_report import (
+    UnknownDepartment,
+    build_grade_report,
+    render_github,
+    render_json,
+    render_text,
+    render_written,
+)
+from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.register import DirectorySource
+from lianzheng_cli.reporters import report
+from lianzheng_cli.validate import validate
+
+define({
+    "grade.usage.write_check": {
+        "zh": "--write 与 --check 不能同时使用:--check 只检查不修改,--write 修改后即一致",
+        "en": "--write and --check cannot be used together: --check only checks, --write makes them match",
+    },
+})
+
+
+def grade_command(
+    register: RegisterOption = None,
+    fmt: FormatOption = "text",
+    lang: LangOption = None,
+    write: Annotated[bool, typer.Option(
+        "--write", help="将与计算结果不一致的申报等级 改为计算等级: 原地修改, 保留写法、引号、注释与顺序。")] = False,
+    check: Annotated[bool, typer.Option(
+        "--check", help="只检查: 有申报等级与计算等级不一致时 以退出码 1 结束(用于 CI)。")] = False,
+    department: Annotated[Optional[str], typer.Option(
+        "--department", "-d", help="只评定此部门的风险点(部门编号, 如 wmfz)。", show_default=False)] = None,
+) -> None:
+    """评定风险等级:按 org.yaml 的评定办法 计算每个风险点的等级与定级下限, 给出监控责任人和各部门分布。
+
+    有效等级取申报等级与计算等级中较高者。
+
+    退出码:0 正常;1 登记簿有错误、--check 发现不一致 或 --write 写入失败;2 用法或配置错误。
+    """
+    root = start(lang, register)
+    if write and check:
+        raise usage_error(tr("grade.usage.write_check"))
+    fmt_name = Format(fmt).value
+    files = len(DirectorySource(root).department_files())
+    with progress_bar(files, tr("progress.parsing"), enabled=fmt_name == "text") as advance:
+        result = validate(root, progress=advance)
+    if result.errors:
+        report(fmt_name, result.diagnostics, result.summary(), root)
+        raise typer.Exit(1)
+    try:
+        grades = build_grade_report(result.register, department=department)
+    except UnknownDepartment as exc:
+        raise usage_error(str(exc)) from None
+
+    if write:
+        try:
+            edits = write_grades(root, grades.changes())
+        except WriteError as exc:
+            typer.echo(f"lz: {exc}", err=True)
+            raise typer.Exit(1) from None
+        if edits:  # read the register again: it is what the files now say
+            result = validate(root)
+            if result.errors:
+                report(fmt_name, result.diagnostics, result.summary(), root)
+                raise typer.Exit(1)
+            grades = build_grade_report(result.register, department=department)
+        if fmt_name == "json":
+            render_json(grades, sys.stdout, written=edits)
+        elif fmt_name == "github":
+            render_github(grades, sys.stdout, root)
+        else:
+            render_written(edits, grades, root, sys.stdout)
+        raise typer.Exit(0)
+
+    if fmt_name == "json":
+        render_json(grades, sys.stdout)
+    elif fmt_name == "github":
+        render_github(grades, sys.stdout, root, fail=check)
+    else:
+        render_text(grades, sys.stdout)
+    raise typer.Exit(1 if check and grades.mismatches else 0)
