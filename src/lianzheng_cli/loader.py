@@ -68,8 +68,15 @@ def resolve_plain(text: str) -> Any:
     """A plain (unquoted) scalar's value by the YAML 1.2 core schema."""
     if not text:
         return None
-    if text[0] not in _MAYBE_NOT_STR:
+    first = text[0]
+    if first not in _MAYBE_NOT_STR:
         return text
+    if "0" <= first <= "9" and text.isascii():
+        # The common cases first: scores like 4, and dates (strings in YAML 1.2).
+        if text.isdigit():
+            return int(text)
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            return text
     if text in _NULLS:
         return None
     if text in _TRUE:
