@@ -1,0 +1,92 @@
+"""lz render xlsx"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from lianzheng_cli import i18n
+from lianzheng_cli.cli.common import LangOption, RegisterOption, start, usage_error
+from lianzheng_cli.i18n import tr
+from lianzheng_cli.reporters import report
+from lianzheng_cli.validate import validate
+from lianzheng_cli.workbook import default_output, render_by_department, render_workbook
+
+i18n.define({
+    "render.written": {"zh": "已生成:{path}", "en": "written: {path}"},
+    "render.cannot_write": {
+        "zh": "无法写入 {path}:{reason}",
+        "en": "cannot write {path}: {reason}",
+    },
+    "render.output_not_folder": {
+        "zh": "--by-department 时 -o 应为目录,而 {path} 是一个文件",
+        "en": "with --by-department, -o names a folder, but {path} is a file",
+    },
+    "render.output_is_folder": {
+        "zh": "{path} 是目录;请用 -o 指定 .xlsx 文件名",
+        "en": "{path} is a folder; name an .xlsx file with -o",
+    },
+})
+
+render_app = typer.Typer(
+    name="render",
+    help="生成报表:xlsx(廉政风险点防控措施一览表)。",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@render_app.command("xlsx")
+def render_xlsx_command(
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", show_default=False,
+                     help="输出文件;默认 out/<组织名>-<年度>-廉政风险点防控措施一览表.xlsx。"
+                          "与 --by-department 同用时为输出目录(默认 out/)。"),
+    ] = None,
+    by_department: Annotated[
+        bool, typer.Option("--by-department", help="每个部门单独生成一个工作簿(各部门分别报送)。")
+    ] = False,
+    public: Annotated[
+        bool, typer.Option("--public", help="内部公示版:不含人员姓名,不含预警处置记录。")
+    ] = False,
+    register: RegisterOption = None,
+    lang: LangOption = None,
+) -> None:
+    """生成打印就绪的《廉政风险点防控措施一览表》工作簿(A4 横向)。
+
+    先校验登记簿;有错误时列出错误并以退出码 1 结束,不生成文件。
+    """
+    root = start(lang, register)
+    result = validate(root)
+    if result.errors or result.register is None:
+        report("text", result.diagnostics, result.summary(), root, sys.stderr)
+        raise typer.Exit(1)
+    reg = result.register
+    try:
+        if by_department:
+            folder = output if output is not None else Path.cwd() / "out"
+            if folder.exists() and not folder.is_dir():
+                raise usage_error(tr("render.output_not_folder", path=folder))
+            written = render_by_department(reg, folder, public=public)
+        else:
+            target = output if output is not None else default_output(reg)
+            if target.is_dir():
+                raise usage_error(tr("render.output_is_folder", path=target))
+            written = [render_workbook(reg, target, public=public)]
+    except OSError as exc:
+        raise usage_error(tr("render.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
+            from None
+    for path in written:
+        typer.echo(tr("render.written", path=_shown(path)))
+
+
+def _shown(path: Path) -> str:
+    """A written path as the user should see it: relative to the current folder when it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
