@@ -12,6 +12,8 @@ from typer import rich_utils
 from lianzheng_cli import __version__
 from lianzheng_cli.cli.common import Lang, LangOption
 from lianzheng_cli.cli.validate import validate_command
+from lianzheng_cli.cli.diff import diff_command
+from lianzheng_cli.cli.init import init_command
 from lianzheng_cli.cli.render import render_app
 from lianzheng_cli.cli.grade import grade_command
 from lianzheng_cli.i18n import set_language
@@ -56,6 +58,8 @@ def _root(
 
 
 app.command("validate")(validate_command)
+app.command("diff")(diff_command)
+app.command("init")(init_command)
 app.add_typer(render_app, name="render")
 app.command("grade")(grade_command)
 

@@ -1,0 +1,116 @@
+"""lz diff"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from lianzheng_cli.cli.common import LangOption, RegisterOption, usage_error
+from lianzheng_cli.i18n import define, join_list, set_language, tr
+from lianzheng_cli.register import RegisterNotFound, find_register
+
+define({
+    "diff.bad_fail_on": {
+        "zh": "--fail-on 的值 `{value}` 无效,可选:removed、lowered、high-removed(可用逗号分隔多个)",
+        "en": "--fail-on value `{value}` is not valid; choose from removed, lowered, high-removed (comma-separated)",
+    },
+    "diff.problems": {
+        "zh": "{label} 的登记簿有错误,无法比对(请修正后重试,或用 lz validate 查看完整检查结果):",
+        "en": "the register at {label} has errors, so it cannot be compared (fix them, or run lz validate):",
+    },
+    "diff.failed": {"zh": "存在 --fail-on 指定的变更:{conditions}",
+                    "en": "changes named by --fail-on are present: {conditions}"},
+    "diff.fail.removed": {"zh": "删除了风险点", "en": "risks removed"},
+    "diff.fail.lowered": {"zh": "降低了风险等级", "en": "grades lowered"},
+    "diff.fail.high-removed": {"zh": "删除了高风险点", "en": "high risks removed"},
+})
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def parse_fail_on(values: list[str] | None) -> list[str]:
+    """``removed,lowered`` (and repeated options) → the conditions; ``typer.Exit(2)`` for an unknown one."""
+    from lianzheng_cli.diff import FAIL_ON
+
+    conditions: list[str] = []
+    for value in values or ():
+        for part in value.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if part not in FAIL_ON:
+                raise usage_error(tr("diff.bad_fail_on", value=part))
+            if part not in conditions:
+                conditions.append(part)
+    return conditions
+
+
+def diff_command(
+    rev_a: Annotated[str, typer.Argument(
+        metavar="A", help="旧版本:git 引用(标签、分支、提交、HEAD~1)、年份(如 2024)或 WORKTREE。")] = "HEAD",
+    rev_b: Annotated[str, typer.Argument(metavar="B", help="新版本,写法同 A;默认为工作区 WORKTREE。")] = "WORKTREE",
+    register: RegisterOption = None,
+    fmt: Annotated[DiffFormat, typer.Option(
+        "--format", "-f", help="输出格式:text(终端,按部门分组)、markdown(合并请求评论)、json(机器可读)。")] = DiffFormat.text,
+    fail_on: Annotated[Optional[list[str]], typer.Option(
+        "--fail-on", metavar="removed,lowered,high-removed", show_default=False,
+        help="出现这些变更时以退出码 1 结束(供 CI 使用):删除风险点、降低等级、删除高风险点;可用逗号分隔。")] = None,
+    lang: LangOption = None,
+) -> None:
+    """比对登记簿的两个版本:风险点的增删、改编号与逐项变更(含等级升降),措施、人员、岗位、职权、流程与预警的变化。
+
+    年份 2024 取标签 2024 或 register-2024,没有标签时取 2024-12-31 或更早的最后一次提交(会说明取了哪次提交)。
+    退出码:0 完成;1 --fail-on 指定的变更存在,或某一版本的登记簿有错误;2 用法错误(未知版本、不在 git 仓库中)。
+    """
+    from lianzheng_cli import diffreport
+    from lianzheng_cli.diff import diff_revisions
+    from lianzheng_cli.gitsource import GitError
+
+    if lang is not None:
+        set_language(lang.value)
+    conditions = parse_fail_on(fail_on)
+    root: Path | None = None
+    try:
+        root = find_register(register)
+    except RegisterNotFound as exc:
+        if register is not None:
+            raise usage_error(str(exc)) from None
+        # No register in the work tree: look for registers/ at each revision from here.
+    try:
+        run = diff_revisions(rev_a, rev_b, register=root, start=Path.cwd())
+    except GitError as exc:
+        raise usage_error(str(exc)) from None
+
+    if run.diff is None:
+        by_side: dict[str, list] = {}
+        for problem in run.problems:
+            by_side.setdefault(problem.side, []).append(problem)
+        for side, problems in by_side.items():
+            typer.echo(f"lz: {tr('diff.problems', label=run.labels[side])}", err=True)
+            for problem in problems:
+                d = problem.diagnostic
+                typer.echo(f"{run.location(problem)}: {d.code} {d.message}", err=True)
+        raise typer.Exit(1)
+
+    fmt = DiffFormat(fmt)
+    if fmt is DiffFormat.json:
+        for note in run.notes:
+            typer.echo(note, err=True)
+        sys.stdout.write(diffreport.render_json(run.diff))
+    elif fmt is DiffFormat.markdown:
+        sys.stdout.write(diffreport.render_markdown(run.diff, notes=run.notes))
+    else:
+        diffreport.render_text(run.diff, sys.stdout, notes=run.notes)
+
+    failed = run.diff.failures(conditions)
+    if failed:
+        typer.echo(f"lz: {tr('diff.failed', conditions=join_list([tr(f'diff.fail.{c}') for c in failed]))}", err=True)
+        raise typer.Exit(1)

@@ -1,0 +1,204 @@
+"""Rendering a register diff: text (rich, by department), Markdown (a pull-request comment), JSON (the contract)."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, TextIO
+
+from rich.console import Console
+from rich.markup import escape
+
+from lianzheng_cli.diff import FieldChange, RegisterDiff, RiskChange
+from lianzheng_cli.i18n import define, join_list, tr
+
+define({
+    "diff.heading": {"zh": "登记簿变更:{old} → {new}", "en": "Register changes: {old} → {new}"},
+    "diff.summary": {
+        "zh": "风险点:新增 {risks_added}、删除 {risks_removed}、变更 {risks_changed}(升级 {grade_raised}、"
+              "降级 {grade_lowered})、改编号 {renamed};措施:新增 {measures_added}、删除 {measures_removed};"
+              "人员:新到 {people_joined}、离开 {people_left}、调岗 {people_moved}",
+        "en": "risks: {risks_added} added, {risks_removed} removed, {risks_changed} changed ({grade_raised} raised, "
+              "{grade_lowered} lowered), {renamed} renamed; measures: {measures_added} added, {measures_removed} "
+              "removed; people: {people_joined} joined, {people_left} left, {people_moved} moved",
+    },
+    "diff.none": {"zh": "两个版本之间登记簿没有变化", "en": "the register did not change between the two versions"},
+    "diff.department": {"zh": "{name}({id}):{count} 项变更", "en": "{name} ({id}): {count} change(s)"},
+    "diff.risk_added": {"zh": "新增风险点 {id} {title}(等级 {grade})", "en": "risk added {id} {title} (grade {grade})"},
+    "diff.risk_removed": {"zh": "删除风险点 {id} {title}(等级 {grade})",
+                          "en": "risk removed {id} {title} (grade {grade})"},
+    "diff.risk_renamed": {"zh": "风险点改编号 {old} → {new} {title}(内容未变)",
+                          "en": "risk renumbered {old} → {new} {title} (content unchanged)"},
+    "diff.risk_changed": {"zh": "变更风险点 {id} {title}", "en": "risk changed {id} {title}"},
+    "diff.change": {"zh": "{field}:{old} → {new}", "en": "{field}: {old} → {new}"},
+    "diff.raised": {"zh": "(升级)", "en": " (raised)"},
+    "diff.lowered": {"zh": "(降级)", "en": " (lowered)"},
+    "diff.measures_added": {"zh": "新增措施 {ids}", "en": "measures added {ids}"},
+    "diff.measures_removed": {"zh": "删除措施 {ids}", "en": "measures removed {ids}"},
+    "diff.measure_changed": {"zh": "措施 {id} {changes}", "en": "measure {id} {changes}"},
+    "diff.person_joined": {"zh": "新到人员 {id} {name}", "en": "person joined {id} {name}"},
+    "diff.person_left": {"zh": "离开人员 {id} {name}", "en": "person left {id} {name}"},
+    "diff.person_moved": {"zh": "人员调岗 {id} {name}:{old} → {new}", "en": "person moved {id} {name}: {old} → {new}"},
+    "diff.post_added": {"zh": "新增岗位 {id} {name}", "en": "post added {id} {name}"},
+    "diff.post_removed": {"zh": "删除岗位 {id} {name}", "en": "post removed {id} {name}"},
+    "diff.power_added": {"zh": "新增职权 {id} {name}", "en": "power added {id} {name}"},
+    "diff.power_removed": {"zh": "删除职权 {id} {name}", "en": "power removed {id} {name}"},
+    "diff.process_added": {"zh": "新增流程 {id} {name}", "en": "process added {id} {name}"},
+    "diff.process_removed": {"zh": "删除流程 {id} {name}", "en": "process removed {id} {name}"},
+    "diff.warning_opened": {"zh": "新增预警 {id} {name}", "en": "warning opened {id} {name}"},
+    "diff.warning_closed": {"zh": "预警办结 {id} {name}", "en": "warning closed {id} {name}"},
+    "diff.nothing": {"zh": "(无)", "en": "(none)"},
+    "diff.field.department": {"zh": "所属部门", "en": "department"},
+    "diff.field.title": {"zh": "名称", "en": "title"},
+    "diff.field.description": {"zh": "描述", "en": "description"},
+    "diff.field.type": {"zh": "类型", "en": "type"},
+    "diff.field.process": {"zh": "所属流程", "en": "process"},
+    "diff.field.step": {"zh": "关键环节", "en": "step"},
+    "diff.field.posts": {"zh": "涉及岗位", "en": "posts"},
+    "diff.field.likelihood": {"zh": "发生概率", "en": "likelihood"},
+    "diff.field.impact": {"zh": "危害程度", "en": "impact"},
+    "diff.field.grade": {"zh": "等级", "en": "grade"},
+    "diff.field.computed_grade": {"zh": "计算等级", "en": "computed grade"},
+    "diff.field.text": {"zh": "内容", "en": "text"},
+    "diff.field.stage": {"zh": "阶段", "en": "stage"},
+    "diff.field.kind": {"zh": "类别", "en": "kind"},
+    "diff.field.owner": {"zh": "责任主体", "en": "owner"},
+    "diff.field.due": {"zh": "完成时限", "en": "due"},
+    "diff.field.status": {"zh": "状态", "en": "status"},
+})
+
+
+@dataclass
+class Entry:
+    """One line of a department's section, and the lines under it."""
+
+    text: str
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    department: str
+    name: str
+    entries: list[Entry]
+
+
+def _value(value: Any) -> str:
+    if value is None or value == () or value == "":
+        return tr("diff.nothing")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return join_list([str(v) for v in value])
+    return str(value)
+
+
+def describe_change(change: FieldChange, esc: Callable[[str], str]) -> str:
+    text = tr("diff.change", field=tr(f"diff.field.{change.field}"), old=esc(_value(change.old)),
+              new=esc(_value(change.new)))
+    return text + (tr(f"diff.{change.direction}") if change.direction else "")
+
+
+def _risk_details(change: RiskChange, code: Callable[[str], str], esc: Callable[[str], str]) -> list[str]:
+    lines = [describe_change(c, esc) for c in change.changes]
+    measures = change.measures
+    if measures is not None:
+        if measures.added:
+            lines.append(tr("diff.measures_added", ids=join_list([code(i) for i in measures.added])))
+        if measures.removed:
+            lines.append(tr("diff.measures_removed", ids=join_list([code(i) for i in measures.removed])))
+        for m in measures.changed:
+            lines.append(tr("diff.measure_changed", id=code(m.id),
+                            changes=join_list([describe_change(c, esc) for c in m.changes])))
+    return lines
+
+
+def sections(diff: RegisterDiff, *, code: Callable[[str], str] = str, esc: Callable[[str], str] = str) -> list[Section]:
+    """The diff grouped by department, as lines both renderers print (``code`` marks ids, ``esc`` escapes text)."""
+    by_department: dict[str, list[Entry]] = {d: [] for d in diff.department_ids()}
+
+    def add(department: str, key: str, details: list[str] | None = None, **params: str) -> None:
+        by_department[department].append(Entry(tr(key, **params), details or []))
+
+    for e in diff.risks_added:
+        add(e.department, "diff.risk_added", id=code(e.id), title=esc(e.title), grade=e.grade)
+    for e in diff.risks_removed:
+        add(e.department, "diff.risk_removed", id=code(e.id), title=esc(e.title), grade=e.grade)
+    for r in diff.risks_renamed:
+        add(r.department, "diff.risk_renamed", old=code(r.old), new=code(r.new), title=esc(r.title))
+    for c in diff.risks_changed:
+        add(c.department, "diff.risk_changed", _risk_details(c, code, esc), id=code(c.id), title=esc(c.title))
+    for key, items in (("diff.person_joined", diff.people_joined), ("diff.person_left", diff.people_left)):
+        for i in items:
+            add(i.department, key, id=code(i.id), name=esc(i.name))
+    for m in diff.people_moved:
+        add(m.department, "diff.person_moved", id=code(m.id), name=esc(m.name), old=code(m.old_post),
+            new=code(m.new_post))
+    for key, items in (("diff.post_added", diff.posts_added), ("diff.post_removed", diff.posts_removed),
+                       ("diff.power_added", diff.powers_added), ("diff.power_removed", diff.powers_removed),
+                       ("diff.process_added", diff.processes_added), ("diff.process_removed", diff.processes_removed),
+                       ("diff.warning_opened", diff.warnings_opened), ("diff.warning_closed", diff.warnings_closed)):
+        for i in items:
+            add(i.department, key, id=code(i.id), name=esc(i.name))
+    return [Section(d, diff.departments.get(d, d), entries) for d, entries in by_department.items()]
+
+
+def summary_line(diff: RegisterDiff) -> str:
+    return tr("diff.summary", renamed=len(diff.risks_renamed), **diff.summary())
+
+
+def render_text(diff: RegisterDiff, out: TextIO, *, notes: list[str] = ()) -> None:
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    console.print(f"[bold]{escape(tr('diff.heading', old=diff.from_rev.label, new=diff.to_rev.label))}[/]")
+    for note in notes:
+        console.print(f"[dim]{escape(note)}[/]")
+    if diff.empty:
+        console.print(f"[green]{escape(tr('diff.none'))}[/]")
+        return
+    console.print(escape(summary_line(diff)))
+    for section in sections(diff):
+        console.print()
+        heading = tr("diff.department", name=section.name, id=section.department, count=len(section.entries))
+        console.print(f"[bold]{escape(heading)}[/]")
+        for entry in section.entries:
+            console.print(f"  {escape(entry.text)}")
+            for line in entry.details:
+                console.print(f"      {escape(line)}")
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+
+
+def _md(text: str) -> str:
+    return text.translate(_MD_SPECIAL)
+
+
+def _md_code(text: str) -> str:
+    return f"`{text}`"
+
+
+def render_markdown(diff: RegisterDiff, *, notes: list[str] = ()) -> str:
+    """A pull-request comment: a heading, the summary, then one collapsible section per department."""
+    lines = [f"### {_md(tr('diff.heading', old=diff.from_rev.label, new=diff.to_rev.label))}", ""]
+    if notes:
+        lines += [f"> {_md(note)}  " for note in notes] + [""]
+    if diff.empty:
+        lines.append(_md(tr("diff.none")))
+        return "\n".join(lines) + "\n"
+    lines += [f"**{_md(summary_line(diff))}**", ""]
+    for section in sections(diff, code=_md_code, esc=_md):
+        # <summary> is HTML: GitHub does not render Markdown inside it.
+        title = tr("diff.department", name=html.escape(section.name),
+                   id=f"<code>{html.escape(section.department)}</code>", count=len(section.entries))
+        lines += ["<details>", f"<summary>{title}</summary>", ""]
+        for entry in section.entries:
+            lines.append(f"- {entry.text}")
+            lines += [f"  - {line}" for line in entry.details]
+        lines += ["", "</details>", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_json(diff: RegisterDiff) -> str:
+    return json.dumps(diff.to_json(), ensure_ascii=False, indent=2) + "\n"
