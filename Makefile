@@ -13,12 +13,16 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)  ## 安装并在示例登记簿上运行主流程
 	$(BIN)/lz validate
+	$(BIN)/lz report
 
 test: $(STAMP)  ## 运行测试
 	$(BIN)/python -m pytest
 
 docs: $(STAMP)  ## 由规则目录生成 docs/rules.md
 	$(BIN)/lz rules --format markdown > docs/rules.md
+
+bench: $(STAMP)  ## 县级规模基准测试:与同类工具对比,结果写入 benchmarks/results/latest.md
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) out .lz-cache

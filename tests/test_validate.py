@@ -250,3 +250,12 @@ def test_check_jsonschema_rejects_what_lz_rejects(tmp_path):
                            str(root / SPK)], capture_output=True, text=True)
     assert proc.returncode == 1
     assert [c for c, *_ in found(root)] == ["LZ016"]
+
+
+def test_text_format_shows_line_100_as_a_number(tmp_path, runner):
+    # rich would turn ":100:" into an emoji; the location must stay file:line:col.
+    padding = "".join(f"# 注释 {i}\n" for i in range(99))
+    root = write_register(tmp_path, departments={"ldbz": LEADERSHIP, "jjjc": INSPECTION,
+                                                 "spk": padding + "schema_version: 1\nid: spk\nname: 审批科\nkind: 科室\n"})
+    result = run(runner, "validate", "-r", str(root))
+    assert "departments/spk.yaml:103:7: LZ013" in result.output

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, TextIO
 
-from rich.console import Console
 from rich.markup import escape
 
 from lianzheng_cli.diff import FieldChange, RegisterDiff, RiskChange
 from lianzheng_cli.i18n import define, join_list, tr
+from lianzheng_cli.reporters import make_console
 
 define({
     "diff.heading": {"zh": "登记簿变更:{old} → {new}", "en": "Register changes: {old} → {new}"},
@@ -150,7 +150,7 @@ def summary_line(diff: RegisterDiff) -> str:
 
 
 def render_text(diff: RegisterDiff, out: TextIO, *, notes: list[str] = ()) -> None:
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    console = make_console(out, soft_wrap=True)
     console.print(f"[bold]{escape(tr('diff.heading', old=diff.from_rev.label, new=diff.to_rev.label))}[/]")
     for note in notes:
         console.print(f"[dim]{escape(note)}[/]")

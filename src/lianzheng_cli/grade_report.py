@@ -24,7 +24,7 @@ from lianzheng_cli.grading import Grader
 from lianzheng_cli.i18n import current_language, define, join_list, tr
 from lianzheng_cli.model import Register
 from lianzheng_cli.register import Locator
-from lianzheng_cli.reporters import display_path
+from lianzheng_cli.reporters import make_console, display_path
 from lianzheng_cli.vocab import GRADES
 
 JSON_VERSION = 1
@@ -265,7 +265,7 @@ def _floors_width(report: GradeReport, department_width: int, total: int) -> int
 
 def render_text(report: GradeReport, out: TextIO, *, hint: bool = True) -> None:
     """The risk table, the distribution table and a one-line summary, readable at 80 columns."""
-    console = Console(file=out, highlight=False)
+    console = make_console(out)
     factors = report.method == "factors"
     names = dict(report.departments)
     width = min(DEPARTMENT_WIDTH, max([cell_len(names.get(r.department, "")) for r in report.rows] + [4]))
@@ -374,7 +374,7 @@ def render_github(report: GradeReport, out: TextIO, root: Path, *, fail: bool = 
 
 def render_written(edits: list[GradeEdit], report: GradeReport, root: Path, out: TextIO) -> None:
     """What ``--write`` changed, one line per grade, then the summary of the register as it is now."""
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    console = make_console(out, soft_wrap=True)
     if not edits:
         console.print(escape(tr("grade.written.none")))
     for edit in edits:

@@ -26,8 +26,13 @@ def display_path(root: Path, rel: str) -> str:
         return str(path)
 
 
+def make_console(out: TextIO, **options) -> Console:
+    """A console for lz's output: no highlighting, and no emoji codes (``:100:`` in ``x.yaml:100:5`` is a line)."""
+    return Console(file=out, highlight=False, emoji=False, **options)
+
+
 def report_text(diagnostics: list[Diagnostic], summary: dict, root: Path, out: TextIO) -> None:
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    console = make_console(out, soft_wrap=True)
     for d in diagnostics:
         location = f"{display_path(root, d.file)}:{d.line}:{d.column}"
         console.print(f"{escape(location)}: [{_STYLE[d.severity]}]{d.code}[/] {escape(d.message)}")

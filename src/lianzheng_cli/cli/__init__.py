@@ -12,6 +12,9 @@ from typer import rich_utils
 from lianzheng_cli import __version__
 from lianzheng_cli.cli.common import Lang, LangOption
 from lianzheng_cli.cli.validate import validate_command
+from lianzheng_cli.cli.lint import lint_command, rules_command
+from lianzheng_cli.cli.report import report_command
+from lianzheng_cli.cli.brief import brief_command
 from lianzheng_cli.cli.diff import diff_command
 from lianzheng_cli.cli.init import init_command
 from lianzheng_cli.cli.render import render_app
@@ -58,6 +61,10 @@ def _root(
 
 
 app.command("validate")(validate_command)
+app.command("lint")(lint_command)
+app.command("rules")(rules_command)
+app.command("report")(report_command)
+app.command("brief")(brief_command)
 app.command("diff")(diff_command)
 app.command("init")(init_command)
 app.add_typer(render_app, name="render")

@@ -75,7 +75,7 @@ def progress_bar(total: int, description: str, *, enabled: bool = True) -> Itera
         bar = state["bar"]
         if bar is None and time.monotonic() - started > 1.0:
             bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                           TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+                           TimeElapsedColumn(), console=Console(stderr=True, emoji=False), transient=True)
             bar.start()
             state["bar"] = bar
             state["task"] = bar.add_task(description, total=total)

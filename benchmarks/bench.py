@@ -1,0 +1,445 @@
+#!/usr/bin/env python3
+"""``make bench``: lz against its peers on a county-scale register, as a Markdown table.
+
+Builds the register once (``make_register.py --git``, cached under
+``benchmarks/data/``), then measures each command as a whole process: wall
+time and peak RSS (``os.wait4``), several interleaved repetitions, median and
+spread. Prints the table and writes it to ``benchmarks/results/latest.md``.
+
+    python benchmarks/bench.py [--departments N] [--repeat N] [--seed N]
+    BENCH_QUICK=1   a small register (20 departments), 3 repetitions
+    BENCH_PEERS=all also yamllint, and check-jsonschema of the project's venv even without its C parser
+
+check-jsonschema is measured with ruamel.yaml's C parser, as issue 6 measured it: from the
+project's venv when ruamel.yaml.clib is installed there, else from a throwaway venv under
+benchmarks/data/ (pip; not a project dependency).
+
+An lz command that ``lz --help`` does not list is shown as "not available";
+one that fails is shown with its exit code and left out of the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DATA = HERE / "data"
+RESULTS = HERE / "results" / "latest.md"
+GENERATOR = HERE / "make_register.py"
+COMPOSE = HERE / "libyaml_compose.py"
+BIN = Path(sys.executable).parent
+
+COUNTY = 400  # departments of the county register the targets are stated for
+PER_BENCH_SECONDS = 60  # repetitions of one benchmark are cut to stay about within this
+TOTAL_SECONDS = 360  # and of all benchmarks together, so that `make bench` stays well under 10 minutes
+
+ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+ENV.pop("LZ_LANG", None)
+
+
+@dataclass
+class Bench:
+    key: str
+    label: str
+    argv: list[str]
+    ok_codes: tuple[int, ...] = (0,)
+    setup: Callable[[], None] | None = None
+    teardown: Callable[[], None] | None = None
+    peer: bool = False
+    note: str = ""
+    available: bool = True
+    walls: list[float] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+    failure: str = ""
+    reps: int = 0
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.walls) if self.walls else None
+
+
+# ---------------------------------------------------------------------------
+# The register, built once
+# ---------------------------------------------------------------------------
+
+
+def ensure_register(departments: int, seed: int) -> tuple[Path, dict, float]:
+    """The cached git repository of the register; rebuilt when the generator or the scale changed."""
+    name = f"county-{departments}-seed{seed}"
+    folder, stamp = DATA / name, DATA / f"{name}.json"
+    key = {"generator": hashlib.sha256(GENERATOR.read_bytes()).hexdigest(), "departments": departments, "seed": seed}
+    if folder.is_dir() and stamp.is_file():
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+        if recorded.get("key") == key:
+            return folder, recorded["figures"], 0.0
+    print(f"building the register: {departments} departments, seed {seed} …", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    DATA.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    stamp.unlink(missing_ok=True)
+    building = DATA / f"{name}.building"
+    shutil.rmtree(building, ignore_errors=True)
+    out = subprocess.run([sys.executable, str(GENERATOR), "--departments", str(departments), "--seed", str(seed),
+                          "--out", str(building), "--git"], check=True, capture_output=True, text=True).stdout
+    building.rename(folder)
+    figures = json.loads(out.strip().splitlines()[-1])
+    stamp.write_text(json.dumps({"key": key, "figures": figures}, ensure_ascii=False, indent=1), encoding="utf-8")
+    return folder, figures, time.perf_counter() - started
+
+
+# ---------------------------------------------------------------------------
+# Measuring one process
+# ---------------------------------------------------------------------------
+
+
+def run_once(bench: Bench, cwd: Path) -> None:
+    """One timed run: wall time around fork/exec/exit, peak RSS from the child's rusage."""
+    if bench.setup:
+        bench.setup()
+    try:
+        with tempfile.TemporaryFile() as err:
+            started = time.perf_counter()
+            proc = subprocess.Popen(bench.argv, cwd=cwd, env=ENV, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=err)
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - started
+            proc.returncode = code = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+            if code not in bench.ok_codes:
+                err.seek(0)
+                lines = err.read().decode("utf-8", "replace").strip().splitlines()
+                bench.failure = f"exit {code}" + (f": {lines[-1][:120]}" if lines else "")
+                return
+    finally:
+        if bench.teardown:
+            bench.teardown()
+    bench.walls.append(wall)
+    bench.rss_mb.append(usage.ru_maxrss / 1024)  # KiB on Linux
+
+
+def plan_repetitions(benches: list[Bench], repeat: int) -> None:
+    """After the first round: fewer repetitions for slow commands, so the whole run stays bounded."""
+    live = [b for b in benches if b.walls and not b.failure]
+    for b in live:
+        b.reps = max(1, min(repeat, int(PER_BENCH_SECONDS // max(b.walls[0], 1e-3))))
+    while sum(b.reps * b.walls[0] for b in live) > TOTAL_SECONDS:
+        slowest = max((b for b in live if b.reps > 1), key=lambda b: b.reps * b.walls[0], default=None)
+        if slowest is None:
+            break
+        slowest.reps -= 1
+
+
+# ---------------------------------------------------------------------------
+# What is measured
+# ---------------------------------------------------------------------------
+
+
+def lz_commands(lz: Path) -> set[str]:
+    """The commands ``lz --help`` lists (rich's box, or click's plain list)."""
+    out = subprocess.run([str(lz), "--help"], env={**ENV, "COLUMNS": "200"}, capture_output=True, text=True).stdout
+    names = set(re.findall(r"^\s*[│|] ([a-z][\w-]*)\s", out, re.MULTILINE))
+    if not names and "Commands:" in out:
+        names = set(re.findall(r"^  ([a-z][\w-]*)\s{2,}", out.split("Commands:", 1)[1], re.MULTILINE))
+    return names
+
+
+def peers_venv(*, yamllint: bool) -> Path | None:
+    """check-jsonschema with its C YAML parser (and yamllint) in a throwaway venv under benchmarks/data/.
+
+    Not dependencies of the project. None when they cannot be installed (no network).
+    """
+    venv = DATA / "peers-venv"
+    python = venv / "bin" / "python"
+    ready = (venv / "bin" / "check-jsonschema").exists() and has_ruamel_clib(python)
+    if ready and (not yamllint or (venv / "bin" / "yamllint").exists()):
+        return venv / "bin"
+    print("installing the peers into benchmarks/data/peers-venv …", file=sys.stderr, flush=True)
+    packages = ["check-jsonschema", "ruamel.yaml.clib"] + (["yamllint"] if yamllint else [])
+    try:
+        if not python.exists():
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *packages],
+                       check=True)
+    except subprocess.CalledProcessError as exc:
+        print(f"could not install the peers ({exc}); using the project's venv", file=sys.stderr)
+        return None
+    return venv / "bin"
+
+
+def has_ruamel_clib(python: Path) -> bool:
+    """Whether ruamel.yaml (check-jsonschema's parser) finds its C extension in that interpreter's environment."""
+    probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('_ruamel_yaml') is None)"
+    return subprocess.run([str(python), "-c", probe], capture_output=True).returncode == 0
+
+
+def make_benches(repo: Path, scratch: Path, commands: set[str], peers_all: bool) -> list[Bench]:
+    lz = str(BIN / "lz")
+    registers = repo / "registers"
+    departments = sorted(str(p) for p in (registers / "departments").glob("*.yaml"))
+    touched = Path(departments[len(departments) // 2])
+    original = touched.read_bytes()
+    state = {"cache_fresh": False}
+
+    def drop_cache() -> None:
+        for folder in (repo / ".lz-cache", registers / ".lz-cache"):
+            shutil.rmtree(folder, ignore_errors=True)
+        state["cache_fresh"] = False
+
+    def after_cold_validate() -> None:  # a cold validate leaves exactly the cache the warm run starts from
+        state["cache_fresh"] = True
+
+    def touch_one_file() -> None:
+        if not state["cache_fresh"]:  # the cache of an unchanged register, then one file changed
+            subprocess.run([lz, "validate", "-r", str(registers)], cwd=repo, env=ENV, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        with touched.open("ab") as f:
+            f.write("# 基准测试:改动一行注释\n".encode("utf-8"))
+
+    def restore_file() -> None:
+        touched.write_bytes(original)
+        state["cache_fresh"] = False
+
+    def clean_outputs() -> None:
+        for path in scratch.iterdir():
+            path.unlink()
+
+    reg = ["-r", str(registers)]
+    schema = str(REPO / "schemas" / "department.schema.json")
+    benches = [
+        Bench("compose", "libyaml compose (PyYAML CSafeLoader, one process)",
+              [sys.executable, str(COMPOSE), str(registers / "org.yaml"), *departments], peer=True,
+              note="the floor for a Python YAML loader that keeps positions"),
+    ]
+    # check-jsonschema as the issue measured it: with ruamel.yaml's C parser. The project's dev venv has
+    # it only if ruamel.yaml.clib is installed there; else a throwaway venv provides it.
+    own_has_c = has_ruamel_clib(BIN / "python")
+    peers = None if own_has_c and not peers_all else peers_venv(yamllint=peers_all)
+    if own_has_c or peers_all or peers is None:
+        parser = "C YAML parser" if own_has_c else "pure-Python YAML parser: no ruamel.yaml.clib"
+        benches.append(Bench("check-jsonschema", "check-jsonschema --schemafile department.schema.json",
+                             [str(BIN / "check-jsonschema"), "--schemafile", schema, *departments], ok_codes=(0, 1),
+                             peer=True, note=f"department files only; the project's dev venv, {parser}"))
+    if peers is not None and not own_has_c:
+        benches.append(Bench("check-jsonschema-c", "check-jsonschema --schemafile department.schema.json",
+                             [str(peers / "check-jsonschema"), "--schemafile", schema, *departments], ok_codes=(0, 1),
+                             peer=True, note="department files only; benchmarks/data/peers-venv, C YAML parser "
+                                             "(ruamel.yaml.clib)"))
+    if peers_all:
+        yamllint = peers / "yamllint" if peers is not None else shutil.which("yamllint")
+        if yamllint:
+            benches.append(Bench("yamllint", "yamllint -f parsable (default rules)",
+                                 [str(yamllint), "-f", "parsable", str(registers)], ok_codes=(0, 1), peer=True))
+    wanted = [
+        ("validate", Bench("validate-cold", "lz validate, cold (no .lz-cache)", [lz, "validate", *reg], setup=drop_cache,
+                           teardown=after_cold_validate)),
+        ("validate", Bench("validate-warm", "lz validate, warm, one file changed", [lz, "validate", *reg],
+                           setup=touch_one_file, teardown=restore_file)),
+        ("lint", Bench("lint", "lz lint, cold", [lz, "lint", *reg], ok_codes=(0, 1), setup=drop_cache)),
+        ("grade", Bench("grade", "lz grade --check, cold", [lz, "grade", "--check", *reg], ok_codes=(0, 1), setup=drop_cache)),
+        ("render", Bench("render", "lz render xlsx (whole register), cold",
+                         [lz, "render", "xlsx", *reg, "-o", str(scratch / "register.xlsx")], setup=drop_cache,
+                         teardown=clean_outputs)),
+        ("diff", Bench("diff", "lz diff 2024 2025, cold", [lz, "diff", "2024", "2025"], ok_codes=(0, 1), setup=drop_cache)),
+        ("report", Bench("report", "lz report, cold", [lz, "report", *reg, "-o", str(scratch / "report.md")],
+                         setup=drop_cache, teardown=clean_outputs)),
+    ]
+    for command, bench in wanted:
+        bench.available = command in commands
+        benches.append(bench)
+    return benches
+
+
+# ---------------------------------------------------------------------------
+# The table
+# ---------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    ram = ""
+    try:
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        ram = f", {kib / 1024 ** 2:.1f} GiB RAM"
+    except (OSError, AttributeError):
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = " · load average at start {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    return (f"{cores} CPUs (nproc){f' {cpu}' if cpu else ''}{ram}, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}{load}")
+
+
+def lz_version() -> str:
+    out = subprocess.run([str(BIN / "lz"), "--version"], env=ENV, capture_output=True, text=True).stdout.strip()
+    return out.splitlines()[-1] if out else "?"
+
+
+def fmt_s(seconds: float) -> str:
+    return f"{seconds:.2f}" if seconds < 10 else f"{seconds:.1f}"
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def targets(by: dict[str, Bench], county: bool) -> list[tuple[str, str, str]]:
+    """Issue 6's targets: (target, measured, verdict)."""
+    def med(key):
+        b = by.get(key)
+        return b.median if b and b.available and not b.failure else None
+
+    def rss(key):
+        b = by.get(key)
+        return max(b.rss_mb) if b and b.rss_mb and not b.failure else None
+
+    compose, cold = med("compose"), med("validate-cold")
+    # The fairest peer figure: check-jsonschema at its fastest (with its C parser when measured).
+    cjs = min((m for m in (med("check-jsonschema"), med("check-jsonschema-c")) if m is not None), default=None)
+    rows = []
+
+    def add(target: str, value: float | None, limit: float, shown: str, lower_is_better: bool = True) -> None:
+        if value is None:
+            rows.append((target, "–", "n/a (not available)"))
+            return
+        met = value <= limit if lower_is_better else value >= limit
+        by = value / limit - 1 if lower_is_better else 1 - value / limit
+        rows.append((target, shown, "met" if met else f"missed by {by:.0%}"))
+
+    r = ratio(cold, compose)
+    add("cold `validate` ≤ 1.2 × libyaml compose", r, 1.2, f"{r:.2f} ×" if r else "")
+    r = ratio(cjs, cold)
+    add("cold `validate` ≥ 8 × faster than check-jsonschema", r, 8, f"{r:.1f} × faster" if r else "", lower_is_better=False)
+    w = med("validate-warm")
+    add("warm `validate`, one file changed ≤ 1 s", w, 1.0, f"{fmt_s(w)} s" if w else "")
+    r = ratio(med("lint"), cold)
+    add("cold `lint` ≤ 1.5 × cold `validate`", r, 1.5, f"{r:.2f} ×" if r else "")
+    r = ratio(med("diff"), cold)
+    add("`diff` 2024 → 2025 ≤ 0.5 × cold `validate`", r, 0.5, f"{r:.2f} ×" if r else "")
+    t = med("render")
+    add("`render xlsx` ≤ 12 s", t, 12, f"{fmt_s(t)} s" if t else "")
+    m = rss("render")
+    add("`render xlsx` peak RSS ≤ 600 MB", m, 600, f"{m:.0f} MB" if m else "")
+    m = rss("validate-cold")
+    add("`validate` peak RSS ≤ 1 GiB", m, 1024, f"{m:.0f} MB" if m else "")
+    if not county:
+        rows = [(t, v, f"{verdict} (targets are for {COUNTY} departments)") for t, v, verdict in rows]
+    return rows
+
+
+def render_markdown(benches: list[Bench], figures: dict, departments: int, seed: int, repeat: int,
+                    build_seconds: float, total_seconds: float, peers_all: bool, machine_line: str) -> str:
+    by = {b.key: b for b in benches}
+    compose = by["compose"].median if not by["compose"].failure else None
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"# lz benchmark: {departments}-department register" + (" (county scale)" if departments == COUNTY else ""),
+        "",
+        f"- **Date**: {when}; {lz_version()}",
+        f"- **Machine**: {machine_line}",
+        f"- **Register**: {departments} departments (seed {seed}): {figures['files']} files, "
+        f"{figures['bytes'] / 1e6:.1f} MB, {figures['lines']:,} lines, {figures['risks']:,} risks, "
+        f"{figures['measures']:,} measures, {figures['people']:,} people, {figures['warnings']:,} warnings; "
+        f"a git repository with the tags `2024` and `2025` (the next year's revision changes "
+        f"{figures['revised_departments']} department files)",
+        f"- **Method**: whole-process wall time and peak RSS (`os.wait4`; the largest single process, "
+        f"workers are not summed) of each command; up to {repeat} interleaved repetitions, fewer for slow "
+        f"commands (column *runs*); median and min–max. Output goes to /dev/null (not a terminal). "
+        f"\"cold\" = `.lz-cache/` deleted before the run. Differences under ~20 % are noise; "
+        f"load average at the end {os.getloadavg()[0]:.1f} (other work on the machine slows every figure).",
+        "",
+        "| what | runs | median s | min–max s | peak RSS MB | × libyaml compose |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for b in benches:
+        if not b.available:
+            lines.append(f"| {b.label} | – | not available | | | |")
+            continue
+        if b.failure and not b.walls:
+            lines.append(f"| {b.label} | – | failed ({b.failure}) | | | |")
+            continue
+        x = ratio(b.median, compose)
+        note = f" ({b.note})" if b.note else ""
+        fail = f" (a later run failed: {b.failure})" if b.failure else ""
+        lines.append(f"| {b.label}{note}{fail} | {len(b.walls)} | {fmt_s(b.median)} | "
+                     f"{fmt_s(min(b.walls))}–{fmt_s(max(b.walls))} | {statistics.median(b.rss_mb):.0f} | "
+                     f"{'–' if x is None else f'{x:.2f}'} |")
+    if not peers_all:
+        lines.append("| yamllint | – | not run (`BENCH_PEERS=all`) | | | |")
+    cold = by["validate-cold"]
+    lines += ["", "## Ratios", ""]
+    for cjs in (by.get("check-jsonschema"), by.get("check-jsonschema-c")):
+        if cjs and cold.median and cjs.median and not cjs.failure and not cold.failure:
+            lines.append(f"- check-jsonschema ({cjs.note.split('; ', 1)[1]}) / cold `lz validate`: "
+                         f"**{cjs.median / cold.median:.1f} ×** ({fmt_s(cjs.median)} s / {fmt_s(cold.median)} s)")
+    for b in benches:
+        if not b.peer and b.median and compose:
+            lines.append(f"- {b.label} / libyaml compose: **{b.median / compose:.2f} ×**")
+    lines += ["", "## Targets (issue 6)", "", "| target | measured | |", "|---|---:|---|"]
+    lines += [f"| {t} | {v} | {verdict} |" for t, v, verdict in targets(by, departments == COUNTY)]
+    build = f"register built in {build_seconds:.0f} s" if build_seconds else "register from the cache in benchmarks/data/"
+    lines += ["", f"Total: {total_seconds:.0f} s ({build}).", ""]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--departments", type=int, default=20 if quick else COUNTY)
+    parser.add_argument("--repeat", type=int, default=3 if quick else 5, help="repetitions of each command (default 5)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where the Markdown goes besides stdout")
+    args = parser.parse_args(argv)
+    if args.repeat < 1 or args.departments < 1:
+        parser.error("--repeat and --departments must be at least 1")
+    started = time.perf_counter()
+    machine_line = machine()
+    peers_all = os.environ.get("BENCH_PEERS", "") == "all"
+    repo, figures, build_seconds = ensure_register(args.departments, args.seed)
+    commands = lz_commands(BIN / "lz")
+    with tempfile.TemporaryDirectory(prefix="lz-bench-") as scratch:
+        benches = make_benches(repo, Path(scratch), commands, peers_all)
+        runnable = [b for b in benches if b.available]
+        for b in benches:
+            if not b.available:
+                print(f"{b.label}: not available", file=sys.stderr)
+        for round_ in range(args.repeat):
+            for b in runnable:
+                if b.failure or (round_ and len(b.walls) >= b.reps):
+                    continue
+                run_once(b, repo)
+                shown = f"{fmt_s(b.walls[-1])} s" if b.walls and not b.failure else b.failure
+                print(f"[{round_ + 1}] {b.label}: {shown}", file=sys.stderr, flush=True)
+            if round_ == 0:
+                plan_repetitions(runnable, args.repeat)
+    markdown = render_markdown(benches, figures, args.departments, args.seed, args.repeat, build_seconds,
+                               time.perf_counter() - started, peers_all, machine_line)
+    print(markdown)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(markdown, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

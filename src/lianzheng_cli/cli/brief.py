@@ -1,0 +1,121 @@
+"""lz brief"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from lianzheng_cli.cli.common import LangOption, RegisterOption, start, usage_error
+from lianzheng_cli.cli.report import shown_path
+from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.reporters import report
+from lianzheng_cli.validate import validate
+
+define({
+    "brief.usage.subject": {
+        "zh": "请给出人员编号(lz brief p-zhang)或用 --department 指定部门(lz brief --department wmfz),二者选一",
+        "en": "name a person (lz brief p-zhang) or a department with --department (lz brief --department wmfz), "
+              "not both",
+    },
+    "brief.usage.xlsx_stdout": {
+        "zh": "--xlsx 生成的是工作簿文件,不能输出到终端(-o -);请用 -o 指定 .xlsx 文件名",
+        "en": "--xlsx writes a workbook file, which cannot go to standard output (-o -); name an .xlsx file with -o",
+    },
+    "brief.usage.department_stdout": {
+        "zh": "--department 为每人各生成一个文件,-o 应为目录,不能为 -",
+        "en": "--department writes one file per person: -o names a folder, not -",
+    },
+    "brief.output_not_folder": {
+        "zh": "--department 时 -o 应为目录,而 {path} 是一个文件",
+        "en": "with --department, -o names a folder, but {path} is a file",
+    },
+    "brief.output_is_folder": {
+        "zh": "{path} 是目录;请用 -o 指定文件名",
+        "en": "{path} is a folder; name a file with -o",
+    },
+    "brief.written": {"zh": "已生成:{path}", "en": "written: {path}"},
+    "brief.nobody": {
+        "zh": "部门 {name}({id})没有登记人员,未生成告知书",
+        "en": "department {name} ({id}) has no people, so no brief was written",
+    },
+    "brief.cannot_write": {"zh": "无法写入 {path}:{reason}", "en": "cannot write {path}: {reason}"},
+})
+
+
+def brief_command(
+    person: Annotated[Optional[str], typer.Argument(
+        metavar="PERSON_ID", show_default=False, help="人员编号(如 p-zhang)。")] = None,
+    department: Annotated[Optional[str], typer.Option(
+        "--department", "-d", metavar="ID", show_default=False,
+        help="为该部门的每个人各生成一份告知书, 写入 -o 指定的目录"
+             "(默认 out/<组织名>-<年度>-<部门名>-廉洁风险告知书/)。")] = None,
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", show_default=False,
+        help="输出文件;默认 out/<组织名>-<年度>-廉洁风险告知书-<姓名>-<人员编号>.md(或 .xlsx)。 -o - 输出到终端。")] = None,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="生成单页工作簿(.xlsx, A4 横向)而不是 Markdown。")] = False,
+    register: RegisterOption = None,
+    lang: LangOption = None,
+) -> None:
+    """生成个人廉洁风险告知书(交底书):本岗位的风险点、等级、防控措施与监控责任人,附本人签名的承诺。
+
+    --department 为部门中每个人各生成一个文件(每人各签一份)。
+
+    退出码:0 已生成;1 登记簿有错误;2 用法错误(人员或部门不存在等)。
+    """
+    from lianzheng_cli.brief import (
+        UnknownSubject,
+        brief_file_name,
+        build_brief,
+        build_department_briefs,
+        department_folder_name,
+        render_brief_markdown,
+        write_brief,
+    )
+    from lianzheng_cli.templating import TemplateProblem
+
+    root = start(lang, register)
+    if (person is None) == (department is None):
+        raise usage_error(tr("brief.usage.subject"))
+    if output == "-" and xlsx:
+        raise usage_error(tr("brief.usage.xlsx_stdout"))
+    if output == "-" and department is not None:
+        raise usage_error(tr("brief.usage.department_stdout"))
+    result = validate(root)
+    if result.errors or result.register is None:
+        report("text", result.diagnostics, result.summary(), root, sys.stderr)
+        raise typer.Exit(1)
+    reg = result.register
+    suffix = ".xlsx" if xlsx else ".md"
+    try:
+        if person is not None:
+            brief = build_brief(reg, person)
+            if output == "-":
+                sys.stdout.write(render_brief_markdown(brief))
+                return
+            target = Path(output) if output is not None else Path.cwd() / "out" / brief_file_name(reg, brief, suffix)
+            if target.is_dir():
+                raise usage_error(tr("brief.output_is_folder", path=target))
+            written = [write_brief(brief, target, xlsx=xlsx)]
+        else:
+            briefs = build_department_briefs(reg, department)
+            folder = Path(output) if output is not None else \
+                Path.cwd() / "out" / department_folder_name(reg, department)
+            if folder.exists() and not folder.is_dir():
+                raise usage_error(tr("brief.output_not_folder", path=folder))
+            if not briefs:
+                dept = reg.by_department[department]
+                typer.echo(tr("brief.nobody", name=dept.name, id=dept.id), err=True)
+                return
+            written = [write_brief(b, folder / brief_file_name(reg, b, suffix), xlsx=xlsx) for b in briefs]
+    except UnknownSubject as exc:
+        raise usage_error(str(exc)) from None
+    except TemplateProblem as exc:
+        raise usage_error(str(exc)) from None
+    except OSError as exc:
+        raise usage_error(tr("brief.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
+            from None
+    for path in written:
+        typer.echo(tr("brief.written", path=shown_path(path)))

@@ -1,0 +1,115 @@
+"""lz report"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from lianzheng_cli.cli.common import LangOption, RegisterOption, start, usage_error
+from lianzheng_cli.cli.lint import parse_as_of
+from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.reporters import report
+from lianzheng_cli.validate import validate
+
+define({
+    "report.written": {"zh": "已生成:{path}", "en": "written: {path}"},
+    "report.cannot_write": {"zh": "无法写入 {path}:{reason}", "en": "cannot write {path}: {reason}"},
+    "report.output_is_folder": {
+        "zh": "{path} 是目录;请用 -o 指定 .md 文件名(或 -o - 输出到终端)",
+        "en": "{path} is a folder; name an .md file with -o (or -o - for standard output)",
+    },
+    "report.since_problems": {
+        "zh": "--since {rev}:该版本的登记簿有错误,无法比对变更(可用 lz diff {rev} 查看):",
+        "en": "--since {rev}: the register at that revision has errors, so changes cannot be listed "
+              "(see lz diff {rev}):",
+    },
+})
+
+
+def shown_path(path: Path) -> str:
+    """A written path as the user should see it: relative to the current folder when it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def report_command(
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", show_default=False,
+        help="输出文件;默认 out/<组织名>-<年度>-廉政风险防控年度报告.md。 -o - 输出到终端。")] = None,
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", show_default=False,
+        help="统计截至日期(逾期措施、未办结预警、检查规则)。 默认今天;登记簿年度已过时取该年 12 月 31 日。")] = None,
+    since: Annotated[Optional[str], typer.Option(
+        "--since", metavar="REV", show_default=False,
+        help="列出自该 git 版本(标签、分支、提交、年份如 2024)以来登记簿的变更。")] = None,
+    template: Annotated[Optional[Path], typer.Option(
+        "--template", metavar="DIR", show_default=False,
+        help="自己的模板目录: 其中的 report.md.j2 及各节模板 按文件名替换默认模板(模板在沙箱中运行)。")] = None,
+    register: RegisterOption = None,
+    lang: LangOption = None,
+) -> None:
+    """生成廉政风险防控年度报告(Markdown):总体情况、等级分布、高风险点、逾期措施与未办结预警、检查结果、权力运行流程图、各部门一览。
+
+    权力运行流程图为 Mermaid 流程图,GitHub 与 GitLab 可直接显示。
+
+    先校验登记簿;有错误时列出错误并以退出码 1 结束,不生成文件。 报告正文为中文(是单位存档的文件),--lang 只影响命令本身的提示。
+
+    退出码:0 已生成;1 登记簿有错误;2 用法错误(日期、版本、模板有误)。
+    """
+    from lianzheng_cli.lint import default_as_of, lint
+    from lianzheng_cli.report import build_report_context, default_report_path, render_report, write_text_atomically
+    from lianzheng_cli.templating import TemplateProblem
+
+    root = start(lang, register)
+    day = parse_as_of(as_of)
+    result = validate(root)
+    if result.errors or result.register is None:
+        report("text", result.diagnostics, result.summary(), root, sys.stderr)
+        raise typer.Exit(1)
+    reg = result.register
+    day = day or default_as_of(reg.org.year)
+    changes = None
+    if since is not None:
+        changes = _changes_since(since, root)
+    context = build_report_context(reg, as_of=day, lint_findings=lint(reg, as_of=day), changes=changes)
+    try:
+        text = render_report(context, template_dir=template)
+    except TemplateProblem as exc:
+        raise usage_error(str(exc)) from None
+    if output == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(output) if output is not None else default_report_path(reg)
+    if target.is_dir():
+        raise usage_error(tr("report.output_is_folder", path=target))
+    try:
+        write_text_atomically(target, text)
+    except OSError as exc:
+        raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=exc.strerror or exc)) \
+            from None
+    typer.echo(tr("report.written", path=shown_path(target)))
+
+
+def _changes_since(rev: str, root: Path):
+    """The register diff from ``rev`` to the work tree; exit 2 for a bad revision, 1 when that version has errors."""
+    from lianzheng_cli.diff import diff_revisions
+    from lianzheng_cli.gitsource import WORKTREE, GitError
+
+    try:
+        run = diff_revisions(rev, WORKTREE, register=root)
+    except GitError as exc:
+        raise usage_error(str(exc)) from None
+    for note in run.notes:
+        typer.echo(note, err=True)
+    if run.diff is None:
+        typer.echo(f"lz: {tr('report.since_problems', rev=rev)}", err=True)
+        for problem in run.problems:
+            d = problem.diagnostic
+            typer.echo(f"{run.location(problem)}: {d.code} {d.message}", err=True)
+        raise typer.Exit(1)
+    return run.diff

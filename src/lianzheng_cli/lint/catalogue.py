@@ -1,0 +1,194 @@
+"""The rule catalogue: every lint rule is a small function registered here with its code.
+
+A rule gets a :class:`Context` (the register, every risk's grade, the as-of
+date, the policy) and yields :class:`Finding`s; its code, severity and
+location are filled in by the engine, so a rule only says *what* is wrong and
+*which object* it is about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Callable, Iterable
+
+from lianzheng_cli import i18n
+from lianzheng_cli.diagnostics import Severity
+from lianzheng_cli.grading import RiskGrade
+from lianzheng_cli.lint.text import normalize
+from lianzheng_cli.model import At, Policy, Register, Risk
+
+CODE = re.compile(r"LZ[1-9][0-9]{2}")
+ORG_FILE = "org.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule found about one object; the engine makes it a complete ``Diagnostic``."""
+
+    at: At  # the object the finding is about
+    subject: str  # its id (``RISK/MEASURE`` for a measure)
+    message: str
+    field: str | None = None  # a key of the object to point at (grade, due …); default: its ``id`` key
+
+
+class Context:
+    """What every rule may read; indexes are built once, on first use."""
+
+    def __init__(self, register: Register, grades: dict[str, RiskGrade], as_of: date):
+        self.register = register
+        self.grades = grades
+        self.as_of = as_of
+        self.policy: Policy = register.org.policy
+        self._normalized: dict[str, str] = {}
+
+    def effective(self, risk: Risk) -> str:
+        return self.grades[risk.id].effective
+
+    def normalized(self, text: str) -> str:
+        """``text.normalize`` once per distinct text: several rules compare the same texts."""
+        result = self._normalized.get(text)
+        if result is None:
+            result = self._normalized[text] = normalize(text)
+        return result
+
+    @cached_property
+    def risks_by_post(self) -> dict[str, list[Risk]]:
+        index: dict[str, list[Risk]] = {}
+        for risk in self.register.risks.values():
+            for post in risk.posts:
+                index.setdefault(post, []).append(risk)
+        return index
+
+    @cached_property
+    def high_posts(self) -> dict[str, Risk]:
+        """高 posts: each post that a risk of effective grade 高 lists, with the first such risk."""
+        posts: dict[str, Risk] = {}
+        for risk in self.register.risks.values():
+            if self.effective(risk) == "高":
+                for post in risk.posts:
+                    posts.setdefault(post, risk)
+        return posts
+
+    @cached_property
+    def processes_with_risks(self) -> set[str]:
+        return {risk.process for risk in self.register.risks.values() if risk.process}
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    severity: Severity  # default; org.yaml `lint.severity` may change it
+    rationale: str  # why the practice asks for it (Chinese)
+    bad: str  # a YAML example that triggers the rule
+    good: str  # the same example put right
+    check: Check | None  # None for the engine's own rules (suppression comments, configuration)
+
+    @property
+    def summary(self) -> str:
+        """One line, in the current language."""
+        return i18n.tr(f"rule.{self.code}")
+
+
+RULES: dict[str, Rule] = {}
+
+
+def add_rule(rule_: Rule, *, summary: str, summary_en: str) -> Rule:
+    """Register a rule; a code is registered once only."""
+    if not CODE.fullmatch(rule_.code):
+        raise ValueError(f"rule code {rule_.code} is not like LZ101")
+    if rule_.code in RULES:
+        raise ValueError(f"rule {rule_.code} is registered twice")
+    i18n.define({f"rule.{rule_.code}": {"zh": summary, "en": summary_en}})
+    RULES[rule_.code] = rule_
+    return rule_
+
+
+def rule(code: str, severity: Severity, *, summary: str, summary_en: str, rationale: str, bad: str, good: str):
+    """Decorator: register the function as the check of rule ``code``."""
+
+    def register(check: Check) -> Check:
+        add_rule(Rule(code, severity, paragraphs(rationale), bad.strip("\n"), good.strip("\n"), check),
+                 summary=summary, summary_en=summary_en)
+        return check
+
+    return register
+
+
+def engine_rule(code: str, severity: Severity, *, summary: str, summary_en: str, rationale: str, bad: str,
+                good: str) -> Rule:
+    """Register a rule the engine itself reports (suppression comments, configuration): it has no check."""
+    return add_rule(Rule(code, severity, paragraphs(rationale), bad.strip("\n"), good.strip("\n"), None),
+                    summary=summary, summary_en=summary_en)
+
+
+def paragraphs(text: str) -> str:
+    """Chinese prose wrapped in the source, unwrapped: lines join without a space, except beside Latin text."""
+    out = []
+    for block in text.strip().split("\n\n"):
+        joined = ""
+        for line in (line.strip() for line in block.splitlines()):
+            if joined and line and (_latin(joined[-1]) or _latin(line[0])):
+                joined += " "
+            joined += line
+        if joined:
+            out.append(joined)
+    return "\n\n".join(out)
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char in "`*_.")
+
+
+def rules_in_order() -> list[Rule]:
+    return [RULES[code] for code in sorted(RULES)]
+
+
+# The codes `lz validate` reports (LZ001–LZ025); listed so `lz rules` and
+# docs/rules.md show the whole catalogue. A test keeps this table in step with
+# the validation messages in i18n.
+VALIDATION_CODES: dict[str, tuple[str, str]] = {
+    "LZ001": ("YAML 语法错误", "YAML syntax error"),
+    "LZ002": ("文件不是 UTF-8 编码", "file is not UTF-8"),
+    "LZ003": ("同一映射中键重复", "duplicate key in a mapping"),
+    "LZ004": ("使用了不允许的 YAML 标签", "a YAML tag is not allowed"),
+    "LZ005": ("嵌套过深、别名过大、未定义的别名或复杂键", "too deep, alias too large, undefined alias or complex key"),
+    "LZ006": ("不支持的 %YAML 指令或控制字符", "unsupported %YAML directive or a control character"),
+    "LZ007": ("文件为空", "file is empty"),
+    "LZ008": ("一个文件包含多个 YAML 文档", "more than one YAML document in a file"),
+    "LZ009": ("文件无法读取", "file cannot be read"),
+    "LZ010": ("未知的键", "unknown key"),
+    "LZ011": ("缺少必填的键", "missing required key"),
+    "LZ012": ("值的类型不对", "value of the wrong type"),
+    "LZ013": ("值不在允许范围内(枚举)", "value is not one of the allowed words"),
+    "LZ014": ("日期格式不对(应为 YYYY-MM-DD)", "date is not YYYY-MM-DD"),
+    "LZ015": ("编号或规则代码格式不对", "malformed id or rule code"),
+    "LZ016": ("数值超出范围", "number out of range"),
+    "LZ017": ("列表项数不足", "list has too few items"),
+    "LZ018": ("值为空", "value is empty"),
+    "LZ019": ("不符合登记簿格式(其他)", "does not match the register format (other)"),
+    "LZ020": ("编号重复", "duplicate id"),
+    "LZ021": ("引用的对象不存在", "reference names nothing"),
+    "LZ022": ("部门编号与文件名不一致", "department id differs from its file name"),
+    "LZ023": ("写了关键环节却没有所属流程", "step without its process"),
+    "LZ024": ("因素评分法下风险点缺少 factors", "factors method: the risk has no factors"),
+    "LZ025": ("登记簿中没有部门文件", "the register has no department files"),
+}
+
+
+# Validation findings are errors, except these.
+VALIDATION_WARNINGS = frozenset({"LZ025"})
+
+
+def validation_summary(code: str) -> str:
+    zh, en = VALIDATION_CODES[code]
+    return en if i18n.current_language() == "en" else zh
+
+
+def validation_severity(code: str) -> Severity:
+    return Severity.WARNING if code in VALIDATION_WARNINGS else Severity.ERROR

@@ -1,0 +1,364 @@
+"""``lz lint`` as a library call: run the catalogue's rules, apply configuration and suppressions, locate.
+
+Order of decisions for each rule code:
+``--select`` (codes or prefixes such as ``LZ3``; none given = every rule),
+then ``--ignore``, then org.yaml ``lint.disable`` and ``lint.severity: off``
+(a code named in full in ``--select`` runs even so: the command line wins),
+then ``lint.severity`` sets the level. A finding is dropped when an inline
+``# lz: disable=CODE 理由`` comment stands on its line, its object's line, or
+the line above either.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+from lianzheng_cli.diagnostics import Diagnostic, Severity
+from lianzheng_cli.grading import Grader
+from lianzheng_cli.i18n import define, join_list, tr
+# Importing the rule modules registers their rules in the catalogue.
+from lianzheng_cli.lint import rules_grades, rules_measures, rules_people, rules_text, rules_warnings  # noqa: F401
+from lianzheng_cli.lint.catalogue import ORG_FILE, RULES, Context, Finding, engine_rule
+from lianzheng_cli.lint.dates import default_as_of
+from lianzheng_cli.loader import decode
+from lianzheng_cli.model import At, Org, Register
+from lianzheng_cli.register import PARALLEL_MIN_BYTES, Locator
+
+MALFORMED, UNUSED, BAD_CONFIG = "LZ901", "LZ902", "LZ903"
+_SELECTOR_SEPARATOR = re.compile(r"[,\uff0c\s]+")
+
+define({
+    "lint.LZ901.syntax": {
+        "zh": "抑制注释格式不对:应写作 `# lz: disable=LZ501 理由`(可列多个代码,用逗号分隔)",
+        "en": "malformed suppression comment: write `# lz: disable=LZ501 reason` (several codes: comma-separated)",
+    },
+    "lint.LZ901.code": {
+        "zh": "抑制注释中的 `{code}` 不是检查规则代码(可用 lz rules 查看)",
+        "en": "`{code}` in the suppression comment is not a lint rule code (see lz rules)",
+    },
+    "lint.LZ901.reason": {
+        "zh": "抑制注释没有写理由:应写作 `# lz: disable={codes} 理由`",
+        "en": "the suppression comment gives no reason: write `# lz: disable={codes} reason`",
+    },
+    "lint.LZ902": {
+        "zh": "抑制注释中的 {codes} 没有抑制任何问题,请删除",
+        "en": "the suppression of {codes} suppresses nothing; delete it",
+    },
+    "lint.LZ903.unknown": {
+        "zh": "`{field}` 中的 `{code}` 不是检查规则代码(可用 lz rules 查看)",
+        "en": "`{code}` in `{field}` is not a lint rule code (see lz rules)",
+    },
+    "lint.LZ903.validation": {
+        "zh": "`{field}` 中的 `{code}` 是校验代码,不能关闭或调整:登记簿须先通过 lz validate",
+        "en": "`{code}` in `{field}` is a validation code; it cannot be switched off or changed",
+    },
+    "lint.unknown_selector": {
+        "zh": "`{option}` 中的 `{code}` 不是检查规则代码或前缀(如 LZ501、LZ3;可用 lz rules 查看)",
+        "en": "`{code}` in `{option}` is not a lint rule code or prefix (like LZ501 or LZ3; see lz rules)",
+    },
+})
+
+# The engine's own rules: they have no check of their own, the engine reports them.
+engine_rule(
+    MALFORMED, Severity.WARNING,
+    summary="抑制注释格式不对",
+    summary_en="a malformed suppression comment",
+    rationale="""
+抑制注释 `# lz: disable=LZ501 理由` 写在问题所在行的行尾或上一行,关闭该处的指定规则。
+代码须是检查规则代码,多个代码用逗号分隔,其后须写理由(为什么此处可以不改)。格式不对的
+注释不起作用,并报告本问题,免得以为已经关闭。
+""",
+    bad="""
+  # lz: disable LZ501
+  - id: A1-3
+""",
+    good="""
+  # lz: disable=LZ501 历年沿用的标准表述,经领导小组审定保留
+  - id: A1-3
+""",
+)
+engine_rule(
+    UNUSED, Severity.WARNING,
+    summary="抑制注释没有抑制任何问题",
+    summary_en="a suppression comment suppresses nothing",
+    rationale="""
+抑制注释所列的规则在该处没有发现问题(问题已经改好,或注释放错了位置),注释应删除,
+以免日后掩盖新的问题。只检查本次运行了的规则。
+""",
+    bad="""
+  # lz: disable=LZ501 描述较短但已足够
+  - id: A1-3
+    description: 初审人员不核验营业执照原件,对内容明显矛盾的申请照样出具同意意见
+""",
+    good="""
+  - id: A1-3
+    description: 初审人员不核验营业执照原件,对内容明显矛盾的申请照样出具同意意见
+""",
+)
+engine_rule(
+    BAD_CONFIG, Severity.WARNING,
+    summary="org.yaml 的检查规则设置中有未知代码",
+    summary_en="an unknown rule code in org.yaml lint settings",
+    rationale="""
+org.yaml 的 `lint.disable` 与 `lint.severity` 只能列出检查规则代码(LZ1xx 及以后)。
+写错的代码不会关闭任何规则;校验代码(LZ0xx)不能关闭,因为登记簿须先通过校验。
+""",
+    bad="""
+lint:
+  disable: [LZ299]     # 没有这条规则
+""",
+    good="""
+lint:
+  disable: [LZ204]
+""",
+)
+
+
+class UnknownRuleCode(ValueError):
+    """A ``--select``/``--ignore`` value that names no rule: a usage error (exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LintConfig:
+    """The register's own lint settings (org.yaml ``lint``)."""
+
+    disable: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_org(cls, org: Org) -> LintConfig:
+        return cls(tuple(org.lint_disable), dict(org.lint_severity))
+
+
+def expand_codes(tokens: Iterable[str], *, option: str) -> set[str]:
+    """Rule codes named by ``tokens``: full codes or prefixes (``LZ3``), comma-separated or repeated."""
+    codes: set[str] = set()
+    for token in tokens:
+        for part in _SELECTOR_SEPARATOR.split(token.strip()):
+            if not part:
+                continue
+            prefix = part.upper()
+            matched = set()
+            if re.fullmatch(r"LZ[0-9]{0,3}", prefix):
+                matched = {code for code in RULES if code.startswith(prefix)}
+            if not matched:
+                raise UnknownRuleCode(tr("lint.unknown_selector", option=option, code=part))
+            codes |= matched
+    return codes
+
+
+def active_rules(*, select: Iterable[str] = (), ignore: Iterable[str] = (),
+                 config: LintConfig = LintConfig()) -> dict[str, Severity]:
+    """The rules that run, each with its severity."""
+    select = list(select)
+    chosen = expand_codes(select, option="--select") if select else set(RULES)
+    explicit = {p.upper() for t in select for p in _SELECTOR_SEPARATOR.split(t.strip()) if p.upper() in RULES}
+    chosen -= expand_codes(ignore, option="--ignore")
+    chosen -= {code for code in config.disable if code not in explicit}
+    active: dict[str, Severity] = {}
+    for code in sorted(chosen):
+        level = config.severity.get(code)
+        if level == "off" and code not in explicit:
+            continue
+        active[code] = Severity(level) if level in ("error", "warning", "info") else RULES[code].severity
+    return active
+
+
+def check_config(config: LintConfig) -> Iterable[Finding]:
+    """LZ903: codes in org.yaml's lint settings that name no rule."""
+
+    def problem(code: str, where: str) -> str | None:
+        if code in RULES:
+            return None
+        key = "lint.LZ903.validation" if code.startswith("LZ0") else "lint.LZ903.unknown"
+        return tr(key, field=where, code=code)
+
+    for i, code in enumerate(config.disable):
+        message = problem(code, "lint.disable")
+        if message:
+            yield Finding(At(ORG_FILE, ("lint", "disable", i)), "", message)
+    for code in config.severity:
+        message = problem(code, "lint.severity")
+        if message:
+            yield Finding(At(ORG_FILE, ("lint", "severity")), "", message, field=code)
+
+
+# --- suppression comments -------------------------------------------------------------
+
+# Full-width ：＝，、 are accepted too: the comments are typed with a Chinese input method.
+_ANY_DIRECTIVE = re.compile(r"#[ \t]*lz", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"(?m)(?:^|[ \t])(#[ \t]*lz[ \t]*[:\uff1a](.*))$", re.IGNORECASE)
+_CODE_SEPARATOR = r"[ \t]*[,\uff0c\u3001][ \t]*"
+_BODY = re.compile(rf"[ \t]*disable[ \t]*[=\uff1d][ \t]*(?P<codes>[A-Za-z0-9]+(?:{_CODE_SEPARATOR}[A-Za-z0-9]+)*)"
+                   r"(?:[ \t]+(?P<reason>\S.*?))?[ \t]*$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Directive:
+    line: int
+    column: int
+    target: int | None  # the line it applies to: its own, or the next content line for a comment alone
+    codes: tuple[str, ...]
+    problem: str | None  # why it is malformed (then it suppresses nothing)
+    used: set[str] = field(default_factory=set)
+
+
+def parse_directives(text: str) -> list[Directive]:
+    """Every ``# lz:`` comment of a file, well-formed or not."""
+    if not _ANY_DIRECTIVE.search(text):  # most files have none: one quick scan
+        return []
+    lines = text.split("\n")
+    directives: list[Directive] = []
+    line, counted = 1, 0  # lines counted incrementally: a file may hold many directives
+    for match in _DIRECTIVE.finditer(text):
+        start = match.start(1)
+        line += text.count("\n", counted, start)
+        counted = start
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        alone = not lines[line - 1][: column - 1].strip()
+        target: int | None = line
+        if alone:
+            target = next((n + 1 for n in range(line, len(lines))
+                           if lines[n].strip() and not lines[n].lstrip().startswith("#")), None)
+        body = _BODY.fullmatch(match.group(2))
+        codes: tuple[str, ...] = ()
+        problem = None
+        if body is None:
+            problem = tr("lint.LZ901.syntax")
+        else:
+            codes = tuple(dict.fromkeys(c.upper() for c in re.split(_CODE_SEPARATOR, body.group("codes"))))
+            unknown = [c for c in codes if c not in RULES]
+            if unknown:
+                problem = tr("lint.LZ901.code", code=unknown[0])
+            elif not body.group("reason"):
+                problem = tr("lint.LZ901.reason", codes=",".join(codes))
+        directives.append(Directive(line, column, target, codes, problem))
+    return directives
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+def lint(register: Register, *, as_of: date | None = None, select: Iterable[str] = (), ignore: Iterable[str] = (),
+         config: LintConfig | None = None) -> list[Diagnostic]:
+    """Every lint finding of a validated register, located and sorted.
+
+    Raises :class:`UnknownRuleCode` when ``select`` or ``ignore`` names no rule.
+    """
+    config = config if config is not None else LintConfig.from_org(register.org)
+    as_of = as_of or default_as_of(register.org.year)
+    active = active_rules(select=select, ignore=ignore, config=config)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # what the rules build lives to the end of the run: collecting it only costs (a fifth, on a county)
+    try:
+        ctx = Context(register, Grader(register).grades, as_of)
+        found: dict[str, list[tuple[str, Finding]]] = {}  # file -> findings
+        for code in active:
+            check = RULES[code].check
+            for finding in (check(ctx) if check else ()):
+                found.setdefault(finding.at.file, []).append((code, finding))
+        if BAD_CONFIG in active:
+            for finding in check_config(config):
+                found.setdefault(ORG_FILE, []).append((BAD_CONFIG, finding))
+        files = [ORG_FILE, *(dept.file for dept in register.departments)]
+        diagnostics = _locate_files(register.root, files, found, active)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    diagnostics.sort(key=lambda d: d.sort_key)
+    return diagnostics
+
+
+def _locate_files(root: Path, files: list[str], found: dict[str, list[tuple[str, Finding]]],
+                  active: dict[str, Severity]) -> list[Diagnostic]:
+    """Locate every file's findings; on a large register, forked workers take a share of the files.
+
+    Locating parses each file with findings once more (positions are not kept on the
+    fast path), which on a county register is most of lint's time.
+    """
+    sizes = {rel: _size(root / rel) for rel in files if rel in found}
+    jobs = min(os.cpu_count() or 1, 4)
+    if jobs < 2 or sum(sizes.values()) < PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+        return [d for rel in files for d in _locate_file(root, rel, found.get(rel, []), active)]
+    shares: list[list[str]] = [[] for _ in range(jobs)]
+    loads = [0] * jobs
+    for rel in sorted(files, key=lambda r: -sizes.get(r, 0)):
+        j = loads.index(min(loads))
+        shares[j].append(rel)
+        loads[j] += sizes.get(rel, 0) or 1
+    context = multiprocessing.get_context("fork")
+    workers = []
+    for share in shares[1:]:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_locate_worker, args=(sender, root, share, found, active), daemon=True)
+        process.start()
+        sender.close()
+        workers.append((process, receiver, share))
+    diagnostics = [d for rel in shares[0] for d in _locate_file(root, rel, found.get(rel, []), active)]
+    for process, receiver, share in workers:
+        try:
+            diagnostics.extend(receiver.recv())
+        except EOFError:  # the worker died: do its share here
+            diagnostics.extend(d for rel in share for d in _locate_file(root, rel, found.get(rel, []), active))
+        process.join()
+    return diagnostics
+
+
+def _locate_worker(sender, root: Path, share: list[str], found, active) -> None:
+    gc.disable()  # short-lived: collection only costs
+    sender.send([d for rel in share for d in _locate_file(root, rel, found.get(rel, []), active)])
+    sender.close()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _locate_file(root: Path, rel: str, findings: list[tuple[str, Finding]],
+                 active: dict[str, Severity]) -> list[Diagnostic]:
+    """One file's findings located, with its suppression comments applied; the file is parsed once."""
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError:
+        raw = b""
+    text = decode(raw, rel)[0] or ""
+    directives = parse_directives(text)
+    if not findings and not directives:
+        return []
+    # One locator per file, dropped after it, so a county register's positions are never all in memory.
+    locator = Locator(root, read=lambda _rel: raw)
+    by_target: dict[int, list[Directive]] = {}
+    for directive in directives:
+        if directive.problem is None and directive.target is not None:
+            by_target.setdefault(directive.target, []).append(directive)
+    out: list[Diagnostic] = []
+    for code, finding in findings:
+        path = finding.at.path
+        line, column = locator.at(rel, (*path, finding.field or "id"), key=True)
+        lines = {line, locator.at(rel, (*path, "id"), key=True)[0], locator.at(rel, path)[0]}
+        suppressor = next((d for n in lines for d in by_target.get(n, ()) if code in d.codes), None)
+        if suppressor is not None:
+            suppressor.used.add(code)
+            continue
+        out.append(Diagnostic(code, active[code], rel, line, column, finding.message, finding.subject))
+    for directive in directives:
+        if directive.problem is not None:
+            if MALFORMED in active:
+                out.append(Diagnostic(MALFORMED, active[MALFORMED], rel, directive.line, directive.column,
+                                      directive.problem))
+            continue
+        unused = [c for c in directive.codes if c in active and c not in directive.used]
+        if unused and UNUSED in active:
+            out.append(Diagnostic(UNUSED, active[UNUSED], rel, directive.line, directive.column,
+                                  tr("lint.LZ902", codes=join_list(unused))))
+    return out

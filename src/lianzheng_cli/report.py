@@ -1,0 +1,403 @@
+"""廉政风险防控年度报告: the yearly Markdown report, rendered from Jinja2 templates.
+
+:func:`build_report_context` turns a validated register (with its lint
+findings and, optionally, a diff since a revision) into plain data;
+:func:`render_report` renders it with the templates in ``templates/report/``
+(or a user's folder, see ``templating``). The report is a document the
+organization files, so its text is Chinese whatever ``--lang`` says; only the
+command's own messages follow ``--lang``.
+
+The context, as templates see it (every value a dict, list, string or number):
+
+- ``title``, ``org`` {id, name, year}, ``as_of`` (YYYY-MM-DD), ``display_grade``, ``grades`` [高, 中, 低],
+  ``policy`` {rotation_years, briefing_days, warning_close_days, review_months}
+- ``overview``: counts (departments, people, posts, powers, powers_external, powers_sanzhong_yida, processes,
+  steps, risks, risks_by_grade {高: n …}, measures, measures_by_stage, measures_by_status, warnings,
+  warnings_open, measures_overdue)
+- ``grade_distribution``: {rows: [{id, name, counts {高: n …}, total}], totals: {counts, total}}
+- ``departments``: [{id, name, kind, leader, supervisor, risks: [risk]}]
+- ``high_risks``: [risk] (effective grade 高)
+- ``overdue_measures``: [{risk, risk_title, department, id, text, owner, due, status, days}]
+- ``open_warnings``: [{id, risk, risk_title, department, date, level, source, finding, action, days, overdue}]
+- ``processes``: [{id, name, department, time_limit, steps: [{id, name, post, time_limit, grade, risks}],
+  unplaced_risks: [{id, grade}], mermaid}]
+- ``lint``: None or {total, by_severity {error, warning, info}, rules: [{code, severity, severity_text,
+  summary, count}]}
+- ``changes``: None or {from, to, empty, summary_text, departments: [{id, name, entries: [{text, details}]}]}
+
+A risk is {id, title, description, type, department, department_name, process, process_name, step,
+step_name, posts [names], grade (effective, 高/中/低), declared, computed, measures [{id, text, stage, kind,
+owner, owner_name, due, status}], measures_text, monitors [{role, person, name}], monitors_text}.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from lianzheng_cli.diagnostics import Diagnostic
+from lianzheng_cli.grading import Grader, RiskGrade
+from lianzheng_cli.i18n import set_language
+from lianzheng_cli.model import Process, Register, Risk
+from lianzheng_cli.templating import grade_text, render_template
+from lianzheng_cli.vocab import ENUMS, GRADE_RANK, GRADES
+
+REPORT_NAME = "廉政风险防控年度报告"
+MAIN_TEMPLATE = "report.md.j2"
+DONE = "已落实"
+VACANT = "(空缺)"
+SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
+
+# Mermaid: one class per grade (高 red, 中 orange, 低 yellow), dark text so labels read in light and dark themes.
+GRADE_CLASSES = {"高": "riskHigh", "中": "riskMedium", "低": "riskLow"}
+CLASS_DEFS = (
+    "classDef riskHigh fill:#f8d7da,stroke:#c00000,stroke-width:2px,color:#000",
+    "classDef riskMedium fill:#ffe2c2,stroke:#e06c00,stroke-width:2px,color:#000",
+    "classDef riskLow fill:#fff5b8,stroke:#b59a00,stroke-width:1px,color:#000",
+)
+# Inside a quoted Mermaid label these would end the label, end the statement, open HTML or a Markdown
+# string, or start an entity; each becomes an entity code (one pass, so codes are never escaped twice).
+_MERMAID_ENTITIES = str.maketrans({
+    "#": "#35;", '"': "#quot;", "&": "#amp;", "<": "#lt;", ">": "#gt;", ";": "#59;", "`": "#96;", "%": "#37;",
+})
+_UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def build_report_context(register: Register, *, as_of: date, lint_findings: list[Diagnostic] | None = None,
+                         changes: Any = None) -> dict:
+    """The report's data: plain values only (the sandboxed templates see nothing else).
+
+    ``changes`` is a ``diff.RegisterDiff`` (what changed since a revision) or None.
+    """
+    # The report is a Chinese document: its sentences are made in Chinese whatever the command's language.
+    def build() -> dict:
+        set_language("zh")
+        return _ReportBuilder(register, as_of).context(lint_findings, changes)
+
+    return contextvars.copy_context().run(build)
+
+
+def render_report(context: dict, *, template_dir: Path | None = None) -> str:
+    """The report as Markdown, ending in one newline; ``templating.TemplateProblem`` when a template fails."""
+    return render_template("report", MAIN_TEMPLATE, context, user_dir=template_dir).rstrip("\n") + "\n"
+
+
+def report_name(register: Register) -> str:
+    """``<组织名>-<年度>-廉政风险防控年度报告.md``."""
+    return f"{safe_file_part(register.org.name)}-{register.org.year}-{REPORT_NAME}.md"
+
+
+def default_report_path(register: Register, base: Path | None = None) -> Path:
+    """``out/<组织名>-<年度>-廉政风险防控年度报告.md`` under ``base`` (the current folder)."""
+    return (base or Path.cwd()) / "out" / report_name(register)
+
+
+def write_text_atomically(path: Path, text: str) -> Path:
+    """Write ``text`` next to ``path`` first and move it into place: a failure never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        partial.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+def safe_file_part(text: str) -> str:
+    return _UNSAFE_FILE_CHARS.sub("_", text).strip(" .") or "_"
+
+
+def mermaid_label(text: str) -> str:
+    """Text for a quoted Mermaid label (``["…"]``): special characters as entity codes, newlines as ``<br>``."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n").strip()
+    return "<br>".join(line.translate(_MERMAID_ENTITIES) for line in text.split("\n"))
+
+
+def process_flowchart(register: Register, process: Process, grades: dict[str, RiskGrade], *,
+                      risks: list[Risk] | None = None) -> str:
+    """权力运行流程图 of one process as a Mermaid ``flowchart TD``: steps in order, each with its post and
+    time limit; a step carrying risk points lists their ids with their grade and is coloured by the highest.
+
+    ``risks`` are the risks on the process when the caller has them indexed (else they are looked up).
+    """
+    style = register.org.display_grade
+    if risks is None:
+        risks = [r for r in register.risks.values() if r.process == process.id]
+    at_step: dict[str, list[Risk]] = {}
+    for risk in risks:
+        if risk.step:
+            at_step.setdefault(risk.step, []).append(risk)
+    lines = ["flowchart TD"]
+    classes: dict[str, list[str]] = {}
+    for n, step in enumerate(process.steps, 1):
+        node = f"s{n}"
+        parts = [mermaid_label(step.name)]
+        details = [register.name_of(step.post) if step.post else "", step.time_limit or ""]
+        details = [mermaid_label(d) for d in details if d]
+        if details:
+            parts.append(" · ".join(details))
+        here = at_step.get(step.id, [])
+        for risk in here:
+            parts.append(f"风险点 {mermaid_label(risk.id)} {grade_text(grades[risk.id].effective, style)}")
+        lines.append(f'    {node}["{"<br>".join(parts)}"]')
+        if here:
+            highest = max((grades[r.id].effective for r in here), key=GRADE_RANK.__getitem__)
+            classes.setdefault(GRADE_CLASSES[highest], []).append(node)
+    for n in range(1, len(process.steps)):
+        lines.append(f"    s{n} --> s{n + 1}")
+    lines += [f"    {d}" for d in CLASS_DEFS]
+    for name in GRADE_CLASSES.values():
+        if name in classes:
+            lines.append(f"    class {','.join(classes[name])} {name}")
+    return "\n".join(lines)
+
+
+def _measure_line(number: int, stage: str, text: str, owner: str) -> str:
+    return f"{number}.【{stage}】{text}(责任主体:{owner})"
+
+
+class _ReportBuilder:
+    def __init__(self, register: Register, as_of: date):
+        self.register = register
+        self.org = register.org
+        self.as_of = as_of
+        self.grades = Grader(register).grades
+        self._risks: dict[str, dict] = {}
+        self.order = risk_order(register)
+        self.by_process: dict[str, list[Risk]] = {}
+        for risk in register.risks.values():
+            if risk.process:
+                self.by_process.setdefault(risk.process, []).append(risk)
+
+    def context(self, lint_findings: list[Diagnostic] | None, changes: Any) -> dict:
+        register, org = self.register, self.org
+        departments = [self.department(d.id) for d in register.departments]
+        overdue = self.overdue_measures()
+        open_warnings = self.open_warnings()
+        return {
+            "title": f"{org.name}{org.year}年度廉政风险防控工作报告",
+            "org": {"id": org.id, "name": org.name, "year": org.year},
+            "as_of": self.as_of.isoformat(),
+            "display_grade": org.display_grade,
+            "grades": list(GRADES),
+            "policy": {"rotation_years": org.policy.rotation_years, "briefing_days": org.policy.briefing_days,
+                       "warning_close_days": org.policy.warning_close_days,
+                       "review_months": org.policy.review_months},
+            "overview": self.overview(len(overdue), len(open_warnings)),
+            "grade_distribution": self.grade_distribution(),
+            "departments": departments,
+            "high_risks": [r for d in departments for r in d["risks"] if r["grade"] == "高"],
+            "overdue_measures": overdue,
+            "open_warnings": open_warnings,
+            "processes": [self.process(p) for d in register.departments for p in d.processes],
+            "lint": None if lint_findings is None else lint_summary(lint_findings),
+            "changes": None if changes is None else changes_summary(changes),
+        }
+
+    def overview(self, overdue: int, open_warnings: int) -> dict:
+        register = self.register
+        risks = list(register.risks.values())
+        measures = [m for r in risks for m in r.measures]
+        by_grade = Counter(self.grades[r.id].effective for r in risks)
+        by_stage = Counter(m.stage for m in measures)
+        by_status = Counter(m.status for m in measures)
+        return {
+            "departments": len(register.departments),
+            "people": len(register.people),
+            "posts": len(register.posts),
+            "powers": len(register.powers),
+            "powers_external": sum(p.scope == "外部" for p in register.powers.values()),
+            "powers_sanzhong_yida": sum(p.sanzhong_yida for p in register.powers.values()),
+            "processes": len(register.processes),
+            "steps": sum(len(p.steps) for p in register.processes.values()),
+            "risks": len(risks),
+            "risks_by_grade": {g: by_grade[g] for g in GRADES},
+            "measures": len(measures),
+            "measures_by_stage": {s: by_stage[s] for s in ENUMS["stage"]},
+            "measures_by_status": {s: by_status[s] for s in ENUMS["status"]},
+            "warnings": len(register.warnings),
+            "warnings_open": open_warnings,
+            "measures_overdue": overdue,
+        }
+
+    def grade_distribution(self) -> dict:
+        rows = []
+        totals = Counter()
+        for dept in self.register.departments:
+            counts = Counter(self.grades[r.id].effective for r in dept.risks)
+            totals.update(counts)
+            rows.append({"id": dept.id, "name": dept.name, "counts": {g: counts[g] for g in GRADES},
+                         "total": len(dept.risks)})
+        return {"rows": rows, "totals": {"counts": {g: totals[g] for g in GRADES}, "total": sum(totals.values())}}
+
+    def department(self, dept_id: str) -> dict:
+        register = self.register
+        dept = register.by_department[dept_id]
+        return {
+            "id": dept.id,
+            "name": dept.name,
+            "kind": dept.kind,
+            "leader": register.name_of(dept.leader),
+            "supervisor": register.name_of(dept.supervisor),
+            "risks": [self.risk(r) for r in ordered_risks(register, dept.risks, order=self.order)],
+        }
+
+    def risk(self, risk: Risk) -> dict:
+        found = self._risks.get(risk.id)
+        if found is None:
+            found = self._risks[risk.id] = risk_record(self.register, risk, self.grades[risk.id])
+        return found
+
+    def overdue_measures(self) -> list[dict]:
+        """Measures whose due date is before the as-of date and that are not 已落实 (the due day itself is in time)."""
+        register = self.register
+        out = []
+        for dept in register.departments:
+            for risk in ordered_risks(register, dept.risks, order=self.order):
+                for m in risk.measures:
+                    if m.due is not None and m.due < self.as_of and m.status != DONE:
+                        out.append({
+                            "risk": risk.id, "risk_title": risk.title, "department": dept.name, "id": m.id,
+                            "text": m.text, "owner": register.name_of(m.owner), "due": m.due.isoformat(),
+                            "status": m.status, "days": (self.as_of - m.due).days,
+                        })
+        return out
+
+    def open_warnings(self) -> list[dict]:
+        """Warnings open on the as-of date: issued on or before it and not closed on or before it.
+
+        ``overdue`` follows LZ401: open longer than ``warning_close_days`` (the last day is still in time).
+        """
+        register = self.register
+        limit = self.org.policy.warning_close_days
+        out = []
+        for w in sorted(register.warnings.values(), key=lambda w: (w.date, w.id)):
+            if w.date > self.as_of or (w.closed is not None and w.closed <= self.as_of):
+                continue
+            risk = register.risks.get(w.risk)
+            days = (self.as_of - w.date).days
+            out.append({
+                "id": w.id, "risk": w.risk, "risk_title": risk.title if risk else "",
+                "department": register.by_department[w.department].name, "date": w.date.isoformat(),
+                "level": w.level, "source": w.source or "", "finding": w.finding or "", "action": w.action or "",
+                "days": days, "overdue": days > limit,
+            })
+        return out
+
+    def process(self, process: Process) -> dict:
+        register = self.register
+        steps = []
+        step_ids = {s.id for s in process.steps}
+        at_process = self.by_process.get(process.id, [])
+        for step in process.steps:
+            risks = [r for r in at_process if r.step == step.id]
+            risk_grades = [self.grades[r.id].effective for r in risks]
+            steps.append({
+                "id": step.id, "name": step.name, "post": register.name_of(step.post) if step.post else "",
+                "time_limit": step.time_limit or "",
+                "grade": max(risk_grades, key=GRADE_RANK.__getitem__) if risk_grades else "",
+                "risks": [{"id": r.id, "grade": g} for r, g in zip(risks, risk_grades)],
+            })
+        unplaced = [{"id": r.id, "title": r.title, "grade": self.grades[r.id].effective}
+                    for r in at_process if r.step not in step_ids]
+        return {
+            "id": process.id, "name": process.name,
+            "department": register.by_department[process.department].name,
+            "time_limit": process.time_limit or "", "steps": steps, "unplaced_risks": unplaced,
+            "mermaid": process_flowchart(register, process, self.grades, risks=at_process),
+        }
+
+
+def risk_record(register: Register, risk: Risk, grade: RiskGrade) -> dict:
+    """One risk as plain data: names for ids, the effective grade, measures and monitors (分级监控)."""
+    process = register.processes.get(risk.process) if risk.process else None
+    step = next((s for s in process.steps if s.id == risk.step), None) if process and risk.step else None
+    measures = [{
+        "id": m.id, "text": m.text, "stage": m.stage, "kind": m.kind or "", "owner": m.owner,
+        "owner_name": register.name_of(m.owner), "due": m.due.isoformat() if m.due else "", "status": m.status,
+    } for m in risk.measures]
+    monitors = [{"role": m.role, "person": m.person or "",
+                 "name": register.people[m.person].name if m.person in register.people else ""}
+                for m in grade.monitors]
+    return {
+        "id": risk.id,
+        "title": risk.title,
+        "description": risk.description,
+        "type": risk.type,
+        "department": risk.department,
+        "department_name": register.by_department[risk.department].name,
+        "process": risk.process or "",
+        "process_name": process.name if process else "",
+        "step": risk.step or "",
+        "step_name": step.name if step else "",
+        "posts": [register.name_of(p) for p in risk.posts],
+        "grade": grade.effective,
+        "declared": grade.declared,
+        "computed": grade.computed,
+        "measures": measures,
+        "measures_text": "\n".join(_measure_line(i, m["stage"], m["text"], m["owner_name"])
+                                   for i, m in enumerate(measures, 1)),
+        "monitors": monitors,
+        "monitors_text": "\n".join(f"{m['role']}:{m['name'] or VACANT}" for m in monitors),
+    }
+
+
+def risk_order(register: Register) -> Callable[[tuple[int, Risk]], tuple[int, int, int]]:
+    """The sort key of (index, risk): by process, then step, as the 一览表 orders them; risks on no process last."""
+    process_rank = {pid: i for i, pid in enumerate(register.processes)}
+    step_rank = {(p.id, s.id): j for p in register.processes.values() for j, s in enumerate(p.steps)}
+    last = len(process_rank)
+
+    def order(indexed: tuple[int, Risk]) -> tuple[int, int, int]:
+        i, risk = indexed
+        if risk.process is None:
+            return (last, 0, i)
+        return (process_rank.get(risk.process, last), step_rank.get((risk.process, risk.step), -1), i)
+
+    return order
+
+
+def ordered_risks(register: Register, risks: Iterable[Risk], *,
+                  order: Callable[[tuple[int, Risk]], tuple[int, int, int]] | None = None) -> list[Risk]:
+    """``risks`` in the 一览表's order (pass ``order`` from :func:`risk_order` when sorting many groups)."""
+    return [risk for _, risk in sorted(enumerate(risks), key=order or risk_order(register))]
+
+
+def lint_summary(findings: list[Diagnostic]) -> dict:
+    """Counts of lint findings by severity and by rule code."""
+    by_rule = Counter((d.code, str(d.severity)) for d in findings)
+    by_severity = Counter(str(d.severity) for d in findings)
+    rank = {"error": 0, "warning": 1, "info": 2}
+    rules = [{
+        "code": code, "severity": severity, "severity_text": SEVERITY_TEXT[severity],
+        "summary": _rule_summary(code), "count": count,
+    } for (code, severity), count in sorted(by_rule.items(), key=lambda item: (rank[item[0][1]], item[0][0]))]
+    return {"total": len(findings), "by_severity": {s: by_severity[s] for s in rank}, "rules": rules}
+
+
+def _rule_summary(code: str) -> str:
+    from lianzheng_cli.lint import RULES  # registers every rule and its summary
+
+    return RULES[code].summary if code in RULES else code
+
+
+def changes_summary(diff: Any) -> dict:
+    """What changed since a revision (a ``diff.RegisterDiff``), as sentences grouped by department."""
+    from lianzheng_cli import diffreport
+
+    return {
+        "from": diff.from_rev.label,
+        "to": diff.to_rev.label,
+        "empty": diff.empty,
+        "summary_text": "" if diff.empty else diffreport.summary_line(diff),
+        "departments": [{"id": s.department, "name": s.name,
+                         "entries": [{"text": e.text, "details": list(e.details)} for e in s.entries]}
+                        for s in diffreport.sections(diff)],
+    }

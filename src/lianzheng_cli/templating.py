@@ -1,0 +1,160 @@
+"""Rendering Markdown documents (报告, 告知书) from Jinja2 templates, sandboxed.
+
+A user may bring their own templates (``lz report --template DIR``), so
+templates run in Jinja2's sandbox and see only plain data (dicts, lists,
+strings, numbers): no register object, no Python method worth calling.
+Autoescape is off (the output is Markdown, not HTML); Markdown escaping is
+explicit through the filters ``md_cell`` (table cells) and ``md_text``
+(running text). An undefined name is an error, never an empty string.
+
+Every failure of a template (syntax, undefined name, sandbox refusal, any
+error while rendering) becomes a :class:`TemplateProblem` whose message names
+the template file and line.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.resources import data_dir
+from lianzheng_cli.vocab import GRADE_STYLES
+
+define({
+    "template.syntax": {
+        "zh": "模板语法错误 {location}:{problem}",
+        "en": "template syntax error at {location}: {problem}",
+    },
+    "template.undefined": {
+        "zh": "模板引用了不存在的数据 {location}:{problem}(可用的数据见默认模板 templates/report/)",
+        "en": "the template uses data that does not exist at {location}: {problem} "
+              "(see the default templates in templates/report/ for what is available)",
+    },
+    "template.sandbox": {
+        "zh": "模板在沙箱中被拒绝执行 {location}:{problem}(模板只能读取报告数据,不能访问 Python 对象的内部属性)",
+        "en": "the template was refused by the sandbox at {location}: {problem} "
+              "(templates may read the report's data only, not the internals of Python objects)",
+    },
+    "template.runtime": {
+        "zh": "模板渲染出错 {location}:{problem}",
+        "en": "the template failed at {location}: {problem}",
+    },
+    "template.not_found": {
+        "zh": "找不到模板 `{name}`(在 {folders} 中查找)",
+        "en": "template `{name}` not found (looked in {folders})",
+    },
+    "template.no_folder": {
+        "zh": "模板目录 {path} 不存在或不是目录",
+        "en": "template folder {path} does not exist or is not a folder",
+    },
+})
+
+_CELL_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})
+
+
+class TemplateProblem(Exception):
+    """A template cannot be rendered: a usage error (exit 2); the message is translated and located."""
+
+
+def md_text(value: Any) -> str:
+    """Register text as Markdown shows it literally: emphasis, links, HTML and code marks escaped.
+
+    Newlines become ``<br>`` so one text stays one paragraph, list item or table cell.
+    """
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return "<br>".join(line.translate(_CELL_SPECIAL) for line in text.split("\n"))
+
+
+def md_cell(value: Any) -> str:
+    """A Markdown table cell: ``|`` escaped (it would end the cell), newlines as ``<br>`` (they would end the row)."""
+    return md_text(value)
+
+
+def grade_text(grade: Any, style: str) -> str:
+    """A canonical grade (高/中/低) in a ``display.grade`` style (★★★, 一级, 红色 …); anything else unchanged."""
+    table = GRADE_STYLES.get(style, GRADE_STYLES["word"])
+    return table.get(str(grade), str(grade))
+
+
+@jinja2.pass_context
+def _grade_filter(context: jinja2.runtime.Context, grade: Any) -> str:
+    return grade_text(grade, context.get("display_grade", "word"))
+
+
+def template_folders(kind: str, user_dir: Path | None = None) -> list[Path]:
+    """Where the templates of ``kind`` (``report``, ``brief``) are looked for: the user's folder first.
+
+    A user's folder overrides the shipped templates file by file, so it may hold only the one it changes.
+    """
+    shipped = data_dir("templates") / kind
+    if user_dir is None:
+        return [shipped]
+    if not Path(user_dir).is_dir():
+        raise TemplateProblem(tr("template.no_folder", path=user_dir))
+    return [Path(user_dir), shipped]
+
+
+def make_environment(folders: list[Path]) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders], encoding="utf-8"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["md_cell"] = md_cell
+    env.filters["md_text"] = md_text
+    env.filters["grade"] = _grade_filter
+    return env
+
+
+def render_template(kind: str, name: str, context: dict, *, user_dir: Path | None = None) -> str:
+    """Render template ``name`` of ``kind`` with ``context``; :class:`TemplateProblem` for any template failure."""
+    folders = template_folders(kind, user_dir)
+    env = make_environment(folders)
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateNotFound as exc:
+        shown = ", ".join(_shown(f) for f in folders)
+        raise TemplateProblem(tr("template.not_found", name=exc.name, folders=shown)) from None
+    except jinja2.TemplateSyntaxError as exc:
+        location = f"{_shown(exc.filename or exc.name or name)}:{exc.lineno}"
+        raise TemplateProblem(tr("template.syntax", location=location, problem=exc.message)) from None
+    except SecurityError as exc:
+        raise TemplateProblem(tr("template.sandbox", location=_where(exc, folders, name), problem=exc)) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateProblem(tr("template.undefined", location=_where(exc, folders, name), problem=exc)) from None
+    except Exception as exc:  # noqa: BLE001 - a user's template may fail in any way: say where, not a traceback
+        problem = f"{type(exc).__name__}: {exc}"
+        raise TemplateProblem(tr("template.runtime", location=_where(exc, folders, name), problem=problem)) from None
+
+
+def _where(exc: BaseException, folders: list[Path], name: str) -> str:
+    """``file:line`` of the innermost template frame of ``exc`` (Jinja rewrites frames to template lines)."""
+    roots = [str(f.resolve()) + os.sep for f in folders]
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if any(str(Path(frame.filename).resolve()).startswith(root) for root in roots):
+            found = (frame.filename, frame.lineno)
+    if found is None:
+        return name
+    return f"{_shown(found[0])}:{found[1]}"
+
+
+def _shown(path: str | Path) -> str:
+    """A path as the user should see it: relative to the current folder when it lies inside it."""
+    try:
+        resolved = Path(path).resolve()
+        relative = resolved.relative_to(Path.cwd().resolve())
+        return str(relative)
+    except (ValueError, OSError):
+        return os.fspath(path)
