@@ -53,6 +53,7 @@ class Grader:
     def __init__(self, register: Register):
         self.register = register
         self.grading = register.org.grading
+        self._floor_cache: dict[str, tuple[tuple[int, str], ...]] = {}
 
     @cached_property
     def _powers_by_process(self) -> dict[str, list[Power]]:
@@ -70,6 +71,15 @@ class Grader:
             if post is not None:
                 powers.extend(self.register.powers[p] for p in post.powers if p in self.register.powers)
         return powers
+
+    def _floors_of(self, power: Power) -> tuple[tuple[int, str], ...]:
+        """(index, label) of every floor the power matches; a county has 74,000 risks but few powers each."""
+        hits = self._floor_cache.get(power.id)
+        if hits is None:
+            hits = self._floor_cache[power.id] = tuple(
+                (i, _floor_label(floor.when, power)) for i, floor in enumerate(self.grading.floors)
+                if floor.matches(power))
+        return hits
 
     def score(self, risk: Risk) -> float:
         """The method's score as shown: likelihood × impact, or the factor mean cut to 0.01.
@@ -94,16 +104,13 @@ class Grader:
         g = self.grading
         method_grade = self.method_grade(risk)
         computed = method_grade
+        hits = sorted((i, n, label) for n, power in enumerate(self.powers_of(risk))
+                      for i, label in self._floors_of(power))
         labels: list[str] = []
-        powers = self.powers_of(risk)
-        for floor in g.floors:
-            matched = [p for p in powers if floor.matches(p)]
-            if matched:
-                computed = higher(computed, floor.grade)
-                for power in matched:
-                    label = _floor_label(floor.when, power)
-                    if label not in labels:
-                        labels.append(label)
+        for i, _, label in hits:  # floor by floor, each in the order of the risk's powers
+            computed = higher(computed, g.floors[i].grade)
+            if label not in labels:
+                labels.append(label)
         declared = risk.declared or computed
         effective = higher(declared, computed)
         return RiskGrade(risk.id, self.score(risk), method_grade, tuple(labels), computed, declared, effective,

@@ -149,16 +149,22 @@ class Department:
 class Floor:
     """定级下限: a risk tied to a power matching ``when`` is at least ``grade``."""
 
-    when: dict[str, Any]
+    when: dict[str, Any]  # category/scope as a tuple of canonical words; any other key as written
     grade: str
+
+    @classmethod
+    def from_doc(cls, when: dict[str, Any], grade: str) -> Floor:
+        normal = {}
+        for key, value in when.items():
+            if key in ("category", "scope"):
+                value = tuple(canonical(key, v) for v in (value if isinstance(value, list) else (value,)))
+            normal[key] = value
+        return cls(normal, canonical_grade(grade))
 
     def matches(self, power: Power) -> bool:
         for key, expected in self.when.items():
             actual = getattr(power, key, None)
-            allowed = expected if isinstance(expected, (list, tuple)) else (expected,)
-            if key in ("category", "scope"):
-                allowed = tuple(canonical(key, a) for a in allowed)
-            if actual not in allowed:
+            if actual not in expected if isinstance(expected, tuple) else actual != expected:
                 return False
         return True
 
@@ -291,7 +297,7 @@ def _build_org(doc: dict) -> Org:
     grading_doc = doc["grading"]
     matrix = grading_doc.get("matrix") or {}
     factors = grading_doc.get("factors") or {}
-    floors = tuple(Floor(dict(f["when"]), canonical_grade(f["grade"])) for f in grading_doc.get("floors") or ())
+    floors = tuple(Floor.from_doc(f["when"], f["grade"]) for f in grading_doc.get("floors") or ())
     grading = Grading(grading_doc["method"], matrix.get("high", 15), matrix.get("medium", 8),
                       dict(factors.get("weights") or {}), factors.get("high", 3.8), factors.get("medium", 2.6), floors)
     monitoring = dict(DEFAULT_MONITORING)
