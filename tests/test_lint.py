@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, run, write_register
+from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, REPO, run, write_register
 from lianzheng_cli.diagnostics import Severity
 from lianzheng_cli.i18n import MESSAGES, set_language
 from lianzheng_cli.lint import RULES, VALIDATION_CODES, LintConfig, UnknownRuleCode, active_rules, default_as_of, lint
@@ -377,3 +377,15 @@ def test_docs_rules_md_is_up_to_date():
 
 def test_cli_rules_markdown_is_the_docs_page(runner):
     assert run(runner, "rules", "--format", "markdown").output == DOCS.read_text(encoding="utf-8")
+
+
+def test_forked_heavy_rules_give_the_same_findings(monkeypatch):
+    from lianzheng_cli.lint import engine
+
+    root = REPO / "tests" / "fixtures" / "lint-all" / "registers"
+    register = validate(root, use_cache=False).register
+    serial = engine.lint(register, as_of=date(2025, 12, 31))
+    monkeypatch.setattr(engine, "PARALLEL_MIN_RISKS", 0)
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    assert engine.lint(register, as_of=date(2025, 12, 31)) == serial
+    assert any(d.code == "LZ502" for d in serial)

@@ -17,13 +17,13 @@ import sys
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lianzheng_cli import __version__
 from lianzheng_cli.resources import schema_path
 
 CACHE_DIR = ".lz-cache"
-FORMAT = 1
+FORMAT = 2  # 2: values are stored with where their list items start
 
 
 def digest(rel: str, raw: bytes) -> str:
@@ -44,6 +44,12 @@ def fingerprint() -> str:
     return h.hexdigest()
 
 
+class CacheEntry(NamedTuple):
+    summary: dict
+    data: Any  # None unless asked for
+    items: dict | None
+
+
 class FileCache:
     """Per-file summaries and values by content digest, under ``folder``."""
 
@@ -52,22 +58,22 @@ class FileCache:
         self.folder = folder / f"v{FORMAT}-{fingerprint()}"
         self.used: set[str] = set()
 
-    def get(self, key: str, *, with_data: bool) -> tuple[Any, Any] | None:
-        """(summary, data) for a file's digest; data is None unless asked for. None on a miss."""
+    def get(self, key: str, *, with_data: bool) -> CacheEntry | None:
+        """A file's cached summary (and values and item positions, if asked for); None on a miss."""
         try:
             summary = marshal.loads((self.folder / f"{key}.s").read_bytes())
-            data = marshal.loads((self.folder / f"{key}.d").read_bytes()) if with_data else None
+            data, items = marshal.loads((self.folder / f"{key}.d").read_bytes()) if with_data else (None, None)
         except (OSError, EOFError, ValueError, TypeError):
             return None
         if not isinstance(summary, dict) or "defines" not in summary:
             return None
         self.used.add(key)
-        return summary, data
+        return CacheEntry(summary, data, items)
 
-    def put(self, key: str, summary: Any, data: Any) -> None:
+    def put(self, key: str, summary: Any, data: Any, items: Any) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for suffix, value in (("d", data), ("s", summary)):  # summary last: it marks the entry complete
+            for suffix, value in (("d", (data, items)), ("s", summary)):  # summary last: it marks the entry complete
                 _write_atomic(self.folder / f"{key}.{suffix}", marshal.dumps(value))
         except (OSError, ValueError):
             return  # a cache that cannot be written is no cache, not an error

@@ -514,8 +514,8 @@ class _PairLoader:
         if self.cache is not None:  # what `lz validate` found clean, by content: read, never written here
             for rel, raw in raws.items():
                 hit = self.cache.get(digest(rel, raw), with_data=True)
-                if hit is not None and isinstance(hit[1], dict):
-                    cached[rel] = hit[1]
+                if hit is not None and isinstance(hit.data, dict):
+                    cached[rel] = hit.data
         batch = _Batch({rel: raw for rel, raw in raws.items() if rel not in cached})
         self.parsed["shared" if shared else side].extend(batch.files)
         self.parsed["cached"].extend(cached)

@@ -215,6 +215,8 @@ class Register:
     risks: dict[str, Risk] = field(default_factory=dict)
     warnings: dict[str, Warning] = field(default_factory=dict)
     by_department: dict[str, Department] = field(default_factory=dict)
+    # Source positions recorded at load: file -> list item path -> (line, column), to locate findings cheaply.
+    item_positions: dict[str, dict[tuple, tuple[int, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for dept in self.departments:
@@ -310,6 +312,8 @@ def _build_org(doc: dict) -> Org:
                dict(lint.get("severity") or {}))
 
 
-def build_register(root: Path, org_doc: dict, departments: list[tuple[str, dict]]) -> Register:
+def build_register(root: Path, org_doc: dict, departments: list[tuple[str, dict]],
+                   item_positions: dict[str, dict[tuple, tuple[int, int]]] | None = None) -> Register:
     """The typed register from documents that passed validation."""
-    return Register(root, _build_org(org_doc), tuple(_build_department(rel, doc) for rel, doc in departments))
+    return Register(root, _build_org(org_doc), tuple(_build_department(rel, doc) for rel, doc in departments),
+                    item_positions=item_positions or {})

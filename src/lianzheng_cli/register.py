@@ -20,6 +20,7 @@ from typing import Any, Callable, Protocol
 from lianzheng_cli import schema
 from lianzheng_cli.cache import FileCache, digest
 from lianzheng_cli.diagnostics import Diagnostic
+from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.i18n import tr
 from lianzheng_cli.loader import Positions, decode, load, positions_of
 from lianzheng_cli.locate import Locator as FileLocator
@@ -96,6 +97,7 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     summary: Summary | None = None  # department files that loaded
     key: str = ""  # content digest, for the cache
+    items: dict | None = None  # where list items start: path -> (line, column); kept with the values
 
     @property
     def clean(self) -> bool:
@@ -103,9 +105,13 @@ class FileResult:
 
 
 def check_file(raw: bytes, rel: str) -> FileResult:
-    """Load one file, check it against its schema and within itself, and summarise it."""
-    loaded = load(raw, rel)
-    result = FileResult(rel, loaded.data, loaded.diagnostics)
+    """Load one file, check it against its schema and within itself, and summarise it.
+
+    Where its list items start is recorded too (a few percent of the parse), to locate findings later.
+    """
+    items: dict = {}
+    loaded = load(raw, rel, items=items)
+    result = FileResult(rel, loaded.data, loaded.diagnostics, items=items)
     if loaded.data is None:
         return result
     positions: Positions | None = None
@@ -165,19 +171,19 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
                 todo.append(i)
                 results[i] = FileResult(rel, None, key=key)
             else:
-                results[i] = FileResult(rel, hit[1], [], hit[0], key)
+                results[i] = FileResult(rel, hit.data, [], hit.summary, key, hit.items)
         if progress:
             progress(len(rels) - len(todo))
         jobs = jobs or os.cpu_count() or 1
         total = sum(len(raws[i]) for i in todo)
         keys = [r.key for r in results]
-        if jobs > 1 and total >= PARALLEL_MIN_BYTES and getattr(source, "parallel_safe", False):
+        if jobs > 1 and can_fork() and total >= PARALLEL_MIN_BYTES and getattr(source, "parallel_safe", False):
             checked = _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress)
         else:
             checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress) for i in todo}
         for i, result in checked.items():
             if not keep_data:
-                result.data = None
+                result.data = result.items = None
             results[i] = result
         if cache is not None:
             cache.prune(keep=len(rels))
@@ -193,7 +199,7 @@ def _check_and_store(raw: bytes, rel: str, key: str, cache: FileCache | None,
     result = check_file(raw, rel)
     result.key = key
     if cache is not None and result.clean and result.summary is not None:
-        cache.put(key, result.summary, result.data)
+        cache.put(key, result.summary, result.data, result.items)
     if progress:
         progress(1)
     return result
@@ -201,53 +207,34 @@ def _check_and_store(raw: bytes, rel: str, key: str, cache: FileCache | None,
 
 def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress) -> dict[int, FileResult]:
     """Split the files by size between this process and ``jobs - 1`` forked workers."""
-    import multiprocessing
-
     shares: list[list[int]] = [[] for _ in range(jobs)]
     loads = [0] * jobs
     for i in sorted(todo, key=lambda i: -len(raws[i])):
         j = loads.index(min(loads))
         shares[j].append(i)
         loads[j] += len(raws[i])
-    context = multiprocessing.get_context("fork")
-    workers = []
-    for share in shares[1:]:
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_worker, args=(sender, rels, raws, keys, share, keep_data, cache),
-                                  daemon=True)
-        process.start()
-        sender.close()
-        workers.append((process, receiver, share))
+    workers = [Forked(_check_share, rels, raws, keys, share, keep_data, cache) for share in shares[1:]]
     checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress) for i in shares[0]}
-    for process, receiver, share in workers:
-        try:
-            returned = receiver.recv()
-        except EOFError:  # the worker died: do its share here
-            returned = []
-            for i in share:
-                checked[i] = _check_and_store(raws[i], rels[i], keys[i], cache, progress)
-        for i, payload, diagnostics, summary in returned:
-            data = marshal.loads(payload) if payload is not None else None
-            checked[i] = FileResult(rels[i], data, diagnostics, summary, keys[i])
+    for worker in workers:
+        for i, payload, diagnostics, summary in worker.result():
+            data, items = marshal.loads(payload) if payload is not None else (None, None)
+            checked[i] = FileResult(rels[i], data, diagnostics, summary, keys[i], items)
             if cache is not None and not diagnostics:
                 cache.used.add(keys[i])  # the worker stored it
             if progress:
                 progress(1)
-        process.join()
     return checked
 
 
-def _worker(sender, rels, raws, keys, share, keep_data, cache) -> None:
-    """In a forked worker: check a share of the files, store clean ones in the cache, and send back
-    findings and summaries (and the values, marshalled, only when the caller needs the model)."""
-    gc.disable()
+def _check_share(rels, raws, keys, share, keep_data, cache) -> list[tuple]:
+    """In a worker: check a share of the files, store clean ones in the cache, and return findings and
+    summaries (and the values, marshalled, only when the caller needs the model)."""
     out = []
     for i in share:
         result = _check_and_store(raws[i], rels[i], keys[i], cache, None)
-        payload = marshal.dumps(result.data) if keep_data and result.data is not None else None
+        payload = marshal.dumps((result.data, result.items)) if keep_data and result.data is not None else None
         out.append((i, payload, result.diagnostics, result.summary))
-    sender.send(out)
-    sender.close()
+    return out
 
 
 class Locator(FileLocator):

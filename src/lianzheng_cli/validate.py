@@ -54,5 +54,6 @@ def validate(root: Path, source: Source | None = None, *, model: bool = True, us
     diagnostics.sort(key=lambda d: d.sort_key)
     register = None
     if model and not any(d.severity is Severity.ERROR for d in diagnostics):
-        register = build_register(root, files.org.data, [(f.rel, f.data) for f in files.departments])
+        register = build_register(root, files.org.data, [(f.rel, f.data) for f in files.departments],
+                                  {f.rel: f.items for f in files.departments if f.items})
     return Validation(root, files, diagnostics, register)

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from lianzheng_cli import i18n
 from lianzheng_cli.diagnostics import Severity
-from lianzheng_cli.grading import RiskGrade
+from lianzheng_cli.grading import Grader, RiskGrade
 from lianzheng_cli.lint.text import normalize
 from lianzheng_cli.model import At, Policy, Register, Risk
 
@@ -37,12 +37,18 @@ class Finding:
 class Context:
     """What every rule may read; indexes are built once, on first use."""
 
-    def __init__(self, register: Register, grades: dict[str, RiskGrade], as_of: date):
+    def __init__(self, register: Register, as_of: date, grades: dict[str, RiskGrade] | None = None):
         self.register = register
-        self.grades = grades
         self.as_of = as_of
         self.policy: Policy = register.org.policy
         self._normalized: dict[str, str] = {}
+        if grades is not None:
+            self.grades = grades
+
+    @cached_property
+    def grades(self) -> dict[str, RiskGrade]:
+        """Every risk's grade, computed on first use (the text rules need none)."""
+        return Grader(self.register).grades
 
     def effective(self, risk: Risk) -> str:
         return self.grades[risk.id].effective

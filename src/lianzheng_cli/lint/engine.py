@@ -12,8 +12,6 @@ the line above either.
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,17 +19,22 @@ from pathlib import Path
 from typing import Iterable
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
-from lianzheng_cli.grading import Grader
+from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.i18n import define, join_list, tr
 # Importing the rule modules registers their rules in the catalogue.
 from lianzheng_cli.lint import rules_grades, rules_measures, rules_people, rules_text, rules_warnings  # noqa: F401
 from lianzheng_cli.lint.catalogue import ORG_FILE, RULES, Context, Finding, engine_rule
 from lianzheng_cli.lint.dates import default_as_of
 from lianzheng_cli.loader import decode
+from lianzheng_cli.locate import ItemLocator
 from lianzheng_cli.model import At, Org, Register
-from lianzheng_cli.register import PARALLEL_MIN_BYTES, Locator
+from lianzheng_cli.register import Locator
 
 MALFORMED, UNUSED, BAD_CONFIG = "LZ901", "LZ902", "LZ903"
+# The near-copy search takes most of lint's time on a county register: it runs in a
+# forked worker (it needs no grades) while this process grades and runs the rest.
+HEAVY_RULES = ("LZ502",)
+PARALLEL_MIN_RISKS = 5000
 _SELECTOR_SEPARATOR = re.compile(r"[,\uff0c\s]+")
 
 define({
@@ -258,17 +261,21 @@ def lint(register: Register, *, as_of: date | None = None, select: Iterable[str]
     gc_was_enabled = gc.isenabled()
     gc.disable()  # what the rules build lives to the end of the run: collecting it only costs (a fifth, on a county)
     try:
-        ctx = Context(register, Grader(register).grades, as_of)
+        ctx = Context(register, as_of)
+        heavy = [code for code in active if code in HEAVY_RULES]
+        if heavy and len(register.risks) >= PARALLEL_MIN_RISKS and can_fork():
+            worker = Forked(_run_rules, ctx, heavy)
+            results = _run_rules(ctx, [code for code in active if code not in heavy]) + worker.result()
+        else:
+            results = _run_rules(ctx, list(active))
         found: dict[str, list[tuple[str, Finding]]] = {}  # file -> findings
-        for code in active:
-            check = RULES[code].check
-            for finding in (check(ctx) if check else ()):
-                found.setdefault(finding.at.file, []).append((code, finding))
+        for code, finding in results:
+            found.setdefault(finding.at.file, []).append((code, finding))
         if BAD_CONFIG in active:
             for finding in check_config(config):
                 found.setdefault(ORG_FILE, []).append((BAD_CONFIG, finding))
         files = [ORG_FILE, *(dept.file for dept in register.departments)]
-        diagnostics = _locate_files(register.root, files, found, active)
+        diagnostics = _locate_files(register.root, files, found, active, register.item_positions)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -276,56 +283,18 @@ def lint(register: Register, *, as_of: date | None = None, select: Iterable[str]
     return diagnostics
 
 
+def _run_rules(ctx: Context, codes: list[str]) -> list[tuple[str, Finding]]:
+    return [(code, finding) for code in codes if RULES[code].check for finding in RULES[code].check(ctx)]
+
+
 def _locate_files(root: Path, files: list[str], found: dict[str, list[tuple[str, Finding]]],
-                  active: dict[str, Severity]) -> list[Diagnostic]:
-    """Locate every file's findings; on a large register, forked workers take a share of the files.
-
-    Locating parses each file with findings once more (positions are not kept on the
-    fast path), which on a county register is most of lint's time.
-    """
-    sizes = {rel: _size(root / rel) for rel in files if rel in found}
-    jobs = min(os.cpu_count() or 1, 4)
-    if jobs < 2 or sum(sizes.values()) < PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
-        return [d for rel in files for d in _locate_file(root, rel, found.get(rel, []), active)]
-    shares: list[list[str]] = [[] for _ in range(jobs)]
-    loads = [0] * jobs
-    for rel in sorted(files, key=lambda r: -sizes.get(r, 0)):
-        j = loads.index(min(loads))
-        shares[j].append(rel)
-        loads[j] += sizes.get(rel, 0) or 1
-    context = multiprocessing.get_context("fork")
-    workers = []
-    for share in shares[1:]:
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_locate_worker, args=(sender, root, share, found, active), daemon=True)
-        process.start()
-        sender.close()
-        workers.append((process, receiver, share))
-    diagnostics = [d for rel in shares[0] for d in _locate_file(root, rel, found.get(rel, []), active)]
-    for process, receiver, share in workers:
-        try:
-            diagnostics.extend(receiver.recv())
-        except EOFError:  # the worker died: do its share here
-            diagnostics.extend(d for rel in share for d in _locate_file(root, rel, found.get(rel, []), active))
-        process.join()
-    return diagnostics
-
-
-def _locate_worker(sender, root: Path, share: list[str], found, active) -> None:
-    gc.disable()  # short-lived: collection only costs
-    sender.send([d for rel in share for d in _locate_file(root, rel, found.get(rel, []), active)])
-    sender.close()
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+                  active: dict[str, Severity], item_positions: dict[str, dict]) -> list[Diagnostic]:
+    """Locate every file's findings and apply its suppression comments."""
+    return [d for rel in files for d in _locate_file(root, rel, found.get(rel, []), active, item_positions.get(rel))]
 
 
 def _locate_file(root: Path, rel: str, findings: list[tuple[str, Finding]],
-                 active: dict[str, Severity]) -> list[Diagnostic]:
+                 active: dict[str, Severity], items: dict | None = None) -> list[Diagnostic]:
     """One file's findings located, with its suppression comments applied; the file is parsed once."""
     try:
         raw = (root / rel).read_bytes()
@@ -335,8 +304,11 @@ def _locate_file(root: Path, rel: str, findings: list[tuple[str, Finding]],
     directives = parse_directives(text)
     if not findings and not directives:
         return []
-    # One locator per file, dropped after it, so a county register's positions are never all in memory.
+    # Item positions recorded at load locate most findings from the text alone; the full
+    # locator (a second parse) is the fallback, one per file, dropped after it.
     locator = Locator(root, read=lambda _rel: raw)
+    if items:
+        locator = ItemLocator(text, items, locator, rel)
     by_target: dict[int, list[Directive]] = {}
     for directive in directives:
         if directive.problem is None and directive.target is not None:
