@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import tempfile
 from fractions import Fraction
@@ -530,3 +531,19 @@ def test_expected_golden_file_differs_only_in_grade_lines():
     assert len(before) == len(after)
     assert all("grade:" in a for a, b in zip(before, after) if a != b)
     assert sum(a != b for a, b in zip(before, after)) == 7
+
+
+def test_large_register_lists_only_mismatches_unless_all(monkeypatch, example_register, runner):
+    from lianzheng_cli import grade_report
+
+    monkeypatch.setattr(grade_report, "LIST_LIMIT", 10)
+    target = example_register / "departments" / "wmfz.yaml"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("grade: 红色", "grade: 黄色", 1), encoding="utf-8")
+    short = run(runner, "grade", "-r", str(example_register))
+    assert "共 74 个风险点,以下只列出申报与计算不一致的 1 个" in short.output
+    rows = [line.split()[0] for line in short.output.splitlines() if re.match(r"[a-z]+-R\d+ ", line)]
+    assert rows == ["wmfz-R01"]
+    assert "bgs-R01" not in short.output
+    full = run(runner, "grade", "-r", str(example_register), "--all")
+    assert "bgs-R01" in full.output and "以下只列出" not in full.output

@@ -45,6 +45,10 @@ define({
     "grade.title.distribution": {"zh": "各部门风险等级分布(按有效等级)", "en": "Grades by department (effective grade)"},
     "grade.method.matrix": {"zh": "矩阵法:可能性 × 危害程度", "en": "matrix: likelihood × impact"},
     "grade.method.factors": {"zh": "因素加权法", "en": "weighted factors"},
+    "grade.listed_mismatches": {
+        "zh": "共 {total} 个风险点,以下只列出申报与计算不一致的 {shown} 个(--all 列出全部,--department 按部门查看)",
+        "en": "{total} risks; only the {shown} whose declared and computed grades differ are listed (--all lists every risk, --department one department)",
+    },
     "grade.legend.mismatch": {
         "zh": "≠ 申报等级与计算等级不一致;有效等级取两者中较高者,监控责任人按有效等级确定。",
         "en": "≠ declared grade differs from the computed one; the effective grade is the higher of the two "
@@ -263,9 +267,29 @@ def _floors_width(report: GradeReport, department_width: int, total: int) -> int
     return max(8, total - sum(fixed) - monitors - 2 * (columns - 1))
 
 
-def render_text(report: GradeReport, out: TextIO, *, hint: bool = True) -> None:
-    """The risk table, the distribution table and a one-line summary, readable at 80 columns."""
+# Above this many risks the text table lists only the mismatched ones (see render_text).
+LIST_LIMIT = 500
+
+
+def render_text(report: GradeReport, out: TextIO, *, hint: bool = True, list_all: bool = False) -> None:
+    """The risk table, the distribution table and a one-line summary, readable at 80 columns.
+
+    A large register lists only its mismatched risks unless ``list_all``: 74,000 rows help nobody
+    in a terminal (``--format json`` and ``--department`` give the rest).
+    """
     console = make_console(out)
+    shown = report.rows
+    if not list_all and len(shown) > LIST_LIMIT:
+        shown = [r for r in report.rows if r.mismatch]
+        console.print(escape(tr("grade.listed_mismatches", total=len(report.rows), shown=len(shown))))
+    if shown:
+        _render_rows(report, shown, console)
+    console.print()
+    render_distribution(report, console)
+    render_summary(report, console, hint=hint)
+
+
+def _render_rows(report: GradeReport, rows_shown: list, console: Console) -> None:
     factors = report.method == "factors"
     names = dict(report.departments)
     width = min(DEPARTMENT_WIDTH, max([cell_len(names.get(r.department, "")) for r in report.rows] + [4]))
@@ -280,8 +304,11 @@ def render_text(report: GradeReport, out: TextIO, *, hint: bool = True) -> None:
     table.add_column(tr("grade.col.declared"), no_wrap=True)
     table.add_column(tr("grade.col.computed"), no_wrap=True)
     table.add_column(tr("grade.col.monitors"), overflow="fold", min_width=8)
+    by_department: dict[str, list] = {}
+    for row in rows_shown:
+        by_department.setdefault(row.department, []).append(row)
     for dept, _ in report.departments:
-        rows = [r for r in report.rows if r.department == dept]
+        rows = by_department.get(dept)
         if not rows:
             continue
         if table.rows:
@@ -306,9 +333,6 @@ def render_text(report: GradeReport, out: TextIO, *, hint: bool = True) -> None:
     console.print(escape(tr("grade.legend.monitoring", rules=rules)))
     if report.mismatches:
         console.print(escape(tr("grade.legend.mismatch")))
-    console.print()
-    render_distribution(report, console)
-    render_summary(report, console, hint=hint)
 
 
 def render_distribution(report: GradeReport, console: Console) -> None:

@@ -40,6 +40,8 @@ def grade_command(
         "--check", help="只检查: 有申报等级与计算等级不一致时 以退出码 1 结束(用于 CI)。")] = False,
     department: Annotated[Optional[str], typer.Option(
         "--department", "-d", help="只评定此部门的风险点(部门编号, 如 wmfz)。", show_default=False)] = None,
+    list_all: Annotated[bool, typer.Option(
+        "--all", "-a", help="终端表格列出全部风险点 (超过 500 个时默认只列出不一致的)。")] = False,
 ) -> None:
     """评定风险等级:按 org.yaml 的评定办法 计算每个风险点的等级与定级下限, 给出监控责任人和各部门分布。
 
@@ -87,5 +89,5 @@ def grade_command(
     elif fmt_name == "github":
         render_github(grades, sys.stdout, root, fail=check)
     else:
-        render_text(grades, sys.stdout)
+        render_text(grades, sys.stdout, list_all=list_all)
     raise typer.Exit(1 if check and grades.mismatches else 0)
