@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import xml.etree.ElementTree as ET
+import zipfile
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -9,8 +13,9 @@ import pytest
 from conftest import INSPECTION, LEADERSHIP, ORG, run, write_register
 from openpyxl import load_workbook
 
+from lianzheng_cli import workbook
 from lianzheng_cli.validate import validate
-from lianzheng_cli.workbook import clean_text, render_by_department, render_workbook
+from lianzheng_cli.workbook import _copy_with_rows, _RowSpool, clean_text, render_by_department, render_workbook, xml_text
 
 ORG_STARS = ORG + "display:\n  grade: stars\n"
 
@@ -479,3 +484,183 @@ def test_cli_reports_a_folder_it_cannot_write(runner, tmp_path):
     result = run(runner, "render", "xlsx", "-r", str(root), "-o", str(tmp_path))
     assert result.exit_code == 2
     assert "是目录" in result.output
+
+
+# --- the spliced rows: the XML written beside openpyxl, read back every way ---
+
+# Every character XML and spreadsheets treat specially: markup, quotes, a DDE payload, a CDATA end,
+# leading and trailing blanks, a carriage return and a tab.
+HOSTILE = "  <b>&amp;\"'</b> =cmd|' /C calc'!A0 ]]> 回车\r\n换行\t制表 尾 "
+HOSTILE_YAML = '"  <b>&amp;\\"\'</b> =cmd|\' /C calc\'!A0 ]]> 回车\\r\\n换行\\t制表 尾 "'
+
+
+@pytest.fixture
+def hostile_path(tmp_path):
+    approval = APPROVAL.replace("description: '+86 电话中透露审核意见'", f"description: {HOSTILE_YAML}")
+    approval = approval.replace("title: 电话泄密", "title: '=1+2 \"引号\" & <尖括号>'")
+    root = write_register(tmp_path, ORG_STARS,
+                          {"ldbz": LEADERSHIP, "jjjc": INSPECTION, "spk": approval, "zfk": ENFORCEMENT})
+    return render_workbook(load_register(root), tmp_path / "hostile.xlsx")
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_hostile_text_comes_back_exact(hostile_path, read_only):
+    wb = load_workbook(hostile_path, read_only=read_only)
+    main = list(wb["廉政风险点防控措施一览表"].iter_rows(min_row=8, max_row=8))[0]
+    detail = list(wb["明细(可筛选)"].iter_rows(min_row=6, max_row=6))[0]
+    assert detail[5].value == "spk-R5"
+    assert (detail[6].value, detail[7].value) == ('=1+2 "引号" & <尖括号>', HOSTILE)
+    assert main[6].value == f'=1+2 "引号" & <尖括号>:{HOSTILE}'
+    assert (main[6].data_type, detail[6].data_type, detail[7].data_type) == ("s", "s", "s")
+    wb.close()
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_high_row_reads_back_styled(book, tmp_path, read_only):
+    wb = load_workbook(tmp_path / "book.xlsx", read_only=read_only)
+    main = wb["廉政风险点防控措施一览表"]
+    high = list(main.iter_rows(min_row=6, max_row=6))[0]  # spk-R3, 高
+    assert [c.value for c in high[:9]] == [3, None, "资金拨付流程", "审核", "复核岗", "spk-R3",
+                                          "拨付审核放水:对不符合条件的项目照样审核通过并拨付资金", "业务流程", "★★★"]
+    for cell in high:
+        if cell.column == 2 and not read_only:
+            continue  # B6 lies inside B4:B10, and openpyxl keeps only a merge's outline of the cells inside
+        # 部门 and 流程 may span other risks' rows, so they stay unshaded
+        shade = (None, "00000000") if cell.column in (2, 3) else ("solid", "00FCE4E4")
+        assert (cell.fill.patternType, cell.fill.fgColor.rgb) == shade, cell.column
+        sides = (cell.border.left, cell.border.right, cell.border.top, cell.border.bottom)
+        assert [side.style for side in sides] == ["thin"] * 4, cell.column
+        assert (cell.font.name, cell.font.size) == ("宋体", 10), cell.column
+    grade = high[8]
+    assert (grade.font.bold, grade.font.color.rgb, grade.alignment.horizontal) == (True, "00C00000", "center")
+    assert (high[6].alignment.horizontal, high[6].alignment.wrap_text) == ("left", True)
+    medium = list(main.iter_rows(min_row=5, max_row=5))[0]
+    assert (medium[8].font.color.rgb, medium[8].font.bold, medium[0].fill.patternType) == ("00C65911", False, None)
+    header = list(main.iter_rows(min_row=3, max_row=3))[0]
+    assert (header[0].font.name, header[0].fill.fgColor.rgb) == ("黑体", "00D9D9D9")
+    warning_date = list(wb["预警处置记录"].iter_rows(min_row=3, max_row=3))[0][2]
+    assert (warning_date.value, warning_date.number_format) == (datetime(2025, 2, 1), "yyyy-mm-dd")
+    wb.close()
+
+
+def test_read_only_mode_reads_what_normal_mode_reads(book, tmp_path):
+    def trimmed(ws):
+        rows = []
+        for row in ws.iter_rows(values_only=True):
+            row = list(row)
+            while row and row[-1] is None:
+                row.pop()
+            rows.append(row)
+        return rows
+
+    streamed = load_workbook(tmp_path / "book.xlsx", read_only=True)
+    assert streamed.sheetnames == book.sheetnames
+    for name in book.sheetnames:
+        assert trimmed(streamed[name]) == trimmed(book[name]), name
+    streamed.close()
+    assert book["统计"].max_row == 25 and book["廉政风险点防控措施一览表"].max_row == 12
+
+
+def test_rows_say_their_heights(book):
+    def heights(ws):
+        return [ws.row_dimensions[r].height for r in range(1, ws.max_row + 1)]
+
+    main, detail = book["廉政风险点防控措施一览表"], book["明细(可筛选)"]
+    # title 32, legend 20, header 30; then 14 points a wrapped line + 5: spk-R5 (row 9) fits on one line,
+    # spk-R1 (row 5) has two measures of two lines each in the 44-wide 防控措施 column
+    assert heights(main) == [32, 20, 30, 47, 61, 61, 33, 33, 19, 33, 61, 33]
+    assert heights(detail) == [30, 47, 61, 61, 47, 33, 33, 33, 61, 47]
+    assert heights(book["统计"])[:4] == [32, 12, 22, 19]  # a blank spacer row before each table's heading
+    assert all(main.row_dimensions[r].customHeight for r in range(1, main.max_row + 1))
+
+
+def test_a_row_is_never_taller_than_excel_allows(register, tmp_path):
+    register.risks["spk-R5"].description = "\n".join(["一行"] * 40)  # 40 lines × 14 points
+    detail = load_workbook(render_workbook(register, tmp_path / "book.xlsx"))["明细(可筛选)"]
+    assert (detail["F6"].value, detail.row_dimensions[6].height) == ("spk-R5", 409.5)
+
+
+def test_merges_survive_the_splice(book):
+    main = book["廉政风险点防控措施一览表"]
+    assert sorted(str(r) for r in main.merged_cells.ranges) == ["A1:L1", "A2:L2", "B11:B12", "B4:B10", "C11:C12",
+                                                                 "C4:C5"]
+    titles = {name: [str(r) for r in book[name].merged_cells.ranges] for name in book.sheetnames[2:]}
+    assert titles == {"职权目录": ["A1:J1"], "岗位风险等级目录": ["A1:J1"], "预警处置记录": ["A1:L1"], "统计": ["A1:E1"]}
+
+
+def test_every_part_is_well_formed_xml_and_no_cell_is_a_formula(hostile_path):
+    main_ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(hostile_path) as package:
+        assert package.testzip() is None
+        assert [i.filename for i in package.infolist() if i.extra] == []  # no ZIP64 fields a small book needs not
+        styles = ET.fromstring(package.read("xl/styles.xml"))
+        formats = len(styles.find(f"{main_ns}cellXfs"))
+        sheets = sorted(n for n in package.namelist() if n.startswith("xl/worksheets/sheet"))
+        assert len(sheets) == 6
+        parts = [n for n in package.namelist() if n.endswith((".xml", ".rels"))]
+        assert len(parts) == len(package.namelist())
+        for name in parts:
+            rows, kinds, style_ids = [], Counter(), set()
+            with package.open(name) as part:
+                for _, element in ET.iterparse(part):  # raises on anything not well-formed
+                    if element.tag == f"{main_ns}row":
+                        rows.append(int(element.get("r")))
+                        assert element.get("customHeight") == "1" and float(element.get("ht")) > 0
+                    elif element.tag == f"{main_ns}c":
+                        kinds[element.get("t")] += 1
+                        style_ids.add(int(element.get("s")))
+                        assert element.find(f"{main_ns}f") is None, (name, element.get("r"))
+                    elif element.tag == f"{main_ns}t":  # blanks at either end of a text are kept
+                        assert element.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+            if name in sheets:
+                assert rows == list(range(1, len(rows) + 1)), name
+                assert set(kinds) == {"inlineStr", None}, (name, kinds)  # text inline; numbers and dates plain
+                assert max(style_ids) < formats, name
+
+
+def test_text_is_escaped_for_xml():
+    assert xml_text("甲&乙<丙>丁\"'") == "甲&amp;乙&lt;丙&gt;丁\"'"
+    assert xml_text("回车\r\n响铃\x07") == "回车&#13;\n响铃"
+    assert xml_text("普通文字") == "普通文字"
+    assert len(xml_text("长" * 40000)) == 32767
+    assert xml_text("&" * 40000) == "&amp;" * 32767  # cut to Excel's limit before escaping
+
+
+@pytest.mark.parametrize("closing", [b"<sheetData></sheetData>", b"<sheetData/>", b"<sheetData />"])
+def test_rows_are_spliced_into_sheet_data_however_it_is_written(closing):
+    spool = _RowSpool(2)
+    spool.write(1, (("甲", 1), (2, 1)), 20)
+    row = (b'<row r="1" ht="20" customHeight="1"><c r="A1" s="1" t="inlineStr"><is><t xml:space="preserve">'
+           + "甲".encode() + b'</t></is></c><c r="B1" s="1"><v>2</v></c></row>')
+    assert spool.size == len(row)
+    head = b"<worksheet>" + b"<cols/>" * 9360 + b"<x/>"  # the closing tag straddles the first 64 KiB chunk
+    source = io.BytesIO(head + closing + b"<mergeCells/></worksheet>")
+    out = io.BytesIO()
+    _copy_with_rows(source, spool, out)
+    spool.close()
+    assert out.getvalue() == head + b"<sheetData>" + row + b"</sheetData><mergeCells/></worksheet>"
+    ET.fromstring(out.getvalue())
+
+
+def test_progress_counts_every_risk(register, tmp_path, monkeypatch):
+    monkeypatch.setattr(workbook, "PROGRESS_EVERY", 4)
+    calls = []
+    render_workbook(register, tmp_path / "book.xlsx", progress=calls.append)
+    assert calls == [4, 4, 1]  # 9 risks
+    calls.clear()
+    render_by_department(register, tmp_path / "out", progress=calls.append)
+    assert calls == [4, 3, 2]  # 审批科 7 risks, 执法科 2; 领导班子 and 纪检监察室 have none
+    calls.clear()
+    render_workbook(register, tmp_path / "zfk.xlsx", department="zfk", progress=calls.append)
+    assert calls == [2]
+
+
+def test_a_failed_save_leaves_no_partial_file(register, tmp_path):
+    target = tmp_path / "book.xlsx"
+    target.mkdir()
+    (target / "inside").write_text("x")  # a folder with files in it cannot be replaced by the workbook
+    with pytest.raises(OSError) as raised:
+        render_workbook(register, target)
+    assert raised.value.filename == str(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "registers"]
+    assert [p.name for p in target.iterdir()] == ["inside"]

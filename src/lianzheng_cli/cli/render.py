@@ -9,14 +9,16 @@ from typing import Annotated, Optional
 import typer
 
 from lianzheng_cli import i18n
-from lianzheng_cli.cli.common import LangOption, RegisterOption, start, usage_error
+from lianzheng_cli.cli.common import LangOption, RegisterOption, progress_bar, start, usage_error
 from lianzheng_cli.i18n import tr
+from lianzheng_cli.register import DirectorySource
 from lianzheng_cli.reporters import report
 from lianzheng_cli.validate import validate
 from lianzheng_cli.workbook import default_output, render_by_department, render_workbook
 
 i18n.define({
     "render.written": {"zh": "已生成:{path}", "en": "written: {path}"},
+    "render.progress_rows": {"zh": "写入一览表(风险点)", "en": "writing the workbook (risks)"},
     "render.cannot_write": {
         "zh": "无法写入 {path}:{reason}",
         "en": "cannot write {path}: {reason}",
@@ -61,22 +63,27 @@ def render_xlsx_command(
     先校验登记簿;有错误时列出错误并以退出码 1 结束,不生成文件。
     """
     root = start(lang, register)
-    result = validate(root)
+    files = len(DirectorySource(root).department_files())
+    with progress_bar(files, tr("progress.parsing")) as advance:
+        result = validate(root, progress=advance)
     if result.errors or result.register is None:
         report("text", result.diagnostics, result.summary(), root, sys.stderr)
         raise typer.Exit(1)
     reg = result.register
+    del result  # frees the parsed YAML behind the model, so the rows reuse its memory instead of adding to the peak
     try:
         if by_department:
             folder = output if output is not None else Path.cwd() / "out"
             if folder.exists() and not folder.is_dir():
                 raise usage_error(tr("render.output_not_folder", path=folder))
-            written = render_by_department(reg, folder, public=public)
+            with progress_bar(len(reg.risks), tr("render.progress_rows")) as advance:
+                written = render_by_department(reg, folder, public=public, progress=advance)
         else:
             target = output if output is not None else default_output(reg)
             if target.is_dir():
                 raise usage_error(tr("render.output_is_folder", path=target))
-            written = [render_workbook(reg, target, public=public)]
+            with progress_bar(len(reg.risks), tr("render.progress_rows")) as advance:
+                written = [render_workbook(reg, target, public=public, progress=advance)]
     except OSError as exc:
         raise usage_error(tr("render.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
             from None
