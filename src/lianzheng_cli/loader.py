@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from sys import intern
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -246,8 +247,9 @@ def _build(parser, text, rel, diagnostics, positions, items):
             mark = event.start_mark
             top = stack[-1] if stack else None
             if top is not None and top.is_map and top.key is _NO_KEY:
-                # A mapping key: always text, whatever it looks like.
-                key = event.value
+                # A mapping key: always text, whatever it looks like; one copy of each (a county
+                # register repeats `id`, `title` … a million times).
+                key = intern(event.value)
                 if event.tag not in (None, "!", _CORE + "str"):
                     fail("LZ004", mark, tr("LZ004", tag=event.tag))
                 first = top.key_lines.get(key)
@@ -260,6 +262,8 @@ def _build(parser, text, rel, diagnostics, positions, items):
             tag = event.tag
             if tag is None:
                 value = resolve_plain(event.value) if event.style is None or event.style == "" else event.value
+                if value.__class__ is str and len(value) <= 12:
+                    value = intern(value)  # dates, enum words and ids recur throughout a register
             else:
                 value = _tagged(event, fail)
             if event.anchor is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from lianzheng_cli.vocab import canonical, canonical_grade
 
@@ -312,7 +312,7 @@ def _build_org(doc: dict) -> Org:
                dict(lint.get("severity") or {}))
 
 
-def build_register(root: Path, org_doc: dict, departments: list[tuple[str, dict]],
+def build_register(root: Path, org_doc: dict, departments: Iterable[tuple[str, dict]],
                    item_positions: dict[str, dict[tuple, tuple[int, int]]] | None = None) -> Register:
     """The typed register from documents that passed validation."""
     return Register(root, _build_org(org_doc), tuple(_build_department(rel, doc) for rel, doc in departments),

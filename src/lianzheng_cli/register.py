@@ -216,7 +216,9 @@ def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress) ->
     workers = [Forked(_check_share, rels, raws, keys, share, keep_data, cache) for share in shares[1:]]
     checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress) for i in shares[0]}
     for worker in workers:
-        for i, payload, diagnostics, summary in worker.result():
+        returned = worker.result()
+        for k, (i, payload, diagnostics, summary) in enumerate(returned):
+            returned[k] = None  # each payload goes as soon as it is unpacked
             data, items = marshal.loads(payload) if payload is not None else (None, None)
             checked[i] = FileResult(rels[i], data, diagnostics, summary, keys[i], items)
             if cache is not None and not diagnostics:
