@@ -11,8 +11,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)  ## 安装并在示例登记簿上运行主流程
+demo: $(STAMP)  ## 安装并在示例登记簿上运行主流程:校验、检查、一览表与年度报告
 	$(BIN)/lz validate
+	$(BIN)/lz lint
+	$(BIN)/lz render xlsx
 	$(BIN)/lz report
 
 test: $(STAMP)  ## 运行测试
@@ -25,4 +27,4 @@ bench: $(STAMP)  ## 县级规模基准测试:与同类工具对比,结果写入 
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf $(VENV) out .lz-cache
+	rm -rf $(VENV) out .lz-cache registers/.lz-cache
