@@ -438,7 +438,28 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(markdown, encoding="utf-8")
+    if args.departments == COUNTY and args.out == RESULTS:
+        update_readme(markdown)
     return 0
+
+
+README = HERE.parent / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def update_readme(markdown: str) -> None:
+    """Put the county run's table and targets into the README, between its bench markers."""
+    text = README.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        return
+    body = markdown.split("\n| what |", 1)[1]
+    table = "| what |" + body.split("\n## Ratios", 1)[0]
+    targets_part = "## Targets" + body.split("## Targets", 1)[1].split("\nTotal:", 1)[0]
+    first = markdown.splitlines()
+    facts = [line for line in first if line.startswith(("- **Date**", "- **Machine**", "- **Register**"))]
+    block = "\n".join([START, *facts, "", table.strip(), "", "#" + targets_part.strip(), END])
+    before, rest = text.split(START, 1)
+    README.write_text(before + block + rest.split(END, 1)[1], encoding="utf-8")
 
 
 if __name__ == "__main__":

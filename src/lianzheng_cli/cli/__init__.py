@@ -60,15 +60,16 @@ def _root(
         set_language(lang.value)
 
 
+# In the order of the yearly work: check the register, grade, render, compare, start anew.
 app.command("validate")(validate_command)
 app.command("lint")(lint_command)
 app.command("rules")(rules_command)
+app.command("grade")(grade_command)
+app.add_typer(render_app, name="render")
 app.command("report")(report_command)
 app.command("brief")(brief_command)
 app.command("diff")(diff_command)
 app.command("init")(init_command)
-app.add_typer(render_app, name="render")
-app.command("grade")(grade_command)
 
 
 def main() -> None:

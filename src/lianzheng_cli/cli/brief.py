@@ -59,7 +59,9 @@ def brief_command(
     register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
-    """生成个人廉洁风险告知书(交底书):本岗位的风险点、等级、防控措施与监控责任人,附本人签名的承诺。
+    """生成个人廉洁风险告知书 (交底书)。
+
+    本岗位的风险点、等级、防控措施与监控责任人, 附本人签名的承诺。
 
     --department 为部门中每个人各生成一个文件(每人各签一份)。
 

@@ -53,7 +53,9 @@ def report_command(
     register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
-    """生成廉政风险防控年度报告(Markdown):总体情况、等级分布、高风险点、逾期措施与未办结预警、检查结果、权力运行流程图、各部门一览。
+    """生成年度报告 (Markdown), 含权力运行流程图。
+
+    内容: 总体情况、等级分布、高风险点、逾期措施与未办结预警、检查结果、权力运行流程图 (Mermaid)、各部门一览。
 
     权力运行流程图为 Mermaid 流程图,GitHub 与 GitLab 可直接显示。
 

@@ -12,7 +12,9 @@ from lianzheng_cli.validate import validate
 
 
 def validate_command(register: RegisterOption = None, fmt: FormatOption = "text", lang: LangOption = None) -> None:
-    """校验登记簿:YAML 语法、登记簿格式(JSON Schema)与跨文件引用,逐条给出 文件:行:列。
+    """校验登记簿: 语法、格式与跨文件引用, 逐条给出 文件:行:列。
+
+    检查 YAML 语法与编码、登记簿格式 (schemas/ 中的 JSON Schema)、编号唯一 与 每个引用都能找到。
 
     退出码:0 无错误;1 有错误;2 用法或配置错误。
     """
