@@ -259,3 +259,24 @@ def test_text_format_shows_line_100_as_a_number(tmp_path, runner):
                                                  "spk": padding + "schema_version: 1\nid: spk\nname: 审批科\nkind: 科室\n"})
     result = run(runner, "validate", "-r", str(root))
     assert "departments/spk.yaml:103:7: LZ013" in result.output
+
+
+def test_text_on_a_terminal_is_coloured_and_says_the_same(tmp_path, monkeypatch):
+    import io
+    import re as regex
+
+    from lianzheng_cli.reporters import report_text
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    root = write_register(tmp_path, departments=office("posts: [spk-chushen]", "posts: [spk-zz]"))
+    result = validate(root)
+    plain, coloured = io.StringIO(), Terminal()
+    report_text(result.diagnostics, result.summary(), root, plain)
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    report_text(result.diagnostics, result.summary(), root, coloured)
+    assert "\x1b[" in coloured.getvalue()
+    assert regex.sub(r"\x1b\[[0-9;]*m", "", coloured.getvalue()) == plain.getvalue()

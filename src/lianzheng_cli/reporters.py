@@ -33,9 +33,13 @@ def make_console(out: TextIO, **options) -> Console:
 
 def report_text(diagnostics: list[Diagnostic], summary: dict, root: Path, out: TextIO) -> None:
     console = make_console(out, soft_wrap=True)
-    for d in diagnostics:
-        location = f"{display_path(root, d.file)}:{d.line}:{d.column}"
-        console.print(f"{escape(location)}: [{_STYLE[d.severity]}]{d.code}[/] {escape(d.message)}")
+    paths = {rel: display_path(root, rel) for rel in {d.file for d in diagnostics}}
+    if console.color_system is None:  # a pipe, a file or NO_COLOR: plain lines, thousands of them fast
+        out.write("".join(f"{paths[d.file]}:{d.line}:{d.column}: {d.code} {d.message}\n" for d in diagnostics))
+    else:
+        for d in diagnostics:
+            location = f"{paths[d.file]}:{d.line}:{d.column}"
+            console.print(f"{escape(location)}: [{_STYLE[d.severity]}]{d.code}[/] {escape(d.message)}")
     key = "summary.found" if summary.get("errors") or summary.get("warnings") else "summary.clean"
     style = "bold red" if summary.get("errors") else ("yellow" if summary.get("warnings") else "green")
     console.print(f"[{style}]{escape(tr(key, **summary))}[/]")
