@@ -54,6 +54,7 @@ class Grader:
         self.register = register
         self.grading = register.org.grading
         self._floor_cache: dict[str, tuple[tuple[int, str], ...]] = {}
+        self._monitor_cache: dict[tuple[str, str], tuple[Monitor, ...]] = {}
 
     @cached_property
     def _powers_by_process(self) -> dict[str, list[Power]]:
@@ -63,13 +64,17 @@ class Grader:
                 index.setdefault(power.process, []).append(power)
         return index
 
+    @cached_property
+    def _powers_by_post(self) -> dict[str, tuple[Power, ...]]:
+        powers = self.register.powers
+        return {post.id: tuple(powers[p] for p in post.powers if p in powers) for post in self.register.posts.values()}
+
     def powers_of(self, risk: Risk) -> list[Power]:
         """The powers a risk is tied to: through its process and through its posts."""
         powers = list(self._powers_by_process.get(risk.process, ())) if risk.process else []
+        by_post = self._powers_by_post
         for post_id in risk.posts:
-            post = self.register.posts.get(post_id)
-            if post is not None:
-                powers.extend(self.register.powers[p] for p in post.powers if p in self.register.powers)
+            powers.extend(by_post.get(post_id, ()))
         return powers
 
     def _floors_of(self, power: Power) -> tuple[tuple[int, str], ...]:
@@ -117,9 +122,16 @@ class Grader:
                          self.monitors(risk, effective))
 
     def monitors(self, risk: Risk, grade: str) -> tuple[Monitor, ...]:
-        """分级监控: the roles the grade needs, resolved to people."""
+        """分级监控: the roles the grade needs, resolved to people (the same for a department's risks of a grade)."""
+        key = (risk.department, grade)
+        found = self._monitor_cache.get(key)
+        if found is None:
+            found = self._monitor_cache[key] = self._resolve_monitors(risk.department, grade)
+        return found
+
+    def _resolve_monitors(self, department: str, grade: str) -> tuple[Monitor, ...]:
         org = self.register.org
-        dept = self.register.by_department.get(risk.department)
+        dept = self.register.by_department.get(department)
         inspection = self.register.by_department.get(org.inspection) if org.inspection else None
         people = {
             HEAD: org.head,
