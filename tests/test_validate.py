@@ -280,3 +280,9 @@ def test_text_on_a_terminal_is_coloured_and_says_the_same(tmp_path, monkeypatch)
     report_text(result.diagnostics, result.summary(), root, coloured)
     assert "\x1b[" in coloured.getvalue()
     assert regex.sub(r"\x1b\[[0-9;]*m", "", coloured.getvalue()) == plain.getvalue()
+
+
+def test_every_missing_required_key_is_reported(tmp_path):
+    root = write_register(tmp_path, departments=office("    title: 初审把关不严\n    description: 未经现场核查即出具初审同意意见,对申请材料真实性把关不严\n", ""))
+    found_keys = sorted(d.message.split("`")[1] for d in validate(root).diagnostics if d.code == "LZ011")
+    assert found_keys == ["description", "title"]

@@ -109,10 +109,6 @@ class Loaded:
     data: Any
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return self.data is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
-
 
 def _diag(code: str, rel: str, line: int, column: int, message: str) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, rel, line, column, message)

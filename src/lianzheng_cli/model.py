@@ -227,10 +227,6 @@ class Register:
                 for item in items:
                     table[item.id] = item
 
-    @property
-    def measure_count(self) -> int:
-        return sum(len(r.measures) for r in self.risks.values())
-
     def name_of(self, ident: str | None) -> str:
         """A readable name for a person, post or department id (the id if unknown)."""
         if ident is None:

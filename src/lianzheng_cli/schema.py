@@ -19,12 +19,10 @@ from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import current_language, join_list, tr
 from lianzheng_cli.paths import subject_at
 from lianzheng_cli.resources import schema_path
-from lianzheng_cli.vocab import canonical_grade
+from lianzheng_cli.vocab import ENUMS, canonical_grade
 
 # (path, key?) -> (line, column)
 Locate = Callable[[tuple, bool], tuple[int, int]]
-
-KINDS = ("org", "department")
 
 
 @cache
@@ -51,31 +49,18 @@ def check(kind: str, data: Any, rel: str, locate: Locate) -> list[Diagnostic]:
     if is_valid(kind, data):
         return []
     found: list[Diagnostic] = []
-    _subject.data = data
     for error in _explaining_validator(kind).iter_errors(data):
-        found.extend(_explain(error, rel, locate))
+        found.extend(_explain(error, rel, locate, data))
     if not found:  # the two validators disagree: still never pass a failing document
         for error in _fast_validator(kind).iter_errors(data):
             line, col = locate(tuple(error.instance_path), False)
-            found.append(_make("LZ019", rel, line, col, (), tr("schema.other", detail=error.message)))
+            found.append(_make("LZ019", rel, line, col, (), tr("schema.other", detail=error.message), data))
     unique = {(d.line, d.column, d.code, d.message): d for d in found}
     return sorted(unique.values(), key=lambda d: d.sort_key)
 
 
-def _make(code: str, rel: str, line: int, col: int, path: tuple, message: str) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, rel, line, col, message, _subject.get(path))
-
-
-class _SubjectLookup:
-    """Finds the id of the object a path lies in, for the current document."""
-
-    data: Any = None
-
-    def get(self, path: tuple) -> str:
-        return subject_at(self.data, path)
-
-
-_subject = _SubjectLookup()
+def _make(code: str, rel: str, line: int, col: int, path: tuple, message: str, data: Any) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, rel, line, col, message, subject_at(data, path))
 
 
 def _field(path: tuple) -> str:
@@ -129,8 +114,6 @@ def _allowed_words(values: list) -> list[str]:
 
 
 def _is_variant(word: str, seen: list[str]) -> bool:
-    from lianzheng_cli.vocab import ENUMS
-
     for table in ENUMS.values():
         for canon, others in table.items():
             if word in others and canon in seen:
@@ -138,14 +121,14 @@ def _is_variant(word: str, seen: list[str]) -> bool:
     return False
 
 
-def _explain(error: jsonschema.ValidationError, rel: str, locate: Locate) -> list[Diagnostic]:
+def _explain(error: jsonschema.ValidationError, rel: str, locate: Locate, data: Any) -> list[Diagnostic]:
     keyword = error.validator
     path = tuple(error.absolute_path)
     name = path[-1] if path and isinstance(path[-1], str) else _field(path)
 
     if keyword in ("anyOf", "oneOf") and error.context:
         best = jsonschema.exceptions.best_match(error.context)
-        return _explain(best, rel, locate) if best is not None else []
+        return _explain(best, rel, locate, data) if best is not None else []
     if keyword == "additionalProperties":
         known = list(error.schema.get("properties", {}))
         out = []
@@ -156,13 +139,13 @@ def _explain(error: jsonschema.ValidationError, rel: str, locate: Locate) -> lis
             near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             message = tr("LZ010.suggest", key=key, suggestion=near[0]) if near else tr(
                 "LZ010", key=key, known=join_list(known))
-            out.append(_make("LZ010", rel, line, col, path, message))
+            out.append(_make("LZ010", rel, line, col, path, message, data))
         return out
     if keyword == "required":
         missing = [r for r in error.validator_value if isinstance(error.instance, dict) and r not in error.instance]
         line, col = locate(path, True)
         where = _field(path)
-        return [_make("LZ011", rel, line, col, path, tr("LZ011", key=m, where=where)) for m in missing[:1]]
+        return [_make("LZ011", rel, line, col, path, tr("LZ011", key=m, where=where), data) for m in missing]  # one error per missing key; duplicates merge in check()
     line, col = locate(path, False)
     value = error.instance
     if keyword == "type":
@@ -170,29 +153,29 @@ def _explain(error: jsonschema.ValidationError, rel: str, locate: Locate) -> lis
         if error.validator_value == "boolean" and isinstance(value, str) and value.lower() in (
                 "yes", "no", "on", "off", "y", "n", "是", "否"):
             message += tr("LZ012.bool_hint", value=value)
-        return [_make("LZ012", rel, line, col, path, message)]
+        return [_make("LZ012", rel, line, col, path, message, data)]
     if keyword == "enum":
         words = _allowed_words(error.validator_value)
-        return [_make("LZ013", rel, line, col, path, tr("LZ013", field=name, value=value, allowed=join_list(words)))]
+        return [_make("LZ013", rel, line, col, path, tr("LZ013", field=name, value=value, allowed=join_list(words)), data)]
     if keyword == "const":
         return [_make("LZ013", rel, line, col, path,
-                      tr("LZ013", field=name, value=value, allowed=str(error.validator_value)))]
+                      tr("LZ013", field=name, value=value, allowed=str(error.validator_value)), data)]
     if keyword == "format" or (keyword == "pattern" and error.schema.get("format") == "date"):
-        return [_make("LZ014", rel, line, col, path, tr("LZ014", field=name, value=value))]
+        return [_make("LZ014", rel, line, col, path, tr("LZ014", field=name, value=value), data)]
     if keyword == "pattern":
         if str(error.validator_value).startswith("^LZ"):
-            return [_make("LZ015", rel, line, col, path, tr("LZ015.code", value=value))]
-        return [_make("LZ015", rel, line, col, path, tr("LZ015", field=name, value=value))]
+            return [_make("LZ015", rel, line, col, path, tr("LZ015.code", value=value), data)]
+        return [_make("LZ015", rel, line, col, path, tr("LZ015", field=name, value=value), data)]
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         bounds = error.schema
         return [_make("LZ016", rel, line, col, path, tr(
-            "LZ016", field=name, value=value, low=bounds.get("minimum", "-"), high=bounds.get("maximum", "-")))]
+            "LZ016", field=name, value=value, low=bounds.get("minimum", "-"), high=bounds.get("maximum", "-")), data)]
     if keyword == "minItems":
-        return [_make("LZ017", rel, line, col, path, tr("LZ017", field=name, count=error.validator_value))]
+        return [_make("LZ017", rel, line, col, path, tr("LZ017", field=name, count=error.validator_value), data)]
     if keyword == "minLength":
-        return [_make("LZ018", rel, line, col, path, tr("LZ018", field=name))]
+        return [_make("LZ018", rel, line, col, path, tr("LZ018", field=name), data)]
     if keyword == "dependencies":
-        return [_make("LZ023", rel, *locate((*path, "step"), True), path, tr("LZ023"))]
+        return [_make("LZ023", rel, *locate((*path, "step"), True), path, tr("LZ023"), data)]
     if keyword == "propertyNames":
         return []  # the inner pattern error is reported on its own
-    return [_make("LZ019", rel, line, col, path, tr("schema.other", detail=f"{_field(path)}: {error.message}"))]
+    return [_make("LZ019", rel, line, col, path, tr("schema.other", detail=f"{_field(path)}: {error.message}"), data)]
