@@ -120,6 +120,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "LZ017": {"zh": "`{field}` 至少需要 {count} 项", "en": "`{field}` needs at least {count} item(s)"},
     "LZ018": {"zh": "`{field}` 不能为空", "en": "`{field}` must not be empty"},
     "LZ019": {"zh": "不符合登记簿格式:{detail}", "en": "does not match the register format: {detail}"},
+    "schema.whole_file": {"zh": "文件内容", "en": "the file"},
     "schema.other": {"zh": "不符合登记簿格式:{detail}", "en": "does not match the register format: {detail}"},
     # --- references (LZ020–LZ029) ---
     "LZ020": {"zh": "{kind}编号 `{id}` 重复:已在 {where} 定义", "en": "{kind} id `{id}` is a duplicate: already defined at {where}"},

@@ -124,7 +124,7 @@ def _is_variant(word: str, seen: list[str]) -> bool:
 def _explain(error: jsonschema.ValidationError, rel: str, locate: Locate, data: Any) -> list[Diagnostic]:
     keyword = error.validator
     path = tuple(error.absolute_path)
-    name = path[-1] if path and isinstance(path[-1], str) else _field(path)
+    name = path[-1] if path and isinstance(path[-1], str) else _field(path) if path else tr("schema.whole_file")
 
     if keyword in ("anyOf", "oneOf") and error.context:
         best = jsonschema.exceptions.best_match(error.context)
