@@ -211,6 +211,9 @@ def test_no_register_found_is_a_usage_error(tmp_path, runner, monkeypatch):
 
 
 def test_help_and_version_are_chinese(runner):
+    for args in (("--help",), ("validate", "--help"), ("render", "xlsx", "--help")):
+        output = run(runner, *args).output
+        assert "显示此帮助并退出" in output and "Show this message" not in output
     assert "登记簿" in run(runner, "--help").output
     assert "校验登记簿" in run(runner, "validate", "--help").output
     version = run(runner, "--version")

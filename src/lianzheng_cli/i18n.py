@@ -162,6 +162,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "已检查 {files} 个文件:{departments} 个部门、{risks} 个风险点、{measures} 项措施;发现 {errors} 个错误、{warnings} 个警告",
         "en": "checked {files} files: {departments} departments, {risks} risks, {measures} measures; {errors} errors, {warnings} warnings",
     },
+    "cli.help_option": {"zh": "显示此帮助并退出。", "en": "Show this message and exit."},
     "progress.parsing": {"zh": "解析登记簿文件", "en": "parsing register files"},
     "severity.error": {"zh": "错误", "en": "error"},
     "severity.warning": {"zh": "警告", "en": "warning"},

@@ -10,7 +10,7 @@ import typer
 from typer import rich_utils
 
 from lianzheng_cli import __version__
-from lianzheng_cli.cli.common import Lang, LangOption
+from lianzheng_cli.cli.common import Command, Group, Lang, LangOption
 from lianzheng_cli.cli.validate import validate_command
 from lianzheng_cli.cli.lint import lint_command, rules_command
 from lianzheng_cli.cli.report import report_command
@@ -29,6 +29,7 @@ rich_utils.DEFAULT_STRING = "[默认: {}]"
 rich_utils.REQUIRED_LONG_STRING = "[必填]"
 
 app = typer.Typer(
+    cls=Group,
     name="lz",
     help="lz: 廉政风险防控登记簿工具。 校验、检查、定级、比对 以 YAML 保存在 git 中的登记簿, 并生成一览表与报告。",
     no_args_is_help=True,
@@ -61,15 +62,15 @@ def _root(
 
 
 # In the order of the yearly work: check the register, grade, render, compare, start anew.
-app.command("validate")(validate_command)
-app.command("lint")(lint_command)
-app.command("rules")(rules_command)
-app.command("grade")(grade_command)
+app.command("validate", cls=Command)(validate_command)
+app.command("lint", cls=Command)(lint_command)
+app.command("rules", cls=Command)(rules_command)
+app.command("grade", cls=Command)(grade_command)
 app.add_typer(render_app, name="render")
-app.command("report")(report_command)
-app.command("brief")(brief_command)
-app.command("diff")(diff_command)
-app.command("init")(init_command)
+app.command("report", cls=Command)(report_command)
+app.command("brief", cls=Command)(brief_command)
+app.command("diff", cls=Command)(diff_command)
+app.command("init", cls=Command)(init_command)
 
 
 def main() -> None:

@@ -11,10 +11,29 @@ from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from lianzheng_cli.i18n import set_language
+from lianzheng_cli.i18n import set_language, tr
 from lianzheng_cli.register import RegisterNotFound, find_register
+
+
+class _ChineseHelpOption:
+    """The help option says what it does in the user's language (typer's own text is English only)."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = tr("cli.help_option")
+        return option
+
+
+class Command(_ChineseHelpOption, TyperCommand):
+    pass
+
+
+class Group(_ChineseHelpOption, TyperGroup):
+    pass
 
 
 class Lang(str, Enum):

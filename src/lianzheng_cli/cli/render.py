@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from lianzheng_cli import i18n
-from lianzheng_cli.cli.common import LangOption, RegisterOption, progress_bar, start, usage_error
+from lianzheng_cli.cli.common import Command, Group, LangOption, RegisterOption, progress_bar, start, usage_error
 from lianzheng_cli.i18n import tr
 from lianzheng_cli.register import DirectorySource
 from lianzheng_cli.reporters import report
@@ -34,6 +34,7 @@ i18n.define({
 })
 
 render_app = typer.Typer(
+    cls=Group,
     name="render",
     help="生成报表:xlsx(廉政风险点防控措施一览表)。",
     no_args_is_help=True,
@@ -41,7 +42,7 @@ render_app = typer.Typer(
 )
 
 
-@render_app.command("xlsx")
+@render_app.command("xlsx", cls=Command)
 def render_xlsx_command(
     output: Annotated[
         Optional[Path],
