@@ -441,17 +441,17 @@ def test_write_fails_cleanly_when_no_temporary_file_can_be_made(tmp_path, runner
 
 
 def test_write_fails_cleanly_on_a_file_that_vanished_after_reading(tmp_path, runner, monkeypatch):
-    import lianzheng_cli.cli.grade as grade_cli
+    import lianzheng_cli.cli.common as cli_common  # where commands load the register before their work
 
     root = two_files_with_mismatches(tmp_path)
-    real_validate = grade_cli.validate
+    real_validate = cli_common.validate
 
     def validate_then_delete(folder, **options):
         result = real_validate(folder, **options)
         (root / "departments" / "spk.yaml").unlink()
         return result
 
-    monkeypatch.setattr(grade_cli, "validate", validate_then_delete)
+    monkeypatch.setattr(cli_common, "validate", validate_then_delete)
     before = snapshot(root)
     result = run(runner, "grade", "-r", str(root), "--write")
     assert result.exit_code == 1

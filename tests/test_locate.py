@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
 from conftest import EXAMPLE, REPO
 
 from lianzheng_cli.loader import load

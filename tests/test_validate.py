@@ -166,7 +166,7 @@ def test_broken_yaml_in_one_file_does_not_hide_others(tmp_path):
 # --- the CLI: formats, exit codes, language ---
 
 def test_cli_text_format_and_exit_code(tmp_path, runner, monkeypatch):
-    root = write_register(tmp_path, departments=office("posts: [spk-chushen]", "posts: [spk-zz]"))
+    write_register(tmp_path, departments=office("posts: [spk-chushen]", "posts: [spk-zz]"))
     monkeypatch.chdir(tmp_path)
     result = run(runner, "validate")
     assert result.exit_code == 1
@@ -188,7 +188,7 @@ def test_cli_json_is_the_contract(tmp_path, runner):
 
 
 def test_cli_github_annotations(tmp_path, runner, monkeypatch):
-    root = write_register(tmp_path, departments=office("posts: [spk-chushen]", "posts: [spk-zz]"))
+    write_register(tmp_path, departments=office("posts: [spk-chushen]", "posts: [spk-zz]"))
     monkeypatch.chdir(tmp_path)
     result = run(runner, "validate", "--format", "github")
     line = result.output.splitlines()[0]

@@ -10,7 +10,7 @@ import typer
 from typer import rich_utils
 
 from lianzheng_cli import __version__
-from lianzheng_cli.cli.common import Command, Group, Lang, LangOption
+from lianzheng_cli.cli.common import Command, Group, LangOption
 from lianzheng_cli.cli.validate import validate_command
 from lianzheng_cli.cli.lint import lint_command, rules_command
 from lianzheng_cli.cli.report import report_command

@@ -8,11 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from lianzheng_cli.cli.common import LangOption, RegisterOption, start, usage_error
+from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, start, usage_error
 from lianzheng_cli.cli.report import shown_path
 from lianzheng_cli.i18n import define, tr
-from lianzheng_cli.reporters import report
-from lianzheng_cli.validate import validate
 
 define({
     "brief.usage.subject": {
@@ -85,10 +83,7 @@ def brief_command(
         raise usage_error(tr("brief.usage.xlsx_stdout"))
     if output == "-" and department is not None:
         raise usage_error(tr("brief.usage.department_stdout"))
-    result = validate(root)
-    if result.errors or result.register is None:
-        report("text", result.diagnostics, result.summary(), root, sys.stderr)
-        raise typer.Exit(1)
+    result = checked_register(root, out=sys.stderr)
     reg = result.register
     suffix = ".xlsx" if xlsx else ".md"
     try:

@@ -7,7 +7,7 @@ import time
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional
+from typing import Annotated, Callable, Iterator, Optional, TextIO
 
 import typer
 from rich.console import Console
@@ -15,7 +15,9 @@ from typer.core import TyperCommand, TyperGroup
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lianzheng_cli.i18n import set_language, tr
-from lianzheng_cli.register import RegisterNotFound, find_register
+from lianzheng_cli.register import DirectorySource, RegisterNotFound, find_register
+from lianzheng_cli.reporters import report
+from lianzheng_cli.validate import Validation, validate
 
 
 class _ChineseHelpOption:
@@ -106,3 +108,19 @@ def progress_bar(total: int, description: str, *, enabled: bool = True) -> Itera
     finally:
         if state["bar"] is not None:
             state["bar"].stop()
+
+
+def validate_with_progress(root: Path, *, fmt: str = "text", model: bool = True) -> Validation:
+    """``validate`` with a progress bar for the text format (see ``progress_bar``)."""
+    files = len(DirectorySource(root).department_files())
+    with progress_bar(files, tr("progress.parsing"), enabled=fmt == "text") as advance:
+        return validate(root, model=model, progress=advance)
+
+
+def checked_register(root: Path, *, fmt: str = "text", out: TextIO | None = None) -> Validation:
+    """The register validated with its model; if it has errors, they are reported in ``fmt`` and lz exits 1."""
+    result = validate_with_progress(root, fmt=fmt)
+    if result.errors or result.register is None:
+        report(fmt, result.diagnostics, result.summary(), root, out)
+        raise typer.Exit(1)
+    return result

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from lianzheng_cli.cli.common import Format, FormatOption, LangOption, RegisterOption, progress_bar, start, usage_error
+from lianzheng_cli.cli.common import Format, FormatOption, LangOption, RegisterOption, checked_register, start, usage_error
 from lianzheng_cli.fix import WriteError, write_grades
 from lianzheng_cli.grade_report import (
     UnknownDepartment,
@@ -18,7 +18,6 @@ from lianzheng_cli.grade_report import (
     render_written,
 )
 from lianzheng_cli.i18n import define, tr
-from lianzheng_cli.register import DirectorySource
 from lianzheng_cli.reporters import report
 from lianzheng_cli.validate import validate
 
@@ -55,12 +54,7 @@ def grade_command(
     if write and check:
         raise usage_error(tr("grade.usage.write_check"))
     fmt_name = Format(fmt).value
-    files = len(DirectorySource(root).department_files())
-    with progress_bar(files, tr("progress.parsing"), enabled=fmt_name == "text") as advance:
-        result = validate(root, progress=advance)
-    if result.errors:
-        report(fmt_name, result.diagnostics, result.summary(), root)
-        raise typer.Exit(1)
+    result = checked_register(root, fmt=fmt_name)
     try:
         grades = build_grade_report(result.register, department=department)
     except UnknownDepartment as exc:

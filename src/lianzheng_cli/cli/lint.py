@@ -8,14 +8,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from lianzheng_cli.cli.common import Format, FormatOption, LangOption, RegisterOption, progress_bar, start, usage_error
+from lianzheng_cli.cli.common import Format, FormatOption, LangOption, RegisterOption, checked_register, start, usage_error
 from lianzheng_cli.diagnostics import Severity, count_by_severity
 from lianzheng_cli.i18n import define, set_language, tr
 from lianzheng_cli.lint import UnknownRuleCode, active_rules, lint
 from lianzheng_cli.lint.listing import RENDERERS
-from lianzheng_cli.register import DirectorySource
 from lianzheng_cli.reporters import report
-from lianzheng_cli.validate import validate
 
 define({
     "lint.usage.as_of": {
@@ -58,12 +56,7 @@ def lint_command(register: RegisterOption = None, fmt: FormatOption = "text", la
         active_rules(select=select or (), ignore=ignore or ())  # a misspelt code is a usage error, before any work
     except UnknownRuleCode as exc:
         raise usage_error(str(exc)) from None
-    files = len(DirectorySource(root).department_files())
-    with progress_bar(files, tr("progress.parsing"), enabled=fmt is Format.text) as advance:
-        result = validate(root, progress=advance)
-    if result.errors:
-        report(fmt.value, result.diagnostics, result.summary(), root)
-        raise typer.Exit(1)
+    result = checked_register(root, fmt=fmt.value)
     diagnostics = sorted(result.diagnostics + lint(result.register, as_of=day, select=select or (),
                                                    ignore=ignore or ()), key=lambda d: d.sort_key)
     counts = count_by_severity(diagnostics)

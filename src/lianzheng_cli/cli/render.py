@@ -9,11 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from lianzheng_cli import i18n
-from lianzheng_cli.cli.common import Command, Group, LangOption, RegisterOption, progress_bar, start, usage_error
+from lianzheng_cli.cli.common import Command, Group, LangOption, RegisterOption, checked_register, progress_bar, start, usage_error
 from lianzheng_cli.i18n import tr
-from lianzheng_cli.register import DirectorySource
-from lianzheng_cli.reporters import report
-from lianzheng_cli.validate import validate
 from lianzheng_cli.workbook import default_output, render_by_department, render_workbook
 
 i18n.define({
@@ -64,12 +61,7 @@ def render_xlsx_command(
     先校验登记簿;有错误时列出错误并以退出码 1 结束,不生成文件。
     """
     root = start(lang, register)
-    files = len(DirectorySource(root).department_files())
-    with progress_bar(files, tr("progress.parsing")) as advance:
-        result = validate(root, progress=advance)
-    if result.errors or result.register is None:
-        report("text", result.diagnostics, result.summary(), root, sys.stderr)
-        raise typer.Exit(1)
+    result = checked_register(root, out=sys.stderr)
     reg = result.register
     del result  # frees the parsed YAML behind the model, so the rows reuse its memory instead of adding to the peak
     try:

@@ -8,11 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from lianzheng_cli.cli.common import LangOption, RegisterOption, start, usage_error
+from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, start, usage_error
 from lianzheng_cli.cli.lint import parse_as_of
 from lianzheng_cli.i18n import define, tr
-from lianzheng_cli.reporters import report
-from lianzheng_cli.validate import validate
 
 define({
     "report.written": {"zh": "已生成:{path}", "en": "written: {path}"},
@@ -69,10 +67,7 @@ def report_command(
 
     root = start(lang, register)
     day = parse_as_of(as_of)
-    result = validate(root)
-    if result.errors or result.register is None:
-        report("text", result.diagnostics, result.summary(), root, sys.stderr)
-        raise typer.Exit(1)
+    result = checked_register(root, out=sys.stderr)
     reg = result.register
     day = day or default_as_of(reg.org.year)
     changes = None

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from lianzheng_cli.cli.common import Format, FormatOption, LangOption, RegisterOption, progress_bar, start
-from lianzheng_cli.i18n import tr
-from lianzheng_cli.register import DirectorySource
+from lianzheng_cli.cli.common import Format, FormatOption, LangOption, RegisterOption, start, validate_with_progress
 from lianzheng_cli.reporters import report
-from lianzheng_cli.validate import validate
 
 
 def validate_command(register: RegisterOption = None, fmt: FormatOption = "text", lang: LangOption = None) -> None:
@@ -20,8 +17,6 @@ def validate_command(register: RegisterOption = None, fmt: FormatOption = "text"
     """
     root = start(lang, register)
     fmt = Format(fmt)
-    files = len(DirectorySource(root).department_files())
-    with progress_bar(files, tr("progress.parsing"), enabled=fmt is Format.text) as advance:
-        result = validate(root, model=False, progress=advance)
+    result = validate_with_progress(root, fmt=fmt.value, model=False)
     report(fmt.value, result.diagnostics, result.summary(), root)
     raise typer.Exit(1 if result.errors else 0)
