@@ -62,7 +62,7 @@ def build_brief(register: Register, person_id: str, *, grader: Grader | None = N
     if person is None:
         raise UnknownSubject(_unknown("brief.unknown_person", person_id, register.people,
                                       {p.name: p.id for p in register.people.values()}))
-    grades = (grader or Grader(register)).grades
+    grades = (grader or Grader.of(register)).grades
     dept = register.by_department[person.department]
     post = register.posts.get(person.post)
     risks = ordered_risks(register, [r for r in register.risks.values() if person.post in r.posts])
@@ -105,7 +105,7 @@ def build_department_briefs(register: Register, department_id: str) -> list[dict
     if dept is None:
         raise UnknownSubject(_unknown("brief.unknown_department", department_id, register.by_department,
                                       {d.name: d.id for d in register.departments}))
-    grader = Grader(register)
+    grader = Grader.of(register)
     return [build_brief(register, p.id, grader=grader) for p in dept.people]
 
 

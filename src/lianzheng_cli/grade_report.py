@@ -200,7 +200,7 @@ def build_grade_report(register: Register, *, department: str | None = None) -> 
     if department is not None and department not in register.by_department:
         raise UnknownDepartment(tr("grade.unknown_department", id=department,
                                    known=join_list(list(register.by_department))))
-    grader = Grader(register)
+    grader = Grader.of(register)
     rows = []
     for risk in register.risks.values():
         if department is not None and risk.department != department:

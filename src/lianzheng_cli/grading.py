@@ -56,6 +56,14 @@ class Grader:
         self._floor_cache: dict[str, tuple[tuple[int, str], ...]] = {}
         self._monitor_cache: dict[tuple[str, str], tuple[Monitor, ...]] = {}
 
+    @classmethod
+    def of(cls, register: Register) -> Grader:
+        """The register's grader, made once: a register is not changed after it is built."""
+        grader = register.__dict__.get("_grader")
+        if grader is None:
+            grader = register.__dict__["_grader"] = cls(register)
+        return grader
+
     @cached_property
     def _powers_by_process(self) -> dict[str, list[Power]]:
         index: dict[str, list[Power]] = {}
@@ -178,5 +186,5 @@ def _floor_label(when: dict, power: Power) -> str:
 
 
 def grade_register(register: Register) -> dict[str, RiskGrade]:
-    """Every risk's grade, by risk id."""
-    return Grader(register).grades
+    """Every risk's grade, by risk id; computed once per register (lint, report and workbook share it)."""
+    return Grader.of(register).grades

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from lianzheng_cli.diagnostics import Diagnostic
-from lianzheng_cli.grading import Grader, RiskGrade
+from lianzheng_cli.grading import RiskGrade, grade_register
 from lianzheng_cli.i18n import set_language
 from lianzheng_cli.model import Process, Register, Risk
 from lianzheng_cli.templating import grade_text, render_template
@@ -168,7 +168,7 @@ class _ReportBuilder:
         self.register = register
         self.org = register.org
         self.as_of = as_of
-        self.grades = Grader(register).grades
+        self.grades = grade_register(register)
         self._risks: dict[str, dict] = {}
         self.order = risk_order(register)
         self.by_process: dict[str, list[Risk]] = {}

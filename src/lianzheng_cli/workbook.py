@@ -50,7 +50,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lianzheng_cli import i18n
-from lianzheng_cli.grading import Grader, RiskGrade
+from lianzheng_cli.grading import RiskGrade, grade_register
 from lianzheng_cli.model import Department, Register, Risk
 from lianzheng_cli.vocab import ENUMS, GRADE_RANK, GRADE_STYLES, GRADES
 
@@ -213,7 +213,7 @@ class _Index:
 
     def __init__(self, register: Register):
         self.register = register
-        self.grades: dict[str, RiskGrade] = Grader(register).grades
+        self.grades: dict[str, RiskGrade] = grade_register(register)
         self.process_rank = {pid: i for i, pid in enumerate(register.processes)}
         self.step_rank: dict[tuple[str, str], int] = {}
         self.step_names: dict[tuple[str, str], str] = {}

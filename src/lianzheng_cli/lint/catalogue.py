@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from lianzheng_cli import i18n
 from lianzheng_cli.diagnostics import Severity
-from lianzheng_cli.grading import Grader, RiskGrade
+from lianzheng_cli.grading import RiskGrade, grade_register
 from lianzheng_cli.lint.text import normalize
 from lianzheng_cli.model import At, Policy, Register, Risk
 
@@ -48,7 +48,7 @@ class Context:
     @cached_property
     def grades(self) -> dict[str, RiskGrade]:
         """Every risk's grade, computed on first use (the text rules need none)."""
-        return Grader(self.register).grades
+        return grade_register(self.register)
 
     def effective(self, risk: Risk) -> str:
         return self.grades[risk.id].effective
