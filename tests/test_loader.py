@@ -117,3 +117,9 @@ def test_positions_of_keys_and_values():
     assert positions.find(("list", 0, "posts", 1)) == (4, 17)
     assert positions.find(("list", 0, "posts"), key=True) == (4, 5)
     assert positions.find(("list", 0, "missing")) == (3, 5)  # nearest existing parent
+
+
+def test_a_tag_on_a_list_is_named_as_written():
+    [d] = load(b"a: !!python/object/apply:os.system [ls]\n", "x.yaml").diagnostics
+    assert (d.code, d.line, d.column) == ("LZ004", 1, 4)
+    assert "`!!python/object/apply:os.system`" in d.message

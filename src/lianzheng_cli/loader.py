@@ -247,7 +247,7 @@ def _build(parser, text, rel, diagnostics, positions, items):
                 # register repeats `id`, `title` … a million times).
                 key = intern(event.value)
                 if event.tag not in (None, "!", _CORE + "str"):
-                    fail("LZ004", mark, tr("LZ004", tag=event.tag))
+                    fail("LZ004", mark, tr("LZ004", tag=_short_tag(event.tag)))
                 first = top.key_lines.get(key)
                 if first is not None:
                     fail("LZ003", mark, tr("LZ003", key=key, first_line=first))
@@ -269,7 +269,7 @@ def _build(parser, text, rel, diagnostics, positions, items):
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             mark = event.start_mark
             if event.tag not in _COLLECTION_TAGS:
-                fail("LZ004", mark, tr("LZ004", tag=event.tag))
+                fail("LZ004", mark, tr("LZ004", tag=_short_tag(event.tag)))
             if len(stack) >= MAX_DEPTH:
                 fail("LZ005", mark, tr("LZ005.depth", limit=MAX_DEPTH))
             top = stack[-1] if stack else None
@@ -336,6 +336,11 @@ def _build(parser, text, rel, diagnostics, positions, items):
             top.value.append(value)
 
 
+def _short_tag(tag: str) -> str:
+    """A tag as the user wrote it: ``!!python/…`` rather than ``tag:yaml.org,2002:python/…``."""
+    return tag.replace(_CORE, "!!", 1)
+
+
 def _tagged(event, fail) -> Any:
     """A scalar with an explicit tag: only the core schema's own tags are allowed."""
     tag, text = event.tag, event.value
@@ -349,7 +354,7 @@ def _tagged(event, fail) -> Any:
         return text in _TRUE
     if tag == _CORE + "null" and text in _NULLS:
         return None
-    fail("LZ004", event.start_mark, tr("LZ004", tag=tag.replace(_CORE, "!!")))
+    fail("LZ004", event.start_mark, tr("LZ004", tag=_short_tag(tag)))
 
 
 _YAML_PROBLEMS = (
