@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import INSPECTION, LEADERSHIP, run, write_register
-from lianzheng_cli.brief import UnknownSubject, build_brief, build_department_briefs
-from lianzheng_cli.validate import validate
+from lianzheng_cli.outputs.brief import UnknownSubject, build_brief, build_department_briefs
+from lianzheng_cli.validate.register import validate
 from report_fixtures import OFFICE, STARS_ORG, assert_golden, report_register
 
 

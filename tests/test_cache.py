@@ -8,9 +8,9 @@ import shutil
 import pytest
 from conftest import OFFICE, write_register
 
-from lianzheng_cli import cache as cache_module
-from lianzheng_cli import register as register_module
-from lianzheng_cli.validate import validate
+from lianzheng_cli.load import cache as cache_module
+from lianzheng_cli.validate import files as register_module
+from lianzheng_cli.validate.register import validate
 
 
 def outcome(root, **options):

@@ -14,10 +14,10 @@ import pytest
 from rich.cells import cell_len
 
 from conftest import INSPECTION, LEADERSHIP, ORG, run, write_register
-from lianzheng_cli.fix import GradeChange, WriteError, edit_grades, respell_grade, write_grades
-from lianzheng_cli.grade_report import build_grade_report
-from lianzheng_cli.grading import factor_mean, grade_register, matrix_grade
-from lianzheng_cli.validate import validate
+from lianzheng_cli.write.grades import GradeChange, WriteError, edit_grades, respell_grade, write_grades
+from lianzheng_cli.outputs.grades import build_grade_report
+from lianzheng_cli.model.grading import factor_mean, grade_register, matrix_grade
+from lianzheng_cli.validate.register import validate
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -534,7 +534,7 @@ def test_expected_golden_file_differs_only_in_grade_lines():
 
 
 def test_large_register_lists_only_mismatches_unless_all(monkeypatch, example_register, runner):
-    from lianzheng_cli import grade_report
+    from lianzheng_cli.outputs import grades as grade_report
 
     monkeypatch.setattr(grade_report, "LIST_LIMIT", 10)
     target = example_register / "departments" / "wmfz.yaml"

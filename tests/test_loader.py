@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lianzheng_cli.loader import load, positions_of, resolve_plain
+from lianzheng_cli.load.parse import load, positions_of, resolve_plain
 
 
 def findings(raw: bytes) -> list[tuple[str, int, int]]:

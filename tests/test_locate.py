@@ -7,8 +7,8 @@ import sys
 
 from conftest import EXAMPLE, REPO
 
-from lianzheng_cli.loader import load
-from lianzheng_cli.locate import ItemLocator, Locator
+from lianzheng_cli.load.parse import load
+from lianzheng_cli.load.positions import ItemLocator, Locator
 
 
 def agree(raw: bytes, rel: str) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lianzheng_cli.validate import validate
+from lianzheng_cli.validate.register import validate
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -13,16 +13,16 @@ import pytest
 
 from conftest import run
 from lianzheng_cli.diagnostics import Diagnostic, Severity
-from lianzheng_cli.grading import grade_register
-from lianzheng_cli.report import (
+from lianzheng_cli.model.grading import grade_register
+from lianzheng_cli.outputs.annual_report import (
     build_report_context,
     lint_summary,
     mermaid_label,
     process_flowchart,
     render_report,
 )
-from lianzheng_cli.templating import md_cell
-from lianzheng_cli.validate import validate
+from lianzheng_cli.outputs.templating import md_cell
+from lianzheng_cli.validate.register import validate
 from report_fixtures import AS_OF, OFFICE, assert_golden, report_register
 
 def register_of(root: Path):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, REPO, run, write_register
 
-from lianzheng_cli.validate import validate
+from lianzheng_cli.validate.register import validate
 
 
 def found(root: Path) -> list[tuple[str, str, int, int]]:
@@ -268,7 +268,7 @@ def test_text_on_a_terminal_is_coloured_and_says_the_same(tmp_path, monkeypatch)
     import io
     import re as regex
 
-    from lianzheng_cli.reporters import report_text
+    from lianzheng_cli.outputs.diagnostics import report_text
 
     class Terminal(io.StringIO):
         def isatty(self):

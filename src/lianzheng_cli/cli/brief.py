@@ -65,7 +65,7 @@ def brief_command(
 
     退出码:0 已生成;1 登记簿有错误;2 用法错误(人员或部门不存在等)。
     """
-    from lianzheng_cli.brief import (
+    from lianzheng_cli.outputs.brief import (
         UnknownSubject,
         brief_file_name,
         build_brief,
@@ -74,7 +74,7 @@ def brief_command(
         render_brief_markdown,
         write_brief,
     )
-    from lianzheng_cli.templating import TemplateProblem
+    from lianzheng_cli.outputs.templating import TemplateProblem
 
     root = start(lang, register)
     if (person is None) == (department is None):

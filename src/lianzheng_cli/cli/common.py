@@ -15,9 +15,9 @@ from typer.core import TyperCommand, TyperGroup
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lianzheng_cli.i18n import set_language, tr
-from lianzheng_cli.register import DirectorySource, RegisterNotFound, find_register
-from lianzheng_cli.reporters import report
-from lianzheng_cli.validate import Validation, validate
+from lianzheng_cli.load.sources import DirectorySource, RegisterNotFound, find_register
+from lianzheng_cli.outputs.diagnostics import report
+from lianzheng_cli.validate.register import Validation, validate
 
 
 class _ChineseHelpOption:

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from lianzheng_cli.cli.common import Format, FormatOption, LangOption, RegisterOption, checked_register, start, usage_error
-from lianzheng_cli.fix import WriteError, write_grades
-from lianzheng_cli.grade_report import (
+from lianzheng_cli.write.grades import WriteError, write_grades
+from lianzheng_cli.outputs.grades import (
     UnknownDepartment,
     build_grade_report,
     render_github,
@@ -18,8 +18,8 @@ from lianzheng_cli.grade_report import (
     render_written,
 )
 from lianzheng_cli.i18n import define, tr
-from lianzheng_cli.reporters import report
-from lianzheng_cli.validate import validate
+from lianzheng_cli.outputs.diagnostics import report
+from lianzheng_cli.validate.register import validate
 
 define({
     "grade.usage.write_check": {

@@ -9,7 +9,7 @@ import typer
 
 from lianzheng_cli.cli.common import LangOption, usage_error
 from lianzheng_cli.i18n import set_language, tr
-from lianzheng_cli.scaffold import HOOKS_REPO, ScaffoldError, scaffold
+from lianzheng_cli.write.scaffold import HOOKS_REPO, ScaffoldError, scaffold
 
 
 def init_command(

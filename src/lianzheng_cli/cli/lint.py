@@ -12,8 +12,8 @@ from lianzheng_cli.cli.common import Format, FormatOption, LangOption, RegisterO
 from lianzheng_cli.diagnostics import Severity, count_by_severity
 from lianzheng_cli.i18n import define, set_language, tr
 from lianzheng_cli.lint import UnknownRuleCode, active_rules, lint
-from lianzheng_cli.lint.listing import RENDERERS
-from lianzheng_cli.reporters import report
+from lianzheng_cli.outputs.rule_list import RENDERERS
+from lianzheng_cli.outputs.diagnostics import report
 
 define({
     "lint.usage.as_of": {

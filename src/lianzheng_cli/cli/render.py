@@ -11,7 +11,7 @@ import typer
 from lianzheng_cli import i18n
 from lianzheng_cli.cli.common import Command, Group, LangOption, RegisterOption, checked_register, progress_bar, start, usage_error
 from lianzheng_cli.i18n import tr
-from lianzheng_cli.workbook import default_output, render_by_department, render_workbook
+from lianzheng_cli.outputs.xlsx.risk_table import default_output, render_by_department, render_workbook
 
 i18n.define({
     "render.written": {"zh": "已生成:{path}", "en": "written: {path}"},

@@ -62,8 +62,8 @@ def report_command(
     退出码:0 已生成;1 登记簿有错误;2 用法错误(日期、版本、模板有误)。
     """
     from lianzheng_cli.lint import default_as_of, lint
-    from lianzheng_cli.report import build_report_context, default_report_path, render_report, write_text_atomically
-    from lianzheng_cli.templating import TemplateProblem
+    from lianzheng_cli.outputs.annual_report import build_report_context, default_report_path, render_report, write_text_atomically
+    from lianzheng_cli.outputs.templating import TemplateProblem
 
     root = start(lang, register)
     day = parse_as_of(as_of)
@@ -94,8 +94,8 @@ def report_command(
 
 def _changes_since(rev: str, root: Path):
     """The register diff from ``rev`` to the work tree; exit 2 for a bad revision, 1 when that version has errors."""
-    from lianzheng_cli.diff import diff_revisions
-    from lianzheng_cli.gitsource import WORKTREE, GitError
+    from lianzheng_cli.diff.compare import diff_revisions
+    from lianzheng_cli.load.git import WORKTREE, GitError
 
     try:
         run = diff_revisions(rev, WORKTREE, register=root)

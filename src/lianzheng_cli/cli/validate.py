@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from lianzheng_cli.cli.common import Format, FormatOption, LangOption, RegisterOption, start, validate_with_progress
-from lianzheng_cli.reporters import report
+from lianzheng_cli.outputs.diagnostics import report
 
 
 def validate_command(register: RegisterOption = None, fmt: FormatOption = "text", lang: LangOption = None) -> None:

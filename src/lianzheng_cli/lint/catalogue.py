@@ -16,9 +16,9 @@ from typing import Callable, Iterable
 
 from lianzheng_cli import i18n
 from lianzheng_cli.diagnostics import Severity
-from lianzheng_cli.grading import RiskGrade, grade_register
+from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.lint.text import normalize
-from lianzheng_cli.model import At, Policy, Register, Risk
+from lianzheng_cli.model.records import At, Policy, Register, Risk
 
 CODE = re.compile(r"LZ[1-9][0-9]{2}")
 ORG_FILE = "org.yaml"

@@ -22,13 +22,13 @@ from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.i18n import define, join_list, tr
 # Importing the rule modules registers their rules in the catalogue.
-from lianzheng_cli.lint import rules_grades, rules_measures, rules_people, rules_text, rules_warnings  # noqa: F401
+from lianzheng_cli.lint.rules import grades, measures, people, text, warnings  # noqa: F401
 from lianzheng_cli.lint.catalogue import ORG_FILE, RULES, Context, Finding, engine_rule
 from lianzheng_cli.lint.dates import default_as_of
-from lianzheng_cli.loader import decode
-from lianzheng_cli.locate import ItemLocator
-from lianzheng_cli.model import At, Org, Register
-from lianzheng_cli.register import Locator
+from lianzheng_cli.load.parse import decode
+from lianzheng_cli.load.positions import ItemLocator
+from lianzheng_cli.model.records import At, Org, Register
+from lianzheng_cli.validate.files import Locator
 
 MALFORMED, UNUSED, BAD_CONFIG = "LZ901", "LZ902", "LZ903"
 # The near-copy search takes most of lint's time on a county register: it runs in a

@@ -19,12 +19,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from lianzheng_cli.fix import GradeChange, GradeEdit
-from lianzheng_cli.grading import Grader
+from lianzheng_cli.write.grades import GradeChange, GradeEdit
+from lianzheng_cli.model.grading import Grader
 from lianzheng_cli.i18n import current_language, define, join_list, tr
-from lianzheng_cli.model import Register
-from lianzheng_cli.register import Locator
-from lianzheng_cli.reporters import make_console, display_path
+from lianzheng_cli.model.records import Register
+from lianzheng_cli.validate.files import Locator
+from lianzheng_cli.outputs.diagnostics import make_console, display_path
 from lianzheng_cli.vocab import GRADES
 
 JSON_VERSION = 1

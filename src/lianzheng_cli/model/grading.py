@@ -14,7 +14,7 @@ from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 from functools import cached_property
 
-from lianzheng_cli.model import Power, Register, Risk
+from lianzheng_cli.model.records import Power, Register, Risk
 from lianzheng_cli.vocab import higher
 
 HEAD, INSPECTION, SUPERVISOR, LEADER = "单位主要负责人", "纪检监察机构", "分管领导", "部门负责人"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from lianzheng_cli.loader import Positions, decode, positions_of
+from lianzheng_cli.load.parse import Positions, decode, positions_of
 
 
 class Locator:

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 import git
 
 from lianzheng_cli.i18n import define, tr
-from lianzheng_cli.register import DEPARTMENTS_DIR, ORG_FILE, DirectorySource
+from lianzheng_cli.load.sources import DEPARTMENTS_DIR, ORG_FILE, DirectorySource
 
 WORKTREE = "WORKTREE"
 REGISTERS_DIR = "registers"

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Iterable
 
 from lianzheng_cli.i18n import define, join_list, tr
-from lianzheng_cli.loader import load_text, positions_of
+from lianzheng_cli.load.parse import load_text, positions_of
 from lianzheng_cli.vocab import grade_style_of, write_grade
 
 define({

@@ -50,8 +50,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lianzheng_cli import i18n
-from lianzheng_cli.grading import RiskGrade, grade_register
-from lianzheng_cli.model import Department, Register, Risk
+from lianzheng_cli.model.grading import RiskGrade, grade_register
+from lianzheng_cli.model.records import Department, Register, Risk
 from lianzheng_cli.vocab import ENUMS, GRADE_RANK, GRADE_STYLES, GRADES
 
 i18n.define({

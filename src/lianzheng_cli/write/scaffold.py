@@ -18,7 +18,7 @@ import jinja2
 
 from lianzheng_cli import __version__
 from lianzheng_cli.i18n import define, tr
-from lianzheng_cli.loader import resolve_plain
+from lianzheng_cli.load.parse import resolve_plain
 from lianzheng_cli.resources import data_dir
 
 # Where the pre-commit hooks and the package are installed from in a new repository's CI.

@@ -22,11 +22,11 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from lianzheng_cli.grading import Grader
+from lianzheng_cli.model.grading import Grader
 from lianzheng_cli.i18n import define, join_list, tr
-from lianzheng_cli.model import Register
-from lianzheng_cli.report import ordered_risks, risk_record, safe_file_part, write_text_atomically
-from lianzheng_cli.templating import grade_text, render_template
+from lianzheng_cli.model.records import Register
+from lianzheng_cli.outputs.annual_report import ordered_risks, risk_record, safe_file_part, write_text_atomically
+from lianzheng_cli.outputs.templating import grade_text, render_template
 from lianzheng_cli.vocab import GRADE_RANK
 
 define({
@@ -142,7 +142,7 @@ def write_brief_workbook(brief: dict, path: Path) -> Path:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from lianzheng_cli.workbook import clean_text
+    from lianzheng_cli.outputs.xlsx.risk_table import clean_text
 
     style = brief["display_grade"]
     columns = (("序号", 12), ("风险点编号", 11), ("风险点", 16), ("风险表现", 34), ("风险等级", 8),

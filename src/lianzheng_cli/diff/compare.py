@@ -28,11 +28,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
-from lianzheng_cli.grading import Grader, RiskGrade
+from lianzheng_cli.model.grading import Grader, RiskGrade
 from lianzheng_cli.i18n import tr
-from lianzheng_cli.model import Grading, Org, Policy, Register, Risk, build_register
-from lianzheng_cli.cache import FileCache, digest, open_cache
-from lianzheng_cli.register import ORG_FILE, Source, check_file, read_register
+from lianzheng_cli.model.records import Grading, Org, Policy, Register, Risk, build_register
+from lianzheng_cli.load.cache import FileCache, digest, open_cache
+from lianzheng_cli.load.sources import ORG_FILE, Source
+from lianzheng_cli.validate.files import check_file, read_register
 from lianzheng_cli.vocab import GRADE_RANK
 
 FAIL_ON = ("removed", "lowered", "high-removed")
@@ -417,7 +418,7 @@ def blob_ids(source: Source | None) -> dict[str, str]:
     """Each file of a register version and its git blob id (hashing the bytes when the source has no ids)."""
     if source is None:
         return {}
-    from lianzheng_cli.gitsource import blob_id
+    from lianzheng_cli.load.git import blob_id
 
     def id_of(rel: str) -> str:
         method = getattr(source, "blob_id", None)
@@ -742,7 +743,7 @@ def diff_revisions(rev_a: str, rev_b: str, *, register: Path | None = None, star
     ``register`` is the register folder in the work tree; its path relative to the repository top is where
     the register is looked for at each revision. Raises ``gitsource.GitError`` for usage errors.
     """
-    from lianzheng_cli import gitsource  # gitpython is imported only when git is used
+    from lianzheng_cli.load import git as gitsource  # gitpython is imported only when git is used
 
     repo = gitsource.open_repository(register or start or Path.cwd())
     if repo.bare:

@@ -41,10 +41,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from lianzheng_cli.diagnostics import Diagnostic
-from lianzheng_cli.grading import RiskGrade, grade_register
+from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.i18n import set_language
-from lianzheng_cli.model import Process, Register, Risk
-from lianzheng_cli.templating import grade_text, render_template
+from lianzheng_cli.model.records import Process, Register, Risk
+from lianzheng_cli.outputs.templating import grade_text, render_template
 from lianzheng_cli.vocab import ENUMS, GRADE_RANK, GRADES
 
 REPORT_NAME = "廉政风险防控年度报告"
@@ -390,7 +390,7 @@ def _rule_summary(code: str) -> str:
 
 def changes_summary(diff: Any) -> dict:
     """What changed since a revision (a ``diff.RegisterDiff``), as sentences grouped by department."""
-    from lianzheng_cli import diffreport
+    from lianzheng_cli.outputs import diff_text as diffreport
 
     return {
         "from": diff.from_rev.label,

@@ -17,8 +17,8 @@ from typing import Any, Callable, Iterator
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import join_list, tr
-from lianzheng_cli.locate import Locator
-from lianzheng_cli.paths import subject_at
+from lianzheng_cli.load.positions import Locator
+from lianzheng_cli.load.paths import subject_at
 
 # Department, person, post, power, process, risk and warning ids share one
 # namespace: a measure's owner may name a department, post or person.

@@ -17,7 +17,7 @@ import jsonschema_rs
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import current_language, join_list, tr
-from lianzheng_cli.paths import subject_at
+from lianzheng_cli.load.paths import subject_at
 from lianzheng_cli.resources import schema_path
 from lianzheng_cli.vocab import ENUMS, canonical_grade
 

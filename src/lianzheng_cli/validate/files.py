@@ -17,71 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from lianzheng_cli import schema
-from lianzheng_cli.cache import FileCache, digest
+from lianzheng_cli.validate import schema
+from lianzheng_cli.load.cache import FileCache, digest
 from lianzheng_cli.diagnostics import Diagnostic
 from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.i18n import tr
-from lianzheng_cli.loader import Positions, decode, load, positions_of
-from lianzheng_cli.locate import Locator as FileLocator
-from lianzheng_cli.references import Summary, local_checks, summarize
+from lianzheng_cli.load.parse import Positions, decode, load, positions_of
+from lianzheng_cli.load.positions import Locator as FileLocator
+from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
+from lianzheng_cli.validate.references import Summary, local_checks, summarize
 
-ORG_FILE = "org.yaml"
-DEPARTMENTS_DIR = "departments"
 # Below this much YAML a worker's start-up costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
-
-
-class RegisterNotFound(Exception):
-    """No register where one was looked for: a usage error (exit 2)."""
-
-
-def find_register(explicit: Path | None = None, start: Path | None = None) -> Path:
-    """The register folder: ``--register`` if given, else ``registers/`` found upwards from ``start``."""
-    if explicit is not None:
-        for candidate in (explicit, explicit / "registers"):
-            if (candidate / ORG_FILE).is_file():
-                return candidate
-        raise RegisterNotFound(tr("usage.not_a_register", path=explicit))
-    start = (start or Path.cwd()).resolve()
-    for folder in (start, *start.parents):
-        if (folder / "registers" / ORG_FILE).is_file():
-            return folder / "registers"
-        if folder.name == "registers" and (folder / ORG_FILE).is_file():
-            return folder
-    raise RegisterNotFound(tr("usage.no_register", start=start))
-
-
-class Source(Protocol):
-    """Where a register's files come from: a folder on disk, or a git revision (see ``gitsource``)."""
-
-    # Whether forked workers may read from it (a git object reader may not be shared).
-    parallel_safe: bool
-
-    def department_files(self) -> list[str]:
-        """Department files relative to the register folder, sorted."""
-
-    def read(self, rel: str) -> bytes:
-        """The bytes of one file; ``FileNotFoundError`` if it is not there."""
-
-
-class DirectorySource:
-    """A register folder on disk."""
-
-    parallel_safe = True
-
-    def __init__(self, root: Path):
-        self.root = root
-
-    def department_files(self) -> list[str]:
-        folder = self.root / DEPARTMENTS_DIR
-        if not folder.is_dir():
-            return []
-        names = [p.name for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()]
-        return [f"{DEPARTMENTS_DIR}/{name}" for name in sorted(names)]
-
-    def read(self, rel: str) -> bytes:
-        return (self.root / rel).read_bytes()
 
 
 def kind_of(rel: str) -> str:

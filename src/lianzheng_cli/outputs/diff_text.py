@@ -10,9 +10,9 @@ from typing import Any, Callable, TextIO
 
 from rich.markup import escape
 
-from lianzheng_cli.diff import FieldChange, RegisterDiff, RiskChange
+from lianzheng_cli.diff.compare import FieldChange, RegisterDiff, RiskChange
 from lianzheng_cli.i18n import define, join_list, tr
-from lianzheng_cli.reporters import make_console
+from lianzheng_cli.outputs.diagnostics import make_console
 
 define({
     "diff.heading": {"zh": "登记簿变更:{old} → {new}", "en": "Register changes: {old} → {new}"},
