@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test docs bench clean
+.PHONY: demo test test-fast check docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,14 @@ demo: $(STAMP)  ## 安装并在示例登记簿上运行主流程:校验、检查
 
 test: $(STAMP)  ## 运行测试
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  ## 快速测试:跳过构建 wheel、安装包、运行 pre-commit 等慢测试
+	$(BIN)/python -m pytest -m "not slow"
+
+check: $(STAMP)  ## 代码检查:ruff(风格)、mypy(类型)、import-linter(流水线分层)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 docs: $(STAMP)  ## 由规则目录生成 docs/rules.md
 	$(BIN)/lz rules --format markdown > docs/rules.md

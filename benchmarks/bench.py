@@ -32,10 +32,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -208,7 +208,7 @@ def make_benches(repo: Path, scratch: Path, commands: set[str], peers_all: bool)
             subprocess.run([lz, "validate", "-r", str(registers)], cwd=repo, env=ENV, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
         with touched.open("ab") as f:
-            f.write("# 基准测试:改动一行注释\n".encode("utf-8"))
+            f.write("# 基准测试:改动一行注释\n".encode())
 
     def restore_file() -> None:
         touched.write_bytes(original)
@@ -349,7 +349,7 @@ def render_markdown(benches: list[Bench], figures: dict, departments: int, seed:
                     build_seconds: float, total_seconds: float, peers_all: bool, machine_line: str) -> str:
     by = {b.key: b for b in benches}
     compose = by["compose"].median if not by["compose"].failure else None
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         f"# lz benchmark: {departments}-department register" + (" (county scale)" if departments == COUNTY else ""),
         "",

@@ -6,8 +6,8 @@ import marshal
 import shutil
 
 import pytest
-from conftest import OFFICE, write_register
 
+from conftest import OFFICE, write_register
 from lianzheng_cli.load import cache as cache_module
 from lianzheng_cli.validate import files as register_module
 from lianzheng_cli.validate.register import validate

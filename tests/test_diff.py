@@ -12,8 +12,15 @@ import git
 import pytest
 
 from conftest import INSPECTION, LEADERSHIP, ORG, run
+from lianzheng_cli.diff.compare import (
+    defines,
+    diff_registers,
+    diff_revisions,
+    empty_register,
+    grading_sections,
+    load_pair,
+)
 from lianzheng_cli.load import git as gitsource
-from lianzheng_cli.diff.compare import defines, diff_registers, diff_revisions, empty_register, grading_sections, load_pair
 from lianzheng_cli.load.git import GitError, GitSource, resolve_revision
 from lianzheng_cli.validate.register import validate
 

@@ -14,10 +14,10 @@ import pytest
 from rich.cells import cell_len
 
 from conftest import INSPECTION, LEADERSHIP, ORG, run, write_register
-from lianzheng_cli.write.grades import GradeChange, WriteError, edit_grades, respell_grade, write_grades
-from lianzheng_cli.outputs.grades import build_grade_report
 from lianzheng_cli.model.grading import factor_mean, grade_register, matrix_grade
+from lianzheng_cli.outputs.grades import build_grade_report
 from lianzheng_cli.validate.register import validate
+from lianzheng_cli.write.grades import GradeChange, WriteError, edit_grades, respell_grade, write_grades
 
 GOLDEN = Path(__file__).parent / "golden"
 

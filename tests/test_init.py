@@ -14,8 +14,8 @@ import yaml
 from conftest import REPO, run
 from lianzheng_cli import __version__
 from lianzheng_cli.cli import app
-from lianzheng_cli.write.scaffold import HOOKS_REPO, ScaffoldError, scaffold
 from lianzheng_cli.validate.register import validate
+from lianzheng_cli.write.scaffold import HOOKS_REPO, ScaffoldError, scaffold
 
 FILES = [
     ".github/workflows/lz.yml", ".gitignore", ".gitlab-ci.yml", ".pre-commit-config.yaml",

@@ -16,9 +16,9 @@ from lianzheng_cli.i18n import MESSAGES, set_language
 from lianzheng_cli.lint import RULES, VALIDATION_CODES, LintConfig, UnknownRuleCode, active_rules, default_as_of, lint
 from lianzheng_cli.lint.catalogue import Rule, add_rule, rule
 from lianzheng_cli.lint.engine import parse_directives
-from lianzheng_cli.outputs.rule_list import render_markdown
 from lianzheng_cli.lint.similar import find_copies
 from lianzheng_cli.lint.text import normalize
+from lianzheng_cli.outputs.rule_list import render_markdown
 from lianzheng_cli.validate.register import validate
 
 TESTS = Path(__file__).resolve().parent

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 from conftest import EXAMPLE, REPO
-
 from lianzheng_cli.load.parse import load
 from lianzheng_cli.load.positions import ItemLocator, Locator
 

@@ -25,6 +25,7 @@ from lianzheng_cli.outputs.templating import md_cell
 from lianzheng_cli.validate.register import validate
 from report_fixtures import AS_OF, OFFICE, assert_golden, report_register
 
+
 def register_of(root: Path):
     result = validate(root)
     assert result.errors == 0, [d.message for d in result.diagnostics]

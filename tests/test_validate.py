@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, REPO, run, write_register
 
+from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, REPO, run, write_register
 from lianzheng_cli.validate.register import validate
 
 

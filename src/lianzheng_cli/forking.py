@@ -10,7 +10,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def can_fork() -> bool:

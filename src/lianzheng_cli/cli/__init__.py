@@ -10,15 +10,15 @@ import typer
 from typer import rich_utils
 
 from lianzheng_cli import __version__
-from lianzheng_cli.cli.common import Command, Group, LangOption
-from lianzheng_cli.cli.validate import validate_command
-from lianzheng_cli.cli.lint import lint_command, rules_command
-from lianzheng_cli.cli.report import report_command
 from lianzheng_cli.cli.brief import brief_command
+from lianzheng_cli.cli.common import Command, Group, LangOption
 from lianzheng_cli.cli.diff import diff_command
-from lianzheng_cli.cli.init import init_command
-from lianzheng_cli.cli.render import render_app
 from lianzheng_cli.cli.grade import grade_command
+from lianzheng_cli.cli.init import init_command
+from lianzheng_cli.cli.lint import lint_command, rules_command
+from lianzheng_cli.cli.render import render_app
+from lianzheng_cli.cli.report import report_command
+from lianzheng_cli.cli.validate import validate_command
 from lianzheng_cli.i18n import set_language
 
 rich_utils.OPTIONS_PANEL_TITLE = "选项"
@@ -48,7 +48,7 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option("--version", "-V", help="显示版本号并退出。", callback=_show_version, is_eager=True),
     ] = None,
     lang: LangOption = None,
@@ -81,7 +81,7 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+    except Exception as exc:
         if os.environ.get("LZ_DEBUG"):
             raise
         typer.echo(f"lz: 内部错误(internal error): {type(exc).__name__}: {exc}\n"

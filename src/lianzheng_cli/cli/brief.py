@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -44,13 +44,13 @@ define({
 
 
 def brief_command(
-    person: Annotated[Optional[str], typer.Argument(
+    person: Annotated[str | None, typer.Argument(
         metavar="PERSON_ID", show_default=False, help="人员编号(如 p-zhang)。")] = None,
-    department: Annotated[Optional[str], typer.Option(
+    department: Annotated[str | None, typer.Option(
         "--department", "-d", metavar="ID", show_default=False,
         help="为该部门的每个人各生成一份告知书, 写入 -o 指定的目录"
              "(默认 out/<组织名>-<年度>-<部门名>-廉洁风险告知书/)。")] = None,
-    output: Annotated[Optional[str], typer.Option(
+    output: Annotated[str | None, typer.Option(
         "--output", "-o", show_default=False,
         help="输出文件;默认 out/<组织名>-<年度>-廉洁风险告知书-<姓名>-<人员编号>.md(或 .xlsx)。 -o - 输出到终端。")] = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="生成单页工作簿(.xlsx, A4 横向)而不是 Markdown。")] = False,

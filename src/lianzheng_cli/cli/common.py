@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional, TextIO
+from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
-from typer.core import TyperCommand, TyperGroup
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperCommand, TyperGroup
 
 from lianzheng_cli.i18n import set_language, tr
 from lianzheng_cli.load.sources import DirectorySource, RegisterNotFound, find_register
@@ -50,7 +51,7 @@ class Format(str, Enum):
 
 
 RegisterOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--register", "-r", help="登记簿目录(含 org.yaml)。 默认从当前目录 向上查找 registers/org.yaml。",
                  show_default=False),
 ]
@@ -58,7 +59,7 @@ FormatOption = Annotated[
     Format, typer.Option("--format", "-f", help="输出格式: text 终端, json 机器可读, github 为 GitHub Actions 注释。")
 ]
 LangOption = Annotated[
-    Optional[Lang],
+    Lang | None,
     typer.Option("--lang", help="消息语言: zh(默认) 或 en。 也可设环境变量 LZ_LANG=en。", show_default=False),
 ]
 

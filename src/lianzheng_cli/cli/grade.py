@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from lianzheng_cli.cli.common import Format, FormatOption, LangOption, RegisterOption, checked_register, start, usage_error
-from lianzheng_cli.write.grades import WriteError, write_grades
+from lianzheng_cli.cli.common import (
+    Format,
+    FormatOption,
+    LangOption,
+    RegisterOption,
+    checked_register,
+    start,
+    usage_error,
+)
+from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.outputs.diagnostics import report
 from lianzheng_cli.outputs.grades import (
     UnknownDepartment,
     build_grade_report,
@@ -17,9 +26,8 @@ from lianzheng_cli.outputs.grades import (
     render_text,
     render_written,
 )
-from lianzheng_cli.i18n import define, tr
-from lianzheng_cli.outputs.diagnostics import report
 from lianzheng_cli.validate.register import validate
+from lianzheng_cli.write.grades import WriteError, write_grades
 
 define({
     "grade.usage.write_check": {
@@ -37,7 +45,7 @@ def grade_command(
         "--write", help="将与计算结果不一致的申报等级 改为计算等级: 原地修改, 保留写法、引号、注释与顺序。")] = False,
     check: Annotated[bool, typer.Option(
         "--check", help="只检查: 有申报等级与计算等级不一致时 以退出码 1 结束(用于 CI)。")] = False,
-    department: Annotated[Optional[str], typer.Option(
+    department: Annotated[str | None, typer.Option(
         "--department", "-d", help="只评定此部门的风险点(部门编号, 如 wmfz)。", show_default=False)] = None,
     list_all: Annotated[bool, typer.Option(
         "--all", "-a", help="终端表格列出全部风险点 (超过 500 个时默认只列出不一致的)。")] = False,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,7 +17,7 @@ def init_command(
     force: Annotated[bool, typer.Option("--force", help="目录不为空时也生成(同名文件将被覆盖)。")] = False,
     org_id: Annotated[str, typer.Option("--org-id", help="单位编号(org.id)。")] = "my-org",
     org_name: Annotated[str, typer.Option("--org-name", help="单位名称(org.name)。")] = "示例单位",
-    year: Annotated[Optional[int], typer.Option("--year", help="登记簿年度;默认为今年。", show_default=False)] = None,
+    year: Annotated[int | None, typer.Option("--year", help="登记簿年度;默认为今年。", show_default=False)] = None,
     hooks_repo: Annotated[str, typer.Option(
         "--hooks-repo", help="pre-commit 钩子与 CI 安装 lz 所用的仓库地址。")] = HOOKS_REPO,
     lang: LangOption = None,

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from lianzheng_cli.cli.common import Format, FormatOption, LangOption, RegisterOption, checked_register, start, usage_error
+from lianzheng_cli.cli.common import (
+    Format,
+    FormatOption,
+    LangOption,
+    RegisterOption,
+    checked_register,
+    start,
+    usage_error,
+)
 from lianzheng_cli.diagnostics import Severity, count_by_severity
 from lianzheng_cli.i18n import define, set_language, tr
 from lianzheng_cli.lint import UnknownRuleCode, active_rules, lint
-from lianzheng_cli.outputs.rule_list import RENDERERS
 from lianzheng_cli.outputs.diagnostics import report
+from lianzheng_cli.outputs.rule_list import RENDERERS
 
 define({
     "lint.usage.as_of": {
@@ -22,13 +30,13 @@ define({
     },
 })
 
-AsOfOption = Annotated[Optional[str], typer.Option(
+AsOfOption = Annotated[str | None, typer.Option(
     "--as-of", metavar="YYYY-MM-DD", show_default=False,
     help="日期规则的截止日期。 默认今天; 登记簿年度已过 则为该年 12 月 31 日。")]
-SelectOption = Annotated[Optional[list[str]], typer.Option(
+SelectOption = Annotated[list[str] | None, typer.Option(
     "--select", metavar="CODES", show_default=False,
     help="只运行这些规则: 代码或前缀, 如 LZ3,LZ501。 可重复使用。")]
-IgnoreOption = Annotated[Optional[list[str]], typer.Option(
+IgnoreOption = Annotated[list[str] | None, typer.Option(
     "--ignore", metavar="CODES", show_default=False, help="不运行这些规则: 代码或前缀, 如 LZ204,LZ5。")]
 
 

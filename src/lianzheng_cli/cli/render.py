@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from lianzheng_cli import i18n
-from lianzheng_cli.cli.common import Command, Group, LangOption, RegisterOption, checked_register, progress_bar, start, usage_error
+from lianzheng_cli.cli.common import (
+    Command,
+    Group,
+    LangOption,
+    RegisterOption,
+    checked_register,
+    progress_bar,
+    start,
+    usage_error,
+)
 from lianzheng_cli.i18n import tr
 from lianzheng_cli.outputs.xlsx.risk_table import default_output, render_by_department, render_workbook
 
@@ -42,7 +51,7 @@ render_app = typer.Typer(
 @render_app.command("xlsx", cls=Command)
 def render_xlsx_command(
     output: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--output", "-o", show_default=False,
                      help="输出文件;默认 out/<组织名>-<年度>-廉政风险点防控措施一览表.xlsx。"
                           "与 --by-department 同用时为输出目录(默认 out/)。"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -36,16 +36,16 @@ def shown_path(path: Path) -> str:
 
 
 def report_command(
-    output: Annotated[Optional[str], typer.Option(
+    output: Annotated[str | None, typer.Option(
         "--output", "-o", show_default=False,
         help="输出文件;默认 out/<组织名>-<年度>-廉政风险防控年度报告.md。 -o - 输出到终端。")] = None,
-    as_of: Annotated[Optional[str], typer.Option(
+    as_of: Annotated[str | None, typer.Option(
         "--as-of", metavar="YYYY-MM-DD", show_default=False,
         help="统计截至日期(逾期措施、未办结预警、检查规则)。 默认今天;登记簿年度已过时取该年 12 月 31 日。")] = None,
-    since: Annotated[Optional[str], typer.Option(
+    since: Annotated[str | None, typer.Option(
         "--since", metavar="REV", show_default=False,
         help="列出自该 git 版本(标签、分支、提交、年份如 2024)以来登记簿的变更。")] = None,
-    template: Annotated[Optional[Path], typer.Option(
+    template: Annotated[Path | None, typer.Option(
         "--template", metavar="DIR", show_default=False,
         help="自己的模板目录: 其中的 report.md.j2 及各节模板 按文件名替换默认模板(模板在沙箱中运行)。")] = None,
     register: RegisterOption = None,
@@ -62,7 +62,12 @@ def report_command(
     退出码:0 已生成;1 登记簿有错误;2 用法错误(日期、版本、模板有误)。
     """
     from lianzheng_cli.lint import default_as_of, lint
-    from lianzheng_cli.outputs.annual_report import build_report_context, default_report_path, render_report, write_text_atomically
+    from lianzheng_cli.outputs.annual_report import (
+        build_report_context,
+        default_report_path,
+        render_report,
+        write_text_atomically,
+    )
     from lianzheng_cli.outputs.templating import TemplateProblem
 
     root = start(lang, register)

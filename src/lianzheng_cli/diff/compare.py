@@ -22,17 +22,18 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import Any
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
-from lianzheng_cli.model.grading import Grader, RiskGrade
 from lianzheng_cli.i18n import tr
-from lianzheng_cli.model.records import Grading, Org, Policy, Register, Risk, build_register
 from lianzheng_cli.load.cache import FileCache, digest, open_cache
 from lianzheng_cli.load.sources import ORG_FILE, Source
+from lianzheng_cli.model.grading import Grader, RiskGrade
+from lianzheng_cli.model.records import Grading, Org, Policy, Register, Risk, build_register
 from lianzheng_cli.validate.files import check_file, read_register
 from lianzheng_cli.vocab import GRADE_RANK
 

@@ -9,15 +9,15 @@ location are filled in by the engine, so a rule only says *what* is wrong and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Callable, Iterable
 
 from lianzheng_cli import i18n
 from lianzheng_cli.diagnostics import Severity
-from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.lint.text import normalize
+from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.model.records import At, Policy, Register, Risk
 
 CODE = re.compile(r"LZ[1-9][0-9]{2}")

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.i18n import define, join_list, tr
-# Importing the rule modules registers their rules in the catalogue.
-from lianzheng_cli.lint.rules import grades, measures, people, text, warnings  # noqa: F401
 from lianzheng_cli.lint.catalogue import ORG_FILE, RULES, Context, Finding, engine_rule
 from lianzheng_cli.lint.dates import default_as_of
+
+# Importing the rule modules registers their rules in the catalogue.
+from lianzheng_cli.lint.rules import grades, measures, people, text, warnings  # noqa: F401
 from lianzheng_cli.load.parse import decode
 from lianzheng_cli.load.positions import ItemLocator
 from lianzheng_cli.model.records import At, Org, Register

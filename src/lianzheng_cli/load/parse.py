@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from sys import intern
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from yaml._yaml import CParser
@@ -126,9 +126,7 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
         raw = raw[len(codecs.BOM_UTF8):]
     elif raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return None, [_diag("LZ002", rel, 1, 1, tr("LZ002.utf16", encoding="UTF-32"))]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None, [_diag("LZ002", rel, 1, 1, tr("LZ002.utf16", encoding="UTF-16"))]
-    elif len(raw) >= 2 and (raw[0] == 0 or raw[1] == 0):
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (len(raw) >= 2 and (raw[0] == 0 or raw[1] == 0)):
         return None, [_diag("LZ002", rel, 1, 1, tr("LZ002.utf16", encoding="UTF-16"))]
     try:
         return raw.decode("utf-8"), []
@@ -189,7 +187,7 @@ def positions_of(text: str) -> Positions:
 
 
 class _Frame:
-    __slots__ = ("value", "is_map", "key", "key_line", "key_col", "size", "anchor", "line", "col", "key_lines")
+    __slots__ = ("anchor", "col", "is_map", "key", "key_col", "key_line", "key_lines", "line", "size", "value")
 
     def __init__(self, value, is_map, anchor, line, col):
         self.value = value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from lianzheng_cli.load.parse import Positions, decode, positions_of
 

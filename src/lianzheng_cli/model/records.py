@@ -7,10 +7,11 @@ rule can locate its finding. Nothing in this module touches YAML or the CLI.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from lianzheng_cli.vocab import canonical, canonical_grade
 

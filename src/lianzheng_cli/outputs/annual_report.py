@@ -36,13 +36,14 @@ import contextvars
 import os
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from lianzheng_cli.diagnostics import Diagnostic
-from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.i18n import set_language
+from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.model.records import Process, Register, Risk
 from lianzheng_cli.outputs.templating import grade_text, render_template
 from lianzheng_cli.vocab import ENUMS, GRADE_RANK, GRADES

@@ -22,8 +22,8 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from lianzheng_cli.model.grading import Grader
 from lianzheng_cli.i18n import define, join_list, tr
+from lianzheng_cli.model.grading import Grader
 from lianzheng_cli.model.records import Register
 from lianzheng_cli.outputs.annual_report import ordered_risks, risk_record, safe_file_part, write_text_atomically
 from lianzheng_cli.outputs.templating import grade_text, render_template

@@ -19,13 +19,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from lianzheng_cli.write.grades import GradeChange, GradeEdit
-from lianzheng_cli.model.grading import Grader
 from lianzheng_cli.i18n import current_language, define, join_list, tr
+from lianzheng_cli.model.grading import Grader
 from lianzheng_cli.model.records import Register
+from lianzheng_cli.outputs.diagnostics import display_path, make_console
 from lianzheng_cli.validate.files import Locator
-from lianzheng_cli.outputs.diagnostics import make_console, display_path
 from lianzheng_cli.vocab import GRADES
+from lianzheng_cli.write.grades import GradeChange, GradeEdit
 
 JSON_VERSION = 1
 

@@ -133,7 +133,7 @@ def render_template(kind: str, name: str, context: dict, *, user_dir: Path | Non
         raise TemplateProblem(tr("template.sandbox", location=_where(exc, folders, name), problem=exc)) from None
     except jinja2.UndefinedError as exc:
         raise TemplateProblem(tr("template.undefined", location=_where(exc, folders, name), problem=exc)) from None
-    except Exception as exc:  # noqa: BLE001 - a user's template may fail in any way: say where, not a traceback
+    except Exception as exc:
         problem = f"{type(exc).__name__}: {exc}"
         raise TemplateProblem(tr("template.runtime", location=_where(exc, folders, name), problem=problem)) from None
 

@@ -13,18 +13,18 @@ from __future__ import annotations
 import gc
 import marshal
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any
 
-from lianzheng_cli.validate import schema
-from lianzheng_cli.load.cache import FileCache, digest
 from lianzheng_cli.diagnostics import Diagnostic
 from lianzheng_cli.forking import Forked, can_fork
-from lianzheng_cli.i18n import tr
+from lianzheng_cli.load.cache import FileCache, digest
 from lianzheng_cli.load.parse import Positions, decode, load, positions_of
 from lianzheng_cli.load.positions import Locator as FileLocator
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
+from lianzheng_cli.validate import schema
 from lianzheng_cli.validate.references import Summary, local_checks, summarize
 
 # Below this much YAML a worker's start-up costs more than it saves.

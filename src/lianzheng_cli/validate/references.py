@@ -12,13 +12,14 @@ checked as far as its shapes allow, so a user sees every mistake in one run.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import join_list, tr
-from lianzheng_cli.load.positions import Locator
 from lianzheng_cli.load.paths import subject_at
+from lianzheng_cli.load.positions import Locator
 
 # Department, person, post, power, process, risk and warning ids share one
 # namespace: a measure's owner may name a department, post or person.

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from lianzheng_cli.load.cache import open_cache
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import tr
-from lianzheng_cli.model.records import Register, build_register
-from lianzheng_cli.validate.references import check_references
+from lianzheng_cli.load.cache import open_cache
 from lianzheng_cli.load.sources import Source
+from lianzheng_cli.model.records import Register, build_register
 from lianzheng_cli.validate.files import Locator, RegisterFiles, read_register
+from lianzheng_cli.validate.references import check_references
 
 
 @dataclass

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 
 import jsonschema
 import jsonschema_rs

@@ -25,9 +25,9 @@ import re
 import stat
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from lianzheng_cli.i18n import define, join_list, tr
 from lianzheng_cli.load.parse import load_text, positions_of

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
-from typing import Iterator
 
 from lianzheng_cli.diagnostics import Severity
-from lianzheng_cli.model.grading import HEAD, INSPECTION, LEADER, SUPERVISOR
 from lianzheng_cli.i18n import define, join_list, tr
 from lianzheng_cli.lint.catalogue import ORG_FILE, Context, Finding, rule
 from lianzheng_cli.lint.dates import add_years
 from lianzheng_cli.lint.text import grade_word
+from lianzheng_cli.model.grading import HEAD, INSPECTION, LEADER, SUPERVISOR
 from lianzheng_cli.model.records import At
 from lianzheng_cli.vocab import GRADES
 

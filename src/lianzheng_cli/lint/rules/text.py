@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from lianzheng_cli.diagnostics import Severity
 from lianzheng_cli.i18n import define, join_list, tr

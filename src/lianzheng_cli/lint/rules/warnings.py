@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
-from typing import Iterator
 
 from lianzheng_cli.diagnostics import Severity
 from lianzheng_cli.i18n import define, tr
