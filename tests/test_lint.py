@@ -12,7 +12,7 @@ import yaml
 
 from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, REPO, run, write_register
 from lianzheng_cli.diagnostics import Severity
-from lianzheng_cli.i18n import MESSAGES, set_language
+from lianzheng_cli.i18n import SHARED, set_language
 from lianzheng_cli.lint import RULES, VALIDATION_CODES, LintConfig, UnknownRuleCode, active_rules, default_as_of, lint
 from lianzheng_cli.lint.catalogue import Rule, add_rule, rule
 from lianzheng_cli.lint.engine import parse_directives
@@ -83,7 +83,7 @@ def test_every_rule_documents_itself_with_yaml_examples():
         assert r.rationale and r.summary, code
         assert yaml.safe_load(r.bad) is not None and yaml.safe_load(r.good) is not None, code
         assert r.bad != r.good, code
-        assert MESSAGES[f"rule.{code}"]["en"], code
+        assert r.summary_en, code
 
 
 def test_a_duplicate_code_is_refused():
@@ -96,7 +96,7 @@ def test_a_duplicate_code_is_refused():
 
 
 def test_validation_codes_match_the_validation_messages():
-    message_codes = {key.split(".")[0] for key in MESSAGES if re.match(r"LZ0\d\d", key)}
+    message_codes = {key.split(".")[0] for key in SHARED.entries if re.match(r"LZ0\d\d", key)}
     assert set(VALIDATION_CODES) == message_codes
     assert list(VALIDATION_CODES) == [f"LZ{n:03d}" for n in range(1, 26)]
 

@@ -1,7 +1,8 @@
 """Messages in Chinese (default) and English.
 
-Every user-facing sentence lives in ``MESSAGES`` under a stable key; rule codes
-and JSON keys never depend on the language. The language is chosen once per
+Every user-facing sentence lives under a stable key in a ``Messages`` catalogue
+next to the code that says it (``tr = messages({...})`` at the top of a module);
+rule codes and JSON keys never depend on the language. The language is chosen once per
 run (``--lang`` or ``LZ_LANG``) and read when a message is made.
 """
 
@@ -27,28 +28,46 @@ def current_language() -> str:
     return "en" if env.startswith("en") else "zh"
 
 
-def tr(key: str, /, **params: object) -> str:
-    """The message ``key`` in the current language, with ``params`` filled in."""
-    entry = MESSAGES[key]
-    text = entry["en"] if current_language() == "en" else entry["zh"]
-    return text.format(**params) if params else text
+class Messages:
+    """One module's messages, kept next to the code that says them: ``{key: {"zh": …, "en": …}}``.
+
+    Calling it translates: ``tr("key", name=…)``. A key the module does not define is looked up
+    in the shared catalogue (``SHARED``: loading, schema and summary messages every stage uses).
+    Nothing is registered globally, so a message exists exactly when its module is imported.
+    """
+
+    __slots__ = ("entries", "fallback")
+
+    def __init__(self, entries: dict[str, dict[str, str]], *, fallback: Messages | None = None):
+        for key, entry in entries.items():
+            if set(entry) != set(LANGUAGES):
+                raise ValueError(f"message {key} needs exactly {LANGUAGES}")
+        self.entries = entries
+        self.fallback = fallback
+
+    def __call__(self, key: str, /, **params: object) -> str:
+        entry = self.entries.get(key)
+        if entry is None:
+            if self.fallback is None:
+                raise KeyError(key)
+            return self.fallback(key, **params)
+        text = entry["en"] if current_language() == "en" else entry["zh"]
+        return text.format(**params) if params else text
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.entries or (self.fallback is not None and key in self.fallback)
 
 
-def define(messages: dict[str, dict[str, str]]) -> None:
-    """Add a feature's messages to the catalogue; a key is defined once only."""
-    for key, entry in messages.items():
-        if key in MESSAGES:
-            raise ValueError(f"message {key} is defined twice")
-        if set(entry) != set(LANGUAGES):
-            raise ValueError(f"message {key} needs exactly {LANGUAGES}")
-        MESSAGES[key] = entry
+def messages(entries: dict[str, dict[str, str]]) -> Messages:
+    """A module's own catalogue, falling back to the shared one."""
+    return Messages(entries, fallback=SHARED)
 
 
 def join_list(items: list[str]) -> str:
     return (", " if current_language() == "en" else "、").join(items)
 
 
-MESSAGES: dict[str, dict[str, str]] = {
+_SHARED_ENTRIES: dict[str, dict[str, str]] = {
     # --- loading (LZ001–LZ009) ---
     "LZ001": {"zh": "YAML 语法错误:{problem}", "en": "YAML syntax error: {problem}"},
     "LZ002.gb18030": {
@@ -195,3 +214,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "yaml.other": {"zh": "{problem}", "en": "{problem}"},
 }
+
+# Messages of loading and validation, and the words every stage shares.
+SHARED = Messages(_SHARED_ENTRIES)
+tr = SHARED

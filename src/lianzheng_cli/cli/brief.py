@@ -10,9 +10,9 @@ import typer
 
 from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, start, usage_error
 from lianzheng_cli.cli.report import shown_path
-from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.i18n import messages
 
-define({
+tr = messages({
     "brief.usage.subject": {
         "zh": "请给出人员编号(lz brief p-zhang)或用 --department 指定部门(lz brief --department wmfz),二者选一",
         "en": "name a person (lz brief p-zhang) or a department with --department (lz brief --department wmfz), "

@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 
 from lianzheng_cli.cli.common import LangOption, RegisterOption, usage_error
-from lianzheng_cli.i18n import define, join_list, set_language, tr
+from lianzheng_cli.i18n import join_list, messages, set_language
 from lianzheng_cli.load.sources import RegisterNotFound, find_register
 
-define({
+tr = messages({
     "diff.bad_fail_on": {
         "zh": "--fail-on 的值 `{value}` 无效,可选:removed、lowered、high-removed(可用逗号分隔多个)",
         "en": "--fail-on value `{value}` is not valid; choose from removed, lowered, high-removed (comma-separated)",

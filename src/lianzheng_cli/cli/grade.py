@@ -16,7 +16,7 @@ from lianzheng_cli.cli.common import (
     start,
     usage_error,
 )
-from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.i18n import messages
 from lianzheng_cli.outputs.diagnostics import report
 from lianzheng_cli.outputs.grades import (
     UnknownDepartment,
@@ -29,7 +29,7 @@ from lianzheng_cli.outputs.grades import (
 from lianzheng_cli.validate.register import validate
 from lianzheng_cli.write.grades import WriteError, write_grades
 
-define({
+tr = messages({
     "grade.usage.write_check": {
         "zh": "--write 与 --check 不能同时使用:--check 只检查不修改,--write 修改后即一致",
         "en": "--write and --check cannot be used together: --check only checks, --write makes them match",

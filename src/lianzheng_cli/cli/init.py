@@ -8,8 +8,19 @@ from typing import Annotated
 import typer
 
 from lianzheng_cli.cli.common import LangOption, usage_error
-from lianzheng_cli.i18n import set_language, tr
+from lianzheng_cli.i18n import messages, set_language
 from lianzheng_cli.write.scaffold import HOOKS_REPO, ScaffoldError, scaffold
+
+tr = messages({
+    "init.done": {
+        "zh": "已在 {path} 生成登记簿仓库({count} 个文件)。下一步:\n"
+              "  cd {path}\n  git init && git add -A && git commit -m \"登记簿初稿\"\n"
+              "  lz validate\n  pip install pre-commit && pre-commit install",
+        "en": "scaffolded a register repository in {path} ({count} files). Next:\n"
+              "  cd {path}\n  git init && git add -A && git commit -m \"first register\"\n"
+              "  lz validate\n  pip install pre-commit && pre-commit install",
+    },
+})
 
 
 def init_command(

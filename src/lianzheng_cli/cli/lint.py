@@ -18,12 +18,12 @@ from lianzheng_cli.cli.common import (
     usage_error,
 )
 from lianzheng_cli.diagnostics import Severity, count_by_severity
-from lianzheng_cli.i18n import define, set_language, tr
+from lianzheng_cli.i18n import messages, set_language
 from lianzheng_cli.lint import UnknownRuleCode, active_rules, lint
 from lianzheng_cli.outputs.diagnostics import report
 from lianzheng_cli.outputs.rule_list import RENDERERS
 
-define({
+tr = messages({
     "lint.usage.as_of": {
         "zh": "--as-of 的日期 `{value}` 格式不对,应为 YYYY-MM-DD(如 2025-12-31)",
         "en": "--as-of date `{value}` is not YYYY-MM-DD (e.g. 2025-12-31)",

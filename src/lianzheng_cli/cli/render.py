@@ -22,7 +22,7 @@ from lianzheng_cli.cli.common import (
 from lianzheng_cli.i18n import tr
 from lianzheng_cli.outputs.xlsx.risk_table import default_output, render_by_department, render_workbook
 
-i18n.define({
+tr = i18n.messages({
     "render.written": {"zh": "已生成:{path}", "en": "written: {path}"},
     "render.progress_rows": {"zh": "写入一览表(风险点)", "en": "writing the workbook (risks)"},
     "render.cannot_write": {

@@ -10,9 +10,9 @@ import typer
 
 from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, start, usage_error
 from lianzheng_cli.cli.lint import parse_as_of
-from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.i18n import messages
 
-define({
+tr = messages({
     "report.written": {"zh": "已生成:{path}", "en": "written: {path}"},
     "report.cannot_write": {"zh": "无法写入 {path}:{reason}", "en": "cannot write {path}: {reason}"},
     "report.output_is_folder": {

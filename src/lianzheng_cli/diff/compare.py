@@ -748,7 +748,7 @@ def diff_revisions(rev_a: str, rev_b: str, *, register: Path | None = None, star
 
     repo = gitsource.open_repository(register or start or Path.cwd())
     if repo.bare:
-        raise gitsource.GitError(tr("git.no_worktree", path=repo.git_dir))
+        raise gitsource.GitError(gitsource.tr("git.no_worktree", path=repo.git_dir))
     try:
         old = gitsource.resolve_revision(repo, rev_a)
         new = gitsource.resolve_revision(repo, rev_b)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 
@@ -94,11 +94,13 @@ class Rule:
     bad: str  # a YAML example that triggers the rule
     good: str  # the same example put right
     check: Check | None  # None for the engine's own rules (suppression comments, configuration)
+    summary_zh: str = ""
+    summary_en: str = ""
 
     @property
     def summary(self) -> str:
         """One line, in the current language."""
-        return i18n.tr(f"rule.{self.code}")
+        return self.summary_en if i18n.current_language() == "en" else self.summary_zh
 
 
 RULES: dict[str, Rule] = {}
@@ -110,9 +112,8 @@ def add_rule(rule_: Rule, *, summary: str, summary_en: str) -> Rule:
         raise ValueError(f"rule code {rule_.code} is not like LZ101")
     if rule_.code in RULES:
         raise ValueError(f"rule {rule_.code} is registered twice")
-    i18n.define({f"rule.{rule_.code}": {"zh": summary, "en": summary_en}})
-    RULES[rule_.code] = rule_
-    return rule_
+    RULES[rule_.code] = replace(rule_, summary_zh=summary, summary_en=summary_en)
+    return RULES[rule_.code]
 
 
 def rule(code: str, severity: Severity, *, summary: str, summary_en: str, rationale: str, bad: str, good: str):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.forking import Forked, can_fork
-from lianzheng_cli.i18n import define, join_list, tr
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.lint.catalogue import ORG_FILE, RULES, Context, Finding, engine_rule
 from lianzheng_cli.lint.dates import default_as_of
 
@@ -38,7 +38,7 @@ HEAVY_RULES = ("LZ502",)
 PARALLEL_MIN_RISKS = 5000
 _SELECTOR_SEPARATOR = re.compile(r"[,\uff0c\s]+")
 
-define({
+tr = messages({
     "lint.LZ901.syntax": {
         "zh": "抑制注释格式不对:应写作 `# lz: disable=LZ501 理由`(可列多个代码,用逗号分隔)",
         "en": "malformed suppression comment: write `# lz: disable=LZ501 reason` (several codes: comma-separated)",

@@ -18,14 +18,14 @@ from pathlib import Path, PurePosixPath
 
 import git
 
-from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.i18n import messages
 from lianzheng_cli.load.sources import DEPARTMENTS_DIR, ORG_FILE, DirectorySource
 
 WORKTREE = "WORKTREE"
 REGISTERS_DIR = "registers"
 _YEAR = re.compile(r"[0-9]{4}")
 
-define({
+tr = messages({
     "git.not_a_repository": {
         "zh": "{path} 不在 git 仓库中:lz diff 比对的是 git 中登记簿的不同版本(请先 git init 并提交)",
         "en": "{path} is not inside a git repository: lz diff compares versions of the register in git "

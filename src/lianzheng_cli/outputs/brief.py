@@ -22,14 +22,14 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from lianzheng_cli.i18n import define, join_list, tr
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.model.grading import Grader
 from lianzheng_cli.model.records import Register
 from lianzheng_cli.outputs.annual_report import ordered_risks, risk_record, safe_file_part, write_text_atomically
 from lianzheng_cli.outputs.templating import grade_text, render_template
 from lianzheng_cli.vocab import GRADE_RANK
 
-define({
+tr = messages({
     "brief.unknown_person": {
         "zh": "登记簿中没有编号为 `{id}` 的人员",
         "en": "the register has no person with id `{id}`",

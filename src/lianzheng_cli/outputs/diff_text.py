@@ -12,10 +12,10 @@ from typing import Any, TextIO
 from rich.markup import escape
 
 from lianzheng_cli.diff.compare import FieldChange, RegisterDiff, RiskChange
-from lianzheng_cli.i18n import define, join_list, tr
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.outputs.diagnostics import make_console
 
-define({
+tr = messages({
     "diff.heading": {"zh": "登记簿变更:{old} → {new}", "en": "Register changes: {old} → {new}"},
     "diff.summary": {
         "zh": "风险点:新增 {risks_added}、删除 {risks_removed}、变更 {risks_changed}(升级 {grade_raised}、"

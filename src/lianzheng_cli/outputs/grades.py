@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from lianzheng_cli.i18n import current_language, define, join_list, tr
+from lianzheng_cli.i18n import current_language, join_list, messages
 from lianzheng_cli.model.grading import Grader
 from lianzheng_cli.model.records import Register
 from lianzheng_cli.outputs.diagnostics import display_path, make_console
@@ -29,7 +29,7 @@ from lianzheng_cli.write.grades import GradeChange, GradeEdit
 
 JSON_VERSION = 1
 
-define({
+tr = messages({
     "grade.col.id": {"zh": "编号", "en": "Risk"},
     "grade.col.department": {"zh": "部门", "en": "Department"},
     "grade.col.likelihood_impact": {"zh": "可能\n×危害", "en": "L×I"},

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.i18n import messages
 from lianzheng_cli.lint.catalogue import VALIDATION_CODES, rules_in_order, validation_severity, validation_summary
 
-define({
+tr = messages({
     "rules.heading.validate": {"zh": "校验(lz validate)", "en": "Validation (lz validate)"},
     "rules.heading.lint": {"zh": "检查规则(lz lint)", "en": "Lint rules (lz lint)"},
     "rules.md.title": {"zh": "检查规则目录", "en": "Rule catalogue"},

@@ -22,11 +22,11 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.i18n import messages
 from lianzheng_cli.resources import data_dir
 from lianzheng_cli.vocab import GRADE_STYLES
 
-define({
+tr = messages({
     "template.syntax": {
         "zh": "模板语法错误 {location}:{problem}",
         "en": "template syntax error at {location}: {problem}",

@@ -29,11 +29,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lianzheng_cli.i18n import define, join_list, tr
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.load.parse import load_text, positions_of
 from lianzheng_cli.vocab import grade_style_of, write_grade
 
-define({
+tr = messages({
     "fix.read_only": {
         "zh": "{file} 是只读文件,未修改任何文件(取消只读后重试:chmod u+w {file})",
         "en": "{file} is read-only; no file was changed (make it writable and retry: chmod u+w {file})",

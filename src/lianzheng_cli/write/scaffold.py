@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 
 from lianzheng_cli import __version__
-from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.i18n import messages
 from lianzheng_cli.load.parse import resolve_plain
 from lianzheng_cli.resources import data_dir
 
@@ -26,7 +26,7 @@ HOOKS_REPO = "https://github.com/lianzheng-cli/lianzheng-cli"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _YAML_SPECIAL = re.compile(r"[:#\[\]{},&*!|>'\"%@`]|^\s|\s$|^[-?]")
 
-define({
+tr = messages({
     "init.not_empty": {
         "zh": "{path} 不是空目录;如确要在其中生成登记簿仓库(同名文件将被覆盖),请加 --force",
         "en": "{path} is not empty; add --force to scaffold into it anyway (files of the same name are overwritten)",
@@ -36,14 +36,6 @@ define({
         "zh": "单位编号 `{value}` 不合规:须以字母或数字开头,只含字母、数字和 . _ -",
         "en": "organization id `{value}` is malformed: it must start with a letter or digit and hold only "
               "letters, digits and . _ -",
-    },
-    "init.done": {
-        "zh": "已在 {path} 生成登记簿仓库({count} 个文件)。下一步:\n"
-              "  cd {path}\n  git init && git add -A && git commit -m \"登记簿初稿\"\n"
-              "  lz validate\n  pip install pre-commit && pre-commit install",
-        "en": "scaffolded a register repository in {path} ({count} files). Next:\n"
-              "  cd {path}\n  git init && git add -A && git commit -m \"first register\"\n"
-              "  lz validate\n  pip install pre-commit && pre-commit install",
     },
 })
 

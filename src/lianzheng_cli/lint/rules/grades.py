@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lianzheng_cli.diagnostics import Severity
-from lianzheng_cli.i18n import define, join_list, tr
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.lint.catalogue import Context, Finding, rule
 from lianzheng_cli.lint.dates import add_months
 from lianzheng_cli.lint.text import grade_word
 
-define({
+tr = messages({
     "lint.LZ201": {
         "zh": "风险点 `{id}` 申报等级为 {declared},按评级制度应为 {computed}({why});可运行 lz grade --write 修正",
         "en": "risk `{id}` is declared {declared}; the grading policy gives {computed} ({why}); "

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lianzheng_cli.diagnostics import Severity
-from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.i18n import messages
 from lianzheng_cli.lint.catalogue import Context, Finding, rule
 from lianzheng_cli.lint.text import grade_word
 
-define({
+tr = messages({
     "lint.LZ101": {
         "zh": "{grade}风险点 `{id}` 没有“中期监控”措施:高风险点须有过程中的监督或预警措施",
         "en": "{grade} risk `{id}` has no 中期监控 (in-process monitoring) measure",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from lianzheng_cli.diagnostics import Severity
-from lianzheng_cli.i18n import define, join_list, tr
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.lint.catalogue import ORG_FILE, Context, Finding, rule
 from lianzheng_cli.lint.dates import add_years
 from lianzheng_cli.lint.text import grade_word
@@ -14,7 +14,7 @@ from lianzheng_cli.model.grading import HEAD, INSPECTION, LEADER, SUPERVISOR
 from lianzheng_cli.model.records import At
 from lianzheng_cli.vocab import GRADES
 
-define({
+tr = messages({
     "lint.LZ301": {
         "zh": "{name}(`{id}`)自 {since} 起在高风险岗位 `{post}` 任职,截至 {as_of} 已超过 {years} 年,应定期轮岗"
               "(该岗位因风险点 `{risk}` 为 高)",

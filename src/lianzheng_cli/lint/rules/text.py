@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lianzheng_cli.diagnostics import Severity
-from lianzheng_cli.i18n import define, join_list, tr
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.lint.catalogue import Context, Finding, rule
 from lianzheng_cli.lint.similar import find_copies
 from lianzheng_cli.lint.text import VAGUE_RISK_PHRASES, measure_content, risk_content
@@ -17,7 +17,7 @@ MIN_MEASURE_CONTENT = 6
 NEAR_COPY = 0.8  # Jaccard similarity of character bigrams
 BOILERPLATE_RISKS = 3  # a measure text on this many risks is boilerplate
 
-define({
+tr = messages({
     "lint.LZ501.short": {
         "zh": "风险点 `{id}` 的描述过短(去掉标点后 {length} 个字):应写明谁、在哪个环节、可能怎样违规",
         "en": "risk `{id}` has a too short description ({length} characters): say who, at which step, doing what",

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from lianzheng_cli.diagnostics import Severity
-from lianzheng_cli.i18n import define, tr
+from lianzheng_cli.i18n import messages
 from lianzheng_cli.lint.catalogue import Context, Finding, rule
 
-define({
+tr = messages({
     "lint.LZ401": {
         "zh": "预警 `{id}`({level})于 {date} 发出,截至 {as_of} 已 {open_days} 天仍未处置完毕,超过 {days} 天的处置时限",
         "en": "warning `{id}` ({level}) opened {date} is still open after {open_days} days as of {as_of}, "

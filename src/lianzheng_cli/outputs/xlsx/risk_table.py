@@ -54,7 +54,7 @@ from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.model.records import Department, Register, Risk
 from lianzheng_cli.vocab import ENUMS, GRADE_RANK, GRADE_STYLES, GRADES
 
-i18n.define({
+tr = i18n.messages({
     "render.unknown_department": {
         "zh": "登记簿中没有编号为 `{id}` 的部门",
         "en": "the register has no department with id `{id}`",
@@ -120,7 +120,7 @@ def render_workbook(register: Register, path: Path, *, public: bool = False,
     render never leaves half a workbook behind.
     """
     if department is not None and department not in register.by_department:
-        raise KeyError(i18n.tr("render.unknown_department", id=department))
+        raise KeyError(tr("render.unknown_department", id=department))
     return _render(_Index(register), Path(path), public, department, progress)
 
 
