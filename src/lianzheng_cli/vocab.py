@@ -7,13 +7,42 @@ the canonical simplified word.
 
 from __future__ import annotations
 
-GRADES = ("高", "中", "低")  # highest first
-GRADE_RANK = {"低": 1, "中": 2, "高": 3}
+from enum import StrEnum
 
+
+class Grade(StrEnum):
+    """风险等级: the canonical word is the value, so a grade compares and hashes as ``"高"`` does."""
+
+    HIGH = "高"
+    MEDIUM = "中"
+    LOW = "低"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @property
+    def english(self) -> str:
+        return _ENGLISH[self]
+
+    def styled(self, style: str) -> str:
+        """This grade as a ``display.grade`` style writes it (★★★, 一级, 红色 …); ``english``: high."""
+        if style == "english":
+            return self.english
+        return GRADE_STYLES.get(style, GRADE_STYLES["word"])[self]
+
+
+_RANK = {Grade.LOW: 1, Grade.MEDIUM: 2, Grade.HIGH: 3}
+_ENGLISH = {Grade.HIGH: "high", Grade.MEDIUM: "medium", Grade.LOW: "low"}
+
+GRADES = tuple(Grade)  # highest first
+GRADE_RANK: dict[str, int] = {grade: grade.rank for grade in Grade}
+
+# Every accepted spelling of each grade (the contract's aliases).
 GRADE_ALIASES = {
-    "高": ("高", "一级", "一級", "★★★", "红", "紅", "红色", "紅色", "high"),
-    "中": ("中", "二级", "二級", "★★", "橙", "橙色", "medium"),
-    "低": ("低", "三级", "三級", "★", "黄", "黃", "黄色", "黃色", "low"),
+    Grade.HIGH: ("高", "一级", "一級", "★★★", "红", "紅", "红色", "紅色", "high"),
+    Grade.MEDIUM: ("中", "二级", "二級", "★★", "橙", "橙色", "medium"),
+    Grade.LOW: ("低", "三级", "三級", "★", "黄", "黃", "黄色", "黃色", "low"),
 }
 
 # Each canonical word with its other accepted spellings.
@@ -61,11 +90,11 @@ _CANONICAL: dict[str, dict[str, str]] = {
 _CANONICAL["grade"] = {spelling: grade for grade, spellings in GRADE_ALIASES.items() for spelling in spellings}
 
 # How each display style writes a canonical grade (display.grade in org.yaml).
-GRADE_STYLES = {
-    "word": {"高": "高", "中": "中", "低": "低"},
-    "stars": {"高": "★★★", "中": "★★", "低": "★"},
-    "level": {"高": "一级", "中": "二级", "低": "三级"},
-    "color": {"高": "红色", "中": "橙色", "低": "黄色"},
+GRADE_STYLES: dict[str, dict[str, str]] = {
+    "word": {Grade.HIGH: "高", Grade.MEDIUM: "中", Grade.LOW: "低"},
+    "stars": {Grade.HIGH: "★★★", Grade.MEDIUM: "★★", Grade.LOW: "★"},
+    "level": {Grade.HIGH: "一级", Grade.MEDIUM: "二级", Grade.LOW: "三级"},
+    "color": {Grade.HIGH: "红色", Grade.MEDIUM: "橙色", Grade.LOW: "黄色"},
 }
 
 
@@ -104,9 +133,7 @@ def grade_style_of(value: str) -> str:
 
 
 def write_grade(grade: str, style: str) -> str:
-    if style == "english":
-        return {"高": "high", "中": "medium", "低": "low"}[grade]
-    return GRADE_STYLES.get(style, GRADE_STYLES["word"])[grade]
+    return Grade(grade).styled(style)
 
 
 def higher(a: str | None, b: str | None) -> str | None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, start, usage_error
-from lianzheng_cli.cli.report import shown_path
+from lianzheng_cli.fileio import shown_path
 from lianzheng_cli.i18n import messages
 
 tr = messages({

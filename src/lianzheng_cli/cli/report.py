@@ -10,6 +10,7 @@ import typer
 
 from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, start, usage_error
 from lianzheng_cli.cli.lint import parse_as_of
+from lianzheng_cli.fileio import shown_path, write_atomically
 from lianzheng_cli.i18n import messages
 
 tr = messages({
@@ -27,12 +28,6 @@ tr = messages({
 })
 
 
-def shown_path(path: Path) -> str:
-    """A written path as the user should see it: relative to the current folder when it lies inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def report_command(
@@ -66,7 +61,6 @@ def report_command(
         build_report_context,
         default_report_path,
         render_report,
-        write_text_atomically,
     )
     from lianzheng_cli.outputs.templating import TemplateProblem
 
@@ -90,7 +84,7 @@ def report_command(
     if target.is_dir():
         raise usage_error(tr("report.output_is_folder", path=target))
     try:
-        write_text_atomically(target, text)
+        write_atomically(target, text)
     except OSError as exc:
         raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=exc.strerror or exc)) \
             from None

@@ -14,12 +14,12 @@ import marshal
 import os
 import shutil
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from lianzheng_cli import __version__
+from lianzheng_cli.fileio import write_atomically
 from lianzheng_cli.resources import schema_path
 
 CACHE_DIR = ".lz-cache"
@@ -74,7 +74,7 @@ class FileCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for suffix, value in (("d", (data, items)), ("s", summary)):  # summary last: it marks the entry complete
-                _write_atomic(self.folder / f"{key}.{suffix}", marshal.dumps(value))
+                write_atomically(self.folder / f"{key}.{suffix}", marshal.dumps(value))
         except (OSError, ValueError):
             return  # a cache that cannot be written is no cache, not an error
         self.used.add(key)
@@ -94,15 +94,6 @@ class FileCache:
             pass
 
 
-def _write_atomic(path: Path, payload: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def open_cache(root: Path, *, enabled: bool = True) -> FileCache | None:

@@ -33,8 +33,6 @@ owner, owner_name, due, status}], measures_text, monitors [{role, person, name}]
 from __future__ import annotations
 
 import contextvars
-import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -42,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from lianzheng_cli.diagnostics import Diagnostic
+from lianzheng_cli.fileio import safe_file_part
 from lianzheng_cli.i18n import set_language
 from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.model.records import Process, Register, Risk
@@ -66,7 +65,6 @@ CLASS_DEFS = (
 _MERMAID_ENTITIES = str.maketrans({
     "#": "#35;", '"': "#quot;", "&": "#amp;", "<": "#lt;", ">": "#gt;", ";": "#59;", "`": "#96;", "%": "#37;",
 })
-_UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def build_report_context(register: Register, *, as_of: date, lint_findings: list[Diagnostic] | None = None,
@@ -98,21 +96,8 @@ def default_report_path(register: Register, base: Path | None = None) -> Path:
     return (base or Path.cwd()) / "out" / report_name(register)
 
 
-def write_text_atomically(path: Path, text: str) -> Path:
-    """Write ``text`` next to ``path`` first and move it into place: a failure never leaves half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        partial.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
 
 
-def safe_file_part(text: str) -> str:
-    return _UNSAFE_FILE_CHARS.sub("_", text).strip(" .") or "_"
 
 
 def mermaid_label(text: str) -> str:

@@ -22,10 +22,11 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from lianzheng_cli.fileio import safe_file_part, write_atomically
 from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.model.grading import Grader
 from lianzheng_cli.model.records import Register
-from lianzheng_cli.outputs.annual_report import ordered_risks, risk_record, safe_file_part, write_text_atomically
+from lianzheng_cli.outputs.annual_report import ordered_risks, risk_record
 from lianzheng_cli.outputs.templating import grade_text, render_template
 from lianzheng_cli.vocab import GRADE_RANK
 
@@ -133,7 +134,7 @@ def write_brief(brief: dict, path: Path, *, xlsx: bool = False) -> Path:
     """Write one brief as Markdown or, with ``xlsx``, as a one-sheet workbook; atomically."""
     if xlsx:
         return write_brief_workbook(brief, path)
-    return write_text_atomically(path, render_brief_markdown(brief))
+    return write_atomically(path, render_brief_markdown(brief))
 
 
 def write_brief_workbook(brief: dict, path: Path) -> Path:
