@@ -15,6 +15,8 @@ from typing import Any
 
 from lianzheng_cli.vocab import canonical, canonical_grade
 
+DONE = "已落实"  # the measure status that ends it
+
 DEFAULT_MONITORING = {
     "高": ("单位主要负责人", "纪检监察机构"),
     "中": ("分管领导", "部门负责人"),
@@ -95,6 +97,10 @@ class Measure:
     status: str
     at: At
 
+    def is_overdue(self, as_of: date) -> bool:
+        """Past its due date and not 已落实 on ``as_of`` (the due day itself is still in time)."""
+        return self.due is not None and self.due < as_of and self.status != DONE
+
 
 @dataclass(slots=True)
 class Risk:
@@ -117,7 +123,9 @@ class Risk:
 
 
 @dataclass(slots=True)
-class Warning:
+class WarningRecord:
+    """预警处置记录: a warning raised on a risk and how it was handled."""
+
     id: str
     risk: str
     date: date
@@ -128,6 +136,13 @@ class Warning:
     closed: date | None
     department: str
     at: At
+
+    def is_open_on(self, day: date) -> bool:
+        """Issued on or before ``day`` and not closed on or before it."""
+        return self.date <= day and (self.closed is None or self.closed > day)
+
+    def days_open(self, day: date) -> int:
+        return (day - self.date).days
 
 
 @dataclass(slots=True)
@@ -142,7 +157,7 @@ class Department:
     powers: tuple[Power, ...]
     processes: tuple[Process, ...]
     risks: tuple[Risk, ...]
-    warnings: tuple[Warning, ...]
+    warnings: tuple[WarningRecord, ...]
     file: str
 
 
@@ -214,7 +229,7 @@ class Register:
     powers: dict[str, Power] = field(default_factory=dict)
     processes: dict[str, Process] = field(default_factory=dict)
     risks: dict[str, Risk] = field(default_factory=dict)
-    warnings: dict[str, Warning] = field(default_factory=dict)
+    warnings: dict[str, WarningRecord] = field(default_factory=dict)
     by_department: dict[str, Department] = field(default_factory=dict)
     # Source positions recorded at load: file -> list item path -> (line, column), to locate findings cheaply.
     item_positions: dict[str, dict[tuple, tuple[int, int]]] = field(default_factory=dict)
@@ -268,7 +283,7 @@ def _build_department(rel: str, doc: dict) -> Department:
         for i, p in enumerate(doc.get("processes") or ()))
     risks = tuple(_build_risk(r, dept, at("risks", i)) for i, r in enumerate(doc.get("risks") or ()))
     warnings = tuple(
-        Warning(w["id"], w["risk"], _date(w["date"]), _enum("warning_source", w.get("source")),
+        WarningRecord(w["id"], w["risk"], _date(w["date"]), _enum("warning_source", w.get("source")),
                 canonical("warning_level", w["level"]), w.get("finding"), _enum("warning_action", w.get("action")),
                 _date(w.get("closed")), dept, at("warnings", i))
         for i, w in enumerate(doc.get("warnings") or ()))

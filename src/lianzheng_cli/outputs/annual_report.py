@@ -43,13 +43,13 @@ from lianzheng_cli.diagnostics import Diagnostic
 from lianzheng_cli.fileio import safe_file_part
 from lianzheng_cli.i18n import set_language
 from lianzheng_cli.model.grading import RiskGrade, grade_register
+from lianzheng_cli.model.order import ordered_risks, risk_order
 from lianzheng_cli.model.records import Process, Register, Risk
 from lianzheng_cli.outputs.templating import grade_text, render_template
 from lianzheng_cli.vocab import ENUMS, GRADE_RANK, GRADES
 
 REPORT_NAME = "廉政风险防控年度报告"
 MAIN_TEMPLATE = "report.md.j2"
-DONE = "已落实"
 VACANT = "(空缺)"
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -248,7 +248,7 @@ class _ReportBuilder:
         for dept in register.departments:
             for risk in ordered_risks(register, dept.risks, order=self.order):
                 for m in risk.measures:
-                    if m.due is not None and m.due < self.as_of and m.status != DONE:
+                    if m.is_overdue(self.as_of):
                         out.append({
                             "risk": risk.id, "risk_title": risk.title, "department": dept.name, "id": m.id,
                             "text": m.text, "owner": register.name_of(m.owner), "due": m.due.isoformat(),
@@ -265,10 +265,10 @@ class _ReportBuilder:
         limit = self.org.policy.warning_close_days
         out = []
         for w in sorted(register.warnings.values(), key=lambda w: (w.date, w.id)):
-            if w.date > self.as_of or (w.closed is not None and w.closed <= self.as_of):
+            if not w.is_open_on(self.as_of):
                 continue
             risk = register.risks.get(w.risk)
-            days = (self.as_of - w.date).days
+            days = w.days_open(self.as_of)
             out.append({
                 "id": w.id, "risk": w.risk, "risk_title": risk.title if risk else "",
                 "department": register.by_department[w.department].name, "date": w.date.isoformat(),
@@ -333,27 +333,6 @@ def risk_record(register: Register, risk: Risk, grade: RiskGrade) -> dict:
         "monitors": monitors,
         "monitors_text": "\n".join(f"{m['role']}:{m['name'] or VACANT}" for m in monitors),
     }
-
-
-def risk_order(register: Register) -> Callable[[tuple[int, Risk]], tuple[int, int, int]]:
-    """The sort key of (index, risk): by process, then step, as the 一览表 orders them; risks on no process last."""
-    process_rank = {pid: i for i, pid in enumerate(register.processes)}
-    step_rank = {(p.id, s.id): j for p in register.processes.values() for j, s in enumerate(p.steps)}
-    last = len(process_rank)
-
-    def order(indexed: tuple[int, Risk]) -> tuple[int, int, int]:
-        i, risk = indexed
-        if risk.process is None:
-            return (last, 0, i)
-        return (process_rank.get(risk.process, last), step_rank.get((risk.process, risk.step), -1), i)
-
-    return order
-
-
-def ordered_risks(register: Register, risks: Iterable[Risk], *,
-                  order: Callable[[tuple[int, Risk]], tuple[int, int, int]] | None = None) -> list[Risk]:
-    """``risks`` in the 一览表's order (pass ``order`` from :func:`risk_order` when sorting many groups)."""
-    return [risk for _, risk in sorted(enumerate(risks), key=order or risk_order(register))]
 
 
 def lint_summary(findings: list[Diagnostic]) -> dict:

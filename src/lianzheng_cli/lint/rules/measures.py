@@ -30,7 +30,6 @@ tr = messages({
 
 MONITORING_STAGE = "中期监控"
 EDUCATION = "教育"
-DONE = "已落实"
 
 
 @rule(
@@ -110,7 +109,7 @@ measures:
 def check_measure_due(ctx: Context) -> Iterator[Finding]:
     for risk in ctx.register.risks.values():
         for measure in risk.measures:
-            if measure.due is not None and measure.due < ctx.as_of and measure.status != DONE:
+            if measure.is_overdue(ctx.as_of):
                 yield Finding(measure.at, f"{risk.id}/{measure.id}",
                               tr("lint.LZ103", id=f"{risk.id}/{measure.id}", due=measure.due.isoformat(),
                                  as_of=ctx.as_of.isoformat(), status=measure.status), field="due")
