@@ -289,3 +289,41 @@ def test_every_missing_required_key_is_reported(tmp_path):
     root = write_register(tmp_path, departments=office("    title: 初审把关不严\n    description: 未经现场核查即出具初审同意意见,对申请材料真实性把关不严\n", ""))
     found_keys = sorted(d.message.split("`")[1] for d in validate(root).diagnostics if d.code == "LZ011")
     assert found_keys == ["description", "title"]
+
+
+# --- files that cannot be read (LZ009) -------------------------------------------------------------
+
+
+def test_a_folder_named_like_a_department_file_is_lz009_not_an_internal_error(small_register, runner):
+    (small_register / "departments" / "kjk.yaml").mkdir()
+    [d] = validate(small_register).diagnostics
+    assert (d.code, d.file, d.line, d.column) == ("LZ009", "departments/kjk.yaml", 1, 1)
+    assert "文件夹" in d.message
+    result = run(runner, "validate", "-r", str(small_register))
+    assert result.exit_code == 1
+    assert "departments/kjk.yaml:1:1: LZ009" in result.output
+
+
+def test_a_broken_link_is_lz009(small_register):
+    (small_register / "departments" / "gone.yaml").symlink_to(small_register / "nowhere.yaml")
+    [d] = validate(small_register).diagnostics
+    assert (d.code, d.file) == ("LZ009", "departments/gone.yaml")
+    assert "不存在" in d.message
+
+
+def test_a_file_without_read_permission_is_lz009(small_register):
+    target = small_register / "departments" / "spk.yaml"
+    if os.geteuid() == 0:
+        # root reads any file: make the file unreadable the only way left, by turning it into a folder
+        target.unlink()
+        target.mkdir()
+    else:
+        target.chmod(0)
+    try:
+        diagnostics = validate(small_register).diagnostics
+    finally:
+        if target.is_file():
+            target.chmod(0o644)
+    assert ("LZ009", "departments/spk.yaml") in {(d.code, d.file) for d in diagnostics}
+    # the file's own error stands for it: references into it are not reported as extra errors here
+    assert all(d.file != "departments/spk.yaml" or d.code == "LZ009" for d in diagnostics)

@@ -120,6 +120,9 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "en": "a file holds one YAML document only (a second one starts here)",
     },
     "LZ009": {"zh": "文件无法读取:{reason}", "en": "file cannot be read: {reason}"},
+    "LZ009.permission": {"zh": "没有读取权限", "en": "permission denied"},
+    "LZ009.folder": {"zh": "这是一个文件夹,不是文件", "en": "it is a folder, not a file"},
+    "LZ009.missing": {"zh": "文件不存在(可能是失效的链接,或读取时被删除)", "en": "no such file (a broken link, or removed while reading)"},
     # --- schema (LZ010–LZ019) ---
     "LZ010": {"zh": "未知的键 `{key}`(此处允许:{known})", "en": "unknown key `{key}` (allowed here: {known})"},
     "LZ010.suggest": {"zh": "未知的键 `{key}`,是否应为 `{suggestion}`?", "en": "unknown key `{key}`; did you mean `{suggestion}`?"},

@@ -10,6 +10,7 @@ marshalled, when the caller needs the model).
 
 from __future__ import annotations
 
+import errno
 import gc
 import marshal
 import os
@@ -18,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lianzheng_cli.diagnostics import Diagnostic
+from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.forking import Forked, can_fork
+from lianzheng_cli.i18n import tr
 from lianzheng_cli.load.cache import FileCache, digest
 from lianzheng_cli.load.parse import Positions, decode, load, positions_of
 from lianzheng_cli.load.positions import Locator as FileLocator
@@ -106,12 +108,16 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small objects that all live to the end: collection only costs
     try:
-        org = check_file(source.read(ORG_FILE), ORG_FILE)
+        unreadable: dict[str, Diagnostic] = {}
+        org = _read_and_check(source, ORG_FILE, unreadable)
         rels = source.department_files()
-        raws = [source.read(rel) for rel in rels]
+        raws = [_read(source, rel, unreadable) for rel in rels]
         results: list[FileResult | None] = [None] * len(rels)
         todo: list[int] = []
-        for i, (rel, raw) in enumerate(zip(rels, raws)):
+        for i, (rel, raw) in enumerate(zip(rels, raws, strict=True)):
+            if rel in unreadable:
+                results[i] = FileResult(rel, None, [unreadable[rel]])
+                continue
             key = digest(rel, raw) if cache is not None else ""
             hit = cache.get(key, with_data=keep_data) if cache is not None else None
             if hit is None:
@@ -139,6 +145,26 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
             gc.freeze()  # what was loaded stays; later collections need not walk it
             gc.enable()
     return RegisterFiles(root, org, list(results))
+
+
+def _read(source: Source, rel: str, unreadable: dict[str, Diagnostic]) -> bytes:
+    """The file's bytes; a file that cannot be read is recorded as LZ009 (exit 1), never an internal error."""
+    try:
+        return source.read(rel)
+    except OSError as exc:
+        unreadable[rel] = Diagnostic("LZ009", Severity.ERROR, rel, 1, 1, tr("LZ009", reason=_reason(exc)))
+        return b""
+
+
+def _read_and_check(source: Source, rel: str, unreadable: dict[str, Diagnostic]) -> FileResult:
+    raw = _read(source, rel, unreadable)
+    return FileResult(rel, None, [unreadable[rel]]) if rel in unreadable else check_file(raw, rel)
+
+
+def _reason(exc: OSError) -> str:
+    key = {errno.EACCES: "LZ009.permission", errno.EPERM: "LZ009.permission", errno.EISDIR: "LZ009.folder",
+           errno.ENOENT: "LZ009.missing"}.get(exc.errno or 0)
+    return tr(key) if key else (exc.strerror or type(exc).__name__)
 
 
 def _check_and_store(raw: bytes, rel: str, key: str, cache: FileCache | None,
