@@ -21,10 +21,8 @@ from lianzheng_cli.outputs.diagnostics import report
 from lianzheng_cli.outputs.grades import (
     UnknownDepartment,
     build_grade_report,
-    render_github,
-    render_json,
-    render_text,
-    render_written,
+    GRADE_FORMATS,
+    GradeOutput,
 )
 from lianzheng_cli.validate.register import validate
 from lianzheng_cli.write.grades import WriteError, write_grades
@@ -68,30 +66,18 @@ def grade_command(
     except UnknownDepartment as exc:
         raise usage_error(str(exc)) from None
 
+    written = None
     if write:
         try:
-            edits = write_grades(root, grades.changes())
+            written = write_grades(root, grades.changes())
         except WriteError as exc:
             typer.echo(f"lz: {exc}", err=True)
             raise typer.Exit(1) from None
-        if edits:  # read the register again: it is what the files now say
+        if written:  # read the register again: it is what the files now say
             result = validate(root)
             if result.errors:
                 report(fmt_name, result.diagnostics, result.summary(), root)
                 raise typer.Exit(1)
             grades = build_grade_report(result.register, department=department)
-        if fmt_name == "json":
-            render_json(grades, sys.stdout, written=edits)
-        elif fmt_name == "github":
-            render_github(grades, sys.stdout, root)
-        else:
-            render_written(edits, grades, root, sys.stdout)
-        raise typer.Exit(0)
-
-    if fmt_name == "json":
-        render_json(grades, sys.stdout)
-    elif fmt_name == "github":
-        render_github(grades, sys.stdout, root, fail=check)
-    else:
-        render_text(grades, sys.stdout, list_all=list_all)
+    GRADE_FORMATS[fmt_name](GradeOutput(grades, root, written, check, list_all), sys.stdout)
     raise typer.Exit(1 if check and grades.mismatches else 0)

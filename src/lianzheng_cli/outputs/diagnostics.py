@@ -59,13 +59,17 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def report_github(diagnostics: list[Diagnostic], summary: dict, root: Path, out: TextIO) -> None:
+def write_github_annotations(diagnostics: list[Diagnostic], root: Path, out: TextIO) -> None:
     """GitHub Actions workflow commands: each finding becomes an annotation on its line."""
     command = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     for d in diagnostics:
         props = (f"file={_escape_property(display_path(root, d.file))},line={d.line},col={d.column},"
                  f"title={_escape_property(d.code)}")
         out.write(f"::{command[d.severity]} {props}::{_escape_data(d.message)}\n")
+
+
+def report_github(diagnostics: list[Diagnostic], summary: dict, root: Path, out: TextIO) -> None:
+    write_github_annotations(diagnostics, root, out)
     key = "summary.found" if summary.get("errors") or summary.get("warnings") else "summary.clean"
     out.write(tr(key, **summary) + "\n")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from rich import box
@@ -19,10 +20,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import current_language, join_list, messages
 from lianzheng_cli.model.grading import Grader
 from lianzheng_cli.model.records import Register
-from lianzheng_cli.outputs.diagnostics import display_path, make_console
+from lianzheng_cli.outputs.diagnostics import display_path, make_console, write_github_annotations
 from lianzheng_cli.validate.files import Locator
 from lianzheng_cli.vocab import GRADES
 from lianzheng_cli.write.grades import GradeChange, GradeEdit
@@ -375,24 +377,20 @@ def render_json(report: GradeReport, out: TextIO, *, written: list[GradeEdit] | 
     out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def render_github(report: GradeReport, out: TextIO, root: Path, *, fail: bool = False) -> None:
-    """Each mismatch as an annotation on its ``grade:`` line (an error when ``--check`` fails the run)."""
+    """Each mismatch as an annotation on its ``grade:`` line (an error when ``--check`` fails the run).
+
+    Only files with a mismatch are read again, to find the ``grade:`` lines; the annotation itself is
+    the same GitHub workflow command every diagnostic uses.
+    """
     locator = Locator(root)
-    command = "error" if fail else "warning"
+    severity = Severity.ERROR if fail else Severity.WARNING
+    mismatches = []
     for row in report.mismatches:
         line, column = locator.at(row.file, (*row.path, "grade"))
-        props = (f"file={_escape_property(display_path(root, row.file))},line={line},col={column},"
-                 f"title=LZ201")
         message = tr("grade.mismatch", risk=row.id, declared=_word(row.declared), computed=_word(row.computed))
-        out.write(f"::{command} {props}::{_escape_data(message)}\n")
+        mismatches.append(Diagnostic("LZ201", severity, row.file, line, column, message, row.id))
+    write_github_annotations(mismatches, root, out)
     out.write(summary_line(report) + "\n")
 
 
@@ -409,3 +407,35 @@ def render_written(edits: list[GradeEdit], report: GradeReport, root: Path, out:
         files = len({e.change.file for e in edits})
         console.print(f"[green]{escape(tr('grade.written.summary', files=files, count=len(edits)))}[/]")
     render_summary(report, console, hint=False)
+
+
+@dataclass(frozen=True, slots=True)
+class GradeOutput:
+    """What ``lz grade`` shows: the report, what ``--write`` changed (None without it), and the options."""
+
+    report: GradeReport
+    root: Path
+    written: list[GradeEdit] | None = None
+    check: bool = False
+    list_all: bool = False
+
+
+def _as_text(output: GradeOutput, out: TextIO) -> None:
+    if output.written is not None:
+        render_written(output.written, output.report, output.root, out)
+    else:
+        render_text(output.report, out, list_all=output.list_all)
+
+
+def _as_json(output: GradeOutput, out: TextIO) -> None:
+    render_json(output.report, out, written=output.written)
+
+
+def _as_github(output: GradeOutput, out: TextIO) -> None:
+    render_github(output.report, out, output.root, fail=output.check and output.written is None)
+
+
+# ``lz grade --format`` choices come from here.
+GRADE_FORMATS: dict[str, Callable[[GradeOutput, TextIO], None]] = {
+    "text": _as_text, "json": _as_json, "github": _as_github,
+}
