@@ -156,81 +156,101 @@ def local_checks(rel: str, doc: Any, locate: Locate) -> list[Diagnostic]:
 
 def check_references(org: Any, summaries: dict[str, Summary], reread: Locator) -> list[Diagnostic]:
     """Duplicate ids and dangling references across the register, located."""
-    found: list[Diagnostic] = []
-    first: dict[str, tuple[str, str]] = {}  # id -> (kind, rel)
-    duplicates: list[tuple[str, str, str]] = []  # (kind, id, rel of the later definition)
-    steps: dict[str, list[str]] = {}
-    for rel, summary in summaries.items():
-        for kind, idents in summary["defines"].items():
-            if kind == "step":
-                for ident in idents:
-                    process, _, step = ident.partition("/")
-                    steps.setdefault(process, []).append(step)
-                continue
-            for ident in idents:
-                if ident in first:
-                    duplicates.append((kind, ident, rel))
-                else:
-                    first[ident] = (kind, rel)
+    check = _ReferenceCheck(summaries, reread)
+    check.duplicates()
+    check.dangling()
+    check.org_references(org)
+    check.missing_factors(org)
+    return check.found
 
-    def exists(kind: str, ident: str) -> bool:
+
+class _ReferenceCheck:
+    """The ids the summaries define, and the findings against them; files are re-read only to locate."""
+
+    def __init__(self, summaries: dict[str, Summary], reread: Locator):
+        self.summaries = summaries
+        self.reread = reread
+        self.found: list[Diagnostic] = []
+        self.first: dict[str, tuple[str, str]] = {}  # id -> (kind, rel)
+        self.later: list[tuple[str, str, str]] = []  # (kind, id, rel of a later definition)
+        self.steps: dict[str, list[str]] = {}
+        for rel, summary in summaries.items():
+            for kind, idents in summary["defines"].items():
+                if kind == "step":
+                    for ident in idents:
+                        process, _, step = ident.partition("/")
+                        self.steps.setdefault(process, []).append(step)
+                    continue
+                for ident in idents:
+                    if ident in self.first:
+                        self.later.append((kind, ident, rel))
+                    else:
+                        self.first[ident] = (kind, rel)
+
+    def exists(self, kind: str, ident: str) -> bool:
         if kind == "step":
             process, _, step = ident.partition("/")
-            return process not in steps or step in steps[process]  # an unknown process is reported on its own
-        known = first.get(ident)
+            # an unknown process is reported on its own
+            return process not in self.steps or step in self.steps[process]
+        known = self.first.get(ident)
         return known is not None and (known[0] in OWNER_KINDS if kind == "owner" else known[0] == kind)
 
-    def locate(rel: str, wanted: Callable[[str, str, tuple], bool], definitions: bool) -> Iterator[tuple]:
-        positions = reread.positions(rel)
+    def locate(self, rel: str, wanted: Callable[[str, str, tuple], bool], definitions: bool) -> Iterator[tuple]:
+        positions = self.reread.positions(rel)
         walk = iter_definitions if definitions else iter_references
         for kind, ident, path in walk(positions.data):
             if wanted(kind, ident, path):
                 yield kind, ident, path, positions
 
-    def report(code: str, rel: str, path: tuple, positions, message: str, *, key: bool = False) -> None:
+    def report(self, code: str, rel: str, path: tuple, positions, message: str, *, key: bool = False) -> None:
         line, col = positions.find(path, key=key)
-        found.append(Diagnostic(code, Severity.ERROR, rel, line, col, message, subject_at(positions.data, path)))
+        self.found.append(Diagnostic(code, Severity.ERROR, rel, line, col, message, subject_at(positions.data, path)))
 
-    # Duplicates: each later definition, naming where the id was first defined.
-    for kind, ident, rel in _unique(duplicates):
-        first_kind, first_rel = first[ident]
-        hits = [h for h in locate(first_rel, lambda k, i, p: i == ident and k == first_kind, True)]
-        first_path = hits[0][2] if hits else ()
-        first_line = reread.positions(first_rel).find(first_path)[0]
-        later = list(locate(rel, lambda k, i, p: i == ident and k != "step", True))
-        if rel == first_rel:
-            later = later[1:]
-        for _, _, path, positions in later:
-            report("LZ020", rel, path, positions,
-                   tr("LZ020", kind=tr(f"kind.{kind}"), id=ident, where=f"{first_rel}:{first_line}"))
+    def duplicates(self) -> None:
+        """Each later definition, naming where the id was first defined."""
+        for kind, ident, rel in _unique(self.later):
+            first_kind, first_rel = self.first[ident]
+            hits = list(self.locate(first_rel, lambda k, i, p, ident=ident, kind=first_kind: i == ident and k == kind,
+                                    True))
+            first_path = hits[0][2] if hits else ()
+            first_line = self.reread.positions(first_rel).find(first_path)[0]
+            later = list(self.locate(rel, lambda k, i, p, ident=ident: i == ident and k != "step", True))
+            if rel == first_rel:
+                later = later[1:]
+            for _, _, path, positions in later:
+                self.report("LZ020", rel, path, positions,
+                            tr("LZ020", kind=tr(f"kind.{kind}"), id=ident, where=f"{first_rel}:{first_line}"))
 
-    # Dangling references.
-    for rel, summary in summaries.items():
-        missing = {(kind, ident) for kind, idents in summary["refers"].items() for ident in idents
-                   if not exists(kind, ident)}
-        if not missing:
-            continue
-        for kind, ident, path, positions in locate(rel, lambda k, i, p: (k, i) in missing, False):
-            report("LZ021", rel, path, positions, _dangling_message(kind, ident, path, first, steps))
+    def dangling(self) -> None:
+        for rel, summary in self.summaries.items():
+            missing = {(kind, ident) for kind, idents in summary["refers"].items() for ident in idents
+                       if not self.exists(kind, ident)}
+            if not missing:
+                continue
+            wanted = self.locate(rel, lambda k, i, p, missing=missing: (k, i) in missing, False)
+            for kind, ident, path, positions in wanted:
+                message = _dangling_message(kind, ident, path, self.first, self.steps)
+                self.report("LZ021", rel, path, positions, message)
 
-    # The org file's own references.
-    if isinstance(org, dict) and isinstance(org.get("org"), dict):
+    def org_references(self, org: Any) -> None:
+        if not (isinstance(org, dict) and isinstance(org.get("org"), dict)):
+            return
         for key, kind in (("head", "person"), ("inspection", "department")):
             ident = _text(org["org"].get(key))
-            if ident and not exists(kind, ident):
-                positions = reread.positions("org.yaml")
-                report("LZ021", "org.yaml", ("org", key), positions,
-                       _dangling_message(kind, ident, ("org", key), first, steps))
+            if ident and not self.exists(kind, ident):
+                self.report("LZ021", "org.yaml", ("org", key), self.reread.positions("org.yaml"),
+                            _dangling_message(kind, ident, ("org", key), self.first, self.steps))
 
-    # The factors method needs factors on every risk.
-    grading = org.get("grading") if isinstance(org, dict) else None
-    if isinstance(grading, dict) and grading.get("method") == "factors":
-        for rel, summary in summaries.items():
+    def missing_factors(self, org: Any) -> None:
+        """The factors method needs factors on every risk."""
+        grading = org.get("grading") if isinstance(org, dict) else None
+        if not (isinstance(grading, dict) and grading.get("method") == "factors"):
+            return
+        for rel, summary in self.summaries.items():
             if summary["no_factors"]:
-                positions = reread.positions(rel)
+                positions = self.reread.positions(rel)
                 for path in _risks_without_factors(positions.data):
-                    report("LZ024", rel, path, positions, tr("LZ024"), key=True)
-    return found
+                    self.report("LZ024", rel, path, positions, tr("LZ024"), key=True)
 
 
 def _unique(items: list) -> list:
