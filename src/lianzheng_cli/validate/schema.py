@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 import jsonschema_rs
@@ -83,7 +84,7 @@ _TYPE_NAMES = {
 def _type_name(value: Any) -> str:
     names = _TYPE_NAMES[current_language()]
     if isinstance(value, list):
-        return " / ".join(names.get(v, v) for v in value)
+        return " / ".join(names.get(v, str(v)) for v in value)
     return names.get(value, str(value))
 
 
@@ -107,7 +108,7 @@ def _allowed_words(values: list) -> list[str]:
     """Enum values without their aliases: what a message should offer."""
     seen: list[str] = []
     for v in values:
-        word = canonical_grade(v) if canonical_grade(v) else v
+        word = str(canonical_grade(v) or v)
         # Traditional spellings follow their simplified word in every enum; keep the first.
         if word not in seen and not (seen and _is_variant(word, seen)):
             seen.append(str(word))
@@ -122,61 +123,136 @@ def _is_variant(word: str, seen: list[str]) -> bool:
     return False
 
 
-def _explain(error: jsonschema.ValidationError, rel: str, locate: Locate, data: Any) -> list[Diagnostic]:
-    keyword = error.validator
-    path = tuple(error.absolute_path)
-    name = path[-1] if path and isinstance(path[-1], str) else _field(path) if path else tr("schema.whole_file")
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """One schema error, with what every explainer needs."""
 
-    if keyword in ("anyOf", "oneOf") and error.context:
+    error: jsonschema.ValidationError
+    rel: str
+    locate: Locate
+    data: Any
+    path: tuple
+    name: str  # the field as a message names it
+
+    @property
+    def schema(self) -> Mapping[str, Any]:
+        """The failing subschema (the stubs allow ``True``/unset; ours is always an object)."""
+        schema = self.error.schema
+        return schema if isinstance(schema, Mapping) else {}
+
+    @property
+    def expected(self) -> Any:
+        """The keyword's value in the schema: the enum list, the type, the bound …"""
+        return cast(Any, self.error.validator_value)
+
+    def at_value(self, code: str, message: str) -> list[Diagnostic]:
+        line, col = self.locate(self.path, False)
+        return [_make(code, self.rel, line, col, self.path, message, self.data)]
+
+
+def _explain(error: jsonschema.ValidationError, rel: str, locate: Locate, data: Any) -> list[Diagnostic]:
+    if error.validator in ("anyOf", "oneOf") and error.context:
         best = jsonschema.exceptions.best_match(error.context)
         return _explain(best, rel, locate, data) if best is not None else []
-    if keyword == "additionalProperties":
-        known = list(error.schema.get("properties", {}))
-        out = []
-        for key in error.instance:
-            if key in known:
-                continue
-            line, col = locate((*path, key), True)
-            near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            message = tr("LZ010.suggest", key=key, suggestion=near[0]) if near else tr(
-                "LZ010", key=key, known=join_list(known))
-            out.append(_make("LZ010", rel, line, col, path, message, data))
-        return out
-    if keyword == "required":
-        missing = [r for r in error.validator_value if isinstance(error.instance, dict) and r not in error.instance]
-        line, col = locate(path, True)
-        where = _field(path)
-        return [_make("LZ011", rel, line, col, path, tr("LZ011", key=m, where=where), data) for m in missing]  # one error per missing key; duplicates merge in check()
-    line, col = locate(path, False)
-    value = error.instance
-    if keyword == "type":
-        message = tr("LZ012", field=name, expected=_type_name(error.validator_value), actual=_type_name(_json_type(value)))
-        if error.validator_value == "boolean" and isinstance(value, str) and value.lower() in (
-                "yes", "no", "on", "off", "y", "n", "是", "否"):
-            message += tr("LZ012.bool_hint", value=value)
-        return [_make("LZ012", rel, line, col, path, message, data)]
-    if keyword == "enum":
-        words = _allowed_words(error.validator_value)
-        return [_make("LZ013", rel, line, col, path, tr("LZ013", field=name, value=value, allowed=join_list(words)), data)]
-    if keyword == "const":
-        return [_make("LZ013", rel, line, col, path,
-                      tr("LZ013", field=name, value=value, allowed=str(error.validator_value)), data)]
-    if keyword == "format" or (keyword == "pattern" and error.schema.get("format") == "date"):
-        return [_make("LZ014", rel, line, col, path, tr("LZ014", field=name, value=value), data)]
-    if keyword == "pattern":
-        if str(error.validator_value).startswith("^LZ"):
-            return [_make("LZ015", rel, line, col, path, tr("LZ015.code", value=value), data)]
-        return [_make("LZ015", rel, line, col, path, tr("LZ015", field=name, value=value), data)]
-    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        bounds = error.schema
-        return [_make("LZ016", rel, line, col, path, tr(
-            "LZ016", field=name, value=value, low=bounds.get("minimum", "-"), high=bounds.get("maximum", "-")), data)]
-    if keyword == "minItems":
-        return [_make("LZ017", rel, line, col, path, tr("LZ017", field=name, count=error.validator_value), data)]
-    if keyword == "minLength":
-        return [_make("LZ018", rel, line, col, path, tr("LZ018", field=name), data)]
-    if keyword == "dependencies":
-        return [_make("LZ023", rel, *locate((*path, "step"), True), path, tr("LZ023"), data)]
-    if keyword == "propertyNames":
-        return []  # the inner pattern error is reported on its own
-    return [_make("LZ019", rel, line, col, path, tr("schema.other", detail=f"{_field(path)}: {error.message}"), data)]
+    path = tuple(error.absolute_path)
+    name = path[-1] if path and isinstance(path[-1], str) else _field(path) if path else tr("schema.whole_file")
+    failure = _Failure(error, rel, locate, data, path, str(name))
+    explain = _EXPLAINERS.get(str(error.validator), _explain_other)
+    return explain(failure)
+
+
+def _explain_unknown_keys(f: _Failure) -> list[Diagnostic]:
+    known = list(f.schema.get("properties", {}))
+    out = []
+    for key in cast(dict, f.error.instance):
+        if key in known:
+            continue
+        line, col = f.locate((*f.path, key), True)
+        near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        message = (tr("LZ010.suggest", key=key, suggestion=near[0]) if near
+                   else tr("LZ010", key=key, known=join_list(known)))
+        out.append(_make("LZ010", f.rel, line, col, f.path, message, f.data))
+    return out
+
+
+def _explain_missing_keys(f: _Failure) -> list[Diagnostic]:
+    """One error per missing key (duplicates from nested schemas merge in ``check``)."""
+    instance = f.error.instance
+    missing = [r for r in f.expected if isinstance(instance, dict) and r not in instance]
+    line, col = f.locate(f.path, True)
+    where = _field(f.path)
+    return [_make("LZ011", f.rel, line, col, f.path, tr("LZ011", key=m, where=where), f.data) for m in missing]
+
+
+def _explain_type(f: _Failure) -> list[Diagnostic]:
+    expected, value = f.expected, f.error.instance
+    message = tr("LZ012", field=f.name, expected=_type_name(expected), actual=_type_name(_json_type(value)))
+    if expected == "boolean" and isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
+        message += tr("LZ012.bool_hint", value=value)
+    return f.at_value("LZ012", message)
+
+
+def _explain_enum(f: _Failure) -> list[Diagnostic]:
+    allowed = join_list(_allowed_words(f.expected))
+    return f.at_value("LZ013", tr("LZ013", field=f.name, value=f.error.instance, allowed=allowed))
+
+
+def _explain_const(f: _Failure) -> list[Diagnostic]:
+    allowed = str(f.expected)
+    return f.at_value("LZ013", tr("LZ013", field=f.name, value=f.error.instance, allowed=allowed))
+
+
+def _explain_format(f: _Failure) -> list[Diagnostic]:
+    return f.at_value("LZ014", tr("LZ014", field=f.name, value=f.error.instance))
+
+
+def _explain_pattern(f: _Failure) -> list[Diagnostic]:
+    if f.schema.get("format") == "date":
+        return _explain_format(f)
+    if str(f.expected).startswith("^LZ"):
+        return f.at_value("LZ015", tr("LZ015.code", value=f.error.instance))
+    return f.at_value("LZ015", tr("LZ015", field=f.name, value=f.error.instance))
+
+
+def _explain_range(f: _Failure) -> list[Diagnostic]:
+    bounds = f.schema
+    return f.at_value("LZ016", tr("LZ016", field=f.name, value=f.error.instance,
+                                  low=bounds.get("minimum", "-"), high=bounds.get("maximum", "-")))
+
+
+def _explain_too_few(f: _Failure) -> list[Diagnostic]:
+    return f.at_value("LZ017", tr("LZ017", field=f.name, count=f.expected))
+
+
+def _explain_empty(f: _Failure) -> list[Diagnostic]:
+    return f.at_value("LZ018", tr("LZ018", field=f.name))
+
+
+def _explain_step_without_process(f: _Failure) -> list[Diagnostic]:
+    line, col = f.locate((*f.path, "step"), True)
+    return [_make("LZ023", f.rel, line, col, f.path, tr("LZ023"), f.data)]
+
+
+def _explain_other(f: _Failure) -> list[Diagnostic]:
+    return f.at_value("LZ019", tr("schema.other", detail=f"{_field(f.path)}: {f.error.message}"))
+
+
+# Words YAML 1.1 read as booleans; in YAML 1.2 (and lz) they are text, so a hint helps.
+_YAML11_BOOLEANS = ("yes", "no", "on", "off", "y", "n", "是", "否")
+
+# JSON Schema keyword -> the explainer of its errors.
+_EXPLAINERS: dict[str, Callable[[_Failure], list[Diagnostic]]] = {
+    "additionalProperties": _explain_unknown_keys,
+    "required": _explain_missing_keys,
+    "type": _explain_type,
+    "enum": _explain_enum,
+    "const": _explain_const,
+    "format": _explain_format,
+    "pattern": _explain_pattern,
+    "minimum": _explain_range, "maximum": _explain_range,
+    "exclusiveMinimum": _explain_range, "exclusiveMaximum": _explain_range,
+    "minItems": _explain_too_few,
+    "minLength": _explain_empty,
+    "dependencies": _explain_step_without_process,
+    "propertyNames": lambda f: [],  # the inner pattern error is reported on its own
+}
