@@ -12,6 +12,9 @@ import yaml
 
 from lianzheng_cli.validate.register import validate
 
+# The benchmark generator writes whole registers and git histories: not for make test-fast.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -236,6 +236,7 @@ def test_subprocess_never_prints_a_traceback_on_broken_input(tmp_path):
     assert "departments/ldbz.yaml:2:1: LZ001" in proc.stdout
 
 
+@pytest.mark.slow
 def test_schemas_work_with_check_jsonschema(example_register):
     """The schemas are plain draft-07: an independent validator accepts the example register."""
     exe = Path(sys.executable).with_name("check-jsonschema")
@@ -246,6 +247,7 @@ def test_schemas_work_with_check_jsonschema(example_register):
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_check_jsonschema_rejects_what_lz_rejects(tmp_path):
     root = write_register(tmp_path, departments=office("likelihood: 3", "likelihood: 6"))
     exe = Path(sys.executable).with_name("check-jsonschema")
