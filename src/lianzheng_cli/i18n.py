@@ -31,7 +31,7 @@ def current_language() -> str:
 class Messages:
     """One module's messages, kept next to the code that says them: ``{key: {"zh": …, "en": …}}``.
 
-    Calling it translates: ``tr("key", name=…)``. A key the module does not define is looked up
+    Calling it with a key and the key's parameters translates. A key the module does not define is looked up
     in the shared catalogue (``SHARED``: loading, schema and summary messages every stage uses).
     Nothing is registered globally, so a message exists exactly when its module is imported.
     """
