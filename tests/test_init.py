@@ -67,33 +67,118 @@ def test_schemas_are_wired_to_editors(tmp_path):
     assert (root / ".gitignore").read_text(encoding="utf-8").splitlines()[1:] == [".lz-cache/", "out/"]
 
 
+LOCAL_HOOK = {"id": "lz-lint", "name": "lz lint(校验并检查登记簿)", "entry": "lz lint", "language": "system",
+              "pass_filenames": False, "files": "(^|/)registers/.*\\.ya?ml$"}
+
+
+def load_yaml(root: Path, rel: str):
+    return yaml.safe_load((root / rel).read_text(encoding="utf-8"))
+
+
 def test_ci_and_pre_commit_files(tmp_path):
     root = tmp_path / "r"
     scaffold(root, year=2025)
-    config = yaml.safe_load((root / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    assert config == {"repos": [{"repo": HOOKS_REPO, "rev": f"v{__version__}",
-                                 "hooks": [{"id": "lz-validate"}, {"id": "lz-lint"}]}]}
+    # One local hook running the installed lz: no release, no network. lz lint validates first, so every
+    # problem is reported once (a second, lz validate hook would repeat the validation errors).
+    config = load_yaml(root, ".pre-commit-config.yaml")
+    assert config == {"repos": [{"repo": "local", "hooks": [LOCAL_HOOK]}]}
+    assert "每个问题只报告一次" in (root / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert [h["id"] for h in hooks] == ["lz-validate", "lz-lint"]
-    workflow = yaml.safe_load((root / ".github/workflows/lz.yml").read_text(encoding="utf-8"))
+    assert {h["entry"] for h in hooks} == {"lz validate", "lz lint"}
+    assert HOOKS_REPO.startswith("https://")
+    workflow = load_yaml(root, ".github/workflows/lz.yml")
     steps = workflow["jobs"]["register"]["steps"]
     runs = [s.get("run") for s in steps if "run" in s]
-    assert runs == [f'pip install "lianzheng-cli @ git+{HOOKS_REPO}@v{__version__}"', "lz validate --format github",
-                    'lz diff "origin/${{ github.base_ref }}" WORKTREE --format markdown > lz-diff.md',
-                    "lz lint --format github"]
+    assert workflow["env"] == {"LZ_SOURCE": f"lianzheng-cli=={__version__}"}
+    assert runs == ['pip install "$LZ_SOURCE"', "lz lint --format github",
+                    "lz lint --format sarif > lz.sarif || [ $? -eq 1 ]",
+                    'lz diff "origin/$BASE_REF" WORKTREE --format markdown > lz-diff.md']
     comment = next(s for s in steps if s.get("uses", "").startswith("marocchino/sticky-pull-request-comment"))
     assert comment["with"] == {"header": "lz-diff", "path": "lz-diff.md"}
-    gitlab = yaml.safe_load((root / ".gitlab-ci.yml").read_text(encoding="utf-8"))
-    assert gitlab["lz-validate"]["script"] == ["lz validate", "lz lint"]
-    script = "\n".join(gitlab["lz-diff"]["script"])
-    assert 'lz diff "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" WORKTREE --format markdown > lz-diff.md' in script
-    assert "$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes" in script
+    gitlab = load_yaml(root, ".gitlab-ci.yml")
+    assert gitlab["variables"]["LZ_SOURCE"] == f"lianzheng-cli=={__version__}"
+    assert gitlab["default"]["before_script"] == ['pip install "$LZ_SOURCE"']
     # The CI files against the schemas GitHub and GitLab publish (vendored by check-jsonschema: no network).
     for schema, rel in (("vendor.github-workflows", ".github/workflows/lz.yml"),
                         ("vendor.gitlab-ci", ".gitlab-ci.yml")):
         done = subprocess.run([str(CHECK_JSONSCHEMA), "--builtin-schema", schema, str(root / rel)],
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_github_uploads_sarif_and_passes_event_values_through_env(tmp_path):
+    scaffold(tmp_path / "r", year=2025)
+    workflow = load_yaml(tmp_path / "r", ".github/workflows/lz.yml")
+    job = workflow["jobs"]["register"]
+    assert job["permissions"]["security-events"] == "write"
+    assert job["permissions"]["pull-requests"] == "write"
+    steps = {s.get("name", s.get("uses")): s for s in job["steps"]}
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    assert upload["with"] == {"sarif_file": "lz.sarif", "category": "lz"}
+    assert upload["if"] == "${{ !cancelled() && steps.sarif.outcome == 'success' }}"
+    assert upload["continue-on-error"] is True  # private repositories without code scanning, forks
+    assert steps["生成代码扫描结果(SARIF)"]["id"] == "sarif"
+    diff = steps["比对变更(lz diff)"]
+    assert diff["env"] == {"BASE_REF": "${{ github.base_ref }}"}
+    for step in job["steps"]:  # no expression is expanded into a shell command
+        assert "${{" not in step.get("run", ""), step
+
+
+def test_gitlab_runs_merge_request_pipelines_once_with_code_quality_and_a_comment(tmp_path):
+    root = tmp_path / "r"
+    scaffold(root, year=2025)
+    gitlab = load_yaml(root, ".gitlab-ci.yml")
+    assert gitlab["workflow"] == {"rules": [
+        {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'},
+        {"if": "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS", "when": "never"},
+        {"if": "$CI_COMMIT_BRANCH"}]}
+    assert gitlab["lz-lint"]["script"] == [
+        "lz lint --format codeclimate > gl-code-quality-report.json || [ $? -eq 1 ]", "lz lint"]
+    assert gitlab["lz-lint"]["artifacts"] == {"when": "always",
+                                              "reports": {"codequality": "gl-code-quality-report.json"}}
+    job = gitlab["lz-diff"]
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert job["variables"] == {"GIT_DEPTH": "0"}
+    script = "\n".join(job["script"])
+    assert 'lz diff "$base" WORKTREE --format markdown > lz-diff.md' in script
+    assert "LZ_GITLAB_TOKEN" in script and "<!-- lz-diff -->" in script and "CI_JOB_TOKEN" not in script
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for words in ("LZ_GITLAB_TOKEN", "遮蔽", "**不要**勾选“保护变量”", "角色 Reporter,范围 `api`", "<!-- lz-diff -->",
+                  "代码质量"):
+        assert words in readme, words
+    header = (root / ".gitlab-ci.yml").read_text(encoding="utf-8").split("\nworkflow:")[0]
+    assert "不要设为“受保护”" in header and "Reporter" in header
+
+
+def test_hooks_from_a_repository_and_lz_from_a_chosen_source(runner, tmp_path):
+    target = tmp_path / "r"
+    wheel = "vendor/lianzheng_cli-0.1.0-py3-none-any.whl"
+    result = run(runner, "init", str(target), "--hooks-repo", "https://git.example.org/tools/lz.git",
+                 "--hooks-rev", "v0.1.0", "--lz-source", wheel)
+    assert result.exit_code == 0, result.output
+    assert load_yaml(target, ".pre-commit-config.yaml") == {"repos": [{
+        "repo": "https://git.example.org/tools/lz.git", "rev": "v0.1.0", "hooks": [{"id": "lz-lint"}]}]}
+    assert load_yaml(target, ".github/workflows/lz.yml")["env"]["LZ_SOURCE"] == wheel
+    assert load_yaml(target, ".gitlab-ci.yml")["variables"]["LZ_SOURCE"] == wheel
+    odd = 'lianzheng-cli @ git+https://x.example/lz.git@v1 # "引号" $CI_JOB_TOKEN: {a}'
+    scaffold(tmp_path / "odd", lz_source=odd, hooks_repo="git@x.example:lz.git", hooks_rev="#1")
+    assert load_yaml(tmp_path / "odd", ".gitlab-ci.yml")["variables"]["LZ_SOURCE"] == odd
+    assert load_yaml(tmp_path / "odd", ".github/workflows/lz.yml")["env"]["LZ_SOURCE"] == odd
+    assert load_yaml(tmp_path / "odd", ".pre-commit-config.yaml")["repos"][0]["rev"] == "#1"
+
+
+def test_hooks_repo_and_rev_go_together_and_values_stay_on_one_line(runner, tmp_path):
+    refused = run(runner, "init", str(tmp_path / "a"), "--hooks-repo", "https://git.example.org/lz.git")
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith("lz: --hooks-repo 与 --hooks-rev 须同时给出")
+    assert not (tmp_path / "a").exists()
+    with pytest.raises(ScaffoldError, match="--hooks-rev 须同时给出"):
+        scaffold(tmp_path / "b", hooks_rev="v1")
+    with pytest.raises(ScaffoldError, match="--lz-source 的值 `lz\\\\nrm` 不能为空"):
+        scaffold(tmp_path / "c", lz_source="lz\nrm")
+    with pytest.raises(ScaffoldError, match="--lz-source"):
+        scaffold(tmp_path / "d", lz_source="  ")
 
 
 def test_a_non_empty_folder_is_refused_unless_forced(runner, tmp_path):

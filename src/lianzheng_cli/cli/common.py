@@ -4,50 +4,56 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from typer.core import TyperCommand, TyperGroup
 
 from lianzheng_cli.i18n import set_language, tr
 from lianzheng_cli.load.sources import DirectorySource, RegisterNotFound, find_register
-from lianzheng_cli.outputs.diagnostics import report
+from lianzheng_cli.outputs.diagnostics import REPORTERS, report
 from lianzheng_cli.validate.register import Validation, validate
 
 
-class _ChineseHelpOption:
+def _in_the_users_language(option):
     """The help option says what it does in the user's language (typer's own text is English only)."""
+    if option is not None:
+        option.help = tr("cli.help_option")
+    return option
 
+
+class Command(TyperCommand):
     def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = tr("cli.help_option")
-        return option
+        return _in_the_users_language(super().get_help_option(ctx))
 
 
-class Command(_ChineseHelpOption, TyperCommand):
-    pass
+class Group(TyperGroup):
+    def get_help_option(self, ctx):
+        return _in_the_users_language(super().get_help_option(ctx))
 
 
-class Group(_ChineseHelpOption, TyperGroup):
-    pass
-
-
-class Lang(str, Enum):
+class Lang(StrEnum):
     zh = "zh"
     en = "en"
 
 
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
+def format_choices(name: str, registry: Mapping[str, object]) -> Any:
+    """The ``--format`` choices of a command family: exactly the keys of its one registry of formats.
+
+    (An enum made at run time: mypy cannot list its members, hence ``Any``.)
+    """
+    return StrEnum(name, [(key, key) for key in registry])
+
+
+# lz validate and lz lint: every format of the one registry of diagnostic formats.
+DiagnosticFormat = format_choices("DiagnosticFormat", REPORTERS)
+TEXT = DiagnosticFormat("text")
 
 
 RegisterOption = Annotated[
@@ -55,8 +61,16 @@ RegisterOption = Annotated[
     typer.Option("--register", "-r", help="登记簿目录(含 org.yaml)。 默认从当前目录 向上查找 registers/org.yaml。",
                  show_default=False),
 ]
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="输出格式: text 终端, json 机器可读, github 为 GitHub Actions 注释。")
+DiagnosticFormatOption = Annotated[
+    DiagnosticFormat,
+    typer.Option("--format", "-f",
+                 help="输出格式: " + ", ".join(reporter.help for reporter in REPORTERS.values()) + "。"),
+]
+BasePathOption = Annotated[
+    Path | None,
+    typer.Option("--base-path", file_okay=False, show_default=False,
+                 help="CI 格式 (" + ", ".join(name for name, r in REPORTERS.items() if r.ci) + ") 中 文件路径的起点。"
+                      " 默认为登记簿所在 git 仓库的根目录, 不在仓库中时 为当前目录。"),
 ]
 LangOption = Annotated[
     Lang | None,
@@ -90,25 +104,26 @@ def progress_bar(total: int, description: str, *, enabled: bool = True) -> Itera
         yield lambda n: None
         return
     started = time.monotonic()
-    state: dict[str, object] = {"done": 0, "bar": None}
+    done = 0
+    bar: Progress | None = None
+    task: TaskID | None = None
 
     def advance(n: int) -> None:
-        state["done"] = int(state["done"]) + n
-        bar = state["bar"]
+        nonlocal done, bar, task
+        done += n
         if bar is None and time.monotonic() - started > 1.0:
             bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                            TimeElapsedColumn(), console=Console(stderr=True, emoji=False), transient=True)
             bar.start()
-            state["bar"] = bar
-            state["task"] = bar.add_task(description, total=total)
-        if bar is not None:
-            bar.update(state["task"], completed=state["done"])
+            task = bar.add_task(description, total=total)
+        if bar is not None and task is not None:
+            bar.update(task, completed=done)
 
     try:
         yield advance
     finally:
-        if state["bar"] is not None:
-            state["bar"].stop()
+        if bar is not None:
+            bar.stop()
 
 
 def validate_with_progress(root: Path, *, fmt: str = "text", model: bool = True) -> Validation:
@@ -118,10 +133,11 @@ def validate_with_progress(root: Path, *, fmt: str = "text", model: bool = True)
         return validate(root, model=model, progress=advance)
 
 
-def checked_register(root: Path, *, fmt: str = "text", out: TextIO | None = None) -> Validation:
+def checked_register(root: Path, *, fmt: str = "text", out: TextIO | None = None,
+                     base: Path | None = None) -> Validation:
     """The register validated with its model; if it has errors, they are reported in ``fmt`` and lz exits 1."""
     result = validate_with_progress(root, fmt=fmt)
     if result.errors or result.register is None:
-        report(fmt, result.diagnostics, result.summary(), root, out)
+        report(fmt, result.diagnostics, result.summary(), root, out, base=base)
         raise typer.Exit(1)
     return result

@@ -8,24 +8,25 @@ from typing import Annotated
 import typer
 
 from lianzheng_cli.cli.common import (
-    Format,
-    FormatOption,
     LangOption,
     RegisterOption,
     checked_register,
+    format_choices,
     start,
     usage_error,
 )
 from lianzheng_cli.i18n import messages
 from lianzheng_cli.outputs.diagnostics import report
 from lianzheng_cli.outputs.grades import (
-    UnknownDepartment,
-    build_grade_report,
     GRADE_FORMATS,
     GradeOutput,
+    UnknownDepartment,
+    build_grade_report,
 )
 from lianzheng_cli.validate.register import validate
 from lianzheng_cli.write.grades import WriteError, write_grades
+
+GradeFormat = format_choices("GradeFormat", GRADE_FORMATS)
 
 tr = messages({
     "grade.usage.write_check": {
@@ -37,7 +38,8 @@ tr = messages({
 
 def grade_command(
     register: RegisterOption = None,
-    fmt: FormatOption = "text",
+    fmt: Annotated[GradeFormat, typer.Option(
+        "--format", "-f", help="输出格式: text 终端, json 机器可读, github 为 GitHub Actions 注释。")] = "text",
     lang: LangOption = None,
     write: Annotated[bool, typer.Option(
         "--write", help="将与计算结果不一致的申报等级 改为计算等级: 原地修改, 保留写法、引号、注释与顺序。")] = False,
@@ -59,7 +61,7 @@ def grade_command(
     root = start(lang, register)
     if write and check:
         raise usage_error(tr("grade.usage.write_check"))
-    fmt_name = Format(fmt).value
+    fmt_name = GradeFormat(fmt).value
     result = checked_register(root, fmt=fmt_name)
     try:
         grades = build_grade_report(result.register, department=department)

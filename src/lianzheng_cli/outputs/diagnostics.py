@@ -1,30 +1,29 @@
-"""Rendering diagnostics: one function per ``--format``, all from the same records."""
+"""Rendering diagnostics: one reporter per ``--format``, all from the same records.
+
+``REPORTERS`` is the one registry of diagnostic formats: ``lz validate`` and ``lz lint``
+take their ``--format`` choices from it. The formats read by CI (``Reporter.ci``) name
+each file relative to the git repository's root, as GitHub and GitLab expect, or to the
+folder given with ``--base-path``; the terminal format names it relative to the current folder.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from rich.console import Console
 from rich.markup import escape
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import tr
+from lianzheng_cli.outputs.codeclimate import report_codeclimate
+from lianzheng_cli.outputs.paths import ci_path, display_path
+from lianzheng_cli.outputs.sarif import report_sarif
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-
-
-def display_path(root: Path, rel: str) -> str:
-    """A diagnostic's file as the user should see it: relative to the current folder when possible."""
-    path = (root / rel).resolve()
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
 
 
 def make_console(out: TextIO, **options) -> Console:
@@ -32,7 +31,13 @@ def make_console(out: TextIO, **options) -> Console:
     return Console(file=out, highlight=False, emoji=False, **options)
 
 
-def report_text(diagnostics: list[Diagnostic], summary: dict, root: Path, out: TextIO) -> None:
+def summary_text(summary: dict) -> str:
+    key = "summary.found" if summary.get("errors") or summary.get("warnings") else "summary.clean"
+    return tr(key, **summary)
+
+
+def report_text(diagnostics: list[Diagnostic], summary: dict, root: Path, out: TextIO, *,
+                base: Path | None = None) -> None:
     console = make_console(out, soft_wrap=True)
     paths = {rel: display_path(root, rel) for rel in {d.file for d in diagnostics}}
     if console.color_system is None:  # a pipe, a file or NO_COLOR: plain lines, thousands of them fast
@@ -41,12 +46,12 @@ def report_text(diagnostics: list[Diagnostic], summary: dict, root: Path, out: T
         for d in diagnostics:
             location = f"{paths[d.file]}:{d.line}:{d.column}"
             console.print(f"{escape(location)}: [{_STYLE[d.severity]}]{d.code}[/] {escape(d.message)}")
-    key = "summary.found" if summary.get("errors") or summary.get("warnings") else "summary.clean"
     style = "bold red" if summary.get("errors") else ("yellow" if summary.get("warnings") else "green")
-    console.print(f"[{style}]{escape(tr(key, **summary))}[/]")
+    console.print(f"[{style}]{escape(summary_text(summary))}[/]")
 
 
-def report_json(diagnostics: list[Diagnostic], summary: dict, root: Path, out: TextIO) -> None:
+def report_json(diagnostics: list[Diagnostic], summary: dict, root: Path, out: TextIO, *,
+                base: Path | None = None) -> None:
     document = {"version": 1, "diagnostics": [d.to_dict() for d in diagnostics], "summary": summary}
     out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
@@ -59,25 +64,44 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def write_github_annotations(diagnostics: list[Diagnostic], root: Path, out: TextIO) -> None:
+def write_github_annotations(diagnostics: list[Diagnostic], root: Path, out: TextIO, *,
+                             base: Path | None = None) -> None:
     """GitHub Actions workflow commands: each finding becomes an annotation on its line."""
     command = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    paths = {rel: ci_path(root, rel, base) for rel in {d.file for d in diagnostics}}
     for d in diagnostics:
-        props = (f"file={_escape_property(display_path(root, d.file))},line={d.line},col={d.column},"
+        props = (f"file={_escape_property(paths[d.file])},line={d.line},col={d.column},"
                  f"title={_escape_property(d.code)}")
         out.write(f"::{command[d.severity]} {props}::{_escape_data(d.message)}\n")
 
 
-def report_github(diagnostics: list[Diagnostic], summary: dict, root: Path, out: TextIO) -> None:
-    write_github_annotations(diagnostics, root, out)
-    key = "summary.found" if summary.get("errors") or summary.get("warnings") else "summary.clean"
-    out.write(tr(key, **summary) + "\n")
+def report_github(diagnostics: list[Diagnostic], summary: dict, root: Path, out: TextIO, *,
+                  base: Path | None = None) -> None:
+    write_github_annotations(diagnostics, root, out, base=base)
+    out.write(summary_text(summary) + "\n")
 
 
-Reporter = Callable[[list[Diagnostic], dict, Path, TextIO], None]
+class Write(Protocol):
+    def __call__(self, diagnostics: list[Diagnostic], summary: dict, root: Path, out: TextIO, *,
+                 base: Path | None = None) -> None: ...
 
-REPORTERS: dict[str, Reporter] = {"text": report_text, "json": report_json, "github": report_github}
+
+@dataclass(frozen=True, slots=True)
+class Reporter:
+    write: Write
+    help: str  # what the format is for, in the --format help (Chinese, like all of lz's help)
+    ci: bool = False  # read by CI: file paths relative to the repository root (or --base-path)
 
 
-def report(fmt: str, diagnostics: list[Diagnostic], summary: dict, root: Path, out: TextIO | None = None) -> None:
-    REPORTERS[fmt](diagnostics, summary, root, out or sys.stdout)
+REPORTERS: dict[str, Reporter] = {
+    "text": Reporter(report_text, "text 终端"),
+    "json": Reporter(report_json, "json 机器可读"),
+    "github": Reporter(report_github, "github 为 GitHub Actions 注释", ci=True),
+    "codeclimate": Reporter(report_codeclimate, "codeclimate 为 GitLab 代码质量报告", ci=True),
+    "sarif": Reporter(report_sarif, "sarif 为 GitHub 代码扫描 (SARIF 2.1.0)", ci=True),
+}
+
+
+def report(fmt: str, diagnostics: list[Diagnostic], summary: dict, root: Path, out: TextIO | None = None, *,
+           base: Path | None = None) -> None:
+    REPORTERS[fmt].write(diagnostics, summary, root, out or sys.stdout, base=base)
