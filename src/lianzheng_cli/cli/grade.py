@@ -19,10 +19,10 @@ from lianzheng_cli.cli.common import (
 from lianzheng_cli.i18n import messages
 from lianzheng_cli.outputs.diagnostics import report
 from lianzheng_cli.outputs.grades import (
-    UnknownDepartment,
-    build_grade_report,
     GRADE_FORMATS,
     GradeOutput,
+    UnknownDepartment,
+    build_grade_report,
 )
 from lianzheng_cli.validate.register import validate
 from lianzheng_cli.write.grades import WriteError, write_grades
@@ -37,7 +37,7 @@ tr = messages({
 
 def grade_command(
     register: RegisterOption = None,
-    fmt: FormatOption = "text",
+    fmt: FormatOption = Format.text,
     lang: LangOption = None,
     write: Annotated[bool, typer.Option(
         "--write", help="将与计算结果不一致的申报等级 改为计算等级: 原地修改, 保留写法、引号、注释与顺序。")] = False,
@@ -61,6 +61,7 @@ def grade_command(
         raise usage_error(tr("grade.usage.write_check"))
     fmt_name = Format(fmt).value
     result = checked_register(root, fmt=fmt_name)
+    assert result.register is not None  # checked_register exits unless the model was built
     try:
         grades = build_grade_report(result.register, department=department)
     except UnknownDepartment as exc:
@@ -78,6 +79,7 @@ def grade_command(
             if result.errors:
                 report(fmt_name, result.diagnostics, result.summary(), root)
                 raise typer.Exit(1)
+            assert result.register is not None  # validate builds the model when there are no errors
             grades = build_grade_report(result.register, department=department)
     GRADE_FORMATS[fmt_name](GradeOutput(grades, root, written, check, list_all), sys.stdout)
     raise typer.Exit(1 if check and grades.mismatches else 0)
