@@ -127,10 +127,9 @@ class Risk:
 class WarningRecord:
     """预警处置记录: a warning raised on a risk and how it was handled."""
 
-    # ``datetime.date`` in full: inside this class body ``date`` names the field.
     id: str
     risk: str
-    date: datetime.date
+    date: datetime.date  # spelled in full: in this class body ``date`` is this field, not the type
     source: str | None
     level: str
     finding: str | None
@@ -286,8 +285,7 @@ def _build_department(rel: str, doc: Doc) -> Department:
 
     people = tuple(
         Person(p["id"], p["name"], p["post"], _required_date(p["since"]), _date(p.get("briefed")),
-               _date(p.get("pledged")),
-               dept, at("people", i))
+               _date(p.get("pledged")), dept, at("people", i))
         for i, p in enumerate(doc.get("people") or ()))
     posts = tuple(
         Post(p["id"], p["name"], p.get("duties"), tuple(p.get("powers") or ()), dept, at("posts", i))
