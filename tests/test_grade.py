@@ -465,7 +465,7 @@ def test_write_grades_library_refuses_a_vanished_file(tmp_path):
     changes = report_of(root).changes()
     (root / "departments" / "jjjc.yaml").unlink()
     spk = (root / "departments" / "spk.yaml").read_bytes()
-    with pytest.raises(WriteError, match="jjjc.yaml 已不存在"):
+    with pytest.raises(WriteError, match=r"jjjc.yaml 已不存在"):
         write_grades(root, changes)
     assert (root / "departments" / "spk.yaml").read_bytes() == spk
 
@@ -477,7 +477,7 @@ def test_write_grades_refuses_a_file_changed_since_it_was_graded(tmp_path):
     # Someone replaced the risk at that place by another with the same declared grade.
     target.write_text(target.read_text(encoding="utf-8").replace("id: R1", "id: R9"), encoding="utf-8")
     before = target.read_bytes()
-    with pytest.raises(WriteError, match="spk.yaml 在读取后被其他程序修改"):
+    with pytest.raises(WriteError, match=r"spk.yaml 在读取后被其他程序修改"):
         write_grades(root, changes)
     assert target.read_bytes() == before
 
@@ -503,7 +503,7 @@ def test_edit_keeps_crlf_line_ends_and_a_flow_mapping():
 
 def test_edit_refuses_a_grade_it_cannot_replace_exactly():
     text = "risks:\n  - id: R1\n    grade: &g 低\n"
-    with pytest.raises(WriteError, match="d.yaml:3:12: 风险点 R1 的 grade 无法原样替换"):
+    with pytest.raises(WriteError, match=r"d.yaml:3:12: 风险点 R1 的 grade 无法原样替换"):
         edit_grades(text, "d.yaml", [GradeChange("d.yaml", ("risks", 0, "grade"), "R1", "低", "高")])
 
 
@@ -529,8 +529,8 @@ def test_expected_golden_file_differs_only_in_grade_lines():
     before = (GOLDEN / "grade_write_before.yaml").read_text(encoding="utf-8").splitlines()
     after = (GOLDEN / "grade_write_after.yaml").read_text(encoding="utf-8").splitlines()
     assert len(before) == len(after)
-    assert all("grade:" in a for a, b in zip(before, after) if a != b)
-    assert sum(a != b for a, b in zip(before, after)) == 7
+    assert all("grade:" in a for a, b in zip(before, after, strict=True) if a != b)
+    assert sum(a != b for a, b in zip(before, after, strict=True)) == 7
 
 
 def test_large_register_lists_only_mismatches_unless_all(monkeypatch, example_register, runner):

@@ -513,8 +513,8 @@ def hostile_path(tmp_path):
 @pytest.mark.parametrize("read_only", [False, True])
 def test_hostile_text_comes_back_exact(hostile_path, read_only):
     wb = load_workbook(hostile_path, read_only=read_only)
-    main = list(wb["廉政风险点防控措施一览表"].iter_rows(min_row=8, max_row=8))[0]
-    detail = list(wb["明细(可筛选)"].iter_rows(min_row=6, max_row=6))[0]
+    main = next(iter(wb["廉政风险点防控措施一览表"].iter_rows(min_row=8, max_row=8)))
+    detail = next(iter(wb["明细(可筛选)"].iter_rows(min_row=6, max_row=6)))
     assert detail[5].value == "spk-R5"
     assert (detail[6].value, detail[7].value) == ('=1+2 "引号" & <尖括号>', HOSTILE)
     assert main[6].value == f'=1+2 "引号" & <尖括号>:{HOSTILE}'
@@ -526,7 +526,7 @@ def test_hostile_text_comes_back_exact(hostile_path, read_only):
 def test_a_high_row_reads_back_styled(book, tmp_path, read_only):
     wb = load_workbook(tmp_path / "book.xlsx", read_only=read_only)
     main = wb["廉政风险点防控措施一览表"]
-    high = list(main.iter_rows(min_row=6, max_row=6))[0]  # spk-R3, 高
+    high = next(iter(main.iter_rows(min_row=6, max_row=6)))  # spk-R3, 高
     assert [c.value for c in high[:9]] == [3, None, "资金拨付流程", "审核", "复核岗", "spk-R3",
                                           "拨付审核放水:对不符合条件的项目照样审核通过并拨付资金", "业务流程", "★★★"]
     for cell in high:
@@ -541,11 +541,11 @@ def test_a_high_row_reads_back_styled(book, tmp_path, read_only):
     grade = high[8]
     assert (grade.font.bold, grade.font.color.rgb, grade.alignment.horizontal) == (True, "00C00000", "center")
     assert (high[6].alignment.horizontal, high[6].alignment.wrap_text) == ("left", True)
-    medium = list(main.iter_rows(min_row=5, max_row=5))[0]
+    medium = next(iter(main.iter_rows(min_row=5, max_row=5)))
     assert (medium[8].font.color.rgb, medium[8].font.bold, medium[0].fill.patternType) == ("00C65911", False, None)
-    header = list(main.iter_rows(min_row=3, max_row=3))[0]
+    header = next(iter(main.iter_rows(min_row=3, max_row=3)))
     assert (header[0].font.name, header[0].fill.fgColor.rgb) == ("黑体", "00D9D9D9")
-    warning_date = list(wb["预警处置记录"].iter_rows(min_row=3, max_row=3))[0][2]
+    warning_date = next(iter(wb["预警处置记录"].iter_rows(min_row=3, max_row=3)))[2]
     assert (warning_date.value, warning_date.number_format) == (datetime(2025, 2, 1), "yyyy-mm-dd")
     wb.close()
 

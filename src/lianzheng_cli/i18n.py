@@ -122,39 +122,67 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
     "LZ009": {"zh": "文件无法读取:{reason}", "en": "file cannot be read: {reason}"},
     "LZ009.permission": {"zh": "没有读取权限", "en": "permission denied"},
     "LZ009.folder": {"zh": "这是一个文件夹,不是文件", "en": "it is a folder, not a file"},
-    "LZ009.missing": {"zh": "文件不存在(可能是失效的链接,或读取时被删除)", "en": "no such file (a broken link, or removed while reading)"},
+    "LZ009.missing": {
+        "zh": "文件不存在(可能是失效的链接,或读取时被删除)",
+        "en": "no such file (a broken link, or removed while reading)",
+    },
     # --- schema (LZ010–LZ019) ---
     "LZ010": {"zh": "未知的键 `{key}`(此处允许:{known})", "en": "unknown key `{key}` (allowed here: {known})"},
-    "LZ010.suggest": {"zh": "未知的键 `{key}`,是否应为 `{suggestion}`?", "en": "unknown key `{key}`; did you mean `{suggestion}`?"},
+    "LZ010.suggest": {
+        "zh": "未知的键 `{key}`,是否应为 `{suggestion}`?",
+        "en": "unknown key `{key}`; did you mean `{suggestion}`?",
+    },
     "LZ011": {"zh": "缺少必填的键 `{key}`(位于 {where})", "en": "missing required key `{key}` (in {where})"},
     "LZ012": {"zh": "`{field}` 应为{expected},实为{actual}", "en": "`{field}` must be {expected}, not {actual}"},
     "LZ012.bool_hint": {
         "zh": "(YAML 1.2 中 `{value}` 是文本,请写 true 或 false)",
         "en": " (in YAML 1.2 `{value}` is text; write true or false)",
     },
-    "LZ013": {"zh": "`{field}` 的值 `{value}` 不在允许范围内:{allowed}", "en": "`{field}` value `{value}` is not one of: {allowed}"},
+    "LZ013": {
+        "zh": "`{field}` 的值 `{value}` 不在允许范围内:{allowed}",
+        "en": "`{field}` value `{value}` is not one of: {allowed}",
+    },
     "LZ014": {"zh": "`{field}` 的日期 `{value}` 格式不对,应为 YYYY-MM-DD(如 2025-03-01)",
               "en": "`{field}` date `{value}` is not YYYY-MM-DD (e.g. 2025-03-01)"},
     "LZ015": {"zh": "`{field}` 的编号 `{value}` 不合规:须以字母或数字开头,只含字母、数字和 . _ -",
-              "en": "`{field}` id `{value}` is malformed: it must start with a letter or digit and hold only letters, digits and . _ -"},
+              "en": "`{field}` id `{value}` is malformed: it must start with a letter or digit and hold only "
+                    "letters, digits and . _ -"},
     "LZ015.code": {"zh": "`{value}` 不是规则代码(应如 LZ501)", "en": "`{value}` is not a rule code (like LZ501)"},
-    "LZ016": {"zh": "`{field}` 的值 {value} 超出范围 {low}–{high}", "en": "`{field}` value {value} is outside {low}–{high}"},
+    "LZ016": {
+        "zh": "`{field}` 的值 {value} 超出范围 {low}–{high}",
+        "en": "`{field}` value {value} is outside {low}–{high}",
+    },
     "LZ017": {"zh": "`{field}` 至少需要 {count} 项", "en": "`{field}` needs at least {count} item(s)"},
     "LZ018": {"zh": "`{field}` 不能为空", "en": "`{field}` must not be empty"},
     "LZ019": {"zh": "不符合登记簿格式:{detail}", "en": "does not match the register format: {detail}"},
     "schema.whole_file": {"zh": "文件内容", "en": "the file"},
     "schema.other": {"zh": "不符合登记簿格式:{detail}", "en": "does not match the register format: {detail}"},
     # --- references (LZ020–LZ029) ---
-    "LZ020": {"zh": "{kind}编号 `{id}` 重复:已在 {where} 定义", "en": "{kind} id `{id}` is a duplicate: already defined at {where}"},
-    "LZ021": {"zh": "`{field}` 引用的{kind} `{id}` 不存在", "en": "`{field}` names {kind} `{id}`, which does not exist"},
+    "LZ020": {
+        "zh": "{kind}编号 `{id}` 重复:已在 {where} 定义",
+        "en": "{kind} id `{id}` is a duplicate: already defined at {where}",
+    },
+    "LZ021": {
+        "zh": "`{field}` 引用的{kind} `{id}` 不存在",
+        "en": "`{field}` names {kind} `{id}`, which does not exist",
+    },
     "LZ021.suggest": {"zh": "`{field}` 引用的{kind} `{id}` 不存在,是否应为 `{suggestion}`?",
                       "en": "`{field}` names {kind} `{id}`, which does not exist; did you mean `{suggestion}`?"},
     "LZ021.step": {"zh": "环节 `{id}` 不在流程 `{process}` 中(该流程的环节:{steps})",
                    "en": "step `{id}` is not in process `{process}` (its steps: {steps})"},
-    "LZ022": {"zh": "部门编号 `{id}` 与文件名 `{stem}` 不一致", "en": "department id `{id}` differs from the file name `{stem}`"},
+    "LZ022": {
+        "zh": "部门编号 `{id}` 与文件名 `{stem}` 不一致",
+        "en": "department id `{id}` differs from the file name `{stem}`",
+    },
     "LZ023": {"zh": "写了关键环节 `step` 却没有写所属流程 `process`", "en": "`step` is given without its `process`"},
-    "LZ024": {"zh": "评级方法为 factors(因素评分),风险点须填写 `factors`", "en": "grading method is factors: the risk needs `factors`"},
-    "LZ025": {"zh": "登记簿中没有部门文件(departments/*.yaml)", "en": "the register has no department files (departments/*.yaml)"},
+    "LZ024": {
+        "zh": "评级方法为 factors(因素评分),风险点须填写 `factors`",
+        "en": "grading method is factors: the risk needs `factors`",
+    },
+    "LZ025": {
+        "zh": "登记簿中没有部门文件(departments/*.yaml)",
+        "en": "the register has no department files (departments/*.yaml)",
+    },
     # --- object kinds, for messages ---
     "kind.department": {"zh": "部门", "en": "department"},
     "kind.person": {"zh": "人员", "en": "person"},
@@ -181,8 +209,10 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "en": "checked {files} files: {departments} departments, {risks} risks, {measures} measures; no errors",
     },
     "summary.found": {
-        "zh": "已检查 {files} 个文件:{departments} 个部门、{risks} 个风险点、{measures} 项措施;发现 {errors} 个错误、{warnings} 个警告",
-        "en": "checked {files} files: {departments} departments, {risks} risks, {measures} measures; {errors} errors, {warnings} warnings",
+        "zh": "已检查 {files} 个文件:{departments} 个部门、{risks} 个风险点、{measures} 项措施;"
+              "发现 {errors} 个错误、{warnings} 个警告",
+        "en": "checked {files} files: {departments} departments, {risks} risks, {measures} measures; "
+              "{errors} errors, {warnings} warnings",
     },
     "cli.help_option": {"zh": "显示此帮助并退出。", "en": "Show this message and exit."},
     "progress.parsing": {"zh": "解析登记簿文件", "en": "parsing register files"},

@@ -8,6 +8,7 @@ the canonical simplified word.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import overload
 
 
 class Grade(StrEnum):
@@ -107,6 +108,11 @@ def canonical_grade(value: str | None) -> str | None:
     return None if value is None else _CANONICAL["grade"].get(str(value).strip(), None)
 
 
+def known_grade(value: str) -> str:
+    """The canonical grade of a spelling the schema has already accepted (``KeyError`` for any other)."""
+    return _CANONICAL["grade"][value.strip()]
+
+
 def spellings(vocabulary: str) -> list[str]:
     """Every accepted spelling of a vocabulary, for the schemas and tests."""
     return list(_CANONICAL[vocabulary])
@@ -136,7 +142,14 @@ def write_grade(grade: str, style: str) -> str:
     return Grade(grade).styled(style)
 
 
+@overload
+def higher(a: str, b: str | None) -> str: ...
+@overload
+def higher(a: str | None, b: str) -> str: ...
+@overload
+def higher(a: str | None, b: str | None) -> str | None: ...
 def higher(a: str | None, b: str | None) -> str | None:
+    """The higher of two grades; a missing one (None) never wins."""
     if a is None:
         return b
     if b is None:

@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -15,8 +16,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from typer.core import TyperCommand, TyperGroup
 
+from lianzheng_cli.diagnostics import Diagnostic
 from lianzheng_cli.i18n import set_language, tr
 from lianzheng_cli.load.sources import DirectorySource, RegisterNotFound, find_register
+from lianzheng_cli.model.records import Register
 from lianzheng_cli.outputs.diagnostics import REPORTERS, report
 from lianzheng_cli.validate.register import Validation, validate
 
@@ -133,11 +136,27 @@ def validate_with_progress(root: Path, *, fmt: str = "text", model: bool = True)
         return validate(root, model=model, progress=advance)
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedRegister:
+    """A register that validated clean, with its model."""
+
+    validation: Validation
+    register: Register
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Warnings only (a register with errors is never checked)."""
+        return self.validation.diagnostics
+
+    def summary(self) -> dict[str, int]:
+        return self.validation.summary()
+
+
 def checked_register(root: Path, *, fmt: str = "text", out: TextIO | None = None,
-                     base: Path | None = None) -> Validation:
+                     base: Path | None = None) -> CheckedRegister:
     """The register validated with its model; if it has errors, they are reported in ``fmt`` and lz exits 1."""
     result = validate_with_progress(root, fmt=fmt)
     if result.errors or result.register is None:
         report(fmt, result.diagnostics, result.summary(), root, out, base=base)
         raise typer.Exit(1)
-    return result
+    return CheckedRegister(result, result.register)

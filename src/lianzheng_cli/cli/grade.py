@@ -16,14 +16,12 @@ from lianzheng_cli.cli.common import (
     usage_error,
 )
 from lianzheng_cli.i18n import messages
-from lianzheng_cli.outputs.diagnostics import report
 from lianzheng_cli.outputs.grades import (
     GRADE_FORMATS,
     GradeOutput,
     UnknownDepartment,
     build_grade_report,
 )
-from lianzheng_cli.validate.register import validate
 from lianzheng_cli.write.grades import WriteError, write_grades
 
 GradeFormat = format_choices("GradeFormat", GRADE_FORMATS)
@@ -76,10 +74,7 @@ def grade_command(
             typer.echo(f"lz: {exc}", err=True)
             raise typer.Exit(1) from None
         if written:  # read the register again: it is what the files now say
-            result = validate(root)
-            if result.errors:
-                report(fmt_name, result.diagnostics, result.summary(), root)
-                raise typer.Exit(1)
+            result = checked_register(root, fmt=fmt_name)
             grades = build_grade_report(result.register, department=department)
     GRADE_FORMATS[fmt_name](GradeOutput(grades, root, written, check, list_all), sys.stdout)
     raise typer.Exit(1 if check and grades.mismatches else 0)

@@ -68,7 +68,6 @@ def lint_command(register: RegisterOption = None, fmt: DiagnosticFormatOption = 
     except UnknownRuleCode as exc:
         raise usage_error(str(exc)) from None
     result = checked_register(root, fmt=fmt.value, base=base_path)
-    assert result.register is not None  # checked_register has exited otherwise
     diagnostics = sorted(result.diagnostics + lint(result.register, as_of=day, select=select or (),
                                                    ignore=ignore or ()), key=lambda d: d.sort_key)
     counts = count_by_severity(diagnostics)

@@ -52,7 +52,8 @@ def report_command(
 
     权力运行流程图为 Mermaid 流程图,GitHub 与 GitLab 可直接显示。
 
-    先校验登记簿;有错误时列出错误并以退出码 1 结束,不生成文件。 报告正文为中文(是单位存档的文件),--lang 只影响命令本身的提示。
+    先校验登记簿;有错误时列出错误并以退出码 1 结束,不生成文件。 \
+报告正文为中文(是单位存档的文件),--lang 只影响命令本身的提示。
 
     退出码:0 已生成;1 登记簿有错误;2 用法错误(日期、版本、模板有误)。
     """
@@ -68,6 +69,7 @@ def report_command(
     day = parse_as_of(as_of)
     result = checked_register(root, out=sys.stderr)
     reg = result.register
+    assert reg is not None  # checked_register exits unless the model was built
     day = day or default_as_of(reg.org.year)
     changes = None
     if since is not None:

@@ -116,7 +116,8 @@ def add_rule(rule_: Rule, *, summary: str, summary_en: str) -> Rule:
     return RULES[rule_.code]
 
 
-def rule(code: str, severity: Severity, *, summary: str, summary_en: str, rationale: str, bad: str, good: str):
+def rule(code: str, severity: Severity, *, summary: str, summary_en: str, rationale: str, bad: str,
+         good: str) -> Callable[[Check], Check]:
     """Decorator: register the function as the check of rule ``code``."""
 
     def register(check: Check) -> Check:

@@ -24,8 +24,10 @@ from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.lint.catalogue import ORG_FILE, RULES, Context, Finding, engine_rule
 from lianzheng_cli.lint.dates import default_as_of
 
-# Importing the rule modules registers their rules in the catalogue.
-from lianzheng_cli.lint.rules import grades, measures, people, text, warnings  # noqa: F401
+# Importing the rule modules registers their rules in the catalogue (``text`` under another
+# name: this module's functions call a file's contents ``text``).
+from lianzheng_cli.lint.rules import grades, measures, people, warnings  # noqa: F401
+from lianzheng_cli.lint.rules import text as text_rules  # noqa: F401
 from lianzheng_cli.load.parse import decode
 from lianzheng_cli.load.positions import ItemLocator
 from lianzheng_cli.model.records import At, Org, Register
@@ -285,7 +287,7 @@ def lint(register: Register, *, as_of: date | None = None, select: Iterable[str]
 
 
 def _run_rules(ctx: Context, codes: list[str]) -> list[tuple[str, Finding]]:
-    return [(code, finding) for code in codes if RULES[code].check for finding in RULES[code].check(ctx)]
+    return [(code, finding) for code in codes if (check := RULES[code].check) for finding in check(ctx)]
 
 
 def _locate_files(root: Path, files: list[str], found: dict[str, list[tuple[str, Finding]]],
@@ -307,9 +309,8 @@ def _locate_file(root: Path, rel: str, findings: list[tuple[str, Finding]],
         return []
     # Item positions recorded at load locate most findings from the text alone; the full
     # locator (a second parse) is the fallback, one per file, dropped after it.
-    locator = Locator(root, read=lambda _rel: raw)
-    if items:
-        locator = ItemLocator(text, items, locator, rel)
+    full = Locator(root, read=lambda _rel: raw)
+    locator: Locator | ItemLocator = ItemLocator(text, items, full, rel) if items else full
     by_target: dict[int, list[Directive]] = {}
     for directive in directives:
         if directive.problem is None and directive.target is not None:

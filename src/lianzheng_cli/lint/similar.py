@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from itertools import pairwise
 
 ROWS = 5  # values per band: fewer accidental candidates
 BANDS = 7  # bands: more chances for a true pair
@@ -42,7 +43,7 @@ def sketch(text: str) -> tuple[list[int], tuple[int, ...]]:
     right neighbour's (Shrivastava & Li 2014), so short texts still fill every band.
     """
     codes = list(map(ord, text))
-    hashes = sorted(set(map(hash, zip(codes, codes[1:]))), reverse=True)
+    hashes = sorted(set(map(hash, pairwise(codes))), reverse=True)
     mins = {h % BINS: h for h in hashes}  # descending order: the last write is each bin's smallest
     if len(mins) < BINS and mins:
         genuine = dict(mins)

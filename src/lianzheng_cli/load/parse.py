@@ -17,10 +17,10 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from sys import intern
-from typing import Any
+from typing import Any, NoReturn
 
 from yaml._yaml import CParser
-from yaml.error import MarkedYAMLError
+from yaml.error import Mark, MarkedYAMLError
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
@@ -198,11 +198,12 @@ class _Frame:
         self.anchor = anchor
         self.line = line
         self.col = col
-        self.key_lines: dict[str, int] | None = {} if is_map else None
+        self.key_lines: dict[str, int] = {} if is_map else _NO_KEYS
 
 
 _NO_KEY = object()
 _NOTHING = object()
+_NO_KEYS: dict[str, int] = {}  # a sequence's key_lines: never written (only a mapping has keys)
 
 
 def _walk(text: str, rel: str, diagnostics: list[Diagnostic], positions: dict | None, items: dict | None = None) -> Any:
@@ -224,13 +225,13 @@ def _walk(text: str, rel: str, diagnostics: list[Diagnostic], positions: dict | 
 
 def _build(parser, text, rel, diagnostics, positions, items):
     stack: list[_Frame] = []
-    path: list[str | int] = []  # kept only when recording positions
+    path: list[object] = []  # kept only when recording positions: keys (a frame's key is typed object) and indexes
     anchors: dict[str, tuple[Any, int]] = {}
     budget = len(text) + ALIAS_ALLOWANCE
     root: Any = _NOTHING
     documents = 0
 
-    def fail(code: str, mark, message: str):
+    def fail(code: str, mark: Mark, message: str) -> NoReturn:
         diagnostics.append(_diag(code, rel, mark.line + 1, mark.column + 1, message))
         raise _Abort
 
@@ -276,7 +277,8 @@ def _build(parser, text, rel, diagnostics, positions, items):
             if positions is not None and top is not None:
                 path.append(top.key if top.is_map else len(top.value))
             is_map = kind is MappingStartEvent
-            if items is not None and is_map and (len(stack) == 2 or len(stack) == 4) and not top.is_map:
+            if (items is not None and is_map and (len(stack) == 2 or len(stack) == 4)
+                    and top is not None and not top.is_map):
                 where = tuple(f.key if f.is_map else len(f.value) for f in stack)
                 items[where] = (mark.line + 1, mark.column + 1)
             stack.append(_Frame({} if is_map else [], is_map, event.anchor, mark.line + 1, mark.column + 1))

@@ -42,7 +42,7 @@ class RiskGrade:
         return self.declared != self.computed
 
 
-def matrix_grade(score: float, high: float, medium: float) -> str:
+def matrix_grade(score: float | Fraction, high: float | Fraction, medium: float | Fraction) -> str:
     """高 at or above ``high``, 中 at or above ``medium``, else 低 (both methods use it)."""
     return "高" if score >= high else "中" if score >= medium else "低"
 

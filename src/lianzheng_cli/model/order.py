@@ -12,7 +12,8 @@ RiskOrder = Callable[[tuple[int, Risk]], tuple[int, int, int]]
 def risk_order(register: Register) -> RiskOrder:
     """The sort key of (index, risk): by process, then step, as the 一览表 orders them; risks on no process last."""
     process_rank = {pid: i for i, pid in enumerate(register.processes)}
-    step_rank = {(p.id, s.id): j for p in register.processes.values() for j, s in enumerate(p.steps)}
+    step_rank: dict[tuple[str, str | None], int] = {
+        (p.id, s.id): j for p in register.processes.values() for j, s in enumerate(p.steps)}
     last = len(process_rank)
 
     def order(indexed: tuple[int, Risk]) -> tuple[int, int, int]:

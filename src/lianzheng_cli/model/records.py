@@ -7,13 +7,14 @@ rule can locate its finding. Nothing in this module touches YAML or the CLI.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from lianzheng_cli.vocab import canonical, canonical_grade
+from lianzheng_cli.vocab import canonical, canonical_grade, known_grade
 
 DONE = "已落实"  # the measure status that ends it
 
@@ -128,20 +129,20 @@ class WarningRecord:
 
     id: str
     risk: str
-    date: date
+    date: datetime.date  # spelled in full: in this class body ``date`` is this field, not the type
     source: str | None
     level: str
     finding: str | None
     action: str | None
-    closed: date | None
+    closed: datetime.date | None
     department: str
     at: At
 
-    def is_open_on(self, day: date) -> bool:
+    def is_open_on(self, day: datetime.date) -> bool:
         """Issued on or before ``day`` and not closed on or before it."""
         return self.date <= day and (self.closed is None or self.closed > day)
 
-    def days_open(self, day: date) -> int:
+    def days_open(self, day: datetime.date) -> int:
         return (day - self.date).days
 
 
@@ -175,7 +176,7 @@ class Floor:
             if key in ("category", "scope"):
                 value = tuple(canonical(key, v) for v in (value if isinstance(value, list) else (value,)))
             normal[key] = value
-        return cls(normal, canonical_grade(grade))
+        return cls(normal, known_grade(grade))
 
     def matches(self, power: Power) -> bool:
         for key, expected in self.when.items():
@@ -237,11 +238,12 @@ class Register:
     def __post_init__(self) -> None:
         for dept in self.departments:
             self.by_department[dept.id] = dept
-            for table, items in ((self.people, dept.people), (self.posts, dept.posts), (self.powers, dept.powers),
-                                 (self.processes, dept.processes), (self.risks, dept.risks),
-                                 (self.warnings, dept.warnings)):
-                for item in items:
-                    table[item.id] = item
+            _index(self.people, dept.people)
+            _index(self.posts, dept.posts)
+            _index(self.powers, dept.powers)
+            _index(self.processes, dept.processes)
+            _index(self.risks, dept.risks)
+            _index(self.warnings, dept.warnings)
 
     def name_of(self, ident: str | None) -> str:
         """A readable name for a person, post or department id (the id if unknown)."""
@@ -253,19 +255,37 @@ class Register:
         return ident
 
 
+_Record = TypeVar("_Record", Person, Post, Power, Process, Risk, WarningRecord)
+
+
+def _index(table: dict[str, _Record], items: Iterable[_Record]) -> None:
+    for item in items:
+        table[item.id] = item
+
+
+# A document as loaded: the values of one YAML file that passed schema validation.
+Doc = dict[str, Any]
+
+
 def _date(value: Any) -> date | None:
+    """An optional date (YYYY-MM-DD, a string in YAML 1.2); None when absent."""
     return date.fromisoformat(value) if isinstance(value, str) else None
 
 
-def _build_department(rel: str, doc: dict) -> Department:
+def _required_date(value: str) -> date:
+    """A date the schema requires (``since``, a warning's ``date``): always a YYYY-MM-DD string here."""
+    return date.fromisoformat(value)
+
+
+def _build_department(rel: str, doc: Doc) -> Department:
     dept = doc["id"]
 
     def at(*path: Any) -> At:
         return At(rel, tuple(path))
 
     people = tuple(
-        Person(p["id"], p["name"], p["post"], _date(p["since"]), _date(p.get("briefed")), _date(p.get("pledged")),
-               dept, at("people", i))
+        Person(p["id"], p["name"], p["post"], _required_date(p["since"]), _date(p.get("briefed")),
+               _date(p.get("pledged")), dept, at("people", i))
         for i, p in enumerate(doc.get("people") or ()))
     posts = tuple(
         Post(p["id"], p["name"], p.get("duties"), tuple(p.get("powers") or ()), dept, at("posts", i))
@@ -283,7 +303,7 @@ def _build_department(rel: str, doc: dict) -> Department:
         for i, p in enumerate(doc.get("processes") or ()))
     risks = tuple(_build_risk(r, dept, at("risks", i)) for i, r in enumerate(doc.get("risks") or ()))
     warnings = tuple(
-        WarningRecord(w["id"], w["risk"], _date(w["date"]), _enum("warning_source", w.get("source")),
+        WarningRecord(w["id"], w["risk"], _required_date(w["date"]), _enum("warning_source", w.get("source")),
                 canonical("warning_level", w["level"]), w.get("finding"), _enum("warning_action", w.get("action")),
                 _date(w.get("closed")), dept, at("warnings", i))
         for i, w in enumerate(doc.get("warnings") or ()))
@@ -295,10 +315,11 @@ def _enum(vocabulary: str, value: Any) -> str | None:
     return None if value is None else canonical(vocabulary, value)
 
 
-def _build_risk(r: dict, dept: str, at: At) -> Risk:
+def _build_risk(r: Doc, dept: str, at: At) -> Risk:
     measures = tuple(
         Measure(m["id"], m["text"], canonical("stage", m["stage"]), _enum("measure_kind", m.get("kind")), m["owner"],
-                _date(m.get("due")), canonical("status", m.get("status", "未开始")), At(at.file, (*at.path, "measures", j)))
+                _date(m.get("due")), canonical("status", m.get("status", "未开始")),
+                At(at.file, (*at.path, "measures", j)))
         for j, m in enumerate(r.get("measures") or ()))
     declared_text = r.get("grade")
     return Risk(r["id"], r["title"], r["description"], canonical("risk_type", r["type"]), r.get("process"),
@@ -306,7 +327,7 @@ def _build_risk(r: dict, dept: str, at: At) -> Risk:
                 canonical_grade(declared_text), declared_text, _date(r.get("reviewed")), measures, dept, at)
 
 
-def _build_org(doc: dict) -> Org:
+def _build_org(doc: Doc) -> Org:
     info = doc["org"]
     grading_doc = doc["grading"]
     matrix = grading_doc.get("matrix") or {}
@@ -316,15 +337,15 @@ def _build_org(doc: dict) -> Org:
                       dict(factors.get("weights") or {}), factors.get("high", 3.8), factors.get("medium", 2.6), floors)
     monitoring = dict(DEFAULT_MONITORING)
     for grade, roles in (doc.get("monitoring") or {}).items():
-        monitoring[canonical_grade(grade)] = tuple(canonical("monitoring_role", r) for r in roles)
-    policy = Policy(**{k: v for k, v in (doc.get("policy") or {}).items()})
+        monitoring[known_grade(grade)] = tuple(canonical("monitoring_role", r) for r in roles)
+    policy = Policy(**dict(doc.get("policy") or {}))
     lint = doc.get("lint") or {}
     return Org(info["id"], info["name"], info.get("head"), info.get("inspection"), doc["year"], grading, monitoring,
                policy, (doc.get("display") or {}).get("grade", "word"), tuple(lint.get("disable") or ()),
                dict(lint.get("severity") or {}))
 
 
-def build_register(root: Path, org_doc: dict, departments: Iterable[tuple[str, dict]],
+def build_register(root: Path, org_doc: Doc, departments: Iterable[tuple[str, Doc]],
                    item_positions: dict[str, dict[tuple, tuple[int, int]]] | None = None) -> Register:
     """The typed register from documents that passed validation."""
     return Register(root, _build_org(org_doc), tuple(_build_department(rel, doc) for rel, doc in departments),

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import contextvars
 from collections import Counter
-from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -215,7 +214,7 @@ class _ReportBuilder:
 
     def grade_distribution(self) -> dict:
         rows = []
-        totals = Counter()
+        totals: Counter[str] = Counter()
         for dept in self.register.departments:
             counts = Counter(self.grades[r.id].effective for r in dept.risks)
             totals.update(counts)
@@ -248,7 +247,7 @@ class _ReportBuilder:
         for dept in register.departments:
             for risk in ordered_risks(register, dept.risks, order=self.order):
                 for m in risk.measures:
-                    if m.is_overdue(self.as_of):
+                    if m.due is not None and m.is_overdue(self.as_of):  # overdue implies due; said for mypy
                         out.append({
                             "risk": risk.id, "risk_title": risk.title, "department": dept.name, "id": m.id,
                             "text": m.text, "owner": register.name_of(m.owner), "due": m.due.isoformat(),
@@ -285,11 +284,12 @@ class _ReportBuilder:
         for step in process.steps:
             risks = [r for r in at_process if r.step == step.id]
             risk_grades = [self.grades[r.id].effective for r in risks]
+            highest = max(risk_grades, key=GRADE_RANK.__getitem__) if risk_grades else ""
             steps.append({
                 "id": step.id, "name": step.name, "post": register.name_of(step.post) if step.post else "",
                 "time_limit": step.time_limit or "",
-                "grade": max(risk_grades, key=GRADE_RANK.__getitem__) if risk_grades else "",
-                "risks": [{"id": r.id, "grade": g} for r, g in zip(risks, risk_grades)],
+                "grade": highest,
+                "risks": [{"id": r.id, "grade": g} for r, g in zip(risks, risk_grades, strict=True)],
             })
         unplaced = [{"id": r.id, "title": r.title, "grade": self.grades[r.id].effective}
                     for r in at_process if r.step not in step_ids]

@@ -9,9 +9,9 @@ declared grade was written (★★, 一级 …) is kept only for ``fix.py``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, TextIO
 
 from rich import box
@@ -44,12 +44,16 @@ tr = messages({
     "grade.col.total": {"zh": "合计", "en": "Total"},
     "grade.unfilled": {"zh": "缺{role}", "en": "no {role}"},
     "grade.title.risks": {"zh": "风险等级评定({method})", "en": "Risk grades ({method})"},
-    "grade.title.distribution": {"zh": "各部门风险等级分布(按有效等级)", "en": "Grades by department (effective grade)"},
+    "grade.title.distribution": {
+        "zh": "各部门风险等级分布(按有效等级)",
+        "en": "Grades by department (effective grade)",
+    },
     "grade.method.matrix": {"zh": "矩阵法:可能性 × 危害程度", "en": "matrix: likelihood × impact"},
     "grade.method.factors": {"zh": "因素加权法", "en": "weighted factors"},
     "grade.listed_mismatches": {
         "zh": "共 {total} 个风险点,以下只列出申报与计算不一致的 {shown} 个(--all 列出全部,--department 按部门查看)",
-        "en": "{total} risks; only the {shown} whose declared and computed grades differ are listed (--all lists every risk, --department one department)",
+        "en": "{total} risks; only the {shown} whose declared and computed grades differ are listed "
+              "(--all lists every risk, --department one department)",
     },
     "grade.legend.mismatch": {
         "zh": "≠ 申报等级与计算等级不一致;有效等级取两者中较高者,监控责任人按有效等级确定。",
@@ -156,7 +160,7 @@ class GradeRow:
 
 def count_grades(rows: list[GradeRow]) -> dict[str, int]:
     """How many risks have each effective grade, 高 first."""
-    counts = dict.fromkeys(GRADES, 0)
+    counts: dict[str, int] = dict.fromkeys(GRADES, 0)
     for row in rows:
         counts[row.effective] += 1
     return counts
@@ -184,7 +188,7 @@ class GradeReport:
     def changes(self) -> list[GradeChange]:
         """What ``--write`` does: each written declared grade that differs becomes the computed one."""
         return [GradeChange(file=r.file, path=(*r.path, "grade"), risk=r.id, old=r.declared_text, new=r.computed)
-                for r in self.mismatches]
+                for r in self.mismatches if r.declared_text is not None]  # a mismatch is always written
 
     def to_json(self) -> dict[str, Any]:
         """The ``lz grade --format json`` contract (issue 3); grades are always canonical 高/中/低."""
@@ -223,9 +227,13 @@ def build_grade_report(register: Register, *, department: str | None = None) -> 
 # --- rendering: one function per --format, all from the same report ---
 
 _GRADE_STYLE = {"高": "bold red", "中": "yellow", "低": "green"}
-# A rule under the header and two spaces between columns: the most that fits in 80 columns.
-_TABLE = {"box": box.SIMPLE_HEAD, "show_edge": False, "padding": (0, 1, 0, 0), "pad_edge": False,
-          "title_justify": "left"}
+
+
+def _table(title: str) -> Table:
+    """A rule under the header and two spaces between columns: the most that fits in 80 columns."""
+    return Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False,
+                 title_justify="left")
+
 DEPARTMENT_WIDTH = 10  # columns; a longer name runs down the department's rows like a merged cell
 
 
@@ -291,11 +299,11 @@ def render_text(report: GradeReport, out: TextIO, *, hint: bool = True, list_all
     render_summary(report, console, hint=hint)
 
 
-def _render_rows(report: GradeReport, rows_shown: list, console: Console) -> None:
+def _render_rows(report: GradeReport, rows_shown: list[GradeRow], console: Console) -> None:
     factors = report.method == "factors"
     names = dict(report.departments)
     width = min(DEPARTMENT_WIDTH, max([cell_len(names.get(r.department, "")) for r in report.rows] + [4]))
-    table = Table(title=tr("grade.title.risks", method=tr(f"grade.method.{report.method}")), **_TABLE)
+    table = _table(tr("grade.title.risks", method=tr(f"grade.method.{report.method}")))
     table.add_column(tr("grade.col.id"), no_wrap=True)
     table.add_column(tr("grade.col.department"), overflow="fold", width=width)
     if not factors:
@@ -306,7 +314,7 @@ def _render_rows(report: GradeReport, rows_shown: list, console: Console) -> Non
     table.add_column(tr("grade.col.declared"), no_wrap=True)
     table.add_column(tr("grade.col.computed"), no_wrap=True)
     table.add_column(tr("grade.col.monitors"), overflow="fold", min_width=8)
-    by_department: dict[str, list] = {}
+    by_department: dict[str, list[GradeRow]] = {}
     for row in rows_shown:
         by_department.setdefault(row.department, []).append(row)
     for dept, _ in report.departments:
@@ -317,7 +325,7 @@ def _render_rows(report: GradeReport, rows_shown: list, console: Console) -> Non
             table.add_section()
         pieces = _chunks(names[dept], width)
         # The last row takes what is left of a name longer than the block.
-        labels = pieces[:len(rows) - 1] + ["".join(pieces[len(rows) - 1:])]
+        labels = [*pieces[:len(rows) - 1], "".join(pieces[len(rows) - 1:])]
         for index, row in enumerate(rows):
             declared = f"[{_GRADE_STYLE[row.declared]}]{_word(row.declared)}[/]"
             if row.mismatch:
@@ -338,7 +346,7 @@ def _render_rows(report: GradeReport, rows_shown: list, console: Console) -> Non
 
 
 def render_distribution(report: GradeReport, console: Console) -> None:
-    table = Table(title=tr("grade.title.distribution"), **_TABLE)
+    table = _table(tr("grade.title.distribution"))
     table.add_column(tr("grade.col.department"))
     for grade in ("高", "中", "低"):
         table.add_column(_word(grade), justify="right")

@@ -83,7 +83,8 @@ def render_markdown() -> str:
     rules = rules_in_order()
     out += [f"| [{r.code}](#{r.code.lower()}) | {_severity_word(r.severity)} | {r.summary} |" for r in rules]
     for r in rules:
-        out += ["", f"### {r.code}", "", f"**{r.summary}**", "", tr("rules.md.default", severity=_severity_word(r.severity)), "",
+        out += ["", f"### {r.code}", "", f"**{r.summary}**", "",
+                tr("rules.md.default", severity=_severity_word(r.severity)), "",
                 r.rationale, "", tr("rules.md.bad"), "", "```yaml", r.bad, "```", "",
                 tr("rules.md.good"), "", "```yaml", r.good, "```"]
     return "\n".join(out) + "\n"

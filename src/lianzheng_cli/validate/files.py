@@ -112,19 +112,19 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
         org = _read_and_check(source, ORG_FILE, unreadable)
         rels = source.department_files()
         raws = [_read(source, rel, unreadable) for rel in rels]
-        results: list[FileResult | None] = [None] * len(rels)
+        results: list[FileResult] = []  # one per file, in order: results[i] is rels[i]'s
         todo: list[int] = []
         for i, (rel, raw) in enumerate(zip(rels, raws, strict=True)):
             if rel in unreadable:
-                results[i] = FileResult(rel, None, [unreadable[rel]])
+                results.append(FileResult(rel, None, [unreadable[rel]]))
                 continue
             key = digest(rel, raw) if cache is not None else ""
             hit = cache.get(key, with_data=keep_data) if cache is not None else None
             if hit is None:
                 todo.append(i)
-                results[i] = FileResult(rel, None, key=key)
+                results.append(FileResult(rel, None, key=key))
             else:
-                results[i] = FileResult(rel, hit.data, [], hit.summary, key, hit.items)
+                results.append(FileResult(rel, hit.data, [], hit.summary, key, hit.items))
         if progress:
             progress(len(rels) - len(todo))
         jobs = jobs or os.cpu_count() or 1
@@ -144,7 +144,7 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
         if gc_was_enabled:
             gc.freeze()  # what was loaded stays; later collections need not walk it
             gc.enable()
-    return RegisterFiles(root, org, list(results))
+    return RegisterFiles(root, org, results)
 
 
 def _read(source: Source, rel: str, unreadable: dict[str, Diagnostic]) -> bytes:

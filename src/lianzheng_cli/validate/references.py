@@ -18,6 +18,7 @@ from typing import Any
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import join_list, tr
+from lianzheng_cli.load.parse import Positions
 from lianzheng_cli.load.paths import subject_at
 from lianzheng_cli.load.positions import Locator
 
@@ -29,9 +30,10 @@ OWNER_KINDS = ("department", "post", "person")
 
 Summary = dict[str, Any]  # plain data only: it is marshalled into the cache
 Locate = Callable[[tuple, bool], tuple[int, int]]
+Found = tuple[str, str, tuple]  # (kind, id, path) of a definition or a reference
 
 
-def _items(doc: Any, key: str) -> Iterator[tuple[int, dict]]:
+def _items(doc: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
     items = doc.get(key) if isinstance(doc, dict) else None
     if isinstance(items, list):
         for i, item in enumerate(items):
@@ -50,7 +52,7 @@ def _ids(values: Any) -> Iterator[tuple[int, str]]:
                 yield j, value
 
 
-def iter_definitions(doc: Any) -> Iterator[tuple[str, str, tuple]]:
+def iter_definitions(doc: Any) -> Iterator[Found]:
     """(kind, id, path) of every id a department file defines; steps as ``process/step``."""
     if not isinstance(doc, dict):
         return
@@ -67,7 +69,7 @@ def iter_definitions(doc: Any) -> Iterator[tuple[str, str, tuple]]:
                 yield "step", f"{pid}/{step['id']}", ("processes", i, "steps", j, "id")
 
 
-def iter_references(doc: Any) -> Iterator[tuple[str, str, tuple]]:
+def iter_references(doc: Any) -> Iterator[Found]:
     """(kind, id, path) of every reference in a department file; ``owner`` means department, post or person."""
     if not isinstance(doc, dict):
         return
@@ -78,8 +80,8 @@ def iter_references(doc: Any) -> Iterator[tuple[str, str, tuple]]:
         if _text(person.get("post")):
             yield "post", person["post"], ("people", i, "post")
     for i, post in _items(doc, "posts"):
-        for j, power in _ids(post.get("powers")):
-            yield "power", power, ("posts", i, "powers", j)
+        for j, power_id in _ids(post.get("powers")):
+            yield "power", power_id, ("posts", i, "powers", j)
     for i, power in _items(doc, "powers"):
         if _text(power.get("process")):
             yield "process", power["process"], ("powers", i, "process")
@@ -88,13 +90,13 @@ def iter_references(doc: Any) -> Iterator[tuple[str, str, tuple]]:
             if _text(step.get("post")):
                 yield "post", step["post"], ("processes", i, "steps", j, "post")
     for i, risk in _items(doc, "risks"):
-        process, step = _text(risk.get("process")), _text(risk.get("step"))
-        if process:
-            yield "process", process, ("risks", i, "process")
-            if step:  # a step without its process is a schema finding (LZ023)
-                yield "step", f"{process}/{step}", ("risks", i, "step")
-        for j, post in _ids(risk.get("posts")):
-            yield "post", post, ("risks", i, "posts", j)
+        process_id, step_id = _text(risk.get("process")), _text(risk.get("step"))
+        if process_id:
+            yield "process", process_id, ("risks", i, "process")
+            if step_id:  # a step without its process is a schema finding (LZ023)
+                yield "step", f"{process_id}/{step_id}", ("risks", i, "step")
+        for j, post_id in _ids(risk.get("posts")):
+            yield "post", post_id, ("risks", i, "posts", j)
         for j, measure in _items(risk, "measures"):
             if _text(measure.get("owner")):
                 yield "owner", measure["owner"], ("risks", i, "measures", j, "owner")
@@ -195,14 +197,14 @@ class _ReferenceCheck:
         known = self.first.get(ident)
         return known is not None and (known[0] in OWNER_KINDS if kind == "owner" else known[0] == kind)
 
-    def locate(self, rel: str, wanted: Callable[[str, str, tuple], bool], definitions: bool) -> Iterator[tuple]:
+    def reread_file(self, rel: str, *, definitions: bool) -> tuple[Positions, Iterator[Found]]:
+        """The file's positions, and its definitions (or references) read from its values again."""
         positions = self.reread.positions(rel)
         walk = iter_definitions if definitions else iter_references
-        for kind, ident, path in walk(positions.data):
-            if wanted(kind, ident, path):
-                yield kind, ident, path, positions
+        return positions, walk(positions.data)
 
-    def report(self, code: str, rel: str, path: tuple, positions, message: str, *, key: bool = False) -> None:
+    def report(self, code: str, rel: str, path: tuple, positions: Positions, message: str, *,
+               key: bool = False) -> None:
         line, col = positions.find(path, key=key)
         self.found.append(Diagnostic(code, Severity.ERROR, rel, line, col, message, subject_at(positions.data, path)))
 
@@ -210,14 +212,14 @@ class _ReferenceCheck:
         """Each later definition, naming where the id was first defined."""
         for kind, ident, rel in _unique(self.later):
             first_kind, first_rel = self.first[ident]
-            hits = list(self.locate(first_rel, lambda k, i, p, ident=ident, kind=first_kind: i == ident and k == kind,
-                                    True))
-            first_path = hits[0][2] if hits else ()
-            first_line = self.reread.positions(first_rel).find(first_path)[0]
-            later = list(self.locate(rel, lambda k, i, p, ident=ident: i == ident and k != "step", True))
+            first_positions, defined = self.reread_file(first_rel, definitions=True)
+            first_path = next((p for k, i, p in defined if i == ident and k == first_kind), ())
+            first_line = first_positions.find(first_path)[0]
+            positions, defined = self.reread_file(rel, definitions=True)
+            later = [p for k, i, p in defined if i == ident and k != "step"]
             if rel == first_rel:
                 later = later[1:]
-            for _, _, path, positions in later:
+            for path in later:
                 self.report("LZ020", rel, path, positions,
                             tr("LZ020", kind=tr(f"kind.{kind}"), id=ident, where=f"{first_rel}:{first_line}"))
 
@@ -227,10 +229,11 @@ class _ReferenceCheck:
                        if not self.exists(kind, ident)}
             if not missing:
                 continue
-            wanted = self.locate(rel, lambda k, i, p, missing=missing: (k, i) in missing, False)
-            for kind, ident, path, positions in wanted:
-                message = _dangling_message(kind, ident, path, self.first, self.steps)
-                self.report("LZ021", rel, path, positions, message)
+            positions, references = self.reread_file(rel, definitions=False)
+            for kind, ident, path in references:
+                if (kind, ident) in missing:
+                    message = _dangling_message(kind, ident, path, self.first, self.steps)
+                    self.report("LZ021", rel, path, positions, message)
 
     def org_references(self, org: Any) -> None:
         if not (isinstance(org, dict) and isinstance(org.get("org"), dict)):
@@ -253,11 +256,12 @@ class _ReferenceCheck:
                     self.report("LZ024", rel, path, positions, tr("LZ024"), key=True)
 
 
-def _unique(items: list) -> list:
+def _unique(items: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     return list(dict.fromkeys(items))
 
 
-def _dangling_message(kind: str, ident: str, path: tuple, first: dict, steps: dict) -> str:
+def _dangling_message(kind: str, ident: str, path: tuple, first: dict[str, tuple[str, str]],
+                      steps: dict[str, list[str]]) -> str:
     field = next((p for p in reversed(path) if isinstance(p, str)), "")
     if kind == "step":
         process, _, step = ident.partition("/")

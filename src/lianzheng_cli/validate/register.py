@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +10,7 @@ from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import tr
 from lianzheng_cli.load.cache import open_cache
 from lianzheng_cli.load.sources import Source
-from lianzheng_cli.model.records import Register, build_register
+from lianzheng_cli.model.records import Doc, Register, build_register
 from lianzheng_cli.validate.files import Locator, RegisterFiles, read_register
 from lianzheng_cli.validate.references import check_references
 
@@ -60,7 +60,7 @@ def validate(root: Path, source: Source | None = None, *, model: bool = True, us
     return Validation(root, files, diagnostics, register)
 
 
-def _handed_over(files: RegisterFiles):
+def _handed_over(files: RegisterFiles) -> Iterator[tuple[str, Doc]]:
     """Each department's values, let go of as the model takes them: the peak memory is one copy, not two."""
     for f in files.departments:
         data, f.data, f.items = f.data, None, None

@@ -18,6 +18,7 @@ every other line byte-identical.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import errno
 import os
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lianzheng_cli.i18n import join_list, messages
-from lianzheng_cli.load.parse import load_text, positions_of
+from lianzheng_cli.load.parse import Positions, load_text, positions_of
 from lianzheng_cli.vocab import grade_style_of, write_grade
 
 tr = messages({
@@ -158,7 +159,8 @@ def _scalar_end(text: str, start: int) -> int | None:
     return None
 
 
-def _locate_value(text: str, starts: list[int], positions, change: GradeChange) -> tuple[int, int, int, int]:
+def _locate_value(text: str, starts: list[int], positions: Positions,
+                  change: GradeChange) -> tuple[int, int, int, int]:
     """(start, end, line, column) of the grade's text, checked to be exactly ``change.old`` as written."""
     key_line, key_col = positions.find(change.path, key=True)
     line, col = positions.find(change.path)
@@ -166,6 +168,7 @@ def _locate_value(text: str, starts: list[int], positions, change: GradeChange) 
     start = starts[line - 1] + col - 1 if line <= len(starts) else -1
     key = str(change.path[-1])
     found = key_at >= 0 and text.startswith((key, f'"{key}"', f"'{key}'"), key_at) and 0 <= start < len(text)
+    end: int | None = None
     if found and text[start] in "\"'":
         end = _scalar_end(text, start)
         found = end is not None and text[start + 1:end - 1] == change.old
@@ -173,7 +176,7 @@ def _locate_value(text: str, starts: list[int], positions, change: GradeChange) 
         end = start + len(change.old)
         # A plain scalar: the parsed value is exactly the text here, ending at the value's end.
         found = text.startswith(change.old, start) and (end == len(text) or text[end] in " \t\r\n,]}")
-    if not found:
+    if not found or end is None:  # found means end was set
         raise WriteError(tr("fix.unplaceable", file=change.file, line=line, column=col, risk=change.risk,
                             grade=change.new))
     return start, end, line, col
@@ -224,7 +227,7 @@ def _verify(old_text: str, new_text: str, rel: str, changes: list[GradeChange], 
     edited_lines = {old_text.count("\n", 0, offset) for offset in offsets}
     old_lines, new_lines = old_text.split("\n"), new_text.split("\n")
     same_shape = len(old_lines) == len(new_lines) and all(
-        a == b for i, (a, b) in enumerate(zip(old_lines, new_lines)) if i not in edited_lines)
+        a == b for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=True)) if i not in edited_lines)
     if new.diagnostics or new.data != expected or not same_shape:
         raise WriteError(tr("fix.verify_failed", file=rel))
 
@@ -243,7 +246,7 @@ class _Planned:
 def _reason(exc: OSError) -> str:
     key = {errno.EACCES: "fix.reason.permission", errno.EPERM: "fix.reason.permission",
            errno.EROFS: "fix.reason.read_only_fs", errno.ENOSPC: "fix.reason.no_space",
-           errno.ENOENT: "fix.reason.missing"}.get(exc.errno)
+           errno.ENOENT: "fix.reason.missing"}.get(exc.errno or 0)
     return tr(key) if key else (exc.strerror or type(exc).__name__)
 
 
@@ -282,10 +285,8 @@ def _write_temp(planned: _Planned, data: bytes) -> str:
             os.fsync(handle.fileno())
         os.chmod(temp, planned.mode)
         if hasattr(os, "chown") and (planned.uid, planned.gid) != (os.getuid(), os.getgid()):
-            try:
+            with contextlib.suppress(OSError):  # only root may give a file away; the content is what matters
                 os.chown(temp, planned.uid, planned.gid)
-            except OSError:
-                pass  # only root may give a file away; the content is what matters
     except BaseException:
         _remove(temp)
         raise
@@ -293,10 +294,8 @@ def _write_temp(planned: _Planned, data: bytes) -> str:
 
 
 def _remove(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def _commit(plans: list[_Planned]) -> None:
@@ -320,7 +319,7 @@ def _commit(plans: list[_Planned]) -> None:
             key = "fix.vanished" if current is None else "fix.changed"
             raise WriteError(tr(key, file=plan.rel))
     done: list[_Planned] = []
-    for index, (plan, temp) in enumerate(zip(plans, temps)):
+    for index, (plan, temp) in enumerate(zip(plans, temps, strict=True)):
         try:
             os.replace(temp, plan.target)
         except OSError as exc:

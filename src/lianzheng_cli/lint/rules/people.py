@@ -184,7 +184,7 @@ def check_monitors_filled(ctx: Context) -> Iterator[Finding]:
             gap[2] += 1
     for (role, holder), (grades, risk_id, count) in gaps.items():
         words = join_list([grade_word(g) for g in GRADES if g in grades])
-        params = dict(grade=words, count=count, risk=risk_id, role=role)
+        params = {"grade": words, "count": count, "risk": risk_id, "role": role}
         dept = register.by_department.get(holder)
         if dept is not None:
             key = "supervisor" if role == SUPERVISOR else "leader"

@@ -24,7 +24,8 @@ tr = messages({
     },
     "lint.LZ501.vague": {
         "zh": "风险点 `{id}` 的描述泛泛而谈(套话“{phrases}”,去掉后只剩 {length} 个字):应写明具体的违规行为",
-        "en": "risk `{id}` has a vague description (stock phrases 「{phrases}」, {length} characters left without them)",
+        "en": "risk `{id}` has a vague description (stock phrases 「{phrases}」, "
+              "{length} characters left without them)",
     },
     "lint.LZ502.exact": {
         "zh": "风险点 `{id}` 的描述与 `{other}`({where})相同,疑为照抄照搬",
