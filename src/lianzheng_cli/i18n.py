@@ -214,6 +214,10 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "en": "checked {files} files: {departments} departments, {risks} risks, {measures} measures; "
               "{errors} errors, {warnings} warnings",
     },
+    "usage.bad_format": {
+        "zh": "没有 `{value}` 这种输出格式,可选:{choices}",
+        "en": "no output format `{value}`; choose one of: {choices}",
+    },
     "cli.help_option": {"zh": "显示此帮助并退出。", "en": "Show this message and exit."},
     "progress.parsing": {"zh": "解析登记簿文件", "en": "parsing register files"},
     "severity.error": {"zh": "错误", "en": "error"},

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from typer.core import TyperCommand, TyperGroup
 
 from lianzheng_cli.diagnostics import Diagnostic
-from lianzheng_cli.i18n import set_language, tr
+from lianzheng_cli.i18n import join_list, set_language, tr
 from lianzheng_cli.load.sources import DirectorySource, RegisterNotFound, find_register
 from lianzheng_cli.model.records import Register
 from lianzheng_cli.outputs.diagnostics import REPORTERS, report
@@ -46,17 +46,16 @@ class Lang(StrEnum):
     en = "en"
 
 
-def format_choices(name: str, registry: Mapping[str, object]) -> Any:
-    """The ``--format`` choices of a command family: exactly the keys of its one registry of formats.
+def format_option(registry: Mapping[str, object], help: str) -> Any:
+    """``--format/-f`` whose choices are exactly the keys of a command family's one registry of formats."""
+    names = list(registry)
 
-    (An enum made at run time: mypy cannot list its members, hence ``Any``.)
-    """
-    return StrEnum(name, [(key, key) for key in registry])
+    def check(value: str) -> str:
+        if value not in names:
+            raise typer.BadParameter(tr("usage.bad_format", value=value, choices=join_list(names)))
+        return value
 
-
-# lz validate and lz lint: every format of the one registry of diagnostic formats.
-DiagnosticFormat = format_choices("DiagnosticFormat", REPORTERS)
-TEXT = DiagnosticFormat("text")
+    return typer.Option("--format", "-f", metavar="FORMAT", callback=check, help=help)
 
 
 RegisterOption = Annotated[
@@ -65,9 +64,7 @@ RegisterOption = Annotated[
                  show_default=False),
 ]
 DiagnosticFormatOption = Annotated[
-    DiagnosticFormat,
-    typer.Option("--format", "-f",
-                 help="输出格式: " + ", ".join(reporter.help for reporter in REPORTERS.values()) + "。"),
+    str, format_option(REPORTERS, help="输出格式: " + ", ".join(r.help for r in REPORTERS.values()) + "。"),
 ]
 BasePathOption = Annotated[
     Path | None,

@@ -11,7 +11,7 @@ from lianzheng_cli.cli.common import (
     LangOption,
     RegisterOption,
     checked_register,
-    format_choices,
+    format_option,
     start,
     usage_error,
 )
@@ -24,8 +24,6 @@ from lianzheng_cli.outputs.grades import (
 )
 from lianzheng_cli.write.grades import WriteError, write_grades
 
-GradeFormat = format_choices("GradeFormat", GRADE_FORMATS)
-
 tr = messages({
     "grade.usage.write_check": {
         "zh": "--write 与 --check 不能同时使用:--check 只检查不修改,--write 修改后即一致",
@@ -36,8 +34,8 @@ tr = messages({
 
 def grade_command(
     register: RegisterOption = None,
-    fmt: Annotated[GradeFormat, typer.Option(
-        "--format", "-f", help="输出格式: text 终端, json 机器可读, github 为 GitHub Actions 注释。")] = "text",
+    fmt: Annotated[str, format_option(
+        GRADE_FORMATS, help="输出格式: text 终端, json 机器可读, github 为 GitHub Actions 注释。")] = "text",
     lang: LangOption = None,
     write: Annotated[bool, typer.Option(
         "--write", help="将与计算结果不一致的申报等级 改为计算等级: 原地修改, 保留写法、引号、注释与顺序。")] = False,
@@ -59,8 +57,8 @@ def grade_command(
     root = start(lang, register)
     if write and check:
         raise usage_error(tr("grade.usage.write_check"))
-    fmt_name = GradeFormat(fmt).value
-    result = checked_register(root, fmt=fmt_name)
+
+    result = checked_register(root, fmt=fmt)
     try:
         grades = build_grade_report(result.register, department=department)
     except UnknownDepartment as exc:
@@ -74,7 +72,7 @@ def grade_command(
             typer.echo(f"lz: {exc}", err=True)
             raise typer.Exit(1) from None
         if written:  # read the register again: it is what the files now say
-            result = checked_register(root, fmt=fmt_name)
+            result = checked_register(root, fmt=fmt)
             grades = build_grade_report(result.register, department=department)
-    GRADE_FORMATS[fmt_name](GradeOutput(grades, root, written, check, list_all), sys.stdout)
+    GRADE_FORMATS[fmt](GradeOutput(grades, root, written, check, list_all), sys.stdout)
     raise typer.Exit(1 if check and grades.mismatches else 0)

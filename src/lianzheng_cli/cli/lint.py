@@ -8,14 +8,12 @@ from typing import Annotated
 import typer
 
 from lianzheng_cli.cli.common import (
-    TEXT,
     BasePathOption,
-    DiagnosticFormat,
     DiagnosticFormatOption,
     LangOption,
     RegisterOption,
     checked_register,
-    format_choices,
+    format_option,
     start,
     usage_error,
 )
@@ -51,7 +49,7 @@ def parse_as_of(value: str | None) -> date | None:
         raise usage_error(tr("lint.usage.as_of", value=value)) from None
 
 
-def lint_command(register: RegisterOption = None, fmt: DiagnosticFormatOption = TEXT, lang: LangOption = None,
+def lint_command(register: RegisterOption = None, fmt: DiagnosticFormatOption = "text", lang: LangOption = None,
                  as_of: AsOfOption = None, select: SelectOption = None, ignore: IgnoreOption = None,
                  base_path: BasePathOption = None) -> None:
     """检查登记簿是否符合廉政风险防控的做法: 先校验, 再运行检查规则 (lz rules 列出全部规则)。
@@ -61,30 +59,26 @@ def lint_command(register: RegisterOption = None, fmt: DiagnosticFormatOption = 
     退出码: 0 没有错误级别的问题; 1 有校验错误 或错误级别的问题; 2 用法或配置错误。
     """
     root = start(lang, register)
-    fmt = DiagnosticFormat(fmt)
     day = parse_as_of(as_of)
     try:
         active_rules(select=select or (), ignore=ignore or ())  # a misspelt code is a usage error, before any work
     except UnknownRuleCode as exc:
         raise usage_error(str(exc)) from None
-    result = checked_register(root, fmt=fmt.value, base=base_path)
+    result = checked_register(root, fmt=fmt, base=base_path)
     diagnostics = sorted(result.diagnostics + lint(result.register, as_of=day, select=select or (),
                                                    ignore=ignore or ()), key=lambda d: d.sort_key)
     counts = count_by_severity(diagnostics)
     summary = {**result.summary(), "errors": counts["errors"], "warnings": counts["warnings"]}
-    report(fmt.value, diagnostics, summary, root, base=base_path)
+    report(fmt, diagnostics, summary, root, base=base_path)
     raise typer.Exit(1 if any(d.severity is Severity.ERROR for d in diagnostics) else 0)
 
 
-RulesFormat = format_choices("RulesFormat", RENDERERS)
-
-
 def rules_command(
-    fmt: Annotated[RulesFormat, typer.Option(
-        "--format", "-f", help="输出格式: text 终端, markdown 即 docs/rules.md, json 机器可读。")] = "text",
+    fmt: Annotated[str, format_option(
+        RENDERERS, help="输出格式: text 终端, markdown 即 docs/rules.md, json 机器可读。")] = "text",
     lang: LangOption = None,
 ) -> None:
     """列出全部规则代码: lz validate 的校验代码 与 lz lint 的检查规则 (默认级别与说明)。"""
     if lang is not None:
         set_language(lang.value)
-    typer.echo(RENDERERS[RulesFormat(fmt).value](), nl=False)
+    typer.echo(RENDERERS[fmt](), nl=False)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import typer
 
 from lianzheng_cli.cli.common import (
-    TEXT,
     BasePathOption,
-    DiagnosticFormat,
     DiagnosticFormatOption,
     LangOption,
     RegisterOption,
@@ -17,7 +15,7 @@ from lianzheng_cli.cli.common import (
 from lianzheng_cli.outputs.diagnostics import report
 
 
-def validate_command(register: RegisterOption = None, fmt: DiagnosticFormatOption = TEXT, lang: LangOption = None,
+def validate_command(register: RegisterOption = None, fmt: DiagnosticFormatOption = "text", lang: LangOption = None,
                      base_path: BasePathOption = None) -> None:
     """校验登记簿: 语法、格式与跨文件引用, 逐条给出 文件:行:列。
 
@@ -26,7 +24,6 @@ def validate_command(register: RegisterOption = None, fmt: DiagnosticFormatOptio
     退出码:0 无错误;1 有错误;2 用法或配置错误。
     """
     root = start(lang, register)
-    fmt = DiagnosticFormat(fmt)
-    result = validate_with_progress(root, fmt=fmt.value, model=False)
-    report(fmt.value, result.diagnostics, result.summary(), root, base=base_path)
+    result = validate_with_progress(root, fmt=fmt, model=False)
+    report(fmt, result.diagnostics, result.summary(), root, base=base_path)
     raise typer.Exit(1 if result.errors else 0)
