@@ -142,7 +142,7 @@ def write_brief_workbook(brief: dict, path: Path) -> Path:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from lianzheng_cli.outputs.xlsx.risk_table import clean_text
+    from lianzheng_cli.outputs.xlsx.writer import clean_text
 
     style = brief["display_grade"]
     columns = (("序号", 12), ("风险点编号", 11), ("风险点", 16), ("风险表现", 34), ("风险等级", 8),
