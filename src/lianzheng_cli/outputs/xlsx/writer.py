@@ -1,7 +1,7 @@
 """A streaming XLSX writer: sheets of styled rows, merges and print-ready pages, written fast.
 
-County registers hold ~74,000 risks (~1.85 million styled cells over the two risk sheets), more than
-openpyxl's write-only cells can stream in the time allowed. So openpyxl builds everything but the rows:
+A county's 一览表 holds ~1.85 million styled cells (74,000 risks on two sheets), more than openpyxl's
+write-only cells can stream in the time allowed. So openpyxl builds everything but the rows:
 the stylesheet (each style made once, then referred to by its index), column widths, frozen panes,
 merges, the autofilter, page setup, print titles and footer. The rows are written here as ``<row>`` XML
 into one temporary spool per sheet (``_RowSpool``), and after openpyxl has saved the package into memory,
@@ -52,13 +52,15 @@ SPOOL_IN_MEMORY = 4 << 20  # bytes of row XML a sheet keeps in memory before its
 ZIP_LEVEL = 3  # 0.45 × the time of zlib's default 6, for a file 25 % larger
 ZIP64_FROM = 1 << 31  # bytes of sheet XML from which its zip entry needs ZIP64 headers (zipfile's own limit)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# anything clean_text or XML escaping has to touch; most register texts have none of it
+# anything clean_text or XML escaping has to touch; most texts have none of it
 _NEEDS_ATTENTION = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHEET_DATA_END = re.compile(rb"<sheetData\s*/>|</sheetData>")
 
 
 @dataclass(frozen=True, slots=True)
 class TextFont:
+    """A cell's font; ``size`` in points."""
+
     name: str
     size: float
     bold: bool = False
@@ -68,6 +70,8 @@ class TextFont:
 
 @dataclass(frozen=True, slots=True)
 class Align:
+    """Where a cell's text sits."""
+
     horizontal: str | None = None  # "left", "center"
     vertical: str | None = None
     wrap: bool = False  # wrap text at the column's width
@@ -113,6 +117,8 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class SheetSpec:
+    """A sheet's layout: its tab title, columns (header, width), frozen rows and page setup."""
+
     title: str
     columns: Sequence[Column]
     frozen_rows: int = 0  # rows that stay in view when scrolling
@@ -167,14 +173,14 @@ class Book:
         self._probe = WriteOnlyCell(self._wb.create_sheet("_styles"))
         self._wb.remove(self._probe.parent)
         self._style_ids: dict[Style, int] = {}
-        self.sheets: list[Sheet] = []
+        self._sheets: list[Sheet] = []
 
     def __enter__(self) -> Book:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        for sheet in self.sheets:
-            sheet.spool.close()
+        for sheet in self._sheets:
+            sheet._spool.close()
 
     def style(self, style: Style) -> int:
         """The index cells in this workbook give ``style`` (made in the stylesheet the first time)."""
@@ -207,7 +213,7 @@ class Book:
     def sheet(self, spec: SheetSpec) -> Sheet:
         """A new sheet after the others; its rows are written with ``Sheet.append``."""
         sheet = Sheet(self._wb.create_sheet(spec.title), spec)
-        self.sheets.append(sheet)
+        self._sheets.append(sheet)
         return sheet
 
     def save(self, path: Path) -> None:
@@ -216,12 +222,12 @@ class Book:
         The file is written next to ``path`` first and moved into place, so a failed save never leaves
         half a workbook behind; an ``OSError`` names ``path``.
         """
-        for sheet in self.sheets:
-            sheet.finish()
+        for sheet in self._sheets:
+            sheet._finish()
         package = io.BytesIO()
         self._wb.save(package)  # small: every <sheetData> is still empty
         # openpyxl internals: a sheet's part name in the package is set by the save
-        spools = {sheet.ws.path.lstrip("/"): sheet.spool for sheet in self.sheets}
+        spools = {sheet._ws.path.lstrip("/"): sheet._spool for sheet in self._sheets}
         partial = path.with_name(f".{path.name}.{os.getpid()}.part")
         try:
             with open(partial, "wb") as out:
@@ -237,7 +243,7 @@ class Sheet:
     """One worksheet: layout first (openpyxl), then rows of (value, style index) cells (its spool)."""
 
     def __init__(self, ws: Worksheet, spec: SheetSpec):
-        self.ws = ws
+        self._ws = ws
         self.row = 0  # the last row written or skipped
         self.width = len(spec.columns)
         self._page = spec.page
@@ -245,7 +251,7 @@ class Sheet:
         for i, (_, width) in enumerate(spec.columns, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
             self._capacity.append(_line_capacity(width))
-        self.spool = _RowSpool(len(self._capacity))
+        self._spool = _RowSpool(len(self._capacity))
         if spec.frozen_rows:
             ws.freeze_panes = f"A{spec.frozen_rows + 1}"
         _set_up_page(ws, spec.page)
@@ -257,7 +263,7 @@ class Sheet:
         rows to it on opening); ``None`` leaves it to the program.
         """
         self.row += 1
-        self.spool.write(self.row, cells, self._fit_height(cells) if height == FIT else height)
+        self._spool.write(self.row, cells, self._fit_height(cells) if height == FIT else height)
 
     def skip(self, rows: int = 1) -> None:
         """Leave ``rows`` rows out: no cells, the program's height."""
@@ -268,21 +274,21 @@ class Sheet:
         # openpyxl internals: a write-only sheet has no merge_cells(), but writes its merged_cells at the
         # save. MultiCellRange.add() compares with every range already there (quadratic for a county),
         # and callers merge no range twice, so the range goes straight into its set.
-        self.ws.merged_cells.ranges.add(
+        self._ws.merged_cells.ranges.add(
             CellRange(min_col=first_col, min_row=first_row, max_col=last_col, max_row=last_row))
 
     def repeat_rows(self, first: int, last: int) -> None:
         """Print rows ``first`` to ``last`` on top of every page (the form's heading and header)."""
-        self.ws.print_title_rows = f"{first}:{last}"
+        self._ws.print_title_rows = f"{first}:{last}"
 
     def autofilter(self, first_row: int, last_row: int) -> None:
         """Filter buttons on ``first_row`` over every column, down to ``last_row``."""
-        self.ws.auto_filter.ref = f"A{first_row}:{get_column_letter(self.width)}{last_row}"
+        self._ws.auto_filter.ref = f"A{first_row}:{get_column_letter(self.width)}{last_row}"
 
-    def finish(self) -> None:
+    def _finish(self) -> None:
         """No more rows: what depends on the last one is set."""
         if self._page.print_area:
-            self.ws.print_area = f"A1:{get_column_letter(self.width)}{self.row}"
+            self._ws.print_area = f"A1:{get_column_letter(self.width)}{self.row}"
 
     def _fit_height(self, cells: Sequence[Cell]) -> float:
         lines = 1
