@@ -12,7 +12,18 @@ import unicodedata
 from pathlib import Path
 
 from lianzheng_cli.outputs.templating import grade_text
-from lianzheng_cli.outputs.xlsx.writer import BOX, Align, Book, Cell, Page, Sheet, SheetSpec, Style, TextFont
+from lianzheng_cli.outputs.xlsx.writer import (
+    BOX,
+    LINE_HEIGHT,
+    Align,
+    Book,
+    Cell,
+    Page,
+    Sheet,
+    SheetSpec,
+    Style,
+    TextFont,
+)
 
 SHEET_TITLE = "廉洁风险告知书"
 COLUMNS = (("序号", 12), ("风险点编号", 11), ("风险点", 16), ("风险表现", 34), ("风险等级", 8),
@@ -20,8 +31,7 @@ COLUMNS = (("序号", 12), ("风险点编号", 11), ("风险点", 16), ("风险�
 LEFT_COLUMNS = (3, 4, 6, 7)  # free text; the others are centred
 WIDTH = len(COLUMNS)
 REST = sum(w for _, w in COLUMNS[1:])  # the width a value merged over every column but the first has
-LINE_HEIGHT = 14.0  # points per line of 宋体 10pt
-MAX_ROW_HEIGHT = 409
+MAX_ROW_HEIGHT = 409  # points (the brief's rows have always stopped half a point short of Excel's 409.5)
 
 
 class _Styles:
@@ -120,7 +130,9 @@ def _merged_row(sheet: Sheet, cells: list[Cell], *, first: int, height: float | 
 
 def _line_count(text: str, width: float) -> int:
     """Lines ``text`` wraps to in a column ``width`` Excel units wide (宋体 10pt: a CJK character is two units of
-    half width; a unit is about 7 px), so each row is printed tall enough for its text."""
+    half width; a unit is about 7 px), so each row is printed tall enough for its text.
+
+    The brief's own estimate (a 10 % margin, not the writer's 7 %), so its rows keep their heights."""
     capacity = max((7 * width - 1) / 6.67 * 0.9, 2.0)
     lines = 0
     for line in text.split("\n"):
