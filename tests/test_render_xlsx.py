@@ -14,14 +14,8 @@ from openpyxl import load_workbook
 
 from conftest import INSPECTION, LEADERSHIP, ORG, run, write_register
 from lianzheng_cli.outputs.xlsx import risk_table as workbook
-from lianzheng_cli.outputs.xlsx.risk_table import (
-    _copy_with_rows,
-    _RowSpool,
-    clean_text,
-    render_by_department,
-    render_workbook,
-    xml_text,
-)
+from lianzheng_cli.outputs.xlsx.risk_table import render_by_department, render_workbook
+from lianzheng_cli.outputs.xlsx.writer import _copy_with_rows, _RowSpool, clean_text, xml_text
 from lianzheng_cli.validate.register import validate
 
 ORG_STARS = ORG + "display:\n  grade: stars\n"

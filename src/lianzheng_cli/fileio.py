@@ -5,29 +5,40 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 # Characters Windows, macOS or a shell would trip over in a file name.
 _UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
-def write_atomically(path: Path, data: bytes | str) -> Path:
-    """Write ``data`` beside ``path`` first and move it into place: a failure never leaves half a file.
+@contextmanager
+def open_atomically(path: Path) -> Iterator[BinaryIO]:
+    """A file to write that appears at ``path`` only when the block ends well: never half a file.
 
-    Text is written as UTF-8 with ``\\n`` line ends whatever the platform.
+    It is written beside ``path`` and moved into place; an ``OSError`` names ``path``, not the partial file.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     # An ordinary open (not mkstemp) so the file gets the user's usual permissions.
     partial = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
     try:
         with open(partial, "xb") as out:
-            out.write(payload)
+            yield out
         os.replace(partial, path)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     finally:
         partial.unlink(missing_ok=True)
-    return path
+
+
+def write_atomically(path: Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`open_atomically`); text as UTF-8 with ``\\n`` line ends."""
+    with open_atomically(path) as out:
+        out.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(path)
 
 
 def safe_file_part(text: str) -> str:

@@ -19,7 +19,6 @@ from lianzheng_cli.cli.common import (
     start,
     usage_error,
 )
-from lianzheng_cli.i18n import tr
 from lianzheng_cli.outputs.xlsx.risk_table import default_output, render_by_department, render_workbook
 
 tr = i18n.messages({

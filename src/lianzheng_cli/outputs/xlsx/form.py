@@ -1,0 +1,202 @@
+"""What every sheet of the 一览表 shares: what a workbook shows, the form's styles, its heading and header.
+
+:class:`Index` holds the register-wide lookups every workbook of a render shares; :class:`Scope` is what
+one workbook shows (the whole register or one department, internal or public); :class:`Form` is one
+workbook being written, handed to each sheet of ``risk_table.SHEETS``. The sheet texts are the form's own
+Chinese words whatever ``--lang`` says: the form is what the organization files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from lianzheng_cli.model.grading import RiskGrade, grade_register
+from lianzheng_cli.model.order import ordered_risks, risk_order
+from lianzheng_cli.model.records import Department, Register, Risk
+from lianzheng_cli.outputs.xlsx.writer import (
+    BOX,
+    Align,
+    Book,
+    Column,
+    Margins,
+    Page,
+    Sheet,
+    SheetSpec,
+    Style,
+    TextFont,
+)
+from lianzheng_cli.vocab import Grade
+
+FORM_NAME = "廉政风险点防控措施一览表"
+DATE_FORMAT = "yyyy-mm-dd"
+Progress = Callable[[int], None]
+# the 一览表 prints with narrow margins (more of the wide table on a page) and a small footer
+PAGE_MARGINS = Margins(left=0.4, right=0.4, top=0.5, bottom=0.6, footer=0.25)
+
+
+def display_grade(grade: str, style: str) -> str:
+    """A canonical grade as the register's ``display.grade`` writes it (★★★, 一级, 红色 …)."""
+    return Grade(grade).styled(style)
+
+
+class Index:
+    """Register-wide lookups every workbook of a render shares: grades, names, orders, counts."""
+
+    def __init__(self, register: Register):
+        self.register = register
+        self.grades: dict[str, RiskGrade] = grade_register(register)
+        self.order = risk_order(register)
+        # keyed as risks name them: a risk on no process or step finds nothing
+        self.step_names: dict[tuple[str | None, str | None], str] = {}
+        for process in register.processes.values():
+            for step in process.steps:
+                self.step_names[(process.id, step.id)] = step.name
+        self.post_names = {pid: post.name for pid, post in register.posts.items()}
+        # 岗位风险等级: a post's risks over the whole register, whichever department's workbook lists it
+        self.post_grades: dict[str, Counter] = {}
+        for risk in register.risks.values():
+            grade = self.grades[risk.id].effective
+            for post_id in risk.posts:
+                counts = self.post_grades.get(post_id)
+                if counts is None:
+                    counts = self.post_grades[post_id] = Counter()
+                counts[grade] += 1
+        self.people_of_post: dict[str, list[str]] = {}
+        for person in register.people.values():
+            self.people_of_post.setdefault(person.post, []).append(person.name)
+        self.holders_of_power: dict[str, list[str]] = {}
+        for post in register.posts.values():
+            for power in post.powers:
+                self.holders_of_power.setdefault(power, []).append(post.name)
+
+
+class Scope:
+    """What one workbook shows: the whole register or one department, public or internal."""
+
+    def __init__(self, index: Index, public: bool, department: str | None):
+        register = index.register
+        self.index = index
+        self.register = register
+        self.org = register.org
+        self.grades = index.grades
+        self.public = public
+        self.department = register.by_department[department] if department else None
+        self.departments: tuple[Department, ...] = (self.department,) if self.department else register.departments
+        self.style = register.org.display_grade
+        self._owner_names: dict[str, str] = {}
+
+    @property
+    def title_prefix(self) -> str:
+        """``示例县商务局2025年度`` or ``示例县商务局对外贸易发展室2025年度``."""
+        dept = self.department.name if self.department else ""
+        return f"{self.org.name}{dept}{self.org.year}年度"
+
+    def risks(self) -> Iterator[Risk]:
+        """Every risk in scope, by department, then process, then step (the register's order)."""
+        for dept in self.departments:
+            yield from ordered_risks(self.register, dept.risks, order=self.index.order)
+
+    def grade_text(self, grade: str) -> str:
+        return display_grade(grade, self.style)
+
+    def grade_header(self, grade: str) -> str:
+        """A grade as a column header: ``高(★★★)``, or just ``高`` in the word style."""
+        shown = self.grade_text(grade)
+        return grade if shown == grade else f"{grade}({shown})"
+
+    def owner_name(self, ident: str) -> str:
+        """A measure owner's name; in public a person is shown by their post."""
+        name = self._owner_names.get(ident)
+        if name is None:
+            person = self.register.people.get(ident)
+            if person is not None and self.public:
+                name = self.register.name_of(person.post)
+            else:
+                name = self.register.name_of(ident)
+            self._owner_names[ident] = name
+        return name
+
+    def owners(self, risk: Risk) -> str:
+        """责任主体: one name, or numbered like the measures when they differ."""
+        names = [self.owner_name(m.owner) for m in risk.measures]
+        if len(set(names)) <= 1:
+            return names[0] if names else ""
+        return "\n".join(f"{i}.{name}" for i, name in enumerate(names, 1))
+
+    def monitors(self, grade: RiskGrade) -> str:
+        """监控责任人 (分级监控): roles with people, or roles only in public."""
+        if self.public:
+            return "\n".join(m.role for m in grade.monitors)
+        lines = []
+        for m in grade.monitors:
+            person = self.register.people.get(m.person) if m.person else None
+            lines.append(f"{m.role}:{person.name if person else '(空缺)'}")
+        return "\n".join(lines)
+
+
+class Styles:
+    """The form's cell styles, each the index ``Book.style`` gave it (made in this order in every workbook)."""
+
+    def __init__(self, book: Book):
+        body = TextFont("宋体", 10, charset=134)
+        center, left = Align("center", "center", wrap=True), Align("left", "center", wrap=True)
+        shade_high, shade_header, shade_total = "FCE4E4", "D9D9D9", "F2F2F2"
+        self.title = book.style(Style(TextFont("黑体", 16, charset=134), center))
+        self.legend = book.style(Style(body, Align("left", "center")))
+        self.section = book.style(Style(TextFont("黑体", 12, charset=134), Align("left", "center")))
+        self.header = book.style(Style(TextFont("黑体", 11, charset=134), center, border=BOX, fill=shade_header))
+        self.center = book.style(Style(body, center, border=BOX))
+        self.left = book.style(Style(body, left, border=BOX))
+        self.date = book.style(Style(body, center, border=BOX, number_format=DATE_FORMAT))
+        self.total = book.style(Style(TextFont("宋体", 10, bold=True, charset=134), center, border=BOX,
+                                      fill=shade_total))
+        self.center_high = book.style(Style(body, center, border=BOX, fill=shade_high))
+        self.left_high = book.style(Style(body, left, border=BOX, fill=shade_high))
+        # 风险等级 cells: 高 bold dark red on the shaded row, 中 orange, 低 plain
+        self.grade = {
+            "高": book.style(Style(TextFont("宋体", 10, bold=True, color="C00000", charset=134), center, border=BOX,
+                                  fill=shade_high)),
+            "中": book.style(Style(TextFont("宋体", 10, color="C65911", charset=134), center, border=BOX)),
+            "低": self.center,
+        }
+
+
+@dataclass
+class Form:
+    """One 一览表 workbook being written: the writer's book, the form's styles, what it shows.
+
+    Each sheet of ``risk_table.SHEETS`` is a function taking it. ``progress(n)`` is told that
+    ``n`` more risks have been written.
+    """
+
+    book: Book
+    styles: Styles
+    scope: Scope
+    progress: Progress | None = None
+
+    def sheet(self, title: str, columns: Sequence[Column], *, frozen_rows: int = 0, portrait: bool = False) -> Sheet:
+        """A new sheet, printed as the form prints (A4, landscape but for the narrow 统计)."""
+        page = Page(portrait=portrait, margins=PAGE_MARGINS, footer_font="宋体,Regular", footer_size=9)
+        return self.book.sheet(SheetSpec(title, columns, frozen_rows, page))
+
+    def list_sheet(self, title: str, columns: Sequence[Column]) -> Sheet:
+        """A titled list (职权目录 …): its heading and header row stay in view and print on every page."""
+        sheet = self.sheet(title, columns, frozen_rows=2)
+        self.heading(sheet, self.scope.title_prefix + title)
+        self.header(sheet, columns)
+        sheet.repeat_rows(1, 2)
+        return sheet
+
+    def heading(self, sheet: Sheet, title: str, legend: str | None = None) -> None:
+        """The title row (and a legend row) across the sheet; every cell styled, so the merge keeps its look."""
+        styles = self.styles
+        sheet.append([(title, styles.title)] + [(None, styles.title)] * (sheet.width - 1), height=32)
+        sheet.merge(sheet.row, 1, sheet.row, sheet.width)
+        if legend is not None:
+            sheet.append([(legend, styles.legend)] + [(None, styles.legend)] * (sheet.width - 1), height=20)
+            sheet.merge(sheet.row, 1, sheet.row, sheet.width)
+
+    def header(self, sheet: Sheet, columns: Sequence[Column]) -> None:
+        sheet.append([(name, self.styles.header) for name, _ in columns], height=30)
