@@ -23,6 +23,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from lianzheng_cli.i18n import messages
+from lianzheng_cli.outputs.markdown import md_cell, md_text
 from lianzheng_cli.resources import data_dir
 from lianzheng_cli.vocab import GRADE_STYLES
 
@@ -55,26 +56,11 @@ tr = messages({
     },
 })
 
-_CELL_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})
-
-
 class TemplateProblem(Exception):
     """A template cannot be rendered: a usage error (exit 2); the message is translated and located."""
 
 
-def md_text(value: Any) -> str:
-    """Register text as Markdown shows it literally: emphasis, links, HTML and code marks escaped.
 
-    Newlines become ``<br>`` so one text stays one paragraph, list item or table cell.
-    """
-    text = "" if value is None else str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    return "<br>".join(line.translate(_CELL_SPECIAL) for line in text.split("\n"))
-
-
-def md_cell(value: Any) -> str:
-    """A Markdown table cell: ``|`` escaped (it would end the cell), newlines as ``<br>`` (they would end the row)."""
-    return md_text(value)
 
 
 def grade_text(grade: Any, style: str) -> str:

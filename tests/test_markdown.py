@@ -1,0 +1,62 @@
+"""Register text in Markdown outputs is shown literally: it opens no block, link, HTML or mention."""
+
+from __future__ import annotations
+
+import pytest
+from markdown_it import MarkdownIt
+
+from lianzheng_cli.outputs.markdown import md_cell, md_code, md_text
+
+HOSTILE = [
+    "</details>", "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "@org/team 请看", "@someone",
+    "修复 #123", "[点我](javascript:alert(1))", "![图](http://x/y.png)", "第一行\n# 标题", "# 标题", "- 列表项",
+    "+ 列表项", "1. 第一", "12) 第十二", "> 引用", "---", "a | b | c", "**粗体**", "`代码`", "&lt;b&gt;", "<!-- 注释 -->",
+    "<details><summary>x</summary>", "\r\n## 二级标题", "<https://example.org>", "行尾两个空格  \n下一行",
+]
+BLOCKS = {"heading_open", "bullet_list_open", "ordered_list_open", "blockquote_open", "html_block", "hr",
+          "table_open", "fence", "code_block"}
+INLINE = {"link_open", "image", "code_inline", "strong_open", "em_open", "html_inline"}
+
+parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def tokens(markdown: str):
+    for token in parser.parse(markdown):
+        yield token
+        yield from token.children or ()
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_stays_one_paragraph_of_text(text):
+    rendered = md_text(text)
+    found = list(tokens(rendered))
+    assert {t.type for t in found} & BLOCKS == set(), rendered
+    # the only HTML is the <br> lz itself puts for a newline
+    html = [t.content for t in found if t.type == "html_inline"]
+    assert all(h == "<br>" for h in html), rendered
+    assert {t.type for t in found} & (INLINE - {"html_inline"}) == set(), rendered
+    shown = "".join(t.content for t in found if t.type == "text")
+    assert "@" not in shown.replace("@\u200b", ""), "a mention would notify someone"
+    assert not any(c.isdigit() for c in shown.split("#")[1][:1]) if "#" in shown else True
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_inside_a_list_item_and_a_table_cell_nothing_breaks_out(text):
+    item = parser.parse(f"- 风险点:{md_text(text)}\n- 下一项\n")
+    assert sum(t.type == "list_item_open" for t in item) == 2
+    assert not {t.type for t in item} & {"heading_open", "html_block", "blockquote_open"}
+    table = parser.parse(f"| 编号 | 风险点 |\n|---|---|\n| R1 | {md_cell(text)} |\n")
+    cells = [t for t in table if t.type in ("td_open", "th_open")]
+    assert len(cells) == 4, text  # the row still has its two cells
+    contents = [t.content for t in table if t.type == "inline"]
+    assert contents[-1] == md_cell(text), text  # and the whole text stays in its own cell
+
+
+def test_plain_text_is_unchanged_and_the_fast_path_agrees():
+    for text in ("初审把关不严", "A1-3", "3.5万元", "第3、4条", "材料“齐全”"):
+        assert md_text(text) == text
+    assert md_text(None) == ""
+
+
+def test_code_spans_cannot_be_closed_from_inside():
+    assert md_code("R1`<b>") == "`R1'<b>`"
