@@ -49,7 +49,8 @@ def test_inside_a_list_item_and_a_table_cell_nothing_breaks_out(text):
     cells = [t for t in table if t.type in ("td_open", "th_open")]
     assert len(cells) == 4, text  # the row still has its two cells
     contents = [t.content for t in table if t.type == "inline"]
-    assert contents[-1] == md_cell(text), text  # and the whole text stays in its own cell
+    # (the table parser drops the backslash before an escaped pipe)
+    assert contents[-1] == md_cell(text).replace("\\|", "|"), text  # the whole text stays in its own cell
 
 
 def test_plain_text_is_unchanged_and_the_fast_path_agrees():
