@@ -1,16 +1,25 @@
-"""Loading part of a register: the loader's key filter gives exactly the full load's values, or refuses."""
+"""Loading part of a register: the loader's key filter, and what grading declares it reads.
+
+``lz diff`` grades risks from files that did not change by loading only the top-level keys grading declares
+(``model.grading.GRADE_INPUTS`` and ``MONITOR_INPUTS``). These tests hold both sides to it: the key filter
+gives exactly the full load's values, and the grader touches nothing outside what it declares.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
 
 from conftest import EXAMPLE
 from lianzheng_cli.load.parse import load, load_keys
+from lianzheng_cli.model.grading import GRADE_INPUTS, MONITOR_INPUTS, grade_register
+from lianzheng_cli.model.records import build_register
+from lianzheng_cli.validate.schema import load_schema
 
-# What lz diff loads of a file that did not change.
-GRADING_KEYS = {"schema_version", "id", "name", "kind", "leader", "supervisor", "posts", "powers"}
+# What is loaded of a department file for grading: what grading declares, and what makes a valid department.
+GRADING_KEYS = GRADE_INPUTS.department | MONITOR_INPUTS.department | set(load_schema("department")["required"])
 
 
 def restricted(raw: bytes, keys) -> dict | None:
@@ -95,3 +104,88 @@ def test_the_key_filter_never_differs_from_a_full_load_on_tricky_files():
         if restricted(raw, GRADING_KEYS) is not None:
             outcomes["exact" if assert_exact_or_refused(raw, GRADING_KEYS) is not None else "refused"] += 1
     assert outcomes["exact"] > 30 and outcomes["refused"] > 30, outcomes  # both paths were taken
+
+
+# --- what grading reads ----------------------------------------------------------------------------------------
+
+# Which fields of the typed records hold each top-level key of the documents (see model.records).
+DEPARTMENT_FIELDS = {"schema_version": (), "id": ("id",), "name": ("name",), "kind": ("kind",),
+                     "leader": ("leader",), "supervisor": ("supervisor",), "people": ("people",),
+                     "posts": ("posts",), "powers": ("powers",), "processes": ("processes",), "risks": ("risks",),
+                     "warnings": ("warnings",)}
+REGISTER_TABLES = {"people": "people", "posts": "posts", "powers": "powers", "processes": "processes",
+                   "risks": "risks", "warnings": "warnings"}
+ORG_FIELDS = {"schema_version": (), "org": ("id", "name", "head", "inspection"), "year": ("year",),
+              "grading": ("grading",), "monitoring": ("monitoring",), "policy": ("policy",),
+              "display": ("display_grade",), "lint": ("lint_disable", "lint_severity")}
+
+
+class Tripwire:
+    """Stands for a value grading declares it does not read: any use of it fails the test."""
+
+    def __init__(self, name: str):
+        object.__setattr__(self, "_name", name)
+
+    def _trip(self, *args, **kwargs):
+        raise AssertionError(f"grading read `{object.__getattribute__(self, '_name')}`, which it does not declare "
+                             "(model.grading.GRADE_INPUTS / MONITOR_INPUTS)")
+
+    __getattr__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = __hash__ = __str__ = __format__ = _trip
+    __getitem__ = __contains__ = __lt__ = __gt__ = __add__ = __int__ = __float__ = _trip
+
+
+def test_the_record_fields_of_every_document_key_are_known():
+    # A key added to a schema must be placed here, declared read by grading or not.
+    assert set(load_schema("department")["properties"]) == set(DEPARTMENT_FIELDS)
+    assert set(load_schema("org")["properties"]) == set(ORG_FIELDS)
+
+
+def guarded(register):
+    """The register with every value grading does not declare it reads replaced by a tripwire."""
+    department_keys = GRADE_INPUTS.department | MONITOR_INPUTS.department | {"id", "risks"}
+    org_keys = GRADE_INPUTS.org | MONITOR_INPUTS.org
+    for key, fields in DEPARTMENT_FIELDS.items():
+        if key in department_keys:
+            continue
+        for dept in register.departments:
+            for name in fields:
+                setattr(dept, name, Tripwire(f"{key} of department {dept.id}"))
+        if key in REGISTER_TABLES:
+            setattr(register, REGISTER_TABLES[key], Tripwire(f"{key} (every department's)"))
+    changes = {name: Tripwire(f"{key} of org.yaml") for key, fields in ORG_FIELDS.items() if key not in org_keys
+               for name in fields}
+    register.org = dataclasses.replace(register.org, **changes)
+    register.__dict__.pop("_grader", None)
+    return register
+
+
+def example(method: str):
+    """The example register's files (org.yaml with ``method``), and its register built from their full loads."""
+    files = {f"departments/{p.name}": p.read_bytes() for p in sorted((EXAMPLE / "departments").glob("*.yaml"))}
+    files["org.yaml"] = (EXAMPLE / "org.yaml").read_bytes().replace(b"method: matrix", f"method: {method}".encode())
+    docs = {rel: load(raw, rel).data for rel, raw in files.items()}
+    org = docs.pop("org.yaml")
+    return files, build_register(EXAMPLE, org, sorted(docs.items()))
+
+
+@pytest.mark.parametrize("method", ["matrix", "factors"])
+def test_grading_reads_nothing_it_does_not_declare(method):
+    _, register = example(method)
+    grades = grade_register(register)
+    assert {g.computed for g in grades.values()} == {"高", "中", "低"}
+    assert any(g.floors for g in grades.values()) and all(g.monitors for g in grades.values())
+    assert grade_register(guarded(example(method)[1])) == grades
+
+
+@pytest.mark.parametrize("method", ["matrix", "factors"])
+def test_grades_from_the_declared_keys_alone_equal_the_full_grades(method):
+    """Every department file loaded through the key filter with what grading declares (and the risks it grades),
+    org.yaml with what grading declares: the same grade for every risk, monitors included."""
+    files, register = example(method)
+    org_keys = GRADE_INPUTS.org | MONITOR_INPUTS.org | set(load_schema("org")["required"])
+    org = load_keys(files.pop("org.yaml"), "org.yaml", org_keys)
+    assert org is not None and "policy" not in org
+    departments = [(rel, load_keys(raw, rel, GRADING_KEYS | {"risks"})) for rel, raw in files.items()]
+    assert all(doc is not None and "people" not in doc for _, doc in departments)
+    partial = build_register(EXAMPLE, org, departments)
+    assert grade_register(partial) == grade_register(register)

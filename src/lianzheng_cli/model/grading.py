@@ -20,6 +20,22 @@ from lianzheng_cli.vocab import higher
 HEAD, INSPECTION, SUPERVISOR, LEADER = "单位主要负责人", "纪检监察机构", "分管领导", "部门负责人"
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """Top-level keys of the org file and of department files that grading reads, besides the risks it grades."""
+
+    org: frozenset[str]
+    department: frozenset[str]
+
+
+# What grading reads, declared so that a loader providing part of a register (lz diff, for files that did not
+# change) provides all of it; tests hold the grader to it. A grade reads the org's method and floors and,
+# through a risk's process and posts, the posts and powers of any department; who monitors a risk reads the
+# org's head and inspection department, its monitoring roles, and departments' leaders.
+GRADE_INPUTS = Inputs(org=frozenset({"grading"}), department=frozenset({"posts", "powers"}))
+MONITOR_INPUTS = Inputs(org=frozenset({"org", "monitoring"}), department=frozenset({"leader", "supervisor"}))
+
+
 @dataclass(frozen=True, slots=True)
 class Monitor:
     role: str  # a monitoring role (分级监控)
