@@ -31,7 +31,7 @@ from typing import Any
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import tr
 from lianzheng_cli.load.cache import FileCache, digest, open_cache
-from lianzheng_cli.load.sources import ORG_FILE, Source
+from lianzheng_cli.load.sources import ORG_FILE, Source, blob_id
 from lianzheng_cli.model.grading import Grader, RiskGrade
 from lianzheng_cli.model.records import Grading, Org, Policy, Register, Risk, build_register
 from lianzheng_cli.validate.files import check_file, read_register
@@ -416,16 +416,10 @@ class LoadedPair:
 
 
 def blob_ids(source: Source | None) -> dict[str, str]:
-    """Each file of a register version and its git blob id (hashing the bytes when the source has no ids)."""
+    """Each file of a register version and its content id (git's blob id)."""
     if source is None:
         return {}
-    from lianzheng_cli.load.git import blob_id
-
-    def id_of(rel: str) -> str:
-        method = getattr(source, "blob_id", None)
-        return method(rel) if method is not None else blob_id(source.read(rel))
-
-    return {rel: id_of(rel) for rel in (ORG_FILE, *source.department_files())}
+    return {rel: source.blob_id(rel) for rel in (ORG_FILE, *source.department_files())}
 
 
 def _risks(doc: dict) -> list[dict]:
@@ -504,7 +498,7 @@ class _PairLoader:
         self._tokens: dict[str, frozenset[bytes]] = {}
         self._shared_bytes: dict[str, bytes] = {}
         # Unchanged files are read from the side that is cheapest to read again (the work tree keeps its bytes).
-        self.shared_side = "new" if getattr(new, "keeps_bytes", False) or old is None else "old"
+        self.shared_side = "new" if (new is not None and new.keeps_bytes) or old is None else "old"
 
     def parse(self, side: str, rels: list[str], *, shared: bool = False) -> dict[str, dict]:
         """Check files of one side (in parallel when they are many); their values, by file."""
@@ -587,7 +581,7 @@ class _PairLoader:
         registers = []
         for side in ("old", "new"):
             source = self.sources[side]
-            root = Path(getattr(source, "root", None) or getattr(source, "folder", "") or ".")
+            root = source.root if source is not None else Path(".")
             if orgs[side] is None:
                 registers.append(empty_register(root))
                 continue
@@ -692,6 +686,8 @@ class _Batch:
     """Some files of one version, already read, as a ``Source`` for ``read_register`` (which parses in parallel)."""
 
     parallel_safe = True
+    keeps_bytes = True
+    root = Path(".")
 
     def __init__(self, files: dict[str, bytes]):
         self.files = files
@@ -703,6 +699,9 @@ class _Batch:
         if rel == ORG_FILE and rel not in self.files:
             return _STUB_ORG
         return self.files[rel]
+
+    def blob_id(self, rel: str) -> str:
+        return blob_id(self.read(rel))
 
 
 # read_register always reads an org.yaml; a batch without one gets this (its result is dropped).
