@@ -13,13 +13,13 @@ import random
 import pytest
 
 from conftest import EXAMPLE
+from lianzheng_cli.diff.pairs import input_keys
 from lianzheng_cli.load.parse import load, load_keys
 from lianzheng_cli.model.grading import GRADE_INPUTS, MONITOR_INPUTS, grade_register
 from lianzheng_cli.model.records import build_register
 from lianzheng_cli.validate.schema import load_schema
 
-# What is loaded of a department file for grading: what grading declares, and what makes a valid department.
-GRADING_KEYS = GRADE_INPUTS.department | MONITOR_INPUTS.department | set(load_schema("department")["required"])
+GRADING_KEYS = input_keys()
 
 
 def restricted(raw: bytes, keys) -> dict | None:

@@ -38,7 +38,7 @@ class DiffFormat(str, Enum):
 
 def parse_fail_on(values: list[str] | None) -> list[str]:
     """``removed,lowered`` (and repeated options) → the conditions; ``typer.Exit(2)`` for an unknown one."""
-    from lianzheng_cli.diff.compare import FAIL_ON
+    from lianzheng_cli.diff import FAIL_ON
 
     conditions: list[str] = []
     for value in values or ():
@@ -72,7 +72,7 @@ def diff_command(
     年份 2024 取标签 2024 或 register-2024,没有标签时取 2024-12-31 或更早的最后一次提交(会说明取了哪次提交)。
     退出码:0 完成;1 --fail-on 指定的变更存在,或某一版本的登记簿有错误;2 用法错误(未知版本、不在 git 仓库中)。
     """
-    from lianzheng_cli.diff.compare import diff_revisions
+    from lianzheng_cli.diff import diff_revisions
     from lianzheng_cli.load.git import GitError
     from lianzheng_cli.outputs import diff_text as diffreport
 
