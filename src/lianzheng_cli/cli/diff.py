@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +30,7 @@ tr = messages({
 })
 
 
-class DiffFormat(str, Enum):
+class DiffFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
@@ -59,7 +59,8 @@ def diff_command(
     rev_b: Annotated[str, typer.Argument(metavar="B", help="新版本,写法同 A;默认为工作区 WORKTREE。")] = "WORKTREE",
     register: RegisterOption = None,
     fmt: Annotated[DiffFormat, typer.Option(
-        "--format", "-f", help="输出格式:text(终端,按部门分组)、markdown(合并请求评论)、json(机器可读)。")] = DiffFormat.text,
+        "--format", "-f",
+        help="输出格式:text(终端,按部门分组)、markdown(合并请求评论)、json(机器可读)。")] = DiffFormat.text,
     fail_on: Annotated[list[str] | None, typer.Option(
         "--fail-on", metavar="removed,lowered,high-removed", show_default=False,
         help="出现这些变更时以退出码 1 结束(供 CI 使用):删除风险点、降低等级、删除高风险点;可用逗号分隔。")] = None,

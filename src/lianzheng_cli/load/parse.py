@@ -264,6 +264,8 @@ def positions_of(text: str) -> Positions:
 
 class _Frame:
     __slots__ = ("anchor", "col", "is_map", "key", "key_col", "key_line", "key_lines", "line", "size", "value")
+    key: Any  # a mapping's current key, or _NO_KEY
+    key_lines: dict[str, int]  # a mapping's keys and their lines (a sequence's stays empty)
 
     def __init__(self, value, is_map, anchor, line, col):
         self.value = value
@@ -274,10 +276,11 @@ class _Frame:
         self.anchor = anchor
         self.line = line
         self.col = col
-        self.key_lines: dict[str, int] | None = {} if is_map else None
+        self.key_lines = {} if is_map else _NO_LINES
 
 
 _NO_KEY = object()
+_NO_LINES: dict[str, int] = {}  # shared by sequences, which have no keys
 _NOTHING = object()
 
 
@@ -352,7 +355,8 @@ def _build(parser, text, rel, diagnostics, positions, items):
             if positions is not None and top is not None:
                 path.append(top.key if top.is_map else len(top.value))
             is_map = kind is MappingStartEvent
-            if items is not None and is_map and (len(stack) == 2 or len(stack) == 4) and not top.is_map:
+            if items is not None and is_map and (len(stack) == 2 or len(stack) == 4) and top is not None \
+                    and not top.is_map:
                 where = tuple(f.key if f.is_map else len(f.value) for f in stack)
                 items[where] = (mark.line + 1, mark.column + 1)
             stack.append(_Frame({} if is_map else [], is_map, event.anchor, mark.line + 1, mark.column + 1))

@@ -58,7 +58,7 @@ class RiskGrade:
         return self.declared != self.computed
 
 
-def matrix_grade(score: float, high: float, medium: float) -> str:
+def matrix_grade(score: float | Fraction, high: float | Fraction, medium: float | Fraction) -> str:
     """高 at or above ``high``, 中 at or above ``medium``, else 低 (both methods use it)."""
     return "高" if score >= high else "中" if score >= medium else "低"
 
@@ -137,11 +137,11 @@ class Grader:
                       for i, label in self._floors_of(power))
         labels: list[str] = []
         for i, _, label in hits:  # floor by floor, each in the order of the risk's powers
-            computed = higher(computed, g.floors[i].grade)
+            computed = higher(computed, g.floors[i].grade) or computed  # never None: both are grades
             if label not in labels:
                 labels.append(label)
         declared = risk.declared or computed
-        effective = higher(declared, computed)
+        effective = higher(declared, computed) or computed
         return RiskGrade(risk.id, self.score(risk), method_grade, tuple(labels), computed, declared, effective,
                          self.monitors(risk, effective))
 
