@@ -18,10 +18,10 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from sys import intern
-from typing import Any
+from typing import Any, NoReturn
 
 from yaml._yaml import CParser
-from yaml.error import MarkedYAMLError, YAMLError
+from yaml.error import Mark, MarkedYAMLError, YAMLError
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
@@ -264,8 +264,6 @@ def positions_of(text: str) -> Positions:
 
 class _Frame:
     __slots__ = ("anchor", "col", "is_map", "key", "key_col", "key_line", "key_lines", "line", "size", "value")
-    key: Any  # a mapping's current key, or _NO_KEY
-    key_lines: dict[str, int]  # a mapping's keys and their lines (a sequence's stays empty)
 
     def __init__(self, value, is_map, anchor, line, col):
         self.value = value
@@ -276,12 +274,12 @@ class _Frame:
         self.anchor = anchor
         self.line = line
         self.col = col
-        self.key_lines = {} if is_map else _NO_LINES
+        self.key_lines: dict[str, int] = {} if is_map else _NO_KEYS
 
 
 _NO_KEY = object()
-_NO_LINES: dict[str, int] = {}  # shared by sequences, which have no keys
 _NOTHING = object()
+_NO_KEYS: dict[str, int] = {}  # a sequence's key_lines: never written (only a mapping has keys)
 
 
 def _walk(text: str, rel: str, diagnostics: list[Diagnostic], positions: dict | None, items: dict | None = None) -> Any:
@@ -303,13 +301,13 @@ def _walk(text: str, rel: str, diagnostics: list[Diagnostic], positions: dict | 
 
 def _build(parser, text, rel, diagnostics, positions, items):
     stack: list[_Frame] = []
-    path: list[str | int] = []  # kept only when recording positions
+    path: list[object] = []  # kept only when recording positions: keys (a frame's key is typed object) and indexes
     anchors: dict[str, tuple[Any, int]] = {}
     budget = len(text) + ALIAS_ALLOWANCE
     root: Any = _NOTHING
     documents = 0
 
-    def fail(code: str, mark, message: str):
+    def fail(code: str, mark: Mark, message: str) -> NoReturn:
         diagnostics.append(_diag(code, rel, mark.line + 1, mark.column + 1, message))
         raise _Abort
 
@@ -355,8 +353,8 @@ def _build(parser, text, rel, diagnostics, positions, items):
             if positions is not None and top is not None:
                 path.append(top.key if top.is_map else len(top.value))
             is_map = kind is MappingStartEvent
-            if items is not None and is_map and (len(stack) == 2 or len(stack) == 4) and top is not None \
-                    and not top.is_map:
+            if (items is not None and is_map and (len(stack) == 2 or len(stack) == 4)
+                    and top is not None and not top.is_map):
                 where = tuple(f.key if f.is_map else len(f.value) for f in stack)
                 items[where] = (mark.line + 1, mark.column + 1)
             stack.append(_Frame({} if is_map else [], is_map, event.anchor, mark.line + 1, mark.column + 1))
