@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any, NoReturn
 
+from yaml import YAMLError
 from yaml._yaml import CParser
-from yaml.error import Mark, MarkedYAMLError, YAMLError
+from yaml.error import Mark, MarkedYAMLError
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
