@@ -544,7 +544,7 @@ EXAMPLE_EDITS = (
 @pytest.fixture
 def example_history(tmp_path) -> git.Repo:
     repo = init_repo(tmp_path / "example")
-    shutil.copytree(EXAMPLE, repo / "registers")
+    shutil.copytree(EXAMPLE, repo / "registers", ignore=shutil.ignore_patterns(".lz-cache"))
     commit(repo, "示例登记簿", "2025-01-06T10:00:00+08:00")
     git_run(repo, "tag", "e0")
     for day, (message, files) in enumerate(EXAMPLE_EDITS, start=7):
