@@ -101,15 +101,15 @@ def _power_ids(docs: Iterable[dict]) -> set[str]:
     return {power["id"] for doc in docs for power in doc.get("powers") or ()}
 
 
-def _grading_view(docs: Iterable[dict]) -> tuple[dict[str, tuple], dict[str, tuple]]:
-    """What grading reads from posts (their powers) and powers (their attributes), by id."""
-    posts: dict[str, tuple] = {}
-    powers: dict[str, tuple] = {}
+def _grading_view(docs: Iterable[dict]) -> tuple[dict[str, str], dict[str, str]]:
+    """Posts and powers by id, whole: grading declares it reads them (GRADE_INPUTS), not which of their fields."""
+    posts: dict[str, str] = {}
+    powers: dict[str, str] = {}
     for doc in docs:
         for post in doc.get("posts") or ():
-            posts[post["id"]] = tuple(post.get("powers") or ())
+            posts[post["id"]] = repr(sorted(post.items()))
         for power in doc.get("powers") or ():
-            powers[power["id"]] = tuple(sorted((k, repr(v)) for k, v in power.items()))
+            powers[power["id"]] = repr(sorted(power.items()))
     return posts, powers
 
 
