@@ -14,7 +14,7 @@ from conftest import EXAMPLE
 from lianzheng_cli.diff import diff_registers, diff_revisions, empty_register, load_pair
 from lianzheng_cli.load import git as gitsource
 from lianzheng_cli.load.git import resolve_revision
-from lianzheng_cli.model.grading import Grader
+from lianzheng_cli.model.grading import GRADE_INPUTS, Grader, Inputs
 from lianzheng_cli.validate.register import validate
 from test_diff import commit, git_run, init_repo
 
@@ -112,3 +112,11 @@ def test_the_example_edits_regrade_risks_of_files_that_did_not_change(example_hi
     assert moved.diff.to_json()["people"]["moved"] == [{"id": "p-sun", "from": "ldbz-fg-zw", "to": "ldbz-fg-xm"}]
     monitoring = diff_revisions("e3", "e4", register=registers)
     assert monitoring.diff.empty and monitoring.parsed["shared"] == []
+
+
+def test_the_pair_loader_follows_every_grade_input():
+    # diff.pairs follows a risk to its posts and process, a post to its powers and a process to the powers on
+    # it, and regrades everything when the org's grading changes. Grading that reads more of the documents
+    # needs the pair loader taught first; then this list grows with it.
+    followed = Inputs(org=frozenset({"grading"}), department=frozenset({"posts", "powers"}))
+    assert followed == GRADE_INPUTS
