@@ -12,16 +12,12 @@ import git
 import pytest
 
 from conftest import INSPECTION, LEADERSHIP, ORG, run
-from lianzheng_cli.diff.compare import (
-    defines,
-    diff_registers,
-    diff_revisions,
-    empty_register,
-    grading_sections,
-    load_pair,
-)
+from lianzheng_cli.diff import diff_registers, diff_revisions, empty_register, load_pair
+from lianzheng_cli.diff.pairs import defines, input_keys
 from lianzheng_cli.load import git as gitsource
 from lianzheng_cli.load.git import GitError, GitSource, resolve_revision
+from lianzheng_cli.load.parse import load_keys
+from lianzheng_cli.model.grading import GRADE_INPUTS, MONITOR_INPUTS
 from lianzheng_cli.validate.register import validate
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -568,12 +564,14 @@ def test_a_post_defined_in_a_file_written_as_json_is_still_found(tmp_path):
         {"field": "computed_grade", "from": "中", "to": "高", "direction": "raised"}]}]
 
 
-def test_grading_sections_cuts_posts_and_powers_by_lines():
+def test_of_an_unchanged_file_what_grading_reads_is_loaded_by_its_keys():
+    # Once cut by lines behind a stub header; now the loader's key filter, with the keys grading declares.
     raw = ("\ufeffschema_version: 1\nid: a\nname: 甲科\n# 注释\nposts:\n- {id: a-1, name: 岗}\n  # 续\n"
            "risks:\n  - id: R\npowers: []\nwarnings: []\n").encode("utf-8")
-    assert grading_sections(raw, "a").decode("utf-8") == (
-        'schema_version: 1\nid: "a"\nname: "a"\nkind: 内设机构\nposts:\n- {id: a-1, name: 岗}\n  # 续\npowers: []\n')
-    assert grading_sections(b'{"id": "a", "posts": []}', "a") is None
+    assert load_keys(raw, "departments/a.yaml", input_keys()) == {
+        "schema_version": 1, "id": "a", "name": "甲科", "posts": [{"id": "a-1", "name": "岗"}], "powers": []}
+    assert load_keys(b'{"id": "a", "posts": []}', "departments/a.yaml", input_keys()) is None
+    assert input_keys() >= GRADE_INPUTS.department | MONITOR_INPUTS.department
     assert defines(b'posts:\n  - {id: a-1, name: x}\n', "a-1")
     assert defines(b'{"id": "a-1"}', "a-1")
     assert not defines(b'posts: [a-1]\nowner: a-1\n', "a-1")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +30,7 @@ tr = messages({
 })
 
 
-class DiffFormat(str, Enum):
+class DiffFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
@@ -38,7 +38,7 @@ class DiffFormat(str, Enum):
 
 def parse_fail_on(values: list[str] | None) -> list[str]:
     """``removed,lowered`` (and repeated options) → the conditions; ``typer.Exit(2)`` for an unknown one."""
-    from lianzheng_cli.diff.compare import FAIL_ON
+    from lianzheng_cli.diff import FAIL_ON
 
     conditions: list[str] = []
     for value in values or ():
@@ -59,7 +59,8 @@ def diff_command(
     rev_b: Annotated[str, typer.Argument(metavar="B", help="新版本,写法同 A;默认为工作区 WORKTREE。")] = "WORKTREE",
     register: RegisterOption = None,
     fmt: Annotated[DiffFormat, typer.Option(
-        "--format", "-f", help="输出格式:text(终端,按部门分组)、markdown(合并请求评论)、json(机器可读)。")] = DiffFormat.text,
+        "--format", "-f",
+        help="输出格式:text(终端,按部门分组)、markdown(合并请求评论)、json(机器可读)。")] = DiffFormat.text,
     fail_on: Annotated[list[str] | None, typer.Option(
         "--fail-on", metavar="removed,lowered,high-removed", show_default=False,
         help="出现这些变更时以退出码 1 结束(供 CI 使用):删除风险点、降低等级、删除高风险点;可用逗号分隔。")] = None,
@@ -72,7 +73,7 @@ def diff_command(
     年份 2024 取标签 2024 或 register-2024,没有标签时取 2024-12-31 或更早的最后一次提交(会说明取了哪次提交)。
     退出码:0 完成;1 --fail-on 指定的变更存在,或某一版本的登记簿有错误;2 用法错误(未知版本、不在 git 仓库中)。
     """
-    from lianzheng_cli.diff.compare import diff_revisions
+    from lianzheng_cli.diff import diff_revisions
     from lianzheng_cli.load.git import GitError
     from lianzheng_cli.outputs import diff_text as diffreport
 

@@ -95,7 +95,7 @@ def report_command(
 
 def _changes_since(rev: str, root: Path):
     """The register diff from ``rev`` to the work tree; exit 2 for a bad revision, 1 when that version has errors."""
-    from lianzheng_cli.diff.compare import diff_revisions
+    from lianzheng_cli.diff import diff_revisions
     from lianzheng_cli.load.git import WORKTREE, GitError
 
     try:

@@ -9,7 +9,6 @@ always read as a year, never as an abbreviated commit id.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -53,7 +52,8 @@ tr = messages({
         "en": "{rev} → tag {tag} (commit {short})",
     },
     "git.year_date": {
-        "zh": "{rev} → 没有标签 {rev} 或 register-{rev},取 {rev}-12-31 或更早的最后一次提交 {short}({when},“{subject}”)",
+        "zh": "{rev} → 没有标签 {rev} 或 register-{rev},取 {rev}-12-31 或更早的最后一次提交 {short}"
+              "({when},“{subject}”)",
         "en": "{rev} → no tag {rev} or register-{rev}; took the last commit on or before {rev}-12-31: {short} "
               "({when}, “{subject}”)",
     },
@@ -93,12 +93,16 @@ class Revision:
         return self.rev if self.rev == self.commit.hexsha else f"{self.rev} ({self.commit.hexsha[:7]})"
 
 
-def open_repository(path: Path) -> git.Repo:
-    """The git repository holding ``path``."""
+def open_repository(path: Path, *, worktree: bool = False) -> git.Repo:
+    """The git repository holding ``path``; with ``worktree``, one that has a work tree (not bare)."""
     try:
-        return git.Repo(path, search_parent_directories=True)
+        repo = git.Repo(path, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise GitError(tr("git.not_a_repository", path=path)) from None
+    if worktree and repo.bare:
+        repo.close()
+        raise GitError(tr("git.no_worktree", path=repo.git_dir))
+    return repo
 
 
 def _verify(repo: git.Repo, name: str) -> str | None:
@@ -135,12 +139,12 @@ def _resolve_year(repo: git.Repo, year: str) -> Revision:
         if sha is not None:
             commit = repo.commit(sha)
             return Revision(year, commit, tr("git.year_tag", rev=year, tag=tag, short=sha[:7]))
-    commit = last_commit_of_year(repo, int(year))
-    if commit is None:
+    last = last_commit_of_year(repo, int(year))
+    if last is None:
         raise GitError(tr("git.no_commit_in_year", rev=year))
-    when = commit.committed_datetime.strftime("%Y-%m-%d %H:%M %z")
-    subject = commit.summary if isinstance(commit.summary, str) else commit.summary.decode("utf-8", "replace")
-    return Revision(year, commit, tr("git.year_date", rev=year, short=commit.hexsha[:7], when=when, subject=subject))
+    when = last.committed_datetime.strftime("%Y-%m-%d %H:%M %z")
+    subject = last.summary if isinstance(last.summary, str) else last.summary.decode("utf-8", "replace")
+    return Revision(year, last, tr("git.year_date", rev=year, short=last.hexsha[:7], when=when, subject=subject))
 
 
 def last_commit_of_year(repo: git.Repo, year: int) -> git.Commit | None:
@@ -157,19 +161,16 @@ def last_commit_of_year(repo: git.Repo, year: int) -> git.Commit | None:
     return repo.commit(best[1]) if best else None
 
 
-def blob_id(raw: bytes) -> str:
-    """Git's id of a blob with these bytes (what ``git hash-object`` prints)."""
-    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
-
-
 class GitSource:
     """The register folder ``folder`` (relative to the repository top) as of ``commit``, read from git's objects."""
 
     parallel_safe = False  # gitpython's object reader is a pipe to one git process: not for forked workers
+    keeps_bytes = False
 
     def __init__(self, commit: git.Commit, folder: str):
         self.commit = commit
         self.folder = folder
+        self.root = Path(folder or ".")
         self._blobs: dict[str, git.Blob] | None = None
 
     def _entries(self) -> dict[str, git.Blob]:
@@ -233,13 +234,17 @@ class WorktreeSource(DirectorySource):
             raw = self._bytes[rel] = super().read(rel)
         return raw
 
-    def blob_id(self, rel: str) -> str:
-        return blob_id(self.read(rel))
+
+def work_tree(repo: git.Repo) -> Path:
+    """The top of the repository's work tree; ``GitError`` for a bare repository."""
+    if repo.working_tree_dir is None:
+        raise GitError(tr("git.no_worktree", path=repo.git_dir))
+    return Path(repo.working_tree_dir)
 
 
 def register_folder(repo: git.Repo, root: Path) -> str:
     """The register folder's path relative to the repository top, '/'-separated ('' for the top itself)."""
-    top = Path(repo.working_tree_dir).resolve()
+    top = work_tree(repo).resolve()
     rel = Path(os.path.relpath(root.resolve(), top))
     return "" if rel == Path(".") else rel.as_posix()
 
@@ -266,8 +271,9 @@ def locate_register(repo: git.Repo, revision: Revision, expected: str) -> Locate
     """The register at ``revision``: at ``expected`` (relative to the top), else the ``registers/`` folder
     holding an ``org.yaml`` there, else none (an empty register: everything is added)."""
     shown = expected or "."
+    source: GitSource | WorktreeSource
     if revision.commit is None:
-        top = Path(repo.working_tree_dir)
+        top = work_tree(repo)
         source = WorktreeSource(top / expected if expected else top)
         if source.exists:
             return Located(source, expected)
@@ -281,7 +287,7 @@ def locate_register(repo: git.Repo, revision: Revision, expected: str) -> Locate
     if not found:
         return Located(None, expected, tr("git.absent", rev=revision.label, expected=shown))
     folder = str(PurePosixPath(_choose(found)).parent)
-    source = WorktreeSource(Path(repo.working_tree_dir) / folder) if revision.commit is None \
+    source = WorktreeSource(work_tree(repo) / folder) if revision.commit is None \
         else GitSource(revision.commit, folder)
     return Located(source, folder, tr("git.moved", rev=revision.label, found=folder, expected=shown))
 

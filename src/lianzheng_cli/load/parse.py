@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from sys import intern
 from typing import Any, NoReturn
 
+from yaml import YAMLError
 from yaml._yaml import CParser
 from yaml.error import Mark, MarkedYAMLError
 from yaml.events import (
@@ -159,6 +161,81 @@ def load_text(text: str, rel: str, *, items: dict | None = None) -> Loaded:
     if data is None and not diagnostics:
         diagnostics.append(_diag("LZ007", rel, 1, 1, tr("LZ007")))
     return Loaded(rel, data if not diagnostics else None, diagnostics)
+
+
+# A top-level key as the register's files write it: at column 0, plain, then `:` and a space or the line's end.
+_TOP_KEY = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t\r\n]|$)")
+# A line that starts at column 0 with something other than a comment or a sequence item (`- `), after its
+# line break (found far faster than with ^ and MULTILINE).
+_COLUMN_0 = re.compile(rb"\n(?:[^ \t\r\n#-]|-[^ \t\r\n])")
+# Line breaks libyaml reads besides \n and \r\n: NEL, LS, PS in UTF-8 (a lone \r is counted apart).
+_OTHER_BREAKS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+
+
+def load_keys(raw: bytes, rel: str, keys: Collection[str]) -> dict[str, Any] | None:
+    """The values of ``keys`` (top-level keys) of one file, without building the others; None when the file is
+    not written so that this can be done exactly (the caller loads it whole, and reports its findings).
+
+    When the whole file loads without findings, the result equals its values restricted to ``keys``. Each
+    top-level entry starts at a column-0 line ``key:``; an entry wanted is loaded on its own (an alias to
+    another entry is refused), and every entry before the last one wanted must parse on its own, so that no
+    line taken for a key is inside a quoted or flow value. Findings inside values not wanted are not looked
+    for. A file written otherwise (JSON, quoted keys, document markers, directives, UTF-16) gives None.
+    """
+    raw = raw.removeprefix(codecs.BOM_UTF8)
+    if b"\0" in raw[:2] or _other_breaks(raw):
+        return None
+    entries = _top_level_entries(raw)
+    if not entries or len({key for key, _ in entries}) != len(entries):
+        return None  # nothing, or a duplicate key (a finding of the whole file)
+    wanted = {i for i, (key, _) in enumerate(entries) if key in keys}
+    values: dict[str, Any] = {}
+    for i, (key, entry) in enumerate(entries[: max(wanted) + 1] if wanted else ()):
+        if i not in wanted:
+            if not _parses(entry):
+                return None
+            continue
+        try:
+            text = entry.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if _CONTROL.search(text):
+            return None
+        found: list[Diagnostic] = []
+        value = _walk(text, rel, found, None)
+        if found or not isinstance(value, dict) or list(value) != [key]:
+            return None
+        values[key] = value[key]
+    return values
+
+
+def _top_level_entries(raw: bytes) -> list[tuple[str, bytes]] | None:
+    """``(key, bytes)`` of each top-level entry, cut where a line starts one; None if a column-0 line is neither
+    a plain key, a comment nor a sequence item, or if anything but comments comes before the first key."""
+    starts: list[tuple[str, int]] = []
+    first = [0] if _COLUMN_0.match(b"\n" + raw[:2]) else []
+    for start in (*first, *(found.start() + 1 for found in _COLUMN_0.finditer(raw))):
+        match = _TOP_KEY.match(raw, start)
+        if match is None:
+            return None
+        starts.append((match.group(1).decode("ascii"), start))
+    if not starts or any(line.strip() and not line.lstrip().startswith(b"#")
+                         for line in raw[: starts[0][1]].split(b"\n")):
+        return None
+    ends = [start for _, start in starts[1:]] + [len(raw)]
+    return [(key, raw[start:end]) for (key, start), end in zip(starts, ends, strict=True)]
+
+
+def _other_breaks(raw: bytes) -> bool:
+    return (b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")) or any(b in raw for b in _OTHER_BREAKS)
+
+
+def _parses(entry: bytes) -> bool:
+    try:
+        CParser(entry).raw_parse()
+    except YAMLError:
+        return False
+    return True
 
 
 class Positions:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Protocol
 
@@ -31,11 +32,20 @@ def find_register(explicit: Path | None = None, start: Path | None = None) -> Pa
     raise RegisterNotFound(tr("usage.no_register", start=start))
 
 
+def blob_id(raw: bytes) -> str:
+    """Git's id of a blob with these bytes (what ``git hash-object`` prints): the content id of any source's file."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
+
+
 class Source(Protocol):
-    """Where a register's files come from: a folder on disk, or a git revision (see ``gitsource``)."""
+    """Where a register's files come from: a folder on disk, or a git revision (``load.git``)."""
 
     # Whether forked workers may read from it (a git object reader may not be shared).
     parallel_safe: bool
+    # Whether a file read once is kept, so that reading it again costs nothing.
+    keeps_bytes: bool
+    # The register folder (of a git revision: relative to the repository top).
+    root: Path
 
     def department_files(self) -> list[str]:
         """Department files relative to the register folder, sorted."""
@@ -43,11 +53,15 @@ class Source(Protocol):
     def read(self, rel: str) -> bytes:
         """The bytes of one file; ``FileNotFoundError`` if it is not there."""
 
+    def blob_id(self, rel: str) -> str:
+        """The file's content id, :func:`blob_id` of its bytes (a git revision knows it without reading the file)."""
+
 
 class DirectorySource:
     """A register folder on disk."""
 
     parallel_safe = True
+    keeps_bytes = False
 
     def __init__(self, root: Path):
         self.root = root
@@ -62,3 +76,6 @@ class DirectorySource:
 
     def read(self, rel: str) -> bytes:
         return (self.root / rel).read_bytes()
+
+    def blob_id(self, rel: str) -> str:
+        return blob_id(self.read(rel))

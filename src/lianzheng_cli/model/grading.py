@@ -20,6 +20,22 @@ from lianzheng_cli.vocab import higher
 HEAD, INSPECTION, SUPERVISOR, LEADER = "单位主要负责人", "纪检监察机构", "分管领导", "部门负责人"
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """Top-level keys of the org file and of department files that grading reads, besides the risks it grades."""
+
+    org: frozenset[str]
+    department: frozenset[str]
+
+
+# What grading reads, declared so that a loader providing part of a register (lz diff, for files that did not
+# change) provides all of it; tests hold the grader to it. A grade reads the org's method and floors and,
+# through a risk's process and posts, the posts and powers of any department; who monitors a risk reads the
+# org's head and inspection department, its monitoring roles, and departments' leaders.
+GRADE_INPUTS = Inputs(org=frozenset({"grading"}), department=frozenset({"posts", "powers"}))
+MONITOR_INPUTS = Inputs(org=frozenset({"org", "monitoring"}), department=frozenset({"leader", "supervisor"}))
+
+
 @dataclass(frozen=True, slots=True)
 class Monitor:
     role: str  # a monitoring role (分级监控)
@@ -121,11 +137,11 @@ class Grader:
                       for i, label in self._floors_of(power))
         labels: list[str] = []
         for i, _, label in hits:  # floor by floor, each in the order of the risk's powers
-            computed = higher(computed, g.floors[i].grade)
+            computed = higher(computed, g.floors[i].grade) or computed  # never None: both are grades
             if label not in labels:
                 labels.append(label)
         declared = risk.declared or computed
-        effective = higher(declared, computed)
+        effective = higher(declared, computed) or computed
         return RiskGrade(risk.id, self.score(risk), method_grade, tuple(labels), computed, declared, effective,
                          self.monitors(risk, effective))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TextIO
@@ -150,7 +150,7 @@ def summary_line(diff: RegisterDiff) -> str:
     return tr("diff.summary", renamed=len(diff.risks_renamed), **diff.summary())
 
 
-def render_text(diff: RegisterDiff, out: TextIO, *, notes: list[str] = ()) -> None:
+def render_text(diff: RegisterDiff, out: TextIO, *, notes: Sequence[str] = ()) -> None:
     console = make_console(out, soft_wrap=True)
     console.print(f"[bold]{escape(tr('diff.heading', old=diff.from_rev.label, new=diff.to_rev.label))}[/]")
     for note in notes:
@@ -180,7 +180,7 @@ def _md_code(text: str) -> str:
     return f"`{text}`"
 
 
-def render_markdown(diff: RegisterDiff, *, notes: list[str] = ()) -> str:
+def render_markdown(diff: RegisterDiff, *, notes: Sequence[str] = ()) -> str:
     """A pull-request comment: a heading, the summary, then one collapsible section per department."""
     lines = [f"### {_md(tr('diff.heading', old=diff.from_rev.label, new=diff.to_rev.label))}", ""]
     if notes:

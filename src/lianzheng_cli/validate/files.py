@@ -130,7 +130,7 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
         jobs = jobs or os.cpu_count() or 1
         total = sum(len(raws[i]) for i in todo)
         keys = [r.key for r in results]
-        if jobs > 1 and can_fork() and total >= PARALLEL_MIN_BYTES and getattr(source, "parallel_safe", False):
+        if jobs > 1 and can_fork() and total >= PARALLEL_MIN_BYTES and source.parallel_safe:
             checked = _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress)
         else:
             checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress) for i in todo}
