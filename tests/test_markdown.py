@@ -61,3 +61,36 @@ def test_plain_text_is_unchanged_and_the_fast_path_agrees():
 
 def test_code_spans_cannot_be_closed_from_inside():
     assert md_code("R1`<b>") == "`R1'<b>`"
+
+
+# --- the diff's pull-request comment ------------------------------------------------------------------
+
+HOSTILE_TITLE = "泄露信息</details>\n# 伪造标题 @org/team #12 [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+
+
+def test_a_hostile_risk_title_cannot_break_out_of_the_diff_comment(tmp_path):
+    from conftest import INSPECTION, LEADERSHIP, OFFICE, write_register
+    from lianzheng_cli.diff import diff_registers
+    from lianzheng_cli.outputs.diff_text import render_markdown
+    from lianzheng_cli.validate.register import validate
+
+    old = validate(write_register(tmp_path / "old")).register
+    assert "title: 初审把关不严" in OFFICE
+    hostile = OFFICE.replace("title: 初审把关不严", "title: " + json_quote(HOSTILE_TITLE), 1)
+    departments = {"ldbz": LEADERSHIP, "jjjc": INSPECTION, "spk": hostile}
+    new = validate(write_register(tmp_path / "new", departments=departments)).register
+    assert old is not None and new is not None
+    comment = render_markdown(diff_registers(old, new))
+    found = [t for t in tokens(comment)]
+    assert [t.tag for t in found if t.type == "heading_open"] == ["h3"]  # only lz's own heading
+    html = [t.content.strip() for t in found if t.type in ("html_block", "html_inline")]
+    assert sum(h.startswith("<details>") for h in html) == html.count("</details>") == 1, html
+    assert set(html) - {"<br>", "</details>"} == {html[0]}  # lz's own <details><summary> and nothing else
+    assert not [t for t in found if t.type in ("link_open", "image")]
+    assert "@org" not in comment and "#12" not in comment
+
+
+def json_quote(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from lianzheng_cli.cli.common import LangOption, RegisterOption, usage_error
+from lianzheng_cli.cli.common import LangOption, RegisterOption, format_option, usage_error
 from lianzheng_cli.i18n import join_list, messages, set_language
 from lianzheng_cli.load.sources import RegisterNotFound, find_register
+from lianzheng_cli.outputs.diff_text import DIFF_FORMATS
 
 tr = messages({
     "diff.bad_fail_on": {
@@ -28,12 +28,6 @@ tr = messages({
     "diff.fail.lowered": {"zh": "降低了风险等级", "en": "grades lowered"},
     "diff.fail.high-removed": {"zh": "删除了高风险点", "en": "high risks removed"},
 })
-
-
-class DiffFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
 
 
 def parse_fail_on(values: list[str] | None) -> list[str]:
@@ -58,9 +52,8 @@ def diff_command(
         metavar="A", help="旧版本:git 引用(标签、分支、提交、HEAD~1)、年份(如 2024)或 WORKTREE。")] = "HEAD",
     rev_b: Annotated[str, typer.Argument(metavar="B", help="新版本,写法同 A;默认为工作区 WORKTREE。")] = "WORKTREE",
     register: RegisterOption = None,
-    fmt: Annotated[DiffFormat, typer.Option(
-        "--format", "-f",
-        help="输出格式:text(终端,按部门分组)、markdown(合并请求评论)、json(机器可读)。")] = DiffFormat.text,
+    fmt: Annotated[str, format_option(
+        DIFF_FORMATS, help="输出格式:text(终端,按部门分组)、markdown(合并请求评论)、json(机器可读)。")] = "text",
     fail_on: Annotated[list[str] | None, typer.Option(
         "--fail-on", metavar="removed,lowered,high-removed", show_default=False,
         help="出现这些变更时以退出码 1 结束(供 CI 使用):删除风险点、降低等级、删除高风险点;可用逗号分隔。")] = None,
@@ -75,7 +68,6 @@ def diff_command(
     """
     from lianzheng_cli.diff import diff_revisions
     from lianzheng_cli.load.git import GitError
-    from lianzheng_cli.outputs import diff_text as diffreport
 
     if lang is not None:
         set_language(lang.value)
@@ -103,15 +95,7 @@ def diff_command(
                 typer.echo(f"{run.location(problem)}: {d.code} {d.message}", err=True)
         raise typer.Exit(1)
 
-    fmt = DiffFormat(fmt)
-    if fmt is DiffFormat.json:
-        for note in run.notes:
-            typer.echo(note, err=True)
-        sys.stdout.write(diffreport.render_json(run.diff))
-    elif fmt is DiffFormat.markdown:
-        sys.stdout.write(diffreport.render_markdown(run.diff, notes=run.notes))
-    else:
-        diffreport.render_text(run.diff, sys.stdout, notes=run.notes)
+    DIFF_FORMATS[fmt](run.diff, run.notes, sys.stdout, sys.stderr)
 
     failed = run.diff.failures(conditions)
     if failed:

@@ -14,6 +14,7 @@ from rich.markup import escape
 from lianzheng_cli.diff.compare import FieldChange, RegisterDiff, RiskChange
 from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.outputs.diagnostics import make_console
+from lianzheng_cli.outputs.markdown import md_code, md_text
 
 tr = messages({
     "diff.heading": {"zh": "登记簿变更:{old} → {new}", "en": "Register changes: {old} → {new}"},
@@ -169,27 +170,16 @@ def render_text(diff: RegisterDiff, out: TextIO, *, notes: Sequence[str] = ()) -
                 console.print(f"      {escape(line)}")
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
-
-
-def _md(text: str) -> str:
-    return text.translate(_MD_SPECIAL)
-
-
-def _md_code(text: str) -> str:
-    return f"`{text}`"
-
-
 def render_markdown(diff: RegisterDiff, *, notes: Sequence[str] = ()) -> str:
     """A pull-request comment: a heading, the summary, then one collapsible section per department."""
-    lines = [f"### {_md(tr('diff.heading', old=diff.from_rev.label, new=diff.to_rev.label))}", ""]
+    lines = [f"### {md_text(tr('diff.heading', old=diff.from_rev.label, new=diff.to_rev.label))}", ""]
     if notes:
-        lines += [f"> {_md(note)}  " for note in notes] + [""]
+        lines += [f"> {md_text(note)}  " for note in notes] + [""]
     if diff.empty:
-        lines.append(_md(tr("diff.none")))
+        lines.append(md_text(tr("diff.none")))
         return "\n".join(lines) + "\n"
-    lines += [f"**{_md(summary_line(diff))}**", ""]
-    for section in sections(diff, code=_md_code, esc=_md):
+    lines += [f"**{md_text(summary_line(diff))}**", ""]
+    for section in sections(diff, code=md_code, esc=md_text):
         # <summary> is HTML: GitHub does not render Markdown inside it.
         title = tr("diff.department", name=html.escape(section.name),
                    id=f"<code>{html.escape(section.department)}</code>", count=len(section.entries))
@@ -203,3 +193,23 @@ def render_markdown(diff: RegisterDiff, *, notes: Sequence[str] = ()) -> str:
 
 def render_json(diff: RegisterDiff) -> str:
     return json.dumps(diff.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _as_text(diff: RegisterDiff, notes: Sequence[str], out: TextIO, err: TextIO) -> None:
+    render_text(diff, out, notes=notes)
+
+
+def _as_markdown(diff: RegisterDiff, notes: Sequence[str], out: TextIO, err: TextIO) -> None:
+    out.write(render_markdown(diff, notes=notes))
+
+
+def _as_json(diff: RegisterDiff, notes: Sequence[str], out: TextIO, err: TextIO) -> None:
+    for note in notes:  # stdout stays pure JSON
+        err.write(note + "\n")
+    out.write(render_json(diff))
+
+
+# ``lz diff --format`` choices come from here.
+DIFF_FORMATS: dict[str, Callable[[RegisterDiff, Sequence[str], TextIO, TextIO], None]] = {
+    "text": _as_text, "markdown": _as_markdown, "json": _as_json,
+}
