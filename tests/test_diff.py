@@ -603,3 +603,11 @@ def test_files_lz_validate_found_clean_are_taken_from_its_cache(history, monkeyp
     assert (warm.parsed["new"], warm.parsed["cached"]) == ([], ["departments/spk.yaml"])
     assert warm.diff.to_json() == cold.diff.to_json()
     assert warm.diff.to_json()["risks"]["changed"][0]["changes"][0] == {"field": "likelihood", "from": 2, "to": 1}
+
+
+def test_an_unreadable_file_in_the_work_tree_is_lz009_not_an_internal_error(runner, history):
+    folder = Path(history["repo"]) / "data" / "registers" / "departments" / "kjk.yaml"
+    folder.mkdir()
+    result = run(runner, "diff", "HEAD", "WORKTREE")
+    assert result.exit_code == 1, result.output
+    assert "departments/kjk.yaml:1:1: LZ009" in result.output

@@ -230,7 +230,13 @@ class _PairLoader:
         source = self.sources[side]
         if not rels or source is None:
             return {}
-        raws = {rel: source.read(rel) for rel in rels}
+        raws: dict[str, bytes] = {}
+        unreadable: dict[str, OSError] = {}  # read again by read_register, which reports them (LZ009)
+        for rel in rels:
+            try:
+                raws[rel] = source.read(rel)
+            except OSError as exc:
+                unreadable[rel] = exc
         cached = {}
         if self.cache is not None:  # what `lz validate` found clean, by content: read, never written here
             for rel, raw in raws.items():
@@ -239,13 +245,14 @@ class _PairLoader:
                     cached[rel] = hit.data
         if side not in self._orgs:
             self._orgs[side] = raws.get(ORG_FILE) or source.read(ORG_FILE)
-        files = _Files(source.root, self._orgs[side], {rel: raw for rel, raw in raws.items() if rel not in cached})
+        files = _Files(source.root, self._orgs[side], {rel: raw for rel, raw in raws.items() if rel not in cached},
+                       unreadable)
         self.parsed["shared" if shared else side].extend(files.files)
         self.parsed["cached"].extend(cached)
-        if not files.files:
+        if not files.files and not unreadable:
             return cached
         checked = read_register(source.root, files, keep_data=True)
-        results = [r for r in (checked.org, *checked.departments) if r.rel in files.files]
+        results = [r for r in (checked.org, *checked.departments) if r.rel in files.files or r.rel in unreadable]
         return {**cached, **self._keep(side, results)}
 
     def _keep(self, side: str, results: list[FileResult]) -> dict[str, dict]:
@@ -368,15 +375,18 @@ class _Files:
     parallel_safe = True
     keeps_bytes = True
 
-    def __init__(self, root: Path, org: bytes, files: dict[str, bytes]):
+    def __init__(self, root: Path, org: bytes, files: dict[str, bytes], unreadable: dict[str, OSError] | None = None):
         self.root = root
         self.org = org
         self.files = files
+        self.unreadable = unreadable or {}
 
     def department_files(self) -> list[str]:
-        return [rel for rel in self.files if rel != ORG_FILE]
+        return [rel for rel in (*self.files, *self.unreadable) if rel != ORG_FILE]
 
     def read(self, rel: str) -> bytes:
+        if rel in self.unreadable:
+            raise self.unreadable[rel]
         if rel == ORG_FILE and rel not in self.files:
             return self.org
         return self.files[rel]

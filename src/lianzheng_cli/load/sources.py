@@ -78,4 +78,7 @@ class DirectorySource:
         return (self.root / rel).read_bytes()
 
     def blob_id(self, rel: str) -> str:
-        return blob_id(self.read(rel))
+        try:
+            return blob_id(self.read(rel))
+        except OSError:  # unreadable: never equal to a real content, so it is checked (and reported, LZ009)
+            return f"unreadable:{rel}"
