@@ -26,12 +26,11 @@ from lianzheng_cli.lint.dates import default_as_of
 
 # Importing the rule modules registers their rules in the catalogue (``text`` under another
 # name: this module's functions call a file's contents ``text``).
-from lianzheng_cli.lint.rules import grades, measures, people, warnings  # noqa: F401
-from lianzheng_cli.lint.rules import text as text_rules  # noqa: F401
+from lianzheng_cli.lint.rules import FAMILIES
 from lianzheng_cli.load.parse import decode
 from lianzheng_cli.load.positions import ItemLocator
 from lianzheng_cli.model.records import At, Org, Register
-from lianzheng_cli.validate.files import Locator
+from lianzheng_cli.validate.files import RegisterLocator
 
 MALFORMED, UNUSED, BAD_CONFIG = "LZ901", "LZ902", "LZ903"
 # The near-copy search takes most of lint's time on a county register: it runs in a
@@ -39,6 +38,9 @@ MALFORMED, UNUSED, BAD_CONFIG = "LZ901", "LZ902", "LZ903"
 HEAVY_RULES = ("LZ502",)
 PARALLEL_MIN_RISKS = 5000
 _SELECTOR_SEPARATOR = re.compile(r"[,\uff0c\s]+")
+
+# The rules register themselves in the catalogue when their family's module loads.
+RULE_FAMILIES = FAMILIES
 
 tr = messages({
     "lint.LZ901.syntax": {
@@ -309,8 +311,8 @@ def _locate_file(root: Path, rel: str, findings: list[tuple[str, Finding]],
         return []
     # Item positions recorded at load locate most findings from the text alone; the full
     # locator (a second parse) is the fallback, one per file, dropped after it.
-    full = Locator(root, read=lambda _rel: raw)
-    locator: Locator | ItemLocator = ItemLocator(text, items, full, rel) if items else full
+    full = RegisterLocator(root, read=lambda _rel: raw)
+    locator: RegisterLocator | ItemLocator = ItemLocator(text, items, full, rel) if items else full
     by_target: dict[int, list[Directive]] = {}
     for directive in directives:
         if directive.problem is None and directive.target is not None:

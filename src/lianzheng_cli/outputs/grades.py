@@ -25,7 +25,7 @@ from lianzheng_cli.i18n import current_language, join_list, messages
 from lianzheng_cli.model.grading import Grader
 from lianzheng_cli.model.records import Register
 from lianzheng_cli.outputs.diagnostics import display_path, make_console, write_github_annotations
-from lianzheng_cli.validate.files import Locator
+from lianzheng_cli.validate.files import RegisterLocator
 from lianzheng_cli.vocab import GRADES
 from lianzheng_cli.write.grades import GradeChange, GradeEdit
 
@@ -391,7 +391,7 @@ def render_github(report: GradeReport, out: TextIO, root: Path, *, fail: bool = 
     Only files with a mismatch are read again, to find the ``grade:`` lines; the annotation itself is
     the same GitHub workflow command every diagnostic uses.
     """
-    locator = Locator(root)
+    locator = RegisterLocator(root)
     severity = Severity.ERROR if fail else Severity.WARNING
     mismatches = []
     for row in report.mismatches:

@@ -24,7 +24,7 @@ from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.i18n import tr
 from lianzheng_cli.load.cache import FileCache, digest
 from lianzheng_cli.load.parse import Positions, decode, load, positions_of
-from lianzheng_cli.load.positions import Locator as FileLocator
+from lianzheng_cli.load.positions import Locator
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
 from lianzheng_cli.validate import schema
 from lianzheng_cli.validate.references import Summary, local_checks, summarize
@@ -212,7 +212,7 @@ def _check_share(rels, raws, keys, share, keep_data, cache) -> list[tuple]:
     return out
 
 
-class Locator(FileLocator):
+class RegisterLocator(Locator):
     """Positions in the files of the register at ``root`` (or of ``source``, or as ``read`` gives them)."""
 
     def __init__(self, root: Path, source: Source | None = None, *, read: Callable[[str], bytes] | None = None):

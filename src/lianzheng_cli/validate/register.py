@@ -11,7 +11,7 @@ from lianzheng_cli.i18n import tr
 from lianzheng_cli.load.cache import open_cache
 from lianzheng_cli.load.sources import Source
 from lianzheng_cli.model.records import Doc, Register, build_register
-from lianzheng_cli.validate.files import Locator, RegisterFiles, read_register
+from lianzheng_cli.validate.files import RegisterFiles, RegisterLocator, read_register
 from lianzheng_cli.validate.references import check_references
 
 
@@ -49,7 +49,7 @@ def validate(root: Path, source: Source | None = None, *, model: bool = True, us
     files = read_register(root, source, keep_data=model, cache=cache, progress=progress)
     diagnostics = files.diagnostics
     summaries = {f.rel: f.summary for f in files.departments if f.summary is not None}
-    diagnostics += check_references(files.org.data, summaries, Locator(root, source))
+    diagnostics += check_references(files.org.data, summaries, RegisterLocator(root, source))
     if not files.departments:
         diagnostics.append(Diagnostic("LZ025", Severity.WARNING, "org.yaml", 1, 1, tr("LZ025")))
     diagnostics.sort(key=lambda d: d.sort_key)
