@@ -1,0 +1,474 @@
+"""The one Word (.docx) builder every document of lz uses: the 公文 layout of GB/T 9704.
+
+A4; margins top 37 mm, bottom 35 mm, left 28 mm (binding side), right 26 mm;
+title 2号 (22pt) 方正小标宋简体; body 3号 (16pt) 仿宋_GB2312 at a fixed 28pt
+line; headings 一、 in 黑体 and (一) in 楷体_GB2312; page numbers 4号 (14pt)
+宋体 at the foot as ``— 1 —``, odd pages right and even pages left, one
+character in. Landscape sections (for wide tables) turn the portrait margins
+with the page, so the binding edge stays the same edge of the sheet.
+
+Chinese fonts are written as East Asian fonts (``w:rFonts/@w:eastAsia``) on
+every style and every run: Word and WPS pick the font of a Chinese character
+from that attribute only, and fall back to a Latin font without it. The
+document defaults name them too, instead of the template's theme fonts (a
+theme attribute would win over a named font). The font table names a common
+substitute for each (仿宋 for 仿宋_GB2312 …) for machines without the GB fonts.
+
+Tables are written as XML directly (python-docx's cell API grows quadratically
+with the rows): a fixed layout with every column's width in the grid
+(``w:gridCol``, which WPS reads; Word reads the cells' ``w:tcW``), header rows
+repeated on every page (``w:tblHeader``), rows never split across pages
+(``w:cantSplit``), vertical merges (``w:vMerge``) and spans (``w:gridSpan``).
+
+:meth:`DocxDocument.to_bytes` gives the same bytes for the same content: the
+document time is given (see ``outputs.stamp``), the zip entries get that time,
+and the template's thumbnail (a picture of some other document) is dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm
+
+from lianzheng_cli.fileio import write_atomically
+from lianzheng_cli.outputs.docx.styles import (
+    BODY_FONT,
+    FONT_TABLE_XML,
+    HEADER_FONT,
+    LATIN_FONT,
+    PAGE_NUMBER_FONT,
+    TABLE_FONT,
+    add_styles,
+    font_xml,
+)
+from lianzheng_cli.outputs.stamp import zip_time
+
+A4_SHORT, A4_LONG = 210.0, 297.0
+MARGINS = {"top": 37.0, "bottom": 35.0, "left": 28.0, "right": 26.0}  # portrait, in mm
+# A landscape page is read turned a quarter to the left: its top edge is the portrait page's left (binding) edge.
+LANDSCAPE_MARGINS = {"top": 28.0, "bottom": 26.0, "left": 35.0, "right": 37.0}
+TWIPS_PER_MM = 1440 / 25.4
+TABLE_SIZE = 10.5  # 5号
+GRADE_FILLS = {"高": "F8D7DA", "中": "FFE2C2", "低": "FFF5B8"}  # light red, orange, yellow: grey enough in print
+HEADER_FILL = "E7E6E6"
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_THUMBNAIL = "docProps/thumbnail.jpeg"
+
+
+def clean(text: object) -> str:
+    """Text as a document can hold it: characters XML refuses dropped, line ends as ``\\n``."""
+    value = "" if text is None else str(text)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _ILLEGAL.sub("", value)
+
+
+def twips(mm: float) -> int:
+    return round(mm * TWIPS_PER_MM)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: its header and its width (mm, scaled with the others to the width of the page)."""
+
+    header: str
+    width: float
+    align: str = "left"  # left | center | right
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell when it needs more than its text: alignment, shading, bold, a box, merges."""
+
+    text: str = ""
+    align: str | None = None
+    fill: str | None = None
+    bold: bool = False
+    boxed: bool = False  # a box drawn round this cell (tables drawn without grid lines)
+    merge: str | None = None  # "restart" | "continue": merged with the cells above
+    span: int = 1  # grid columns this cell covers
+    font: str | None = None
+    size: float | None = None
+
+
+CellLike = Cell | str | int | None
+
+
+class DocxDocument:
+    """A document being built, page setup and styles in place; paragraphs and tables are added in order."""
+
+    def __init__(self, *, title: str, made: datetime, landscape: bool = False, subject: str = "") -> None:
+        self.doc = docx.Document()
+        self.made = made
+        self._body = self.doc.element.body
+        self._body.remove_all("w:p", "w:tbl")
+        self._ends_with_table = False
+        add_styles(self.doc)
+        self.doc.settings.odd_and_even_pages_header_footer = True
+        self._set_language()
+        self._set_properties(title, subject)
+        self._lay_out(self.doc.sections[0], landscape)
+        self._add_page_numbers(self.doc.sections[0])
+
+    # -- sections ------------------------------------------------------------------------------------------------
+
+    @property
+    def landscape(self) -> bool:
+        return self.doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE
+
+    @property
+    def text_width(self) -> float:
+        """Width of the text on the current page, in mm."""
+        section = self.doc.sections[-1]
+        emu = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+        return emu / 36000
+
+    def new_section(self, *, landscape: bool, restart_numbering: bool = False) -> None:
+        """Start a new page in a new section (portrait or landscape); page numbers go on unless restarted."""
+        self._close_table()
+        self.doc.add_section(WD_SECTION.NEW_PAGE)
+        # python-docx ends the previous section in a new empty paragraph: make it as small as a paragraph can be
+        breaker = self._body.xpath("./w:p[w:pPr/w:sectPr]")[-1]
+        _shrink(breaker)
+        section = self.doc.sections[-1]
+        self._lay_out(section, landscape)
+        page_numbers = section._sectPr.find(qn("w:pgNumType"))
+        if restart_numbering and page_numbers is None:
+            page_numbers = parse_xml(f'<w:pgNumType {nsdecls("w")} w:start="1"/>')
+            section._sectPr.find(qn("w:pgMar")).addnext(page_numbers)
+        elif not restart_numbering and page_numbers is not None:
+            section._sectPr.remove(page_numbers)
+
+    def page_break(self) -> None:
+        """The next paragraph or table starts a new page."""
+        self._append(f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:line="20" w:lineRule="exact"/>'
+                     '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>')
+
+    def _lay_out(self, section, landscape: bool) -> None:
+        margins = LANDSCAPE_MARGINS if landscape else MARGINS
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width = Mm(A4_LONG if landscape else A4_SHORT)
+        section.page_height = Mm(A4_SHORT if landscape else A4_LONG)
+        section.top_margin, section.bottom_margin = Mm(margins["top"]), Mm(margins["bottom"])
+        section.left_margin, section.right_margin = Mm(margins["left"]), Mm(margins["right"])
+        section.header_distance = Mm(15)
+        # the page number's dashes sit 7 mm below the text block, as GB/T 9704 places them
+        section.footer_distance = Mm(margins["bottom"] - 13)
+        section.gutter = Mm(0)
+
+    def _add_page_numbers(self, section) -> None:
+        odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+        for paragraph, align, side in ((odd, "right", "right"), (even, "left", "left")):
+            p = paragraph._p
+            p.getparent().replace(p, parse_xml(_page_number_xml(align, side)))
+
+    # -- document properties ------------------------------------------------------------------------------------
+
+    def _set_properties(self, title: str, subject: str) -> None:
+        props = self.doc.core_properties
+        props.author = "lz"
+        props.last_modified_by = "lz"
+        props.title = title
+        props.subject = subject
+        props.comments = "由 lz 根据廉政风险防控登记簿生成"
+        props.keywords = "廉政风险防控"
+        props.category = ""
+        props.revision = 1
+        made = _utc_naive(self.made)  # python-docx writes the time as given, marked Z
+        props.created = made
+        props.modified = made
+
+    def _set_language(self) -> None:
+        """Chinese as the document's East Asian language (the template says Japanese), so Word lays it out as such."""
+        lang = self.doc.settings.element.find(qn("w:themeFontLang"))
+        if lang is not None:
+            lang.set(qn("w:eastAsia"), "zh-CN")
+
+    # -- paragraphs -----------------------------------------------------------------------------------------------
+
+    def title(self, text: str) -> None:
+        """The document's title: 2号 方正小标宋简体, centred; a newline in ``text`` breaks the title's line."""
+        self._paragraph(text, "GwTitle")
+
+    def subtitle(self, text: str) -> None:
+        """A line under the title (the unit and year, the date of the data): 3号 楷体, centred."""
+        self._paragraph(text, "GwSubtitle")
+
+    def heading(self, text: str, level: int = 1, *, page_break: bool = False) -> None:
+        """一、 (level 1, 黑体), (一) (level 2, 楷体) or 1. (level 3, 仿宋 bold); the number is part of ``text``."""
+        self._paragraph(text, {1: "GwHeading1", 2: "GwHeading2", 3: "GwHeading3"}[level], page_break=page_break)
+
+    def paragraph(self, text: str, *, indent: bool = True, align: str | None = None, keep_with_next: bool = False,
+                  size: float | None = None) -> None:
+        """A body paragraph (仿宋_GB2312 16pt, fixed 28pt line, first line two characters in)."""
+        self._paragraph(text, "GwBody" if indent else "GwBodyFlush", align=align, keep_with_next=keep_with_next,
+                        size=size)
+
+    def prose(self, text: str, *, keep_with_next: bool = False) -> None:
+        """Text rendered from a template: a blank line separates paragraphs, a single newline is no break."""
+        for block in re.split(r"\n[ \t]*\n", clean(text).strip()):
+            joined = _join_lines(block)
+            if joined:
+                self.paragraph(joined, keep_with_next=keep_with_next)
+
+    def _paragraph(self, text: str, style: str, *, align: str | None = None, keep_with_next: bool = False,
+                   size: float | None = None, page_break: bool = False) -> None:
+        props = [f'<w:pStyle w:val="{style}"/>']
+        if keep_with_next:
+            props.append("<w:keepNext/>")
+        if page_break:
+            props.append("<w:pageBreakBefore/>")
+        if align:
+            props.append(f'<w:jc w:val="{_JC[align]}"/>')
+        runs = _runs(text, font=None, size=size, bold=False)
+        self._append(f'<w:p {nsdecls("w")}><w:pPr>{"".join(props)}</w:pPr>{runs}</w:p>')
+
+    # -- tables ---------------------------------------------------------------------------------------------------
+
+    def table(self, columns: Sequence[Column], rows: Iterable[Sequence[CellLike]], *, header: bool = True,
+              size: float = TABLE_SIZE, grid: bool = True, keep_together: bool = False,
+              width: float | None = None, font: str = TABLE_FONT, header_height: float | None = 9.0) -> None:
+        """A table with its grid, header row (repeated on every page) and rows that never break across pages.
+
+        ``width`` (mm) defaults to the text width; column widths are scaled to it. ``grid`` False draws no
+        lines but the boxes of cells marked ``boxed``. ``keep_together`` keeps all rows on one page (a
+        flowchart) as far as a page can hold them.
+        """
+        total = width if width is not None else self.text_width
+        scale = total / sum(c.width for c in columns)
+        widths = [twips(c.width * scale) for c in columns]
+        parts = [f'<w:tbl {nsdecls("w")}>', _table_properties(sum(widths), grid), "<w:tblGrid>"]
+        parts += [f'<w:gridCol w:w="{w}"/>' for w in widths]
+        parts.append("</w:tblGrid>")
+        if header:
+            cells = [Cell(c.header, align="center", fill=HEADER_FILL, font=HEADER_FONT) for c in columns]
+            parts.append(_row(cells, columns, widths, size, font, header=True, keep=True, height=header_height))
+        for row in rows:
+            parts.append(_row(row, columns, widths, size, font, header=False, keep=keep_together, height=None))
+        parts.append("</w:tbl>")
+        self._append("".join(parts), table=True)
+
+    def info_table(self, pairs: Sequence[tuple[str, str]], *, per_row: int = 2, size: float = 12.0) -> None:
+        """Label | value pairs in a grid (姓名 | … | 部门 | …), ``per_row`` pairs a row; a long value takes a row."""
+        label_w, value_w = 22.0, (self.text_width - 22.0 * per_row) / per_row
+        columns = [Column("", w) for _ in range(per_row) for w in (label_w, value_w)]
+        rows: list[list[CellLike]] = []
+        current: list[CellLike] = []
+        for label, value in pairs:
+            long = len(value) > 14 and per_row > 1
+            if long and current:
+                rows.append(_fill_row(current, len(columns)))
+                current = []
+            current += [Cell(label, align="center", fill=HEADER_FILL, font=HEADER_FONT),
+                        Cell(value, span=len(columns) - 1 if long else 1)]
+            if long or len(current) == len(columns):
+                rows.append(_fill_row(current, len(columns)))
+                current = []
+        if current:
+            rows.append(_fill_row(current, len(columns)))
+        self.table(columns, rows, header=False, size=size)
+
+    def signature_block(self, signers: Sequence[str], *, note: str = "") -> None:
+        """Lines to sign and date (``本人签名``, ``交底人签名`` …), kept together on the last page with ``note``."""
+        columns = [Column("", 1.0), Column("", 1.0)]
+        rows = [[Cell(f"{who}:", align="left", size=16.0, font=BODY_FONT),
+                 Cell("日期:      年    月    日", align="left", size=16.0, font=BODY_FONT)] for who in signers]
+        spacer = [Cell(""), Cell("")]
+        laid: list[Sequence[CellLike]] = []
+        for row in rows:
+            laid += [spacer, row]
+        self.table(columns, laid, header=False, grid=False, keep_together=bool(note), font=BODY_FONT, size=16.0)
+        if note:
+            self.paragraph(note, indent=False, size=14.0)
+
+    def review_chain(self, steps: Sequence[str], *, size: float = TABLE_SIZE) -> None:
+        """The review line of a form: one box per reviewer with room for an opinion, a signature and a date."""
+        columns = [Column("", 1.0) for _ in steps]
+        boxes = [Cell(f"{step}\n\n\n签名:\n      年    月    日", align="left") for step in steps]
+        self.table(columns, [boxes], header=False, size=size, keep_together=True)
+
+    # -- output ---------------------------------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        """The document as .docx bytes; the same content always gives the same bytes."""
+        self._close_table()
+        raw = io.BytesIO()
+        self.doc.save(raw)
+        return _repack(raw.getvalue(), self.made)
+
+    def save(self, path: Path) -> Path:
+        """Write the document to ``path`` atomically (a failure never leaves half a file)."""
+        return write_atomically(Path(path), self.to_bytes())
+
+    # -- internals ------------------------------------------------------------------------------------------------
+
+    def _append(self, xml: str, *, table: bool = False) -> None:
+        element = parse_xml(xml)
+        sect = self._body.find(qn("w:sectPr"))
+        if sect is not None:
+            sect.addprevious(element)
+        else:
+            self._body.append(element)
+        self._ends_with_table = table
+
+    def _close_table(self) -> None:
+        """A section must end in a paragraph: after a table at its end, add the smallest one there is."""
+        if self._ends_with_table:
+            self._append(f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:line="20" w:lineRule="exact"/>'
+                         '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
+
+
+_JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
+
+
+def _utc_naive(when: datetime) -> datetime:
+    """``when`` in UTC without its zone (a time without a zone is taken as UTC already)."""
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.replace(tzinfo=None, microsecond=0)
+
+
+def _join_lines(block: str) -> str:
+    """Lines of one paragraph joined: no space between Chinese characters, one between Latin words."""
+    out = ""
+    for line in (part.strip() for part in block.split("\n")):
+        if not line:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and line[0].isascii() and line[0].isalnum():
+            out += " "
+        out += line
+    return out
+
+
+def _shrink(paragraph) -> None:
+    """Make a paragraph (a section's end) take next to no room: 1pt, on a 1pt line."""
+    ppr = paragraph.get_or_add_pPr()
+    spacing = parse_xml(f'<w:spacing {nsdecls("w")} w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>')
+    ppr.insert(0, spacing)
+    sect = ppr.find(qn("w:sectPr"))
+    mark = parse_xml(f'<w:rPr {nsdecls("w")}><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>')
+    sect.addprevious(mark)
+
+
+def _runs(text: str, *, font: str | None, size: float | None, bold: bool) -> str:
+    """Runs for ``text``: a line break (``w:br``) at each newline; explicit fonts when given."""
+    props = ""
+    if font or size or bold:
+        props = "<w:rPr>" + (font_xml(font, LATIN_FONT) if font else "") + ("<w:b/><w:bCs/>" if bold else "")
+        if size:
+            half = round(size * 2)
+            props += f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
+        props += "</w:rPr>"
+    lines = clean(text).split("\n")
+    body = '<w:br/>'.join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
+    return f"<w:r>{props}{body}</w:r>"
+
+
+def _page_number_xml(align: str, side: str) -> str:
+    """``— n —`` with a PAGE field, one character (14pt) in from the ``side`` margin."""
+    rpr = f'<w:rPr>{font_xml(PAGE_NUMBER_FONT, PAGE_NUMBER_FONT)}<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>'
+    return (f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="GwPageNumber"/><w:ind w:{side}="280"/>'
+            f'<w:jc w:val="{align}"/></w:pPr>'
+            f'<w:r>{rpr}<w:t xml:space="preserve">— </w:t></w:r>'
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
+            f'<w:r>{rpr}<w:t>1</w:t></w:r>'
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
+            f'<w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r></w:p>')
+
+
+_SINGLE = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
+
+
+def _table_properties(width: int, grid: bool) -> str:
+    borders = ""
+    if grid:
+        borders = "<w:tblBorders>" + "".join(f"<w:{edge} {_SINGLE}/>" for edge in
+                                             ("top", "left", "bottom", "right", "insideH", "insideV")) + \
+            "</w:tblBorders>"
+    return (f'<w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>{borders}'
+            '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="28" w:type="dxa"/>'
+            '<w:left w:w="57" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
+            '</w:tblCellMar><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>')
+
+
+def _fill_row(cells: list[CellLike], width: int) -> list[CellLike]:
+    used = sum(c.span if isinstance(c, Cell) else 1 for c in cells)
+    if used < width:
+        last = cells[-1]
+        if isinstance(last, Cell):
+            cells[-1] = Cell(last.text, last.align, last.fill, last.bold, last.boxed, last.merge,
+                             last.span + width - used, last.font, last.size)
+    return cells
+
+
+def _row(cells: Sequence[CellLike], columns: Sequence[Column], widths: list[int], size: float, font: str, *,
+         header: bool, keep: bool, height: float | None) -> str:
+    props = "<w:cantSplit/>"
+    if height:
+        props += f'<w:trHeight w:val="{twips(height)}" w:hRule="atLeast"/>'
+    if header:
+        props += "<w:tblHeader/>"
+    parts = [f"<w:tr><w:trPr>{props}</w:trPr>"]
+    at = 0
+    for value in cells:
+        cell = value if isinstance(value, Cell) else Cell("" if value is None else str(value))
+        span = max(1, min(cell.span, len(widths) - at))
+        width = sum(widths[at:at + span])
+        align = cell.align or (columns[at].align if at < len(columns) else "left")
+        parts.append(_cell(cell, width, span, align, size, font, keep))
+        at += span
+    parts.append("</w:tr>")
+    return "".join(parts)
+
+
+def _cell(cell: Cell, width: int, span: int, align: str, size: float, font: str, keep: bool) -> str:
+    props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
+    if span > 1:
+        props.append(f'<w:gridSpan w:val="{span}"/>')
+    if cell.merge:
+        props.append(f'<w:vMerge w:val="{cell.merge}"/>' if cell.merge == "restart" else "<w:vMerge/>")
+    if cell.boxed:
+        props.append("<w:tcBorders>" + "".join(f"<w:{edge} {_SINGLE}/>" for edge in
+                                               ("top", "left", "bottom", "right")) + "</w:tcBorders>")
+    if cell.fill:
+        props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.fill}"/>')
+    props.append('<w:vAlign w:val="center"/>')
+    text = "" if cell.merge == "continue" else cell.text
+    ppr = '<w:pStyle w:val="GwTable"/>' + ("<w:keepNext/>" if keep else "") + f'<w:jc w:val="{_JC[align]}"/>'
+    runs = _runs(text, font=cell.font or font, size=cell.size or size, bold=cell.bold) if text else ""
+    return f'<w:tc><w:tcPr>{"".join(props)}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p></w:tc>'
+
+
+def _repack(raw: bytes, made: datetime) -> bytes:
+    """The saved package again with every entry dated ``made``, the font table replaced, no thumbnail."""
+    stamp = zip_time(made)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename == _THUMBNAIL:
+                continue
+            data = source.read(info.filename)
+            if info.filename == "_rels/.rels":
+                data = re.sub(rb'<Relationship [^>]*Target="docProps/thumbnail.jpeg"[^>]*/>', b"", data)
+            elif info.filename == "word/fontTable.xml":
+                data = FONT_TABLE_XML.encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, data)
+    return out.getvalue()
