@@ -74,6 +74,22 @@ def clean(text: object) -> str:
     return _ILLEGAL.sub("", value)
 
 
+_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五: the numbers of 一、 and (一) headings."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else
+                                 ("一" if rest < 20 else "") + chinese_number(rest))
+    return _DIGITS[hundreds] + "百" + tail
+
+
 def twips(mm: float) -> int:
     return round(mm * TWIPS_PER_MM)
 
@@ -254,14 +270,18 @@ class DocxDocument:
         if header:
             cells = [Cell(c.header, align="center", fill=HEADER_FILL, font=HEADER_FONT) for c in columns]
             parts.append(_row(cells, columns, widths, size, font, header=True, keep=True, height=header_height))
-        for row in rows:
-            parts.append(_row(row, columns, widths, size, font, header=False, keep=keep_together, height=None))
+        body = list(rows)
+        for n, row in enumerate(body, 1):
+            # kept together: each row keeps with the next one, the last with nothing (or tables would chain)
+            keep = keep_together and n < len(body)
+            parts.append(_row(row, columns, widths, size, font, header=False, keep=keep, height=None))
         parts.append("</w:tbl>")
         self._append("".join(parts), table=True)
 
     def info_table(self, pairs: Sequence[tuple[str, str]], *, per_row: int = 2, size: float = 12.0) -> None:
         """Label | value pairs in a grid (姓名 | … | 部门 | …), ``per_row`` pairs a row; a long value takes a row."""
-        label_w, value_w = 22.0, (self.text_width - 22.0 * per_row) / per_row
+        label_w = 26.0
+        value_w = (self.text_width - label_w * per_row) / per_row
         columns = [Column("", w) for _ in range(per_row) for w in (label_w, value_w)]
         rows: list[list[CellLike]] = []
         current: list[CellLike] = []
@@ -281,14 +301,14 @@ class DocxDocument:
 
     def signature_block(self, signers: Sequence[str], *, note: str = "") -> None:
         """Lines to sign and date (``本人签名``, ``交底人签名`` …), kept together on the last page with ``note``."""
-        columns = [Column("", 1.0), Column("", 1.0)]
-        rows = [[Cell(f"{who}:", align="left", size=16.0, font=BODY_FONT),
-                 Cell("日期:      年    月    日", align="left", size=16.0, font=BODY_FONT)] for who in signers]
-        spacer = [Cell(""), Cell("")]
+        columns = [Column("", 11.0), Column("", 9.0)]
+        rows = [[Cell(f"{who}:" + "_" * max(4, 18 - 2 * len(who))), Cell("日期:____年___月___日")] for who in signers]
+        spacer: list[CellLike] = [Cell(""), Cell("")]
         laid: list[Sequence[CellLike]] = []
         for row in rows:
-            laid += [spacer, row]
-        self.table(columns, laid, header=False, grid=False, keep_together=bool(note), font=BODY_FONT, size=16.0)
+            laid += [spacer, spacer, row]
+        self.table(columns, laid, header=False, grid=False, keep_together=True, font=BODY_FONT, size=16.0,
+                   header_height=None)
         if note:
             self.paragraph(note, indent=False, size=14.0)
 
