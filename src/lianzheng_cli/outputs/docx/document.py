@@ -213,9 +213,9 @@ class DocxDocument:
 
     # -- paragraphs -----------------------------------------------------------------------------------------------
 
-    def title(self, text: str) -> None:
+    def title(self, text: str, *, page_break: bool = False) -> None:
         """The document's title: 2号 方正小标宋简体, centred; a newline in ``text`` breaks the title's line."""
-        self._paragraph(text, "GwTitle")
+        self._paragraph(text, "GwTitle", page_break=page_break)
 
     def subtitle(self, text: str) -> None:
         """A line under the title (the unit and year, the date of the data): 3号 楷体, centred."""
@@ -230,6 +230,10 @@ class DocxDocument:
         """A body paragraph (仿宋_GB2312 16pt, fixed 28pt line, first line two characters in)."""
         self._paragraph(text, "GwBody" if indent else "GwBodyFlush", align=align, keep_with_next=keep_with_next,
                         size=size)
+
+    def note(self, text: str) -> None:
+        """A small note under a table or form (5号, single line spacing), not indented."""
+        self._paragraph(text, "GwTable")
 
     def prose(self, text: str, *, keep_with_next: bool = False) -> None:
         """Text rendered from a template: a blank line separates paragraphs, a single newline is no break."""
