@@ -40,6 +40,22 @@ tr = messages({
         "en": "department {name} ({id}) has no people, so no brief was written",
     },
     "brief.cannot_write": {"zh": "无法写入 {path}:{reason}", "en": "cannot write {path}: {reason}"},
+    "brief.usage.two_formats": {
+        "zh": "--xlsx 与 --docx 只能选一个",
+        "en": "choose one of --xlsx and --docx",
+    },
+    "brief.usage.docx_stdout": {
+        "zh": "--docx 生成的是 Word 文件,不能输出到终端(-o -);请用 -o 指定 .docx 文件名",
+        "en": "--docx writes a Word file, which cannot go to standard output (-o -); name a .docx file with -o",
+    },
+    "brief.usage.split": {
+        "zh": "--split 只用于 --department 与 --docx(Markdown 与 xlsx 本来就是每人一个文件)",
+        "en": "--split goes with --department and --docx (Markdown and xlsx are one file per person already)",
+    },
+    "brief.usage.template": {
+        "zh": "--template 只用于 --docx(Word 告知书的文字模板,见 templates/docx/brief/)",
+        "en": "--template goes with --docx (the text templates of the Word brief, see templates/docx/brief/)",
+    },
 })
 
 
@@ -54,6 +70,14 @@ def brief_command(
         "--output", "-o", show_default=False,
         help="输出文件;默认 out/<组织名>-<年度>-廉洁风险告知书-<姓名>-<人员编号>.md(或 .xlsx)。 -o - 输出到终端。")] = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="生成单页工作簿(.xlsx, A4 横向)而不是 Markdown。")] = False,
+    docx: Annotated[bool, typer.Option(
+        "--docx", help="生成 Word 文档(.docx, 公文格式, 附签名栏)。"
+                       " 与 --department 同用时 全部门一个文件、每人一节。")] = False,
+    split: Annotated[bool, typer.Option(
+        "--split", help="与 --department --docx 同用: 每人一个 .docx 文件, 写入 -o 指定的目录。")] = False,
+    template: Annotated[Path | None, typer.Option(
+        "--template", metavar="DIR", show_default=False,
+        help="与 --docx 同用: 自己的文字模板目录, 按文件名替换 templates/docx/brief/ 中的告知、承诺等措辞。")] = None,
     register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -83,8 +107,13 @@ def brief_command(
         raise usage_error(tr("brief.usage.xlsx_stdout"))
     if output == "-" and department is not None:
         raise usage_error(tr("brief.usage.department_stdout"))
+    _check_docx_options(xlsx=xlsx, docx=docx, split=split, template=template, output=output,
+                        department=department)
     result = checked_register(root, out=sys.stderr)
     reg = result.register
+    if docx:
+        _write_docx(reg, person, department, output, split=split, template=template)
+        return
     suffix = ".xlsx" if xlsx else ".md"
     try:
         if person is not None:
@@ -110,6 +139,69 @@ def brief_command(
     except UnknownSubject as exc:
         raise usage_error(str(exc)) from None
     except TemplateProblem as exc:
+        raise usage_error(str(exc)) from None
+    except OSError as exc:
+        raise usage_error(tr("brief.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
+            from None
+    for path in written:
+        typer.echo(tr("brief.written", path=shown_path(path)))
+
+
+def _check_docx_options(*, xlsx: bool, docx: bool, split: bool, template: Path | None, output: str | None,
+                        department: str | None) -> None:
+    if xlsx and docx:
+        raise usage_error(tr("brief.usage.two_formats"))
+    if docx and output == "-":
+        raise usage_error(tr("brief.usage.docx_stdout"))
+    if split and not (docx and department is not None):
+        raise usage_error(tr("brief.usage.split"))
+    if template is not None and not docx:
+        raise usage_error(tr("brief.usage.template"))
+
+
+def _write_docx(reg, person: str | None, department: str | None, output: str | None, *, split: bool,
+                template: Path | None) -> None:
+    """lz brief --docx: one person's file, a department's file (one person a section), or one file each."""
+    from lianzheng_cli.outputs.brief import (
+        UnknownSubject,
+        brief_file_name,
+        build_brief,
+        build_department_briefs,
+        department_folder_name,
+    )
+    from lianzheng_cli.outputs.docx.brief import write_brief_docx
+    from lianzheng_cli.outputs.stamp import document_time
+    from lianzheng_cli.outputs.templating import TemplateProblem
+
+    made = document_time(reg.root, reg.org.year)
+    out = Path.cwd() / "out"
+    try:
+        if person is not None:
+            brief = build_brief(reg, person)
+            target = Path(output) if output is not None else out / brief_file_name(reg, brief, ".docx")
+            if target.is_dir():
+                raise usage_error(tr("brief.output_is_folder", path=target))
+            written = [write_brief_docx([brief], target, made=made, template_dir=template)]
+        else:
+            assert department is not None
+            briefs = build_department_briefs(reg, department)
+            if not briefs:
+                dept = reg.by_department[department]
+                typer.echo(tr("brief.nobody", name=dept.name, id=dept.id), err=True)
+                return
+            if split:
+                folder = Path(output) if output is not None else out / department_folder_name(reg, department)
+                if folder.exists() and not folder.is_dir():
+                    raise usage_error(tr("brief.output_not_folder", path=folder))
+                written = [write_brief_docx([b], folder / brief_file_name(reg, b, ".docx"), made=made,
+                                            template_dir=template) for b in briefs]
+            else:
+                target = Path(output) if output is not None else \
+                    out / f"{department_folder_name(reg, department)}.docx"
+                if target.is_dir():
+                    raise usage_error(tr("brief.output_is_folder", path=target))
+                written = [write_brief_docx(briefs, target, made=made, template_dir=template)]
+    except (UnknownSubject, TemplateProblem) as exc:
         raise usage_error(str(exc)) from None
     except OSError as exc:
         raise usage_error(tr("brief.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \

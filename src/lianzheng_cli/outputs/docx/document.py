@@ -197,7 +197,7 @@ class DocxDocument:
         props.last_modified_by = "lz"
         props.title = title
         props.subject = subject
-        props.comments = "由 lz 根据廉政风险防控登记簿生成"
+        props.comments = "由lz根据廉政风险防控登记簿生成"
         props.keywords = "廉政风险防控"
         props.category = ""
         props.revision = 1
