@@ -49,6 +49,7 @@ from lianzheng_cli.outputs.docx.styles import (
     HEADER_FONT,
     LATIN_FONT,
     PAGE_NUMBER_FONT,
+    STYLE_FONTS,
     TABLE_FONT,
     add_styles,
     font_xml,
@@ -251,7 +252,8 @@ class DocxDocument:
             props.append("<w:pageBreakBefore/>")
         if align:
             props.append(f'<w:jc w:val="{_JC[align]}"/>')
-        runs = _runs(text, font=None, size=size, bold=False)
+        # the style's East Asian font on each run as well: what a copy into another document keeps
+        runs = _runs(text, font=STYLE_FONTS[style], size=size, bold=False)
         self._append(f'<w:p {nsdecls("w")}><w:pPr>{"".join(props)}</w:pPr>{runs}</w:p>')
 
     # -- tables ---------------------------------------------------------------------------------------------------

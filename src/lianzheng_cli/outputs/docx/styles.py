@@ -40,6 +40,8 @@ STYLES = (
     ("GwPageNumber", "页码", PAGE_NUMBER_FONT, 14.0, False, False, 0, None, 0.0, None),
 )
 
+STYLE_FONTS = {style[0]: style[2] for style in STYLES}  # each style's East Asian font, repeated on its runs
+
 # What Word and WPS use when a machine lacks the GB font (w:altName), with the GB2312 character set (86).
 _FONTS = (
     (BODY_FONT, "仿宋", "modern"), ("仿宋", "FangSong", "modern"), (HEADING2_FONT, "楷体", "script"),
