@@ -28,7 +28,9 @@ from docx_helpers import (
     table_checks,
     text,
 )
-from lianzheng_cli.outputs.docx.document import Cell, Column, DocxDocument, chinese_number, clean
+from lianzheng_cli.outputs.docx.document import DocxDocument, chinese_number
+from lianzheng_cli.outputs.docx.tables import Cell, Column
+from lianzheng_cli.outputs.docx.wordml import clean
 from lianzheng_cli.outputs.stamp import document_time
 from report_fixtures import OFFICE, STARS_ORG, report_register
 
@@ -316,3 +318,22 @@ def test_builder_scales_columns_to_the_page_and_cleans_text(tmp_path):
 def test_chinese_numbers_of_headings():
     assert [chinese_number(n) for n in (1, 10, 11, 20, 23, 100, 105, 118)] == [
         "一", "十", "十一", "二十", "二十三", "一百", "一百零五", "一百一十八"]
+
+
+def test_tables_spooled_to_disk_are_spliced_in_place(tmp_path, monkeypatch):
+    from lianzheng_cli.outputs.docx import package
+
+    monkeypatch.setattr(package, "SPOOL_IN_MEMORY", 1000)  # every table goes to a temporary file
+    document = DocxDocument(title="测试", made=datetime(2025, 1, 1, tzinfo=UTC), landscape=True)
+    document.paragraph("表前")
+    document.table([Column("编号", 1), Column("内容", 4)], ([f"R{n}", f"第{n}行"] for n in range(500)))
+    document.paragraph("表后")
+    document.table([Column("甲", 1)], [["另一张表"]], header=False)
+    target = document.save(tmp_path / "big.docx")
+    assert target.read_bytes() == document.to_bytes()  # written twice, the same
+    read = load(target)
+    assert [len(t.rows) for t in read.tables] == [501, 1]
+    assert read.tables[0].rows[500].cells[1].text == "第499行"
+    body = lines(read)
+    assert body.index("表前") < body.index("R0") < body.index("第499行") < body.index("表后") < body.index("另一张表")
+    assert "lz-table" not in package_text(target)

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from lianzheng_cli.outputs.docx.document import GRADE_FILLS, Cell, Column, DocxDocument
+from lianzheng_cli.outputs.docx.document import DocxDocument
 from lianzheng_cli.outputs.docx.prose import Prose
+from lianzheng_cli.outputs.docx.tables import GRADE_FILLS, Cell, Column
 from lianzheng_cli.outputs.templating import grade_text
 
 SIGNERS = ("本人签名", "交底人签名")

@@ -14,27 +14,20 @@ document defaults name them too, instead of the template's theme fonts (a
 theme attribute would win over a named font). The font table names a common
 substitute for each (仿宋 for 仿宋_GB2312 …) for machines without the GB fonts.
 
-Tables are written as XML directly (python-docx's cell API grows quadratically
-with the rows): a fixed layout with every column's width in the grid
-(``w:gridCol``, which WPS reads; Word reads the cells' ``w:tcW``), header rows
-repeated on every page (``w:tblHeader``), rows never split across pages
-(``w:cantSplit``), vertical merges (``w:vMerge``) and spans (``w:gridSpan``).
-
-:meth:`DocxDocument.to_bytes` gives the same bytes for the same content: the
-document time is given (see ``outputs.stamp``), the zip entries get that time,
-and the template's thumbnail (a picture of some other document) is dropped.
+Tables are written as XML directly, row by row (``tables``; python-docx's
+cell API grows quadratically with the rows), and spooled beside the document
+until it is written (``package``). :meth:`DocxDocument.to_bytes` gives the
+same bytes for the same content: the document time is given (see
+``outputs.stamp``) and the zip entries get that time.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -43,38 +36,32 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
 from lianzheng_cli.fileio import write_atomically
+from lianzheng_cli.outputs.docx.package import TableSpools, write_package
 from lianzheng_cli.outputs.docx.styles import (
     BODY_FONT,
-    FONT_TABLE_XML,
     HEADER_FONT,
-    LATIN_FONT,
     PAGE_NUMBER_FONT,
     STYLE_FONTS,
     TABLE_FONT,
     add_styles,
     font_xml,
 )
-from lianzheng_cli.outputs.stamp import zip_time
+from lianzheng_cli.outputs.docx.tables import (
+    HEADER_FILL,
+    TABLE_SIZE,
+    Cell,
+    CellLike,
+    Column,
+    fill_row,
+    layout,
+    table_xml,
+)
+from lianzheng_cli.outputs.docx.wordml import JC, clean, runs
 
 A4_SHORT, A4_LONG = 210.0, 297.0
 MARGINS = {"top": 37.0, "bottom": 35.0, "left": 28.0, "right": 26.0}  # portrait, in mm
 # A landscape page is read turned a quarter to the left: its top edge is the portrait page's left (binding) edge.
 LANDSCAPE_MARGINS = {"top": 28.0, "bottom": 26.0, "left": 35.0, "right": 37.0}
-TWIPS_PER_MM = 1440 / 25.4
-TABLE_SIZE = 10.5  # 5号
-GRADE_FILLS = {"高": "F8D7DA", "中": "FFE2C2", "低": "FFF5B8"}  # light red, orange, yellow: grey enough in print
-HEADER_FILL = "E7E6E6"
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_THUMBNAIL = "docProps/thumbnail.jpeg"
-
-
-def clean(text: object) -> str:
-    """Text as a document can hold it: characters XML refuses dropped, line ends as ``\\n``."""
-    value = "" if text is None else str(text)
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _ILLEGAL.sub("", value)
-
-
 _DIGITS = "〇一二三四五六七八九"
 
 
@@ -91,37 +78,6 @@ def chinese_number(n: int) -> str:
     return _DIGITS[hundreds] + "百" + tail
 
 
-def twips(mm: float) -> int:
-    return round(mm * TWIPS_PER_MM)
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """A table column: its header and its width (mm, scaled with the others to the width of the page)."""
-
-    header: str
-    width: float
-    align: str = "left"  # left | center | right
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One cell when it needs more than its text: alignment, shading, bold, a box, merges."""
-
-    text: str = ""
-    align: str | None = None
-    fill: str | None = None
-    bold: bool = False
-    boxed: bool = False  # a box drawn round this cell (tables drawn without grid lines)
-    merge: str | None = None  # "restart" | "continue": merged with the cells above
-    span: int = 1  # grid columns this cell covers
-    font: str | None = None
-    size: float | None = None
-
-
-CellLike = Cell | str | int | None
-
-
 class DocxDocument:
     """A document being built, page setup and styles in place; paragraphs and tables are added in order."""
 
@@ -131,6 +87,7 @@ class DocxDocument:
         self._body = self.doc.element.body
         self._body.remove_all("w:p", "w:tbl")
         self._ends_with_table = False
+        self._tables = TableSpools()
         add_styles(self.doc)
         self.doc.settings.odd_and_even_pages_header_footer = True
         self._set_language()
@@ -152,9 +109,13 @@ class DocxDocument:
         return emu / 36000
 
     def new_section(self, *, landscape: bool, restart_numbering: bool = False) -> None:
-        """Start a new page in a new section (portrait or landscape); page numbers go on unless restarted."""
+        """Start a new page in a new section (portrait or landscape); page numbers go on unless restarted.
+
+        A section whose pages count from 1 again is a document of its own (one person's brief): it starts on
+        an odd page, so that printed on both sides it begins on the front of a sheet.
+        """
         self._close_table()
-        self.doc.add_section(WD_SECTION.NEW_PAGE)
+        self.doc.add_section(WD_SECTION.ODD_PAGE if restart_numbering else WD_SECTION.NEW_PAGE)
         # python-docx ends the previous section in a new empty paragraph: make it as small as a paragraph can be
         breaker = self._body.xpath("./w:p[w:pPr/w:sectPr]")[-1]
         _shrink(breaker)
@@ -251,10 +212,10 @@ class DocxDocument:
         if page_break:
             props.append("<w:pageBreakBefore/>")
         if align:
-            props.append(f'<w:jc w:val="{_JC[align]}"/>')
+            props.append(f'<w:jc w:val="{JC[align]}"/>')
         # the style's East Asian font on each run as well: what a copy into another document keeps
-        runs = _runs(text, font=STYLE_FONTS[style], size=size, bold=False)
-        self._append(f'<w:p {nsdecls("w")}><w:pPr>{"".join(props)}</w:pPr>{runs}</w:p>')
+        content = runs(text, font=STYLE_FONTS[style], size=size)
+        self._append(f'<w:p {nsdecls("w")}><w:pPr>{"".join(props)}</w:pPr>{content}</w:p>')
 
     # -- tables ---------------------------------------------------------------------------------------------------
 
@@ -267,26 +228,15 @@ class DocxDocument:
         lines but the boxes of cells marked ``boxed``. ``keep_together`` keeps all rows on one page (a
         flowchart) as far as a page can hold them.
         """
-        total = width if width is not None else self.text_width
-        scale = total / sum(c.width for c in columns)
-        widths = [twips(c.width * scale) for c in columns]
-        parts = [f'<w:tbl {nsdecls("w")}>', _table_properties(sum(widths), grid), "<w:tblGrid>"]
-        parts += [f'<w:gridCol w:w="{w}"/>' for w in widths]
-        parts.append("</w:tblGrid>")
-        if header:
-            cells = [Cell(c.header, align="center", fill=HEADER_FILL, font=HEADER_FONT) for c in columns]
-            parts.append(_row(cells, columns, widths, size, font, header=True, keep=True, height=header_height))
-        body = list(rows)
-        for n, row in enumerate(body, 1):
-            # kept together: each row keeps with the next one, the last with nothing (or tables would chain)
-            keep = keep_together and n < len(body)
-            parts.append(_row(row, columns, widths, size, font, header=False, keep=keep, height=None))
-        parts.append("</w:tbl>")
-        self._append("".join(parts), table=True)
+        shape = layout(columns, width if width is not None else self.text_width, size=size, font=font, grid=grid,
+                       keep_together=keep_together)
+        # a placeholder paragraph now; the table's rows go to a spool and into the file when it is written
+        marker = self._tables.add(table_xml(shape, rows, header=header, header_height=header_height))
+        self._append(f'<w:p {nsdecls("w")}><w:r><w:t>{marker}</w:t></w:r></w:p>', table=True)
 
     def info_table(self, pairs: Sequence[tuple[str, str]], *, per_row: int = 2, size: float = 12.0) -> None:
         """Label | value pairs in a grid (姓名 | … | 部门 | …), ``per_row`` pairs a row; a long value takes a row."""
-        label_w = 26.0
+        label_w = 30.0  # 岗位风险等级 on one line at 12pt
         value_w = (self.text_width - label_w * per_row) / per_row
         columns = [Column("", w) for _ in range(per_row) for w in (label_w, value_w)]
         rows: list[list[CellLike]] = []
@@ -294,15 +244,15 @@ class DocxDocument:
         for label, value in pairs:
             long = len(value) > 14 and per_row > 1
             if long and current:
-                rows.append(_fill_row(current, len(columns)))
+                rows.append(fill_row(current, len(columns)))
                 current = []
             current += [Cell(label, align="center", fill=HEADER_FILL, font=HEADER_FONT),
                         Cell(value, span=len(columns) - 1 if long else 1)]
             if long or len(current) == len(columns):
-                rows.append(_fill_row(current, len(columns)))
+                rows.append(fill_row(current, len(columns)))
                 current = []
         if current:
-            rows.append(_fill_row(current, len(columns)))
+            rows.append(fill_row(current, len(columns)))
         self.table(columns, rows, header=False, size=size)
 
     def signature_block(self, signers: Sequence[str], *, note: str = "") -> None:
@@ -329,9 +279,9 @@ class DocxDocument:
     def to_bytes(self) -> bytes:
         """The document as .docx bytes; the same content always gives the same bytes."""
         self._close_table()
-        raw = io.BytesIO()
-        self.doc.save(raw)
-        return _repack(raw.getvalue(), self.made)
+        saved = io.BytesIO()
+        self.doc.save(saved)
+        return write_package(saved.getvalue(), self.made, self._tables)
 
     def save(self, path: Path) -> Path:
         """Write the document to ``path`` atomically (a failure never leaves half a file)."""
@@ -353,9 +303,6 @@ class DocxDocument:
         if self._ends_with_table:
             self._append(f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:line="20" w:lineRule="exact"/>'
                          '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
-
-
-_JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 
 
 def _utc_naive(when: datetime) -> datetime:
@@ -387,20 +334,6 @@ def _shrink(paragraph) -> None:
     sect.addprevious(mark)
 
 
-def _runs(text: str, *, font: str | None, size: float | None, bold: bool) -> str:
-    """Runs for ``text``: a line break (``w:br``) at each newline; explicit fonts when given."""
-    props = ""
-    if font or size or bold:
-        props = "<w:rPr>" + (font_xml(font, LATIN_FONT) if font else "") + ("<w:b/><w:bCs/>" if bold else "")
-        if size:
-            half = round(size * 2)
-            props += f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
-        props += "</w:rPr>"
-    lines = clean(text).split("\n")
-    body = '<w:br/>'.join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
-    return f"<w:r>{props}{body}</w:r>"
-
-
 def _page_number_xml(align: str, side: str) -> str:
     """``— n —`` with a PAGE field, one character (14pt) in from the ``side`` margin."""
     rpr = f'<w:rPr>{font_xml(PAGE_NUMBER_FONT, PAGE_NUMBER_FONT)}<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>'
@@ -415,86 +348,3 @@ def _page_number_xml(align: str, side: str) -> str:
             f'<w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r></w:p>')
 
 
-_SINGLE = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
-
-
-def _table_properties(width: int, grid: bool) -> str:
-    borders = ""
-    if grid:
-        borders = "<w:tblBorders>" + "".join(f"<w:{edge} {_SINGLE}/>" for edge in
-                                             ("top", "left", "bottom", "right", "insideH", "insideV")) + \
-            "</w:tblBorders>"
-    return (f'<w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>{borders}'
-            '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="28" w:type="dxa"/>'
-            '<w:left w:w="57" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
-            '</w:tblCellMar><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
-            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>')
-
-
-def _fill_row(cells: list[CellLike], width: int) -> list[CellLike]:
-    used = sum(c.span if isinstance(c, Cell) else 1 for c in cells)
-    if used < width:
-        last = cells[-1]
-        if isinstance(last, Cell):
-            cells[-1] = Cell(last.text, last.align, last.fill, last.bold, last.boxed, last.merge,
-                             last.span + width - used, last.font, last.size)
-    return cells
-
-
-def _row(cells: Sequence[CellLike], columns: Sequence[Column], widths: list[int], size: float, font: str, *,
-         header: bool, keep: bool, height: float | None) -> str:
-    props = "<w:cantSplit/>"
-    if height:
-        props += f'<w:trHeight w:val="{twips(height)}" w:hRule="atLeast"/>'
-    if header:
-        props += "<w:tblHeader/>"
-    parts = [f"<w:tr><w:trPr>{props}</w:trPr>"]
-    at = 0
-    for value in cells:
-        cell = value if isinstance(value, Cell) else Cell("" if value is None else str(value))
-        span = max(1, min(cell.span, len(widths) - at))
-        width = sum(widths[at:at + span])
-        align = cell.align or (columns[at].align if at < len(columns) else "left")
-        parts.append(_cell(cell, width, span, align, size, font, keep))
-        at += span
-    parts.append("</w:tr>")
-    return "".join(parts)
-
-
-def _cell(cell: Cell, width: int, span: int, align: str, size: float, font: str, keep: bool) -> str:
-    props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
-    if span > 1:
-        props.append(f'<w:gridSpan w:val="{span}"/>')
-    if cell.merge:
-        props.append(f'<w:vMerge w:val="{cell.merge}"/>' if cell.merge == "restart" else "<w:vMerge/>")
-    if cell.boxed:
-        props.append("<w:tcBorders>" + "".join(f"<w:{edge} {_SINGLE}/>" for edge in
-                                               ("top", "left", "bottom", "right")) + "</w:tcBorders>")
-    if cell.fill:
-        props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.fill}"/>')
-    props.append('<w:vAlign w:val="center"/>')
-    text = "" if cell.merge == "continue" else cell.text
-    ppr = '<w:pStyle w:val="GwTable"/>' + ("<w:keepNext/>" if keep else "") + f'<w:jc w:val="{_JC[align]}"/>'
-    runs = _runs(text, font=cell.font or font, size=cell.size or size, bold=cell.bold) if text else ""
-    return f'<w:tc><w:tcPr>{"".join(props)}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p></w:tc>'
-
-
-def _repack(raw: bytes, made: datetime) -> bytes:
-    """The saved package again with every entry dated ``made``, the font table replaced, no thumbnail."""
-    stamp = zip_time(made)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            if info.filename == _THUMBNAIL:
-                continue
-            data = source.read(info.filename)
-            if info.filename == "_rels/.rels":
-                data = re.sub(rb'<Relationship [^>]*Target="docProps/thumbnail.jpeg"[^>]*/>', b"", data)
-            elif info.filename == "word/fontTable.xml":
-                data = FONT_TABLE_XML.encode("utf-8")
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, data)
-    return out.getvalue()

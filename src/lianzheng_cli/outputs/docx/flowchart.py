@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 import unicodedata
 
-from lianzheng_cli.outputs.docx.document import GRADE_FILLS, TABLE_SIZE, Cell, Column, DocxDocument
+from lianzheng_cli.outputs.docx.document import DocxDocument
+from lianzheng_cli.outputs.docx.tables import GRADE_FILLS, TABLE_SIZE, Cell, Column
 from lianzheng_cli.outputs.templating import grade_text
 
 STEP_WIDTH, LINK_WIDTH, RISK_WIDTH = 58.0, 12.0, 86.0  # mm, on a portrait page

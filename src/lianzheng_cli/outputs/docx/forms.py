@@ -31,8 +31,9 @@ from lianzheng_cli.fileio import safe_file_part
 from lianzheng_cli.model.grading import Grader
 from lianzheng_cli.model.order import ordered_risks, risk_order
 from lianzheng_cli.model.records import Register, Risk
-from lianzheng_cli.outputs.docx.document import GRADE_FILLS, Cell, CellLike, Column, DocxDocument
+from lianzheng_cli.outputs.docx.document import DocxDocument
 from lianzheng_cli.outputs.docx.prose import Prose
+from lianzheng_cli.outputs.docx.tables import GRADE_FILLS, Cell, CellLike, Column
 from lianzheng_cli.vocab import ENUMS, GRADE_STYLES, GRADES
 
 LEADERSHIP = "领导班子"

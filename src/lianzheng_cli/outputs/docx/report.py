@@ -13,16 +13,17 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from lianzheng_cli.outputs.docx.document import GRADE_FILLS, HEADER_FILL, Cell, Column, DocxDocument, chinese_number
+from lianzheng_cli.outputs.docx.document import DocxDocument, chinese_number
 from lianzheng_cli.outputs.docx.flowchart import add_flowchart
 from lianzheng_cli.outputs.docx.prose import Prose
+from lianzheng_cli.outputs.docx.tables import GRADE_FILLS, HEADER_FILL, Cell, Column
 from lianzheng_cli.outputs.templating import grade_text
 
 VACANT = "(空缺)"
 LABEL_COLUMNS = (Column("", 28, "center"), Column("", 128))
 DEPARTMENT_COLUMNS = (
-    Column("编号", 18, "center"), Column("风险点", 22), Column("风险表现", 41), Column("关键环节", 22),
-    Column("涉及岗位", 18), Column("类型", 11, "center"), Column("等级", 11, "center"), Column("防控措施", 68),
+    Column("编号", 18, "center"), Column("风险点", 22), Column("风险表现", 38), Column("关键环节", 22),
+    Column("涉及岗位", 18), Column("类型", 11, "center"), Column("等级", 14, "center"), Column("防控措施", 68),
     Column("监控责任人", 23),
 )
 # dates need 23 mm at 10.5pt; the department goes into the risk's cell to leave room for the text

@@ -20,16 +20,17 @@ from lianzheng_cli.fileio import safe_file_part
 from lianzheng_cli.model.grading import Grader, RiskGrade
 from lianzheng_cli.model.order import ordered_risks, risk_order
 from lianzheng_cli.model.records import Department, Register, Risk
-from lianzheng_cli.outputs.docx.document import GRADE_FILLS, Cell, CellLike, Column, DocxDocument
+from lianzheng_cli.outputs.docx.document import DocxDocument
+from lianzheng_cli.outputs.docx.tables import GRADE_FILLS, Cell, CellLike, Column
 from lianzheng_cli.vocab import GRADE_STYLES, GRADES
 
 FORM_NAME = "廉政风险点防控措施一览表"
 VACANT = "(空缺)"
 COLUMNS = (
-    Column("序号", 9, "center"), Column("部门", 15, "center"), Column("流程", 17, "center"),
-    Column("关键环节", 15, "center"), Column("涉及对象(岗位)", 17, "center"), Column("风险点编号", 15, "center"),
-    Column("廉政风险点(风险表现)", 36), Column("风险类型", 11, "center"), Column("风险等级", 12, "center"),
-    Column("防控措施", 42), Column("责任主体", 19), Column("监控责任人", 22),
+    Column("序号", 8, "center"), Column("部门", 14, "center"), Column("流程", 16, "center"),
+    Column("关键环节", 14, "center"), Column("涉及对象(岗位)", 16, "center"), Column("风险点编号", 18, "center"),
+    Column("廉政风险点(风险表现)", 36), Column("风险类型", 11, "center"), Column("风险等级", 14, "center"),
+    Column("防控措施", 42), Column("责任主体", 18), Column("监控责任人", 21),
 )
 
 
