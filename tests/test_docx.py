@@ -33,6 +33,7 @@ from lianzheng_cli.outputs.docx.tables import Cell, Column
 from lianzheng_cli.outputs.docx.wordml import clean
 from lianzheng_cli.outputs.stamp import document_time
 from report_fixtures import OFFICE, STARS_ORG, report_register
+from test_report import NEW_RISK, _git, needs_git
 
 PEOPLE = ("甲某某", "乙某某", "丙某某", "丁某某", "戊某某")
 RISK_IDS = ("R1", "R2", "R3", "R4")
@@ -278,6 +279,7 @@ def test_rendering_twice_gives_the_same_bytes(runner, fixture_register, tmp_path
     assert props.created == props.modified == datetime(2025, 12, 31, tzinfo=UTC)
 
 
+@needs_git
 def test_document_time_follows_source_date_epoch_then_git_then_the_year(tmp_path, monkeypatch):
     root = write_register(tmp_path, STARS_ORG, {"ldbz": LEADERSHIP, "jjjc": INSPECTION, "spk": OFFICE})
     assert document_time(root, 2025) == datetime(2025, 12, 31, tzinfo=UTC)
@@ -337,3 +339,22 @@ def test_tables_spooled_to_disk_are_spliced_in_place(tmp_path, monkeypatch):
     body = lines(read)
     assert body.index("表前") < body.index("R0") < body.index("第499行") < body.index("表后") < body.index("另一张表")
     assert "lz-table" not in package_text(target)
+
+
+@needs_git
+def test_report_docx_lists_the_changes_since_a_revision(runner, tmp_path):
+    repo = tmp_path / "repo"
+    root = report_register(repo)
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "登记簿初稿")
+    spk = root / "departments" / "spk.yaml"
+    spk.write_text(spk.read_text(encoding="utf-8").replace("warnings:\n", NEW_RISK + "warnings:\n"), encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "新增风险点 R9")
+    target = tmp_path / "report.docx"
+    render(runner, "report", "--docx", "-r", str(root), "--since", "HEAD~1", "--as-of", "2025-06-30", "-o", str(target))
+    body = lines(load(target))
+    heading = next(line for line in body if line.startswith("六、登记簿变更(HEAD~1 ("))
+    after = body[body.index(heading):]
+    assert "(一)审批科" in after and "新增风险点 R9 泄露申请人信息(等级 中)" in after
+    assert "七、权力运行流程图" in body and "八、各部门廉政风险点及防控措施" in body
