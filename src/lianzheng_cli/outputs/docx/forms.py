@@ -147,6 +147,8 @@ class _Forms:
         if process is None:
             return ""
         step = self.step_names.get((process.id, risk.step), "") if risk.step else ""
+        if self.level.group_header == "流程":  # the process stands in the group column already
+            return step
         return process.name + (f"/{step}" if step else "")
 
     def self_check(self, subject: Subject) -> None:
