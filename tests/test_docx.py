@@ -358,3 +358,28 @@ def test_report_docx_lists_the_changes_since_a_revision(runner, tmp_path):
     after = body[body.index(heading):]
     assert "(一)审批科" in after and "新增风险点 R9 泄露申请人信息(等级 中)" in after
     assert "七、权力运行流程图" in body and "八、各部门廉政风险点及防控措施" in body
+
+
+def test_the_gongwen_styles(runner, fixture_register, tmp_path):
+    target = tmp_path / "brief.docx"
+    render(runner, "brief", "p-jj", "--docx", "-r", str(fixture_register), "-o", str(target))
+    document = load(target)
+    styles = {s.style_id: s.element for s in document.styles if s.style_id.startswith("Gw")}
+
+    def prop(style: str, path: str, attribute: str) -> str | None:
+        found = styles[style].find(path.replace("w:", W))
+        return None if found is None else found.get(f"{W}{attribute}")
+
+    assert prop("GwTitle", "w:rPr/w:sz", "val") == "44"  # 2号
+    assert prop("GwBody", "w:rPr/w:sz", "val") == "32"  # 3号
+    assert (prop("GwBody", "w:pPr/w:spacing", "line"), prop("GwBody", "w:pPr/w:spacing", "lineRule")) == (
+        "560", "exact")  # 28 points exactly
+    assert prop("GwBody", "w:pPr/w:ind", "firstLineChars") == "200"
+    fonts = {s: prop(s, "w:rPr/w:rFonts", "eastAsia") for s in ("GwTitle", "GwHeading1", "GwHeading2", "GwBody", "GwTable")}
+    assert fonts == {"GwTitle": "方正小标宋简体", "GwHeading1": "黑体", "GwHeading2": "楷体_GB2312",
+                     "GwBody": "仿宋_GB2312", "GwTable": "仿宋_GB2312"}
+    assert prop("GwTable", "w:rPr/w:sz", "val") == "21"  # 5号
+    # a post without risks: the brief says so and is still signed
+    body = lines(document)
+    assert "本岗位尚未登记廉政风险点。请对照岗位职责和职权开展风险排查,发现的风险点报部门负责人登记。" in body
+    assert any(line.startswith("本人签名:") for line in body)
