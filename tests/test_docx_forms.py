@@ -60,6 +60,9 @@ def test_every_level_is_written_landscape_with_its_forms(forms):
         for table in document.tables:
             table_checks(table)
         assert_no_markup(document)
+        # a paragraph between any two tables: Word would join tables that touch
+        tags = [child.tag for child in document.element.body]
+        assert not any(a == b == f"{W}tbl" for a, b in zip(tags, tags[1:], strict=False))
 
 
 def test_a_persons_forms_cover_duties_and_outside_risks_and_go_up_their_chain(forms, example_register):

@@ -98,10 +98,6 @@ class DocxDocument:
     # -- sections ------------------------------------------------------------------------------------------------
 
     @property
-    def landscape(self) -> bool:
-        return self.doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE
-
-    @property
     def text_width(self) -> float:
         """Width of the text on the current page, in mm."""
         section = self.doc.sections[-1]
@@ -127,11 +123,6 @@ class DocxDocument:
             section._sectPr.find(qn("w:pgMar")).addnext(page_numbers)
         elif not restart_numbering and page_numbers is not None:
             section._sectPr.remove(page_numbers)
-
-    def page_break(self) -> None:
-        """The next paragraph or table starts a new page."""
-        self._append(f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:line="20" w:lineRule="exact"/>'
-                     '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>')
 
     def _lay_out(self, section, landscape: bool) -> None:
         margins = LANDSCAPE_MARGINS if landscape else MARGINS
@@ -228,6 +219,7 @@ class DocxDocument:
         lines but the boxes of cells marked ``boxed``. ``keep_together`` keeps all rows on one page (a
         flowchart) as far as a page can hold them.
         """
+        self._close_table()  # two tables with nothing between them would be one table in Word
         shape = layout(columns, width if width is not None else self.text_width, size=size, font=font, grid=grid,
                        keep_together=keep_together)
         # a placeholder paragraph now; the table's rows go to a spool and into the file when it is written
@@ -299,7 +291,8 @@ class DocxDocument:
         self._ends_with_table = table
 
     def _close_table(self) -> None:
-        """A section must end in a paragraph: after a table at its end, add the smallest one there is."""
+        """After a table, the smallest paragraph there is: a section ends in a paragraph, and a table
+        right after a table would join it."""
         if self._ends_with_table:
             self._append(f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:line="20" w:lineRule="exact"/>'
                          '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
