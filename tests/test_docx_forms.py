@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def test_every_level_is_written_landscape_with_its_forms(forms):
         assert_no_markup(document)
         # a paragraph between any two tables: Word would join tables that touch
         tags = [child.tag for child in document.element.body]
-        assert not any(a == b == f"{W}tbl" for a, b in zip(tags, tags[1:], strict=False))
+        assert not any(a == b == f"{W}tbl" for a, b in itertools.pairwise(tags))
 
 
 def test_a_persons_forms_cover_duties_and_outside_risks_and_go_up_their_chain(forms, example_register):
