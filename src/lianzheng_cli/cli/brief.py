@@ -59,6 +59,15 @@ tr = messages({
 })
 
 
+DocxOption = Annotated[bool, typer.Option(
+    "--docx", help="生成 Word 文档(.docx, 公文格式, 附签名栏)。 与 --department 同用时 全部门一个文件、每人一节。")]
+SplitOption = Annotated[bool, typer.Option(
+    "--split", help="与 --department --docx 同用: 每人一个 .docx 文件, 写入 -o 指定的目录。")]
+TemplateOption = Annotated[Path | None, typer.Option(
+    "--template", metavar="DIR", show_default=False,
+    help="与 --docx 同用: 自己的文字模板目录, 按文件名替换 templates/docx/brief/ 中的告知、承诺等措辞。")]
+
+
 def brief_command(
     person: Annotated[str | None, typer.Argument(
         metavar="PERSON_ID", show_default=False, help="人员编号(如 p-zhang)。")] = None,
@@ -70,14 +79,9 @@ def brief_command(
         "--output", "-o", show_default=False,
         help="输出文件;默认 out/<组织名>-<年度>-廉洁风险告知书-<姓名>-<人员编号>.md(或 .xlsx)。 -o - 输出到终端。")] = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="生成单页工作簿(.xlsx, A4 横向)而不是 Markdown。")] = False,
-    docx: Annotated[bool, typer.Option(
-        "--docx", help="生成 Word 文档(.docx, 公文格式, 附签名栏)。"
-                       " 与 --department 同用时 全部门一个文件、每人一节。")] = False,
-    split: Annotated[bool, typer.Option(
-        "--split", help="与 --department --docx 同用: 每人一个 .docx 文件, 写入 -o 指定的目录。")] = False,
-    template: Annotated[Path | None, typer.Option(
-        "--template", metavar="DIR", show_default=False,
-        help="与 --docx 同用: 自己的文字模板目录, 按文件名替换 templates/docx/brief/ 中的告知、承诺等措辞。")] = None,
+    docx: DocxOption = False,
+    split: SplitOption = False,
+    template: TemplateOption = None,
     register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -85,7 +89,8 @@ def brief_command(
 
     本岗位的风险点、等级、防控措施与监控责任人, 附本人签名的承诺。
 
-    --department 为部门中每个人各生成一个文件(每人各签一份)。
+    --department 为部门中每个人各生成一个文件(每人各签一份); 与 --docx 同用时为一个 Word 文件、每人一节,
+    加 --split 则每人一个 Word 文件。
 
     退出码:0 已生成;1 登记簿有错误;2 用法错误(人员或部门不存在等)。
     """

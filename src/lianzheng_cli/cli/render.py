@@ -161,7 +161,7 @@ def render_docx_command(
 def render_forms_command(
     level: Annotated[
         list[FormLevel] | None,
-        typer.Option("--level", "-l", show_default=False,
+        typer.Option("--level", "-l", show_default=False, metavar="[个人|领导班子成员|部门|单位|领导班子]",
                      help="只生成这一层级的表(可重复);默认五个层级都生成。"),
     ] = None,
     output: Annotated[
