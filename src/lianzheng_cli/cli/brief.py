@@ -11,6 +11,17 @@ import typer
 from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, start, usage_error
 from lianzheng_cli.fileio import shown_path
 from lianzheng_cli.i18n import messages
+from lianzheng_cli.model.records import Register
+from lianzheng_cli.outputs.brief import (
+    UnknownSubject,
+    brief_file_name,
+    build_brief,
+    build_department_briefs,
+    department_folder_name,
+    render_brief_markdown,
+    write_brief,
+)
+from lianzheng_cli.outputs.templating import TemplateProblem
 
 tr = messages({
     "brief.usage.subject": {
@@ -40,7 +51,32 @@ tr = messages({
         "en": "department {name} ({id}) has no people, so no brief was written",
     },
     "brief.cannot_write": {"zh": "无法写入 {path}:{reason}", "en": "cannot write {path}: {reason}"},
+    "brief.usage.two_formats": {
+        "zh": "--xlsx 与 --docx 只能选一个",
+        "en": "choose one of --xlsx and --docx",
+    },
+    "brief.usage.docx_stdout": {
+        "zh": "--docx 生成的是 Word 文件,不能输出到终端(-o -);请用 -o 指定 .docx 文件名",
+        "en": "--docx writes a Word file, which cannot go to standard output (-o -); name a .docx file with -o",
+    },
+    "brief.usage.split": {
+        "zh": "--split 只用于 --department 与 --docx(Markdown 与 xlsx 本来就是每人一个文件)",
+        "en": "--split goes with --department and --docx (Markdown and xlsx are one file per person already)",
+    },
+    "brief.usage.template": {
+        "zh": "--template 只用于 --docx(Word 告知书的文字模板,见 templates/docx/brief/)",
+        "en": "--template goes with --docx (the text templates of the Word brief, see templates/docx/brief/)",
+    },
 })
+
+
+DocxOption = Annotated[bool, typer.Option(
+    "--docx", help="生成 Word 文档(.docx, 公文格式, 附签名栏)。 与 --department 同用时 全部门一个文件、每人一节。")]
+SplitOption = Annotated[bool, typer.Option(
+    "--split", help="与 --department --docx 同用: 每人一个 .docx 文件, 写入 -o 指定的目录。")]
+TemplateOption = Annotated[Path | None, typer.Option(
+    "--template", metavar="DIR", show_default=False,
+    help="与 --docx 同用: 自己的文字模板目录, 按文件名替换 templates/docx/brief/ 中的告知、承诺等措辞。")]
 
 
 def brief_command(
@@ -52,8 +88,12 @@ def brief_command(
              "(默认 out/<组织名>-<年度>-<部门名>-廉洁风险告知书/)。")] = None,
     output: Annotated[str | None, typer.Option(
         "--output", "-o", show_default=False,
-        help="输出文件;默认 out/<组织名>-<年度>-廉洁风险告知书-<姓名>-<人员编号>.md(或 .xlsx)。 -o - 输出到终端。")] = None,
+        help="输出文件;默认 out/<组织名>-<年度>-廉洁风险告知书-<姓名>-<人员编号>.md(或 .xlsx)。"
+             " -o - 输出到终端。")] = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="生成单页工作簿(.xlsx, A4 横向)而不是 Markdown。")] = False,
+    docx: DocxOption = False,
+    split: SplitOption = False,
+    template: TemplateOption = None,
     register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -61,21 +101,11 @@ def brief_command(
 
     本岗位的风险点、等级、防控措施与监控责任人, 附本人签名的承诺。
 
-    --department 为部门中每个人各生成一个文件(每人各签一份)。
+    --department 为部门中每个人各生成一个文件(每人各签一份); 与 --docx 同用时为一个 Word 文件、每人一节,
+    加 --split 则每人一个 Word 文件。
 
     退出码:0 已生成;1 登记簿有错误;2 用法错误(人员或部门不存在等)。
     """
-    from lianzheng_cli.outputs.brief import (
-        UnknownSubject,
-        brief_file_name,
-        build_brief,
-        build_department_briefs,
-        department_folder_name,
-        render_brief_markdown,
-        write_brief,
-    )
-    from lianzheng_cli.outputs.templating import TemplateProblem
-
     root = start(lang, register)
     if (person is None) == (department is None):
         raise usage_error(tr("brief.usage.subject"))
@@ -83,33 +113,112 @@ def brief_command(
         raise usage_error(tr("brief.usage.xlsx_stdout"))
     if output == "-" and department is not None:
         raise usage_error(tr("brief.usage.department_stdout"))
+    _check_docx_options(xlsx=xlsx, docx=docx, split=split, template=template, output=output,
+                        department=department)
     result = checked_register(root, out=sys.stderr)
     reg = result.register
+    if docx:
+        _write_docx(reg, person, department, output, split=split, template=template)
+        return
+    try:
+        if person is not None:
+            written = _write_person(reg, person, output, xlsx=xlsx)
+        else:
+            assert department is not None  # one of the two, checked above
+            written = _write_department(reg, department, output, xlsx=xlsx)
+    except UnknownSubject as exc:
+        raise usage_error(str(exc)) from None
+    except TemplateProblem as exc:
+        raise usage_error(str(exc)) from None
+    except OSError as exc:
+        raise usage_error(tr("brief.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
+            from None
+    for path in written:
+        typer.echo(tr("brief.written", path=shown_path(path)))
+
+
+def _write_person(reg: Register, person: str, output: str | None, *, xlsx: bool) -> list[Path]:
+    """One person's brief: to a file, or to standard output with ``-o -``."""
+    brief = build_brief(reg, person)
+    if output == "-":
+        sys.stdout.write(render_brief_markdown(brief))
+        return []
     suffix = ".xlsx" if xlsx else ".md"
+    target = Path(output) if output is not None else Path.cwd() / "out" / brief_file_name(reg, brief, suffix)
+    if target.is_dir():
+        raise usage_error(tr("brief.output_is_folder", path=target))
+    return [write_brief(brief, target, xlsx=xlsx)]
+
+
+def _write_department(reg: Register, department: str, output: str | None, *, xlsx: bool) -> list[Path]:
+    """One file per person of the department, in one folder (each person signs their own copy)."""
+    briefs = build_department_briefs(reg, department)
+    folder = Path(output) if output is not None else Path.cwd() / "out" / department_folder_name(reg, department)
+    if folder.exists() and not folder.is_dir():
+        raise usage_error(tr("brief.output_not_folder", path=folder))
+    if not briefs:
+        dept = reg.by_department[department]
+        typer.echo(tr("brief.nobody", name=dept.name, id=dept.id), err=True)
+        return []
+    suffix = ".xlsx" if xlsx else ".md"
+    return [write_brief(b, folder / brief_file_name(reg, b, suffix), xlsx=xlsx) for b in briefs]
+
+
+def _check_docx_options(*, xlsx: bool, docx: bool, split: bool, template: Path | None, output: str | None,
+                        department: str | None) -> None:
+    if xlsx and docx:
+        raise usage_error(tr("brief.usage.two_formats"))
+    if docx and output == "-":
+        raise usage_error(tr("brief.usage.docx_stdout"))
+    if split and not (docx and department is not None):
+        raise usage_error(tr("brief.usage.split"))
+    if template is not None and not docx:
+        raise usage_error(tr("brief.usage.template"))
+
+
+def _write_docx(reg, person: str | None, department: str | None, output: str | None, *, split: bool,
+                template: Path | None) -> None:
+    """lz brief --docx: one person's file, a department's file (one person a section), or one file each."""
+    from lianzheng_cli.outputs.brief import (
+        UnknownSubject,
+        brief_file_name,
+        build_brief,
+        build_department_briefs,
+        department_folder_name,
+    )
+    from lianzheng_cli.outputs.docx.brief import write_brief_docx
+    from lianzheng_cli.outputs.stamp import document_time
+    from lianzheng_cli.outputs.templating import TemplateProblem
+
+    made = document_time(reg.root, reg.org.year)
+    out = Path.cwd() / "out"
     try:
         if person is not None:
             brief = build_brief(reg, person)
-            if output == "-":
-                sys.stdout.write(render_brief_markdown(brief))
-                return
-            target = Path(output) if output is not None else Path.cwd() / "out" / brief_file_name(reg, brief, suffix)
+            target = Path(output) if output is not None else out / brief_file_name(reg, brief, ".docx")
             if target.is_dir():
                 raise usage_error(tr("brief.output_is_folder", path=target))
-            written = [write_brief(brief, target, xlsx=xlsx)]
+            written = [write_brief_docx([brief], target, made=made, template_dir=template)]
         else:
+            assert department is not None
             briefs = build_department_briefs(reg, department)
-            folder = Path(output) if output is not None else \
-                Path.cwd() / "out" / department_folder_name(reg, department)
-            if folder.exists() and not folder.is_dir():
-                raise usage_error(tr("brief.output_not_folder", path=folder))
             if not briefs:
                 dept = reg.by_department[department]
                 typer.echo(tr("brief.nobody", name=dept.name, id=dept.id), err=True)
                 return
-            written = [write_brief(b, folder / brief_file_name(reg, b, suffix), xlsx=xlsx) for b in briefs]
-    except UnknownSubject as exc:
-        raise usage_error(str(exc)) from None
-    except TemplateProblem as exc:
+            if split:
+                folder = Path(output) if output is not None else out / department_folder_name(reg, department)
+                if folder.exists() and not folder.is_dir():
+                    raise usage_error(tr("brief.output_not_folder", path=folder))
+                written = [write_brief_docx([b], folder / brief_file_name(reg, b, ".docx"), made=made,
+                                            template_dir=template) for b in briefs]
+            else:
+                target = Path(output) if output is not None else \
+                    out / f"{department_folder_name(reg, department)}.docx"
+                if target.is_dir():
+                    raise usage_error(tr("brief.output_is_folder", path=target))
+                written = [write_brief_docx(briefs, target, made=made, template_dir=template)]
+    except (UnknownSubject, TemplateProblem) as exc:
         raise usage_error(str(exc)) from None
     except OSError as exc:
         raise usage_error(tr("brief.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \

@@ -20,6 +20,14 @@ tr = messages({
         "zh": "{path} 是目录;请用 -o 指定 .md 文件名(或 -o - 输出到终端)",
         "en": "{path} is a folder; name an .md file with -o (or -o - for standard output)",
     },
+    "report.docx_stdout": {
+        "zh": "--docx 生成的是 Word 文件,不能输出到终端(-o -);请用 -o 指定 .docx 文件名",
+        "en": "--docx writes a Word file, which cannot go to standard output (-o -); name a .docx file with -o",
+    },
+    "report.docx_output_is_folder": {
+        "zh": "{path} 是目录;请用 -o 指定 .docx 文件名",
+        "en": "{path} is a folder; name a .docx file with -o",
+    },
     "report.since_problems": {
         "zh": "--since {rev}:该版本的登记簿有错误,无法比对变更(可用 lz diff {rev} 查看):",
         "en": "--since {rev}: the register at that revision has errors, so changes cannot be listed "
@@ -43,6 +51,9 @@ def report_command(
     template: Annotated[Path | None, typer.Option(
         "--template", metavar="DIR", show_default=False,
         help="自己的模板目录: 其中的 report.md.j2 及各节模板 按文件名替换默认模板(模板在沙箱中运行)。")] = None,
+    docx: Annotated[bool, typer.Option(
+        "--docx", help="生成 Word 文档(.docx, 公文格式, 流程图绘制为图表, 宽表横向), 而不是 Markdown;"
+                       " --template 目录中的 templates/docx/report/ 同名文件替换各节文字。")] = False,
     register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -51,6 +62,8 @@ def report_command(
     内容: 总体情况、等级分布、高风险点、逾期措施与未办结预警、检查结果、权力运行流程图 (Mermaid)、各部门一览。
 
     权力运行流程图为 Mermaid 流程图,GitHub 与 GitLab 可直接显示。
+
+    --docx 生成打印、签发、归档用的 Word 文档(GB/T 9704 公文格式):流程图绘制为图表,每个流程一页。
 
     先校验登记簿;有错误时列出错误并以退出码 1 结束,不生成文件。 \
 报告正文为中文(是单位存档的文件),--lang 只影响命令本身的提示。
@@ -66,6 +79,8 @@ def report_command(
     from lianzheng_cli.outputs.templating import TemplateProblem
 
     root = start(lang, register)
+    if docx and output == "-":
+        raise usage_error(tr("report.docx_stdout"))
     day = parse_as_of(as_of)
     result = checked_register(root, out=sys.stderr)
     reg = result.register
@@ -75,6 +90,9 @@ def report_command(
     if since is not None:
         changes = _changes_since(since, root)
     context = build_report_context(reg, as_of=day, lint_findings=lint(reg, as_of=day), changes=changes)
+    if docx:
+        _write_docx(reg, context, output, template)
+        return
     try:
         text = render_report(context, template_dir=template)
     except TemplateProblem as exc:
@@ -87,6 +105,26 @@ def report_command(
         raise usage_error(tr("report.output_is_folder", path=target))
     try:
         write_atomically(target, text)
+    except OSError as exc:
+        raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=exc.strerror or exc)) \
+            from None
+    typer.echo(tr("report.written", path=shown_path(target)))
+
+
+def _write_docx(reg, context: dict, output: str | None, template: Path | None) -> None:
+    """lz report --docx: the report as a Word document."""
+    from lianzheng_cli.outputs.annual_report import default_report_path
+    from lianzheng_cli.outputs.docx.report import write_report_docx
+    from lianzheng_cli.outputs.stamp import document_time
+    from lianzheng_cli.outputs.templating import TemplateProblem
+
+    target = Path(output) if output is not None else default_report_path(reg).with_suffix(".docx")
+    if target.is_dir():
+        raise usage_error(tr("report.docx_output_is_folder", path=target))
+    try:
+        write_report_docx(context, target, made=document_time(reg.root, reg.org.year), template_dir=template)
+    except TemplateProblem as exc:
+        raise usage_error(str(exc)) from None
     except OSError as exc:
         raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=exc.strerror or exc)) \
             from None

@@ -33,9 +33,9 @@ tr = messages({
         "en": "template syntax error at {location}: {problem}",
     },
     "template.undefined": {
-        "zh": "模板引用了不存在的数据 {location}:{problem}(可用的数据见默认模板 templates/report/)",
+        "zh": "模板引用了不存在的数据 {location}:{problem}(可用的数据见默认模板 templates/{kind}/)",
         "en": "the template uses data that does not exist at {location}: {problem} "
-              "(see the default templates in templates/report/ for what is available)",
+              "(see the default templates in templates/{kind}/ for what is available)",
     },
     "template.sandbox": {
         "zh": "模板在沙箱中被拒绝执行 {location}:{problem}(模板只能读取报告数据,不能访问 Python 对象的内部属性)",
@@ -118,7 +118,8 @@ def render_template(kind: str, name: str, context: dict, *, user_dir: Path | Non
     except SecurityError as exc:
         raise TemplateProblem(tr("template.sandbox", location=_where(exc, folders, name), problem=exc)) from None
     except jinja2.UndefinedError as exc:
-        raise TemplateProblem(tr("template.undefined", location=_where(exc, folders, name), problem=exc)) from None
+        raise TemplateProblem(tr("template.undefined", location=_where(exc, folders, name), problem=exc,
+                                  kind=kind)) from None
     except Exception as exc:
         problem = f"{type(exc).__name__}: {exc}"
         raise TemplateProblem(tr("template.runtime", location=_where(exc, folders, name), problem=problem)) from None
