@@ -665,3 +665,31 @@ def test_a_failed_save_leaves_no_partial_file(register, tmp_path):
     assert raised.value.filename == str(target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "registers"]
     assert [p.name for p in target.iterdir()] == ["inside"]
+
+
+def test_the_same_register_gives_the_same_bytes_twice(example_register, tmp_path, monkeypatch):
+    """Times come from SOURCE_DATE_EPOCH (else the last commit, else the register year), never the clock."""
+    import time
+    import zipfile
+
+    from lianzheng_cli.outputs.brief import build_brief, write_brief
+    from lianzheng_cli.outputs.stamp import document_time
+    from lianzheng_cli.validate.register import validate
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01 00:00 UTC
+    register = validate(example_register).register
+    assert register is not None
+    first = workbook.render_workbook(register, tmp_path / "a.xlsx")
+    person = next(iter(register.people))
+    brief_a = write_brief(build_brief(register, person), tmp_path / "a-brief.xlsx", xlsx=True,
+                          made=document_time(register.root, register.org.year))
+    time.sleep(2.1)  # zip entry times have a resolution of two seconds
+    second = workbook.render_workbook(register, tmp_path / "b.xlsx")
+    brief_b = write_brief(build_brief(register, person), tmp_path / "b-brief.xlsx", xlsx=True,
+                          made=document_time(register.root, register.org.year))
+    assert first.read_bytes() == second.read_bytes()
+    assert brief_a.read_bytes() == brief_b.read_bytes()
+    with zipfile.ZipFile(first) as package:
+        core = package.read("docProps/core.xml").decode()
+        assert {info.date_time for info in package.infolist()} == {(2025, 1, 1, 0, 0, 0)}
+    assert "2025-01-01T00:00:00Z" in core and ">lz</dc:creator>" in core and "openpyxl" not in core

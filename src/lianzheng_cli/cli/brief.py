@@ -21,6 +21,7 @@ from lianzheng_cli.outputs.brief import (
     render_brief_markdown,
     write_brief,
 )
+from lianzheng_cli.outputs.stamp import document_time
 from lianzheng_cli.outputs.templating import TemplateProblem
 
 tr = messages({
@@ -147,7 +148,7 @@ def _write_person(reg: Register, person: str, output: str | None, *, xlsx: bool)
     target = Path(output) if output is not None else Path.cwd() / "out" / brief_file_name(reg, brief, suffix)
     if target.is_dir():
         raise usage_error(tr("brief.output_is_folder", path=target))
-    return [write_brief(brief, target, xlsx=xlsx)]
+    return [write_brief(brief, target, xlsx=xlsx, made=document_time(reg.root, reg.org.year))]
 
 
 def _write_department(reg: Register, department: str, output: str | None, *, xlsx: bool) -> list[Path]:
@@ -161,7 +162,8 @@ def _write_department(reg: Register, department: str, output: str | None, *, xls
         typer.echo(tr("brief.nobody", name=dept.name, id=dept.id), err=True)
         return []
     suffix = ".xlsx" if xlsx else ".md"
-    return [write_brief(b, folder / brief_file_name(reg, b, suffix), xlsx=xlsx) for b in briefs]
+    made = document_time(reg.root, reg.org.year)
+    return [write_brief(b, folder / brief_file_name(reg, b, suffix), xlsx=xlsx, made=made) for b in briefs]
 
 
 def _check_docx_options(*, xlsx: bool, docx: bool, split: bool, template: Path | None, output: str | None,
@@ -176,19 +178,10 @@ def _check_docx_options(*, xlsx: bool, docx: bool, split: bool, template: Path |
         raise usage_error(tr("brief.usage.template"))
 
 
-def _write_docx(reg, person: str | None, department: str | None, output: str | None, *, split: bool,
+def _write_docx(reg: Register, person: str | None, department: str | None, output: str | None, *, split: bool,
                 template: Path | None) -> None:
     """lz brief --docx: one person's file, a department's file (one person a section), or one file each."""
-    from lianzheng_cli.outputs.brief import (
-        UnknownSubject,
-        brief_file_name,
-        build_brief,
-        build_department_briefs,
-        department_folder_name,
-    )
     from lianzheng_cli.outputs.docx.brief import write_brief_docx
-    from lianzheng_cli.outputs.stamp import document_time
-    from lianzheng_cli.outputs.templating import TemplateProblem
 
     made = document_time(reg.root, reg.org.year)
     out = Path.cwd() / "out"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 from lianzheng_cli.fileio import safe_file_part, write_atomically
@@ -126,12 +127,12 @@ def department_folder_name(register: Register, department_id: str) -> str:
     return f"{safe_file_part(register.org.name)}-{register.org.year}-{safe_file_part(label)}-{FILE_LABEL}"
 
 
-def write_brief(brief: dict, path: Path, *, xlsx: bool = False) -> Path:
-    """Write one brief as Markdown or, with ``xlsx``, as a one-sheet workbook; atomically."""
+def write_brief(brief: dict, path: Path, *, xlsx: bool = False, made: datetime | None = None) -> Path:
+    """Write one brief as Markdown or, with ``xlsx``, as a one-sheet workbook dated ``made``; atomically."""
     if xlsx:
         from lianzheng_cli.outputs.xlsx.brief_table import write_brief_workbook  # openpyxl only when asked for
 
-        return write_brief_workbook(brief, path)
+        return write_brief_workbook(brief, path, made=made)
     return write_atomically(path, render_brief_markdown(brief))
 
 

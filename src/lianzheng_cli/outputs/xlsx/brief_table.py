@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from datetime import datetime
 from pathlib import Path
 
 from lianzheng_cli.outputs.templating import grade_text
@@ -53,14 +54,14 @@ class _Styles:
         self.covered_last = book.style(Style(border=("right", "top", "bottom")))
 
 
-def write_brief_workbook(brief: dict, path: Path) -> Path:
+def write_brief_workbook(brief: dict, path: Path, *, made: datetime | None = None) -> Path:
     """The brief as a print-ready one-sheet workbook (A4 landscape, fit to width); text never becomes a formula.
 
     Written next to ``path`` first and moved into place; returns ``path``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with Book() as book:
+    with Book(made=made) as book:
         styles = _Styles(book)
         sheet = book.sheet(SheetSpec(SHEET_TITLE, COLUMNS, page=Page(print_area=True)))
         _write_person(sheet, styles, brief)

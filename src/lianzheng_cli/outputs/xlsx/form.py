@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.model.order import ordered_risks, risk_order
 from lianzheng_cli.model.records import Department, Register, Risk
+from lianzheng_cli.outputs.stamp import document_time
 from lianzheng_cli.outputs.xlsx.writer import (
     BOX,
     Align,
@@ -46,6 +47,7 @@ class Index:
 
     def __init__(self, register: Register):
         self.register = register
+        self.made = document_time(register.root, register.org.year)  # the same register, the same bytes
         self.grades: dict[str, RiskGrade] = grade_register(register)
         self.order = risk_order(register)
         # keyed as risks name them: a risk on no process or step finds nothing

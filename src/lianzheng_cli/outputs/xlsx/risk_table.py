@@ -69,7 +69,7 @@ def render_by_department(register: Register, folder: Path, *, public: bool = Fal
 
 def _render(index: Index, path: Path, public: bool, department: str | None, progress: Progress | None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)  # before any row: a bad folder fails at once
-    with Book() as book:
+    with Book(made=index.made) as book:
         form = Form(book, Styles(book), Scope(index, public, department), progress)
         for sheet in SHEETS:
             sheet(form)

@@ -25,7 +25,7 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -40,6 +40,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lianzheng_cli.fileio import open_atomically
+from lianzheng_cli.outputs.stamp import zip_time
 
 Column = tuple[str, float]  # (header, width in Excel units; a CJK character in 宋体 10pt takes about 1.9)
 Cell = tuple[Any, int]  # (value, style index from Book.style); a value is text, a number, a date or None
@@ -161,14 +162,25 @@ def _count_lines(text: str, capacity: float) -> int:
                    for line in text.split("\n")))
 
 
+CORE_PROPERTIES = "docProps/core.xml"
+# openpyxl writes the save's clock time as the modified time; a reproducible workbook says ``made``.
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
 class Book:
     """One workbook being written: openpyxl holds its layout and stylesheet, each sheet's spool its rows.
 
     Use it as a context manager: leaving it discards the spools, saved or not.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, made: datetime | None = None) -> None:
+        """``made``: the time the workbook says it was made (its properties and zip entries); the same
+        register gives the same bytes when it comes from :func:`lianzheng_cli.outputs.stamp.document_time`."""
         self._wb = Workbook(write_only=True)
+        self._made = made
+        props = self._wb.properties
+        props.creator = props.lastModifiedBy = "lz"
+        if made is not None:
+            props.created = made.astimezone(UTC).replace(tzinfo=None)
         # openpyxl adds a style to the stylesheet when a cell takes it; a cell of a sheet made and
         # removed at once does that for every style without a cell in any sheet.
         self._probe = WriteOnlyCell(self._wb.create_sheet("_styles"))
@@ -230,7 +242,7 @@ class Book:
         # openpyxl internals: a sheet's part name in the package is set by the save
         spools = {sheet._ws.path.lstrip("/"): sheet._spool for sheet in self._sheets}
         with open_atomically(path) as out:
-            _splice_rows(package, spools, out)
+            _splice_rows(package, spools, out, self._made)
 
 
 class Sheet:
@@ -314,22 +326,37 @@ def _set_up_page(ws: Worksheet, page: Page) -> None:
         ws.oddFooter.center.size = page.footer_size
 
 
-def _splice_rows(package: IO[bytes], spools: dict[str, _RowSpool], out: IO[bytes]) -> None:
+def _splice_rows(package: IO[bytes], spools: dict[str, _RowSpool], out: IO[bytes], made: datetime | None) -> None:
     """Copy the zip ``package`` to ``out``, each sheet's spooled rows put into its ``<sheetData>``.
 
-    Other entries are copied as they are. A sheet's XML is streamed through in chunks, never held whole.
+    Other entries are copied as they are, but for the times ``made`` gives (openpyxl stamps the clock's).
+    A sheet's XML is streamed through in chunks, never held whole.
     """
     with zipfile.ZipFile(package) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
                                                               compresslevel=ZIP_LEVEL) as target:
         for entry in source.infolist():
+            written = _entry_made(entry, made) if made is not None else entry
             spool = spools.get(entry.filename)
             if spool is None:
-                target.writestr(entry, source.read(entry), compresslevel=ZIP_LEVEL)
+                data = source.read(entry)
+                if made is not None and entry.filename == CORE_PROPERTIES:
+                    stamp = made.astimezone(UTC).strftime(r"\g<1>%Y-%m-%dT%H:%M:%SZ\g<2>").encode()
+                    data = _MODIFIED.sub(stamp, data)
+                target.writestr(written, data, compresslevel=ZIP_LEVEL)
                 continue
             # ZIP64 only when the sheet needs it: some spreadsheet programs read ZIP64 headers badly
             large = entry.file_size + spool.size >= ZIP64_FROM
-            with source.open(entry) as sheet_xml, target.open(entry.filename, "w", force_zip64=large) as dest:
+            with source.open(entry) as sheet_xml, target.open(written, "w", force_zip64=large) as dest:
                 _copy_with_rows(sheet_xml, spool, dest)
+
+
+def _entry_made(entry: zipfile.ZipInfo, made: datetime) -> zipfile.ZipInfo:
+    """A fresh entry of the same name, compressed, dated ``made``."""
+    fresh = zipfile.ZipInfo(entry.filename, date_time=zip_time(made))
+    fresh.compress_type = zipfile.ZIP_DEFLATED
+    fresh.external_attr = entry.external_attr
+    fresh.file_size = entry.file_size  # what the ZIP64 decision on open() reads
+    return fresh
 
 
 def _copy_with_rows(sheet_xml: IO[bytes], spool: _RowSpool, dest: IO[bytes]) -> None:
