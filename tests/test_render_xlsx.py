@@ -189,7 +189,11 @@ def public_book(register, tmp_path):
 
 
 def values(ws, column: int, first: int = FIRST) -> list:
-    return [ws.cell(row, column).value for row in range(first, ws.max_row + 1)]
+    """A column of the table's rows (the 一览表's sign-off line and the blank row above it are not table rows)."""
+    last = ws.max_row
+    if str(ws.cell(last, 1).value or "").startswith("填报人"):
+        last -= 2
+    return [ws.cell(row, column).value for row in range(first, last + 1)]
 
 
 def all_cells(wb):
@@ -231,7 +235,8 @@ def test_one_row_per_risk_by_department_process_and_step(book):
 def test_merged_ranges_follow_department_and_process(book):
     main = book["廉政风险点防控措施一览表"]
     # 审批科 rows 4–10, its 备案流程 rows 4–5; 资金拨付流程 has one risk; risks on no process are not merged
-    assert {str(r) for r in main.merged_cells.ranges} == {"A1:L1", "A2:L2", "B4:B10", "C4:C5", "B11:B12", "C11:C12"}
+    assert {str(r) for r in main.merged_cells.ranges} == {"A1:L1", "A2:L2", "B4:B10", "C4:C5", "B11:B12", "C11:C12",
+                                                          "A14:L14"}  # the sign-off line
     assert (main["B4"].value, main["B5"].value, main["C4"].value, main["C6"].value) == ("审批科", None, "备案流程", "资金拨付流程")
     assert main["B5"].border.left.style == "thin"  # cells under a merge keep the grid
     assert not book["明细(可筛选)"].merged_cells.ranges
@@ -559,7 +564,7 @@ def test_read_only_mode_reads_what_normal_mode_reads(book, tmp_path):
     for name in book.sheetnames:
         assert trimmed(streamed[name]) == trimmed(book[name]), name
     streamed.close()
-    assert book["统计"].max_row == 25 and book["廉政风险点防控措施一览表"].max_row == 12
+    assert book["统计"].max_row == 25 and book["廉政风险点防控措施一览表"].max_row == 14  # 12 + the sign-off
 
 
 def test_rows_say_their_heights(book):
@@ -569,7 +574,7 @@ def test_rows_say_their_heights(book):
     main, detail = book["廉政风险点防控措施一览表"], book["明细(可筛选)"]
     # title 32, legend 20, header 30; then 14 points a wrapped line + 5: spk-R5 (row 9) fits on one line,
     # spk-R1 (row 5) has two measures of two lines each in the 44-wide 防控措施 column
-    assert heights(main) == [32, 20, 30, 47, 61, 61, 33, 33, 19, 33, 61, 33]
+    assert heights(main) == [32, 20, 30, 47, 61, 61, 33, 33, 19, 33, 61, 33, 12, 28]  # then the sign-off
     assert heights(detail) == [30, 47, 61, 61, 47, 33, 33, 33, 61, 47]
     assert heights(book["统计"])[:4] == [32, 12, 22, 19]  # a blank spacer row before each table's heading
     assert all(main.row_dimensions[r].customHeight for r in range(1, main.max_row + 1))
@@ -583,8 +588,8 @@ def test_a_row_is_never_taller_than_excel_allows(register, tmp_path):
 
 def test_merges_survive_the_splice(book):
     main = book["廉政风险点防控措施一览表"]
-    assert sorted(str(r) for r in main.merged_cells.ranges) == ["A1:L1", "A2:L2", "B11:B12", "B4:B10", "C11:C12",
-                                                                 "C4:C5"]
+    assert sorted(str(r) for r in main.merged_cells.ranges) == ["A14:L14", "A1:L1", "A2:L2", "B11:B12", "B4:B10",
+                                                                 "C11:C12", "C4:C5"]
     titles = {name: [str(r) for r in book[name].merged_cells.ranges] for name in book.sheetnames[2:]}
     assert titles == {"职权目录": ["A1:J1"], "岗位风险等级目录": ["A1:J1"], "预警处置记录": ["A1:L1"], "统计": ["A1:E1"]}
 
@@ -693,3 +698,21 @@ def test_the_same_register_gives_the_same_bytes_twice(example_register, tmp_path
         core = package.read("docProps/core.xml").decode()
         assert {info.date_time for info in package.infolist()} == {(2025, 1, 1, 0, 0, 0)}
     assert "2025-01-01T00:00:00Z" in core and ">lz</dc:creator>" in core and "openpyxl" not in core
+
+
+def test_the_filed_table_ends_with_its_sign_off_line_and_the_public_one_does_not(example_register, tmp_path):
+    from openpyxl import load_workbook
+
+    from lianzheng_cli.validate.register import validate
+
+    register = validate(example_register).register
+    assert register is not None
+    for public in (False, True):
+        path = workbook.render_workbook(register, tmp_path / f"{public}.xlsx", public=public)
+        sheet = load_workbook(path)[workbook.SHEET_MAIN]
+        last = [str(c.value) for c in sheet[sheet.max_row] if c.value]
+        signed = bool(last) and all(word in last[0] for word in ("填报人", "审核人", "单位负责人", "填报日期"))
+        assert signed is not public
+        if not public:
+            merged = {str(r) for r in sheet.merged_cells.ranges}
+            assert f"A{sheet.max_row}:L{sheet.max_row}" in merged

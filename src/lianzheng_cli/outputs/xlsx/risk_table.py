@@ -218,6 +218,18 @@ def risk_sheets(form: Form) -> None:
     _merge_run(main, dept_run, end, 2)
     _merge_run(main, process_run, end, 3)
     detail.autofilter(1, max(detail.row, 2))
+    if not scope.public:  # the filed copy is signed; the one posted for 内部公示 names nobody
+        _sign_off(main, styles)
+
+
+SIGN_OFF = "填报人:__________    审核人:__________    单位负责人:__________    填报日期:______年____月____日"
+
+
+def _sign_off(sheet: Sheet, styles: Styles) -> None:
+    """The signature line under the table, across the sheet: who filled it in, checked and approved it, and when."""
+    sheet.append([(None, styles.legend)] * sheet.width, height=12)
+    sheet.append([(SIGN_OFF, styles.legend)] + [(None, styles.legend)] * (sheet.width - 1), height=28)
+    sheet.merge(sheet.row, 1, sheet.row, sheet.width)
 
 
 def _merge_run(sheet: Sheet, run: tuple[object, int], end: int, column: int) -> None:
