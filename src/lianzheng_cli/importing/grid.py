@@ -36,7 +36,8 @@ class Sheet:
     hidden_cols: set[int] = field(default_factory=set)
     formulas: set[tuple[int, int]] = field(default_factory=set)  # cells holding a real formula
     hidden: bool = False  # the sheet itself is hidden
-    preamble: list[str] = field(default_factory=list)  # text above a Word table (title, 部门:… lines)
+    preamble: list[str] = field(default_factory=list)  # text right above a Word table (title, 部门:… lines)
+    context: list[str] = field(default_factory=list)  # text above the Word tables before it (the document's)
 
     def fill_merges(self) -> dict[tuple[int, int], Merge]:
         """Give every cell of a merged range the value of its first cell; returns the vertical merges by cell."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from lianzheng_cli.vocab import canonical_grade
+
 # Each field with the label shown in the column mapping and accepted by --map (field names work too).
 FIELDS: dict[str, str] = {
     "seq": "序号",
@@ -25,6 +27,9 @@ FIELDS: dict[str, str] = {
     "risk": "廉政风险点",
     "type": "风险类型",
     "grade": "风险等级",
+    "grade_high": "高(勾选)",
+    "grade_medium": "中(勾选)",
+    "grade_low": "低(勾选)",
     "likelihood": "发生概率",
     "impact": "危害程度",
     "measures": "防控措施",
@@ -55,6 +60,10 @@ FIELDS: dict[str, str] = {
 
 # Fields read but not imported: they are computed from the register, or say nothing about it.
 NOT_IMPORTED = frozenset({"seq", "monitors", "count", "remark", "ignore", "warning"})
+
+# Columns headed by a grade (``高 | 中 | 低`` under 风险等级): a mark (√) in one gives the row's grade.
+GRADE_OF_FIELD = {"grade_high": "高", "grade_medium": "中", "grade_low": "低"}
+_GRADE_FIELD = {grade: name for name, grade in GRADE_OF_FIELD.items()}
 
 # The stage each stage column gives its measures.
 STAGE_OF_FIELD = {"pre_measures": "前期预防", "mid_measures": "中期监控", "post_measures": "后期处置"}
@@ -173,6 +182,9 @@ def field_of(text: str) -> str | None:
             found = _EXACT.get(inner)
             if found is not None:
                 return found
+    grade = canonical_grade(bare or key) or canonical_grade(key.removesuffix("风险"))
+    if grade is not None:
+        return _GRADE_FIELD[grade]
     for words, field in CONTAINS:
         if any(word in (bare or key) for word in words):
             return field

@@ -27,6 +27,18 @@ def initials(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", joined)[:MAX_INITIALS]
 
 
+@lru_cache(maxsize=4096)
+def person_letters(name: str) -> str:
+    """A person's name as an id part: the surname in full pinyin, the rest by initials (张某某 → ``zhangmm``)."""
+    from pypinyin import Style, lazy_pinyin
+
+    if not name:
+        return ""
+    surname = "".join(lazy_pinyin(name[0], style=Style.NORMAL, errors=lambda text: "".join(_ASCII_WORD.findall(text))))
+    letters = re.sub(r"[^a-z0-9]", "", surname.lower()) + initials(name[1:])
+    return letters[:MAX_INITIALS + 4]
+
+
 class Ids:
     """Every id of the organization given so far."""
 
@@ -44,9 +56,10 @@ class Ids:
         self.taken.add(ident)
         return ident
 
-    def named(self, prefix: str, name: str, fallback: str) -> str:
-        """``prefix`` + the initials of ``name`` (``bgs-csg``); ``fallback`` numbered when the name has none."""
-        letters = initials(name)
+    def named(self, prefix: str, name: str, fallback: str, *, person: bool = False) -> str:
+        """``prefix`` + the initials of ``name`` (``bgs-csg``; a person ``p-zhangmm``); ``fallback`` numbered
+        when the name gives no letters."""
+        letters = person_letters(name) if person else initials(name)
         if not letters:
             return self.numbered(prefix, fallback)
         return self.claim(f"{prefix}{letters}")

@@ -3,7 +3,8 @@
 A merged Word cell (``gridSpan`` across, ``vMerge`` down) is one ``<w:tc>`` that python-docx repeats
 at every grid position it covers; the same element at several positions is a merged range here, its
 text at the first. The paragraphs between two tables (the title, ``部门:…`` lines) are the ``preamble``
-of the table below them.
+of the table below them; those above earlier tables are its ``context`` (a document that is one department's
+names it once, above its first table).
 """
 
 from __future__ import annotations
@@ -22,13 +23,17 @@ def read_docx(path: Path) -> list[Sheet]:
     document = docx.Document(str(path))
     sheets: list[Sheet] = []
     preamble: list[str] = []
+    context: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             text = block.text.strip()
             if text:
                 preamble.append(text)
         elif isinstance(block, Table):
-            sheets.append(_table_sheet(block, f"表{len(sheets) + 1}", preamble))
+            sheet = _table_sheet(block, f"表{len(sheets) + 1}", preamble)
+            sheet.context = list(context)
+            sheets.append(sheet)
+            context += preamble
             preamble = []
     return sheets
 

@@ -247,7 +247,7 @@ class Resolver:
                 if not risk.id:
                     risk.id = ids.numbered(prefix, "R")
             for person in department.people:
-                person.id = ids.named("p-", person.name, "p")
+                person.id = ids.named("p-", person.name, "p", person=True)
         for party in self.draft.parties.values():
             party.id = ids.named("", party.name, "party")
 
@@ -293,7 +293,7 @@ class Resolver:
                 if not risk.posts and not risk.parties and risk.applies_to is None:
                     risk.applies_to = "部门"
                     no_posts[sheet].append(risk)
-            self._since(department)
+        self._since()
         for code, key, groups in (("LZ623", "resolve.assumed_type", assumed_type),
                                   ("LZ625", "resolve.assumed_scores", assumed_scores),
                                   ("LZ626", "resolve.no_posts", no_posts)):
@@ -301,14 +301,19 @@ class Resolver:
                 first = risks[0].place
                 self.problems.at(code, first, tr(key, count=len(risks), cell=first.cell))
 
-    def _since(self, department: DraftDepartment) -> None:
-        unknown = [p for p in department.people if p.since is None]
-        if not unknown or self.draft.year is None:
+    def _since(self) -> None:
+        """People without a 任职日期 get the year's first day, reported once per sheet they were read from."""
+        if self.draft.year is None:
             return
         day = date(self.draft.year, 1, 1)
-        for person in unknown:
-            person.since, person.since_assumed = day, True
-        self.problems.at("LZ651", unknown[0].place, tr("resolve.since", count=len(unknown), day=day.isoformat()))
+        unknown: dict[tuple[str, str], list[DraftPerson]] = defaultdict(list)
+        for department in self.departments:
+            for person in department.people:
+                if person.since is None:
+                    person.since, person.since_assumed = day, True
+                    unknown[(person.place.file, person.place.sheet)].append(person)
+        for people in unknown.values():
+            self.problems.at("LZ651", people[0].place, tr("resolve.since", count=len(people), day=day.isoformat()))
 
 
 def resolve(draft: Draft, problems: Problems) -> None:

@@ -12,16 +12,16 @@ import re
 
 from lianzheng_cli.i18n import messages
 from lianzheng_cli.importing.draft import DraftDepartment, DraftMeasure, DraftRisk
-from lianzheng_cli.importing.grades import Parsed, parse_cell, split_risks
+from lianzheng_cli.importing.grades import Parsed, grade_of, parse_cell, split_risks
 from lianzheng_cli.importing.grid import Place
-from lianzheng_cli.importing.headers import FIELDS, STAGE_OF_FIELD
+from lianzheng_cli.importing.headers import FIELDS, GRADE_OF_FIELD, STAGE_OF_FIELD
 from lianzheng_cli.importing.ids import code_id
 from lianzheng_cli.importing.measures import numbered_parts, split_measures, stage_of
 from lianzheng_cli.importing.problems import Problems
 from lianzheng_cli.importing.rows import Row
 from lianzheng_cli.importing.tables import Table
 from lianzheng_cli.importing.text import PUNCT_FOLD, clean_name, clean_text, split_names
-from lianzheng_cli.importing.words import risk_type, risk_type_word
+from lianzheng_cli.importing.words import risk_type, risk_type_word, yes
 from lianzheng_cli.vocab import ENUMS, canonical, grade_style_of
 
 tr = messages({
@@ -69,7 +69,7 @@ class RiskReader:
     def __init__(self, table: Table, problems: Problems):
         self.table = table
         self.problems = problems
-        self.has_grade_column = table.column_of("grade") is not None
+        self.has_grade_column = bool(table.fields & {"grade", *GRADE_OF_FIELD})
         self.without_grade = 0
         self.grade_styles: list[str] = []
 
@@ -80,7 +80,7 @@ class RiskReader:
             self._no_text(row)
             return
         parts = split_risks(text)
-        column_grade = parse_cell(values["grade"]) if "grade" in values else Parsed("")
+        column_grade = parse_cell(values["grade"]) if "grade" in values else _marked_grade(values)
         measures = self._measures(row)
         code = self._code(row)
         for i, part in enumerate(parts):
@@ -199,6 +199,14 @@ def title_and_description(text: str) -> tuple[str, str]:
     clause = _FIRST_CLAUSE.search(folded)
     title = (text[:clause.start()] if clause else text).strip()
     return title[:TITLE_LENGTH], text
+
+
+def _marked_grade(values: dict[str, str]) -> Parsed:
+    """The grade whose column (``高 | 中 | 低``) holds a mark (√, 是, ●) in this row."""
+    for name, grade in GRADE_OF_FIELD.items():
+        if name in values and (yes(values[name]) or grade_of(values[name]) is not None):
+            return parse_cell(grade)
+    return Parsed("")
 
 
 def _copy(measure: DraftMeasure) -> DraftMeasure:

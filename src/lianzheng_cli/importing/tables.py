@@ -92,7 +92,8 @@ def find_table(sheet: Sheet, file: str, sheet_index: int, overrides: dict[str, s
     _remap_for_kind(columns, kind)
     table = Table(file, sheet.name, sheet_index, kind, header_rows, columns)
     _read_preamble(table, sheet, header)
-    _report_columns(table, problems)
+    if kind != "warnings":
+        _report_columns(table, problems)
     return table
 
 
@@ -181,7 +182,8 @@ def _kind(columns: list[Column], title: str) -> str | None:
 def _remap_for_kind(columns: list[Column], kind: str) -> None:
     """Fields whose words mean something else in a directory: 姓名 in a 岗位目录 is its people."""
     remap = {
-        "posts": {"owner_person": "people", "risk": "count", "grade": "count", "title": "count"},
+        "posts": {"owner_person": "people", "risk": "count", "grade": "count", "title": "count",
+                  "grade_high": "count", "grade_medium": "count", "grade_low": "count"},
         "powers": {"posts": "holders", "owner_person": "holders"},
     }.get(kind, {})
     for column in columns:
@@ -206,7 +208,7 @@ def _read_preamble(table: Table, sheet: Sheet, header: int) -> None:
                 texts.append(text)
         if texts:
             lines.append("    ".join(texts))
-    for line in lines:
+    for line in [*lines, *sheet.context]:  # the table's own lines first: they win over the document's
         folded = line.translate(PUNCT_FOLD)
         pairs = _KEY_VALUE.findall(folded)
         for key, value in pairs:
@@ -217,7 +219,8 @@ def _read_preamble(table: Table, sheet: Sheet, header: int) -> None:
                 table.department = value
             elif key in ("年度", "年份") and table.year is None and value[:4].isdigit():
                 table.year = int(value[:4])
-        if not pairs and not table.title and any(word in clean_name(line) for word in _TITLE_WORDS):
+        own = line not in sheet.context
+        if not pairs and not table.title and own and any(word in clean_name(line) for word in _TITLE_WORDS):
             table.title = clean_name(line)
     if table.title:
         year = _YEAR.search(table.title)
