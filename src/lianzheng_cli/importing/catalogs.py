@@ -76,7 +76,7 @@ def read_power(row: Row, table: Table, department: DraftDepartment, problems: Pr
     found = scope(values.get("scope", ""))
     if found is None:
         found = "外部" if power.category in EXTERNAL_CATEGORIES else "内部"
-        problems.at("LZ642", row.place(table, "scope") if "scope" in values else power.place,
+        problems.at("LZ642", row.place(table, "scope") if table.column_of("scope") else power.place,
                     tr("catalogs.no_scope", category=power.category, scope=found))
     power.scope = found
     if "sanzhong" in values:

@@ -152,6 +152,7 @@ _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』《》*")
 _PAREN = re.compile(r"\(([^()]*)\)")
 
 _EXACT: dict[str, str] = {}
+_TITLE_WORDS = ("一览表", "目录", "清单", "台账", "登记表", "统计表", "汇总表", "年度")
 
 
 def header_key(text: str) -> str:
@@ -168,8 +169,8 @@ for _field, _words in _SYNONYMS.items():
 def field_of(text: str) -> str | None:
     """The field a header cell names, or ``None``."""
     key = header_key(text)
-    if not key or len(key) > 24 or ":" in key:  # ``部门:办公室`` is a line above the header, not a header
-        return None
+    if not key or len(key) > 20 or ":" in key or any(word in key for word in _TITLE_WORDS):
+        return None  # a title, or a ``部门:办公室`` line above the header
     found = _EXACT.get(key)
     if found is not None:
         return found

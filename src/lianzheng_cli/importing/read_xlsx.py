@@ -42,9 +42,9 @@ class _Layout:
 
 def read_xlsx(path: Path) -> list[Sheet]:
     """Every worksheet of the workbook, in workbook order (chart and macro sheets left out)."""
-    with zipfile.ZipFile(path) as package:
+    with zipfile.ZipFile(path) as package, open(path, "rb") as handle:
         parts = _sheet_parts(package)
-        book = CalamineWorkbook.from_path(str(path))
+        book = CalamineWorkbook.from_filelike(handle)  # by content: a workbook saved as .xls is still read
         try:
             sheets = []
             for meta in book.sheets_metadata:

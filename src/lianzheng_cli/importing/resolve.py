@@ -13,7 +13,7 @@ a risk's likelihood and impact and a person's 任职日期 are written from the 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 from lianzheng_cli.i18n import messages
@@ -25,6 +25,7 @@ from lianzheng_cli.importing.draft import (
     DraftPerson,
     DraftPost,
     DraftPower,
+    DraftProcess,
     DraftRisk,
 )
 from lianzheng_cli.importing.ids import Ids, initials
@@ -88,6 +89,8 @@ class Resolver:
         self.risk_posts: dict[int, list[DraftPost]] = {}  # by id() of the risk, until ids are written
         self.risk_parties: dict[int, list[DraftParty]] = defaultdict(list)
         self.post_powers: dict[int, list[DraftPower]] = defaultdict(list)  # by id() of the post
+        self.risk_process: dict[int, DraftProcess] = {}
+        self.process_owner = self._process_owners()
         self.owner_of: dict[int, object] = {}
         self.reported: set[tuple[str, str]] = set()
 
@@ -125,14 +128,30 @@ class Resolver:
 
     def _department_id(self, department: DraftDepartment) -> str:
         codes = [r.id for r in department.risks if r.id] + [p.id for p in department.powers if p.id]
-        prefixes = {code.split("-", 1)[0] for code in codes if "-" in code}
-        if len(prefixes) == 1 and all("-" in code for code in codes):
-            prefix = prefixes.pop()
-            if prefix not in self.ids.taken and not any(d.id == prefix for d in self.departments):
+        prefixes = Counter(code.split("-", 1)[0] for code in codes if "-" in code)
+        if prefixes:
+            prefix, count = prefixes.most_common(1)[0]
+            taken = prefix in self.ids.taken or any(d.id == prefix for d in self.departments)
+            if count * 2 > len(codes) and not taken:  # most of the department's codes start with it
                 return self.ids.claim(prefix)
         return self.ids.named("", department.name, "d")
 
     # --- names to objects -----------------------------------------------------------------------------
+    def _process_owners(self) -> dict[str, DraftDepartment]:
+        """A process named by the 运行流程 of a department's power is that department's, whoever's risk names it
+        (a 领导班子 risk on a department's approval process). Named by several: a department that is no 领导班子
+        (its powers run through the departments' processes), then the one whose risks name it most."""
+        owners: dict[str, list[DraftDepartment]] = defaultdict(list)
+        for department in self.departments:
+            for power in department.powers:
+                if power.process_name and department not in owners[power.process_name]:
+                    owners[power.process_name].append(department)
+
+        def preference(name: str, department: DraftDepartment) -> tuple[bool, int]:
+            return department.kind == "领导班子", -sum(r.process_name == name for r in department.risks)
+
+        return {name: min(found, key=lambda d: preference(name, d)) for name, found in owners.items()}
+
     def _find_post(self, name: str, department: DraftDepartment) -> DraftPost | None:
         if name in department.posts:
             return department.posts[name]
@@ -170,9 +189,11 @@ class Resolver:
                 self.problems.at("LZ627", risk.cells.get("step", risk.place),
                                  tr("resolve.step_without_process", process=risk.process_name))
         if risk.process_name:
-            process = department.process(risk.process_name, risk.cells.get("process", risk.place))
+            owner = self.process_owner.get(risk.process_name, department)
+            process = owner.process(risk.process_name, risk.cells.get("process", risk.place))
             if risk.step_name:
                 process.step(risk.step_name)
+            self.risk_process[id(risk)] = process
         for name in risk.person_names:
             if len(posts) == 1:
                 self._person(name, posts[0], risk)
@@ -256,13 +277,14 @@ class Resolver:
             for post in department.posts.values():
                 post.powers = list(dict.fromkeys(p.id for p in self.post_powers.get(id(post), [])))
             for power in department.powers:
-                process = department.processes.get(power.process_name or "")
+                name = power.process_name or ""
+                process = self.process_owner.get(name, department).processes.get(name)
                 power.process = process.id if process is not None else None
             for risk in department.risks:
                 risk.posts = [p.id for p in self.risk_posts.get(id(risk), [])]
                 risk.parties = [p.id for p in self.risk_parties.get(id(risk), [])]
-                if risk.process_name:
-                    process = department.processes[risk.process_name]
+                process = self.risk_process.get(id(risk))
+                if process is not None:
                     risk.process = process.id
                     risk.step = process.steps[risk.step_name].id if risk.step_name else None
                 for measure in risk.measures:

@@ -55,8 +55,8 @@ tr = messages({
 })
 
 # Fields whose value makes a row one that should have had a risk text (rule: a row with all but the risk).
-_RISK_ROW_FIELDS = ("measures", "pre_measures", "mid_measures", "post_measures", "grade", "posts", "code", "type",
-                    "owner", "owner_person", "step")
+_RISK_ROW_FIELDS = ("measures", "pre_measures", "mid_measures", "post_measures", "grade", "grade_high", "grade_medium",
+                    "grade_low", "posts", "code", "type", "owner", "owner_person", "step")
 _TITLE_BEFORE_COLON = re.compile(r"^([^:\n]{2,24}):\s*(\S.*)$", re.S)
 _FIRST_CLAUSE = re.compile(r"[,;。\n]")
 TITLE_LENGTH = 20
@@ -105,7 +105,7 @@ class RiskReader:
         return code
 
     def _no_text(self, row: Row) -> None:
-        present = [name for name in _RISK_ROW_FIELDS if name in row.values]
+        present = sorted((name for name in _RISK_ROW_FIELDS if name in row.values), key=row.cols.__getitem__)
         if present:
             first = min(row.cols[name] for name in present)
             self.problems.at("LZ610", Place(self.table.file, self.table.sheet, row.number, first),

@@ -64,7 +64,8 @@ class Row:
     section_type: str | None  # the risk type of the section the row stands in, as written
 
     def place(self, table: Table, name: str) -> Place:
-        return Place(table.file, table.sheet, self.number, self.cols.get(name, 0))
+        col = self.cols.get(name)
+        return Place(table.file, table.sheet, self.number, col if col is not None else table.index_of(name))
 
 
 def read_rows(table: Table, sheet: Sheet, vertical: dict[tuple[int, int], Merge], problems: Problems) -> None:
@@ -124,10 +125,10 @@ def _row_texts(row: list, r: int, sheet: Sheet, mapped_cols: set[int], formula_c
     texts: dict[int, str] = {}
     hidden_cols, formulas = sheet.hidden_cols, sheet.formulas
     for c, value in enumerate(row):
-        if value == "" or value is None or c in hidden_cols:
-            continue
         if formulas and (r, c) in formulas:
             _formula_seen(c, r, mapped, formula_columns, problems, table)
+            continue
+        if value == "" or value is None or c in hidden_cols:
             continue
         text = value if isinstance(value, str) else cell_text(value)
         if not text.strip():

@@ -42,6 +42,7 @@ _ORG_BEFORE = re.compile(r"^(.*?)(?:(?:19|20)\d{2}\s*年度?|廉政|廉洁|岗�
 _KEY_VALUE = re.compile(
     r"(填报单位|单位名称|单位|填报部门|部门名称|部门|科室|处室|股室|年度|年份)\s*[:]\s*([^\s:]+)")
 _ORG_KEYS = ("填报单位", "单位名称", "单位")
+_SECTION = re.compile(r"^[(（]?[一二三四五六七八九十]{1,3}[)）、.．]")
 _DEPARTMENT_KEYS = ("填报部门", "部门名称", "部门", "科室", "处室", "股室")
 
 
@@ -70,6 +71,11 @@ class Table:
     def first_data_row(self) -> int:
         return self.header_rows[-1] + 1
 
+    def index_of(self, name: str) -> int:
+        """The column of a field, 0 when the table has none."""
+        column = self.column_of(name)
+        return column.index if column is not None else 0
+
     def column_of(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.field == name), None)
 
@@ -84,6 +90,8 @@ def find_table(sheet: Sheet, file: str, sheet_index: int, overrides: dict[str, s
     header = _header_row(sheet, overrides)
     if header is None:
         return None
+    if header > 0 and _is_sub_header(sheet, header - 1, overrides):
+        header -= 1  # the best row was the lower of two header rows (its merged cells filled from above)
     header_rows = (header, header + 1) if _is_sub_header(sheet, header, overrides) else (header,)
     columns = _columns(sheet, header_rows, overrides)
     kind = _kind(columns, _title_text(sheet, header) + sheet.name)
@@ -139,10 +147,12 @@ def _is_sub_header(sheet: Sheet, header: int, overrides: dict[str, str]) -> bool
     if below >= len(sheet.rows):
         return False
     top = dict(_visible_texts(sheet, header))
-    own = [(c, t) for c, t in _visible_texts(sheet, below) if t != top.get(c)]
-    if not own:
+    if not any(_field(t, overrides) for t in top.values()):
         return False
-    return all(len(clean_name(t)) <= 16 and _field(t, overrides) is not None for _, t in own)
+    own = [clean_name(t) for c, t in _visible_texts(sheet, below) if t != top.get(c)]
+    if not own or (len(own) > 1 and len(set(own)) == 1) or any(_SECTION.match(t) for t in own):
+        return False  # a section row (一、思想道德风险) merged across the table is no header
+    return all(len(t) <= 16 and _field(t, overrides) is not None for t in own)
 
 
 def _columns(sheet: Sheet, header_rows: tuple[int, ...], overrides: dict[str, str]) -> list[Column]:
