@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from lianzheng_cli.i18n import messages
 from lianzheng_cli.importing.catalogs import read_post, read_power
 from lianzheng_cli.importing.draft import Draft, DraftDepartment
-from lianzheng_cli.importing.grid import Place
+from lianzheng_cli.importing.grid import Merge, Place, Sheet, cell_text
 from lianzheng_cli.importing.problems import Problems
 from lianzheng_cli.importing.read import SourceFile
 from lianzheng_cli.importing.risks import RiskReader
 from lianzheng_cli.importing.rows import Row, read_rows
-from lianzheng_cli.importing.tables import Table, find_table, headers_seen
+from lianzheng_cli.importing.tables import Column, Table, find_table, headers_seen
 from lianzheng_cli.importing.text import clean_name
 from lianzheng_cli.importing.words import department_kind
 
@@ -70,24 +70,38 @@ class Collected:
 
 def collect(sources: list[SourceFile], overrides: dict[str, str], org_name: str | None, year: int | None,
             problems: Problems) -> Collected:
-    tables: list[Table] = []
-    result = Collected(Draft(), tables)
+    result = Collected(Draft(), [])
+    found: list[_Found] = []
     for source in sources:
-        found = _tables_of(source, overrides, problems)
-        if not found:
+        tables = _tables_of(source, overrides, problems)
+        if not tables:
             seen = max((headers_seen(sheet) for sheet in source.sheets), key=len, default=[])
             result.no_table.append((source, seen))
-        tables.extend(found)
+        found += [f for f in tables if f.table.kind != "warnings"]
+    # repeated sheets are dropped before their rows are read: a county 明细 beside its 一览表 is read once
+    kept = _without_repeats(found, problems)
+    for item in found:
+        if item.table in kept:
+            read_rows(item.table, item.sheet, item.vertical, problems)
+        else:
+            result.skipped.append(item.table)
+    for source in sources:
         source.sheets = []  # the rows are read: the cells can go
-    kept = _without_repeats(tables, problems)
-    result.skipped = [t for t in tables if t not in kept]
     result.tables = kept
     _org_and_year(result.draft, kept, org_name, year, problems)
     _read_tables(result.draft, kept, problems)
     return result
 
 
-def _tables_of(source: SourceFile, overrides: dict[str, str], problems: Problems) -> list[Table]:
+@dataclass(slots=True)
+class _Found:
+    table: Table
+    sheet: Sheet
+    vertical: dict[tuple[int, int], Merge]
+
+
+def _tables_of(source: SourceFile, overrides: dict[str, str], problems: Problems) -> list[_Found]:
+    """The table of each visible sheet (预警处置记录 ones reported, not read), merges filled, rows not yet read."""
     if source.extension_differs:
         problems.on_file("LZ600", source.shown, tr("build.extension", kind=source.kind))
     found = []
@@ -102,25 +116,34 @@ def _tables_of(source: SourceFile, overrides: dict[str, str], problems: Problems
             continue
         if table.kind == "warnings":
             problems.on_sheet("LZ602", source.shown, sheet.name, tr("build.warnings_sheet", sheet=sheet.name))
-            continue
-        read_rows(table, sheet, vertical, problems)
-        found.append(table)
+        found.append(_Found(table, sheet, vertical))
     return found
 
 
-def _risk_keys(table: Table) -> set[tuple]:
+def _risk_keys(item: _Found) -> set[tuple]:
+    """(部门, 风险点编号 or risk text) of each visible row with a risk text, read from the cells directly."""
+    table, sheet = item.table, item.sheet
+    risk, code, department = (table.column_of(name) for name in ("risk", "code", "department"))
+    if risk is None:
+        return set()
+
+    def text(row: list, column: Column | None) -> str:
+        value = row[column.index] if column is not None and column.index < len(row) else ""
+        return value.strip() if isinstance(value, str) else cell_text(value)
+
     keys = set()
-    for row in table.rows:
-        text = row.values.get("risk")
-        if text:
-            keys.add((row.department, clean_name(row.values.get("code", "")) or clean_name(text)))
+    for r in range(table.first_data_row, len(sheet.rows)):
+        row = sheet.rows[r]
+        if r not in sheet.hidden_rows and text(row, risk):
+            keys.add((text(row, department), text(row, code) or text(row, risk)))
     return keys
 
 
-def _without_repeats(tables: list[Table], problems: Problems) -> list[Table]:
+def _without_repeats(found: list[_Found], problems: Problems) -> list[Table]:
     """Risk tables whose risks another risk table holds all of are dropped (the one with fewer fields)."""
+    tables = [f.table for f in found]
     risk_tables = [t for t in tables if t.kind == "risks"]
-    keys = {id(t): _risk_keys(t) for t in risk_tables}
+    keys = {id(f.table): _risk_keys(f) for f in found if f.table.kind == "risks"}
     dropped: set[int] = set()
     for i, a in enumerate(risk_tables):
         for b in risk_tables[i + 1:]:

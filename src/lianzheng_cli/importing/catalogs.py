@@ -18,7 +18,7 @@ from lianzheng_cli.importing.ids import code_id
 from lianzheng_cli.importing.problems import Problems
 from lianzheng_cli.importing.rows import Row
 from lianzheng_cli.importing.tables import Table
-from lianzheng_cli.importing.text import PUNCT_FOLD, clean_name, clean_text, is_nothing, split_names
+from lianzheng_cli.importing.text import clean_name, clean_text, fold_punct, is_nothing, split_names
 from lianzheng_cli.importing.words import EXTERNAL_CATEGORIES, category, scope, yes
 
 tr = messages({
@@ -126,7 +126,7 @@ def _since(row: Row, table: Table, problems: Problems) -> date | None:
     written = clean_name(row.values.get("since", ""))
     if not written:
         return None
-    found = _DATE.match(written.translate(PUNCT_FOLD))
+    found = _DATE.match(fold_punct(written))
     if found:
         try:
             return date(int(found.group(1)), int(found.group(2)), int(found.group(3) or 1))

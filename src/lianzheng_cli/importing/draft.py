@@ -13,7 +13,7 @@ from lianzheng_cli.importing.grid import Place
 from lianzheng_cli.vocab import Grade
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # an entity: compared by identity
 class DraftMeasure:
     text: str
     stage: str | None
@@ -23,12 +23,12 @@ class DraftMeasure:
     kind: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # an entity: compared by identity
 class DraftRisk:
     title: str
     description: str
     place: Place  # the risk text's cell; its row is the risk's row
-    cells: dict[str, Place]  # field → the cell each value came from
+    cols: dict[str, int]  # field → the column each value came from, in the risk's row (see ``cell``)
     code: str = ""  # the id the sheet gives (folded), '' when none
     type: str | None = None  # canonical, or a word to add to the vocabulary
     type_assumed: bool = False
@@ -51,8 +51,16 @@ class DraftRisk:
     applies_to: str | None = None
     scores_assumed: bool = False
 
+    def cell(self, name: str, default: Place | None = None) -> Place:
+        """The cell ``name`` (a field: ``grade``, ``posts`` …) was read from; ``default`` (the risk text's) if none."""
+        col = self.cols.get(name)
+        if col is None:
+            return default or self.place
+        place = self.place
+        return Place(place.file, place.sheet, place.row, col)
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, eq=False)  # an entity: compared by identity
 class DraftPost:
     name: str
     place: Place | None
@@ -61,7 +69,7 @@ class DraftPost:
     powers: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # an entity: compared by identity
 class DraftPerson:
     name: str
     post: DraftPost
@@ -71,13 +79,13 @@ class DraftPerson:
     id: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # an entity: compared by identity
 class DraftStep:
     name: str
     id: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # an entity: compared by identity
 class DraftProcess:
     name: str
     place: Place
@@ -91,7 +99,7 @@ class DraftProcess:
         return found
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # an entity: compared by identity
 class DraftPower:
     name: str
     place: Place
@@ -107,7 +115,7 @@ class DraftPower:
     content: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # an entity: compared by identity
 class DraftDepartment:
     name: str
     place: Place
@@ -137,7 +145,7 @@ class DraftDepartment:
         return sum(len(r.measures) for r in self.risks)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # an entity: compared by identity
 class DraftParty:
     name: str
     id: str = ""

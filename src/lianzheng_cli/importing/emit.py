@@ -18,8 +18,11 @@ from lianzheng_cli.load.parse import resolve_plain
 
 ORG_MODELINE = "# yaml-language-server: $schema=../schemas/org.schema.json"
 DEPARTMENT_MODELINE = "# yaml-language-server: $schema=../../schemas/department.schema.json"
-# a plain scalar cannot start with an indicator, hold ": " or " #", end in ":" or hold control characters
-_SPECIAL = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`]|: | #|:$|^\s|\s$|[\x00-\x1f\x7f\x85\u2028\u2029\ufeff]")
+# a plain scalar cannot start with an indicator or a space, hold ": " or " #", end in ":" or a space, or hold
+# control characters
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@` \t\n\r\u00a0\u3000")
+_SPACES = frozenset(" \t\n\r\u00a0\u3000\u2028\u2029\x85")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029\ufeff]")
 _FLOW_SPECIAL = re.compile(r"[:,\[\]{}#]")
 # comments on values the format requires and the sheets did not give
 _SINCE_NOTE = "              # 来源未写任职日期,暂填年度首日,请核实"
@@ -35,16 +38,19 @@ def scalar(value: object, *, flow: bool = False) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if (not text or _SPECIAL.search(text) or (flow and _FLOW_SPECIAL.search(text))
-            or resolve_plain(text) != text):
+    if not text or text[0] in _INDICATORS or text[-1] in _SPACES or text[-1] == ":" or ": " in text \
+            or " #" in text or _UNPRINTABLE.search(text) or (flow and _FLOW_SPECIAL.search(text)) \
+            or resolve_plain(text) != text:
         return json.dumps(text, ensure_ascii=False)
     return text
 
 
 def _text(key: str, value: str, indent: str) -> list[str]:
     """``key: value``; a text of several lines as a literal block when it can be one."""
+    if "\n" not in value:
+        return [f"{indent}{key}: {scalar(value)}"]
     lines = value.split("\n")
-    if len(lines) > 1 and lines[0] and all(line == "" or _BLOCK_LINE.match(line) for line in lines):
+    if lines[0] and all(line == "" or _BLOCK_LINE.match(line) for line in lines):
         return [f"{indent}{key}: |-", *(f"{indent}  {line}" if line else "" for line in lines)]
     return [f"{indent}{key}: {scalar(value)}"]
 

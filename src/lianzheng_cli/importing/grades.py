@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from lianzheng_cli.importing.measures import MARKER, strip_marker
-from lianzheng_cli.importing.text import PUNCT_FOLD, clean_name, clean_text, fold
+from lianzheng_cli.importing.text import clean_name, clean_text, fold, fold_punct
 from lianzheng_cli.vocab import GRADE_ALIASES, Grade, canonical_grade
 
 _ALIASES = sorted({a for spellings in GRADE_ALIASES.values() for a in spellings}, key=len, reverse=True)
@@ -71,7 +71,7 @@ def parse_cell(written: str) -> Parsed:
 
 def take_grade(text: str) -> Parsed:
     """``text`` without a grade written before or after it, and that grade."""
-    folded = text.translate(PUNCT_FOLD)
+    folded = fold_punct(text)
     for pattern in (_PREFIX_STARS, _PREFIX_BRACKET, _PREFIX_LEVEL):
         match = pattern.match(folded)
         if match:
@@ -109,18 +109,29 @@ def split_risks(cell: str) -> list[Parsed]:
 
 def risk_text(text: str) -> Parsed:
     """One risk's text without its list marker, with its grade taken out (``★★★1、…``, ``1、★★★…``, ``1、…(高)``)."""
-    parsed = take_grade(strip_marker(text.strip()))
-    rest = strip_marker(parsed.text).strip()
+    text = text.strip()
+    if _may_open_with_marker(text):
+        text = strip_marker(text)
+    parsed = take_grade(text)
+    rest = parsed.text
+    if _may_open_with_marker(rest):
+        rest = strip_marker(rest).strip()
     return Parsed(rest, parsed.grade, parsed.unknown, parsed.written)
 
 
+def _may_open_with_marker(text: str) -> bool:
+    """Whether ``text`` may start with a list marker: a digit, a Chinese numeral or a sign (most texts do not)."""
+    first = text[:1]
+    return bool(first) and (first.isdigit() or first in "一二三四五六七八九十" or not first.isalnum())
+
+
 def _opens_with_grade(line: str) -> bool:
-    folded = strip_marker(line).translate(PUNCT_FOLD)
+    folded = fold_punct(strip_marker(line))
     return any(p.match(folded) for p in (_PREFIX_STARS, _PREFIX_BRACKET, _PREFIX_LEVEL))
 
 
 def _opens_with_marker(line: str) -> bool:
-    return MARKER.match(line.translate(PUNCT_FOLD)) is not None
+    return MARKER.match(fold_punct(line)) is not None
 
 
 def _items(lines: list[str], opens) -> list[str] | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lianzheng_cli.importing.text import PUNCT_FOLD, clean_text, is_nothing
+from lianzheng_cli.importing.text import clean_text, fold_punct, is_nothing
 
 _CN_NUMBER = "一二三四五六七八九十"
 # Written with ASCII punctuation and digits: every pattern here matches text folded with ``PUNCT_FOLD``.
@@ -61,85 +61,92 @@ def split_measures(cell: str, stage: str | None = None) -> list[Measure]:
     text = clean_text(cell)
     if is_nothing(text):
         return []
-    pieces = _pieces(text)
-    any_marker = any(opens for opens, _ in pieces)
-    items: list[str] = []
-    for opens, piece in pieces:
+    # every match is made on the folded text, every slice taken from both: folding keeps positions
+    pieces = _pieces(text, fold_punct(text))
+    any_marker = any(opens for opens, _, _ in pieces)
+    items: list[tuple[str, str]] = []
+    for opens, piece, folded in pieces:
         if any_marker and not opens and items:
-            items[-1] = items[-1] + piece.strip()
+            last, last_folded = items[-1]
+            items[-1] = (last + piece.strip(), last_folded + folded.strip())
         else:
-            items.append(piece)
+            items.append((piece, folded))
     measures: list[Measure] = []
     heading: str | None = None  # the stage a heading tag gave
-    for item in items:
-        item_stage, text, heading = _take_tags(item, heading)
-        if is_nothing(text):
+    for item, folded in items:
+        item_stage, words, heading = _take_tags(item, folded, heading)
+        if is_nothing(words):
             continue
-        measures.append(Measure(text, item_stage or heading or stage))
+        measures.append(Measure(words, item_stage or heading or stage))
     return measures
 
 
-def _pieces(text: str) -> list[tuple[bool, str]]:
+def _pieces(text: str, folded: str) -> list[tuple[bool, str, str]]:
     """Lines and ``;``-separated parts of lines, each with whether it opens a new item (a marker or tag)."""
-    pieces: list[tuple[bool, str]] = []
-    for line in text.split("\n"):
-        parts = _split_inline(line)
-        for i, part in enumerate(parts):
-            if not part.strip():
-                continue
-            pieces.append((i > 0 or _opens(part), part))
+    pieces: list[tuple[bool, str, str]] = []
+    start = 0
+    for line_folded in folded.split("\n"):
+        line = text[start:start + len(line_folded)]
+        start += len(line_folded) + 1
+        for i, (part, part_folded) in enumerate(_split_inline(line, line_folded)):
+            if part.strip():
+                pieces.append((i > 0 or _opens(part_folded), part, part_folded))
     return pieces
 
 
-def _opens(text: str) -> bool:
-    folded = text.translate(PUNCT_FOLD)
+def _opens(folded: str) -> bool:
     return MARKER.match(folded) is not None or STAGE_TAG.match(folded) is not None
 
 
-def _split_inline(line: str) -> list[str]:
+def _split_inline(line: str, folded: str) -> list[tuple[str, str]]:
     """``1.甲;2.乙`` → ``1.甲``, ``2.乙``: a ``;`` splits only where a marker or stage tag follows it."""
-    folded = line.translate(PUNCT_FOLD)
     if ";" not in folded:
-        return [line]
-    parts: list[str] = []
+        return [(line, folded)]
+    parts: list[tuple[str, str]] = []
     start = 0
     for found in _INLINE_BREAK.finditer(folded):
-        rest = line[found.end():]
+        rest = folded[found.end():]
         if rest and _opens(rest):
-            parts.append(line[start:found.start()])
+            parts.append((line[start:found.start()], folded[start:found.start()]))
             start = found.end()
-    parts.append(line[start:])
+    parts.append((line[start:], folded[start:]))
     return parts
 
 
-def _take_tags(item: str, heading: str | None) -> tuple[str | None, str, str | None]:
+def _take_tags(item: str, folded: str, heading: str | None) -> tuple[str | None, str, str | None]:
     """(the item's own stage, its text without markers and tags, the heading stage after it)."""
     own: str | None = None
-    text = item
-    tag = STAGE_TAG.match(text.translate(PUNCT_FOLD))
+    tag = STAGE_TAG.match(folded)
     if tag:  # a tag before the marker heads the items after it
         heading = STAGES[tag.group(1) or tag.group(2)]
-        text = text[tag.end():]
-    text = strip_marker(text)
-    tag = STAGE_TAG.match(text.translate(PUNCT_FOLD))
+        item, folded = item[tag.end():], folded[tag.end():]
+    item, folded = _without_marker(item, folded)
+    tag = STAGE_TAG.match(folded)
     if tag:  # a tag after the marker is this item's own
         own = STAGES[tag.group(1) or tag.group(2)]
-        text = strip_marker(text[tag.end():])
-    text = text.strip()
-    trailing = _TRAILING.search(text.translate(PUNCT_FOLD))
-    return own, text[:trailing.start()] if trailing else text, heading
+        item, folded = _without_marker(item[tag.end():], folded[tag.end():])
+    item, folded = item.strip(), folded.strip()
+    trailing = _TRAILING.search(folded)
+    return own, item[:trailing.start()] if trailing else item, heading
+
+
+def _without_marker(text: str, folded: str) -> tuple[str, str]:
+    marker = MARKER.match(folded)
+    return (text[marker.end():], folded[marker.end():]) if marker else (text, folded)
 
 
 def strip_marker(text: str) -> str:
     """``1、甲`` → ``甲``."""
-    marker = MARKER.match(text.translate(PUNCT_FOLD))
+    marker = MARKER.match(fold_punct(text))
     return text[marker.end():] if marker else text
 
 
 def numbered_parts(cell: str) -> list[str]:
     """A cell numbered like the measures (``1.办公室⏎2.张某某``) as its parts; one part when unnumbered."""
     text = clean_text(cell)
+    if "\n" not in text:
+        return [text] if text else []
     lines = [line for line in text.split("\n") if line.strip()]
-    if len(lines) > 1 and all(MARKER.match(line.translate(PUNCT_FOLD)) for line in lines):
+    if len(lines) > 1 and all(MARKER.match(fold_punct(line)) for line in lines):
         return [strip_marker(line).strip() for line in lines]
     return [text] if text else []

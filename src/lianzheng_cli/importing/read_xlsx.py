@@ -4,20 +4,23 @@ python-calamine (Rust) reads the values and the merged ranges of a county workbo
 openpyxl's time, but it gives neither hidden rows and columns nor which cells hold a formula (a formula
 cell gives its cached value, or nothing when the writer saved none). Those come from one streaming scan
 of each worksheet's XML: ``<row … hidden="1">``, ``<col … hidden="1">`` and a cell whose first child is
-``<f>``. Nothing is ever evaluated.
+``<f>``. Nothing is ever evaluated. Sheets are parsed two at a time (calamine lets go of the GIL).
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
+import threading
 import xml.etree.ElementTree as ET
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from lianzheng_cli.importing.grid import Sheet
+from lianzheng_cli.importing.grid import Merge, Sheet
 
 _CHUNK = 8 << 20  # bytes of sheet XML scanned at a time
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*)>")
@@ -41,24 +44,53 @@ class _Layout:
 
 
 def read_xlsx(path: Path) -> list[Sheet]:
-    """Every worksheet of the workbook, in workbook order (chart and macro sheets left out)."""
-    with zipfile.ZipFile(path) as package, open(path, "rb") as handle:
-        parts = _sheet_parts(package)
-        book = CalamineWorkbook.from_filelike(handle)  # by content: a workbook saved as .xls is still read
-        try:
+    """Every worksheet of the workbook, in workbook order (chart and macro sheets left out).
+
+    calamine lets go of the GIL while it parses a sheet, so two threads parse two sheets at a time (each with
+    its own handle on the workbook: one handle parses one sheet at a time), while this thread scans the XML.
+    """
+    data = Path(path).read_bytes()
+    books = _Books(data)
+    try:
+        metas = [m for m in books.open().sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        with zipfile.ZipFile(io.BytesIO(data)) as package, ThreadPoolExecutor(max_workers=2) as pool:
+            parts = _sheet_parts(package)
+            parsed = [pool.submit(books.values, meta.name) for meta in metas]
+            layouts = [_scan(package, parts[m.name]) if m.name in parts else _Layout() for m in metas]
             sheets = []
-            for meta in book.sheets_metadata:
-                if meta.typ != SheetTypeEnum.WorkSheet:
-                    continue
-                data = book.get_sheet_by_name(meta.name)
-                rows = data.to_python(skip_empty_area=False)
-                merges = [(a[0], a[1], b[0], b[1]) for a, b in (data.merged_cell_ranges or [])]
-                part = parts.get(meta.name)
-                layout = _scan(package, part) if part is not None else _Layout()
+            for meta, values, layout in zip(metas, parsed, layouts, strict=True):
+                rows, merges = values.result()
                 sheets.append(Sheet(meta.name, rows, merges, layout.hidden_rows, layout.hidden_cols, layout.formulas,
                                     hidden=meta.visible != SheetVisibleEnum.Visible))
-            return sheets
-        finally:
+        return sheets
+    finally:
+        books.close()
+
+
+class _Books:
+    """One calamine handle on the workbook per thread (read by content: a workbook saved as .xls is still read)."""
+
+    def __init__(self, data: bytes):
+        self._data = data
+        self._local = threading.local()
+        self._all: list[CalamineWorkbook] = []
+        self._lock = threading.Lock()
+
+    def open(self) -> CalamineWorkbook:
+        book = getattr(self._local, "book", None)
+        if book is None:
+            book = self._local.book = CalamineWorkbook.from_filelike(io.BytesIO(self._data))
+            with self._lock:
+                self._all.append(book)
+        return book
+
+    def values(self, name: str) -> tuple[list[list], list[Merge]]:
+        sheet = self.open().get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=False)
+        return rows, [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+
+    def close(self) -> None:
+        for book in self._all:
             book.close()
 
 

@@ -28,6 +28,7 @@ from lianzheng_cli.importing.draft import (
     DraftProcess,
     DraftRisk,
 )
+from lianzheng_cli.importing.grid import Place
 from lianzheng_cli.importing.ids import Ids, initials
 from lianzheng_cli.importing.problems import Problems
 from lianzheng_cli.importing.words import RISK_TYPES, is_party
@@ -90,6 +91,16 @@ class Resolver:
         self.risk_parties: dict[int, list[DraftParty]] = defaultdict(list)
         self.post_powers: dict[int, list[DraftPower]] = defaultdict(list)  # by id() of the post
         self.risk_process: dict[int, DraftProcess] = {}
+        # names to the posts and people of every department, kept as posts and people are added
+        self.posts_named: dict[str, list[DraftPost]] = defaultdict(list)
+        self.department_of: dict[int, DraftDepartment] = {}  # by id() of a post
+        self.people_named: dict[str, list[DraftPerson]] = defaultdict(list)
+        for department in self.departments:
+            for post in department.posts.values():
+                self.posts_named[post.name].append(post)
+                self.department_of[id(post)] = department
+            for person in department.people:
+                self.people_named[person.name].append(person)
         self.process_owner = self._process_owners()
         self.owner_of: dict[int, object] = {}
         self.reported: set[tuple[str, str]] = set()
@@ -121,7 +132,7 @@ class Resolver:
             item.id = self.ids.claim(item.code)
             where = f"「{item.place.sheet}」{item.place.cell}"
             if item.id != item.code:
-                place = item.cells.get("code", item.place) if isinstance(item, DraftRisk) else item.place
+                place = item.cell("code") if isinstance(item, DraftRisk) else item.place
                 self.problems.at("LZ630", place, tr("resolve.duplicate_code", code=item.code,
                                                     first=first.get(item.code, "?"), id=item.id))
             first.setdefault(item.code, where)
@@ -155,13 +166,21 @@ class Resolver:
     def _find_post(self, name: str, department: DraftDepartment) -> DraftPost | None:
         if name in department.posts:
             return department.posts[name]
-        others = [d.posts[name] for d in self.departments if d is not department and name in d.posts]
+        others = self.posts_named.get(name, ())
         return others[0] if len(others) == 1 else None
+
+    def _new_post(self, department: DraftDepartment, name: str, place: Place) -> DraftPost:
+        known = name in department.posts
+        post = department.post(name, place)
+        if not known:
+            self.posts_named[name].append(post)
+            self.department_of[id(post)] = department
+        return post
 
     def _link_powers(self, department: DraftDepartment) -> None:
         for power in department.powers:
             for name in power.holder_names:
-                post = self._find_post(name, department) or department.post(name, power.place)
+                post = self._find_post(name, department) or self._new_post(department, name, power.place)
                 if power not in self.post_powers[id(post)]:
                     self.post_powers[id(post)].append(power)
 
@@ -177,7 +196,7 @@ class Resolver:
                 if party not in self.risk_parties[id(risk)]:
                     self.risk_parties[id(risk)].append(party)
                 continue
-            post = post or department.post(name, risk.cells.get("posts", risk.place))
+            post = post or self._new_post(department, name, risk.cell("posts"))
             if post not in posts:
                 posts.append(post)
         self.risk_posts[id(risk)] = posts
@@ -186,11 +205,11 @@ class Resolver:
             key = ("step", department.name)
             if key not in self.reported:
                 self.reported.add(key)
-                self.problems.at("LZ627", risk.cells.get("step", risk.place),
+                self.problems.at("LZ627", risk.cell("step", risk.place),
                                  tr("resolve.step_without_process", process=risk.process_name))
         if risk.process_name:
             owner = self.process_owner.get(risk.process_name, department)
-            process = owner.process(risk.process_name, risk.cells.get("process", risk.place))
+            process = owner.process(risk.process_name, risk.cell("process", risk.place))
             if risk.step_name:
                 process.step(risk.step_name)
             self.risk_process[id(risk)] = process
@@ -199,12 +218,13 @@ class Resolver:
                 self._person(name, posts[0], risk)
 
     def _person(self, name: str, post: DraftPost, risk: DraftRisk) -> DraftPerson:
-        owner = next(d for d in self.departments if post in d.posts.values())
-        for person in owner.people:
-            if person.name == name:
+        owner = self.department_of[id(post)]
+        for person in self.people_named.get(name, ()):
+            if person in owner.people:
                 return person
-        person = DraftPerson(name, post, risk.cells.get("owner_person", risk.place))
+        person = DraftPerson(name, post, risk.cell("owner_person"))
         owner.people.append(person)
+        self.people_named[name].append(person)
         return person
 
     def _link_power_of_risk(self, department: DraftDepartment, risk: DraftRisk) -> None:
@@ -217,7 +237,7 @@ class Resolver:
         if power is None:
             if ("power", risk.power_name) not in self.reported:
                 self.reported.add(("power", risk.power_name))
-                self.problems.at("LZ640", risk.cells.get("power", risk.place),
+                self.problems.at("LZ640", risk.cell("power", risk.place),
                                  tr("resolve.unknown_power", name=risk.power_name))
             return
         for post in self.risk_posts[id(risk)]:
@@ -234,7 +254,7 @@ class Resolver:
                 return
         if measure.owner_names and ("owner", measure.owner_names[0]) not in self.reported:
             self.reported.add(("owner", measure.owner_names[0]))
-            self.problems.at("LZ652", risk.cells.get("owner", risk.cells.get("owner_person", measure.place)),
+            self.problems.at("LZ652", risk.cell("owner", risk.cell("owner_person", measure.place)),
                              tr("resolve.unknown_owner", name=measure.owner_names[0]))
 
     def _owner(self, name: str, department: DraftDepartment, risk: DraftRisk) -> object | None:
@@ -243,7 +263,7 @@ class Resolver:
         post = self._find_post(name, department)
         if post is not None:
             return post
-        people = [p for d in self.departments for p in d.people if p.name == name]
+        people = self.people_named.get(name)
         if people:
             return next((p for p in people if p in department.people), people[0])
         if name in risk.person_names and len(self.risk_posts[id(risk)]) == 1:
@@ -304,7 +324,7 @@ class Resolver:
                     assumed_type[sheet].append(risk)
                 elif risk.type not in RISK_TYPES and risk.type not in self.draft.added_types:
                     self.draft.added_types.append(risk.type)
-                    self.problems.at("LZ624", risk.cells.get("type", risk.place),
+                    self.problems.at("LZ624", risk.cell("type", risk.place),
                                      tr("resolve.added_type", word=risk.type))
                 if risk.likelihood is None or risk.impact is None:
                     likelihood, impact = SCORES_OF_GRADE[risk.grade]

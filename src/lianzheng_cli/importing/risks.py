@@ -20,7 +20,7 @@ from lianzheng_cli.importing.measures import numbered_parts, split_measures, sta
 from lianzheng_cli.importing.problems import Problems
 from lianzheng_cli.importing.rows import Row
 from lianzheng_cli.importing.tables import Table
-from lianzheng_cli.importing.text import PUNCT_FOLD, clean_name, clean_text, split_names
+from lianzheng_cli.importing.text import clean_name, clean_text, fold_punct, split_names
 from lianzheng_cli.importing.words import risk_type, risk_type_word, yes
 from lianzheng_cli.vocab import ENUMS, canonical, grade_style_of
 
@@ -114,23 +114,27 @@ class RiskReader:
     def _risk(self, row: Row, part: Parsed, column_grade: Parsed) -> DraftRisk:
         table, values = self.table, row.values
         place = row.place(table, "risk")
-        cells = {name: row.place(table, name) for name in row.cols}
         if "title" in values and clean_text(values["title"]):
             title, description = clean_text(values["title"]), part.text
         else:
             title, description = title_and_description(part.text)
-        risk = DraftRisk(title, description or title, place, cells)
+        risk = DraftRisk(title, description or title, place, row.cols)
         self._grade(risk, part, column_grade, place, row)
         self._type(risk, row)
         if "process" in values:
             risk.process_name = clean_name(values["process"]) or None
         if "step" in values:
             risk.step_name = clean_name(values["step"]) or None
-        risk.post_names = split_names(values.get("posts", ""))
-        risk.power_name = clean_name(values.get("power", "")) or None
-        risk.person_names = split_names(values.get("owner_person", ""))
-        risk.likelihood = self._score(row, "likelihood")
-        risk.impact = self._score(row, "impact")
+        if "posts" in values:
+            risk.post_names = split_names(values["posts"])
+        if "power" in values:
+            risk.power_name = clean_name(values["power"]) or None
+        if "owner_person" in values:
+            risk.person_names = split_names(values["owner_person"])
+        if "likelihood" in values:
+            risk.likelihood = self._score(row, "likelihood")
+        if "impact" in values:
+            risk.impact = self._score(row, "impact")
         return risk
 
     def _grade(self, risk: DraftRisk, part: Parsed, column: Parsed, place: Place, row: Row) -> None:
@@ -138,13 +142,13 @@ class RiskReader:
         if part.found and column.found and (part.grade, part.unknown) != (column.grade, column.unknown):
             self.problems.at("LZ622", row.place(self.table, "grade"),
                              tr("risks.grade_conflict", column=column.written, text=part.written))
-        where = place if part.found else row.place(self.table, "grade")
         if chosen.unknown is not None:
+            where = place if part.found else row.place(self.table, "grade")
             self.problems.at("LZ620", where, tr("risks.unknown_grade", grade=chosen.unknown))
         elif chosen.grade is None:
             self.without_grade += 1
             if self.has_grade_column:
-                self.problems.at("LZ621", where, tr("risks.no_grade"))
+                self.problems.at("LZ621", row.place(self.table, "grade"), tr("risks.no_grade"))
         else:
             risk.grade, risk.grade_written = chosen.grade, chosen.written
             self.grade_styles.append(grade_style_of(chosen.written or chosen.grade))
@@ -168,14 +172,15 @@ class RiskReader:
 
     def _measures(self, row: Row) -> list[DraftMeasure]:
         values, table = row.values, self.table
-        stage = stage_of(values.get("stage", ""))
-        kind = canonical("measure_kind", clean_name(values.get("measure_kind", "")))
+        stage = stage_of(values["stage"]) if "stage" in values else None
+        kind = canonical("measure_kind", clean_name(values["measure_kind"])) if "measure_kind" in values else None
         measures: list[DraftMeasure] = []
         for name in ("measures", "pre_measures", "mid_measures", "post_measures"):
             if name in values:
                 column_stage = STAGE_OF_FIELD.get(name) or stage
+                place = row.place(table, name)  # the measures of a cell share its place
                 for item in split_measures(values[name], column_stage):
-                    measures.append(DraftMeasure(item.text, item.stage, row.place(table, name),
+                    measures.append(DraftMeasure(item.text, item.stage, place,
                                                  kind=kind if kind in MEASURE_KINDS else None))
         owners = values.get("owner") or values.get("owner_person") or ""
         if owners and measures:
@@ -192,7 +197,7 @@ class RiskReader:
 
 def title_and_description(text: str) -> tuple[str, str]:
     """``初审把关不严:对材料…`` → both parts; otherwise the first clause (at most 20 characters) and the text."""
-    folded = text.translate(PUNCT_FOLD)
+    folded = fold_punct(text)
     parts = _TITLE_BEFORE_COLON.match(folded)
     if parts:
         return text[:parts.end(1)].strip(), text[parts.start(2):].strip()

@@ -17,7 +17,7 @@ from lianzheng_cli.importing.grid import Merge, Place, Sheet, cell_name, cell_te
 from lianzheng_cli.importing.headers import FIELDS, NOT_IMPORTED
 from lianzheng_cli.importing.problems import Problems
 from lianzheng_cli.importing.tables import Table
-from lianzheng_cli.importing.text import PUNCT_FOLD, clean_name
+from lianzheng_cli.importing.text import clean_name, fold_punct
 from lianzheng_cli.importing.words import risk_type, section_text
 
 tr = messages({
@@ -53,6 +53,7 @@ _FOOTER = re.compile(r"^(?:合计|总计|小计|共计|备注|注:|说明|填表
 _SECTION_DEPARTMENT = re.compile(r"^(?:填报部门|部门名称|部门|科室|处室|股室|单位)[:](.+)$")
 _SECTION_NUMBERED = re.compile(r"^(?:[(]?[一二三四五六七八九十]{1,3}[)]?[、.]|[(][一二三四五六七八九十]{1,3}[)])")
 _SAME_AS_ABOVE = frozenset({"同上", "同上。", "同上栏", "同上述", "〃", "\""})
+_SAME_FIRST = frozenset(" \u3000\u00a0同〃\"")  # a cell can only be 同上 when it starts with one of these
 
 
 @dataclass(slots=True)
@@ -72,8 +73,8 @@ def read_rows(table: Table, sheet: Sheet, vertical: dict[tuple[int, int], Merge]
     """Fill ``table.rows`` with its data rows."""
     mapped = [(c.index, c.field) for c in table.columns if c.field and c.field not in NOT_IMPORTED]
     mapped_cols = {c for c, _ in mapped}
-    header_texts = {clean_name(c.header.rsplit("/", 1)[-1]) for c in table.columns} | {
-        clean_name(c.header.split("/", 1)[0]) for c in table.columns}
+    header_texts = {cell_text(v) for r in table.header_rows for v in rows_of(sheet, r)} | {
+        clean_name(part) for c in table.columns for part in c.header.split("/")}
     department, section_type = table.department, None
     previous: dict[str, str] = {}
     formula_columns: dict[str, int] = {}
@@ -85,8 +86,8 @@ def read_rows(table: Table, sheet: Sheet, vertical: dict[tuple[int, int], Merge]
         texts = _row_texts(row, r, sheet, mapped_cols, formula_columns, mapped, problems, table)
         if not texts:
             continue
-        first = next(iter(texts.values())).translate(PUNCT_FOLD)
-        if _FOOTER.match(clean_name(first)) or _is_header_again(texts, header_texts):
+        first = clean_name(fold_punct(next(iter(texts.values()))))
+        if _FOOTER.match(first) or (first in header_texts and _is_header_again(texts, header_texts)):
             continue
         section = _section(row, r, sheet, texts)
         if section is not None:
@@ -102,7 +103,7 @@ def read_rows(table: Table, sheet: Sheet, vertical: dict[tuple[int, int], Merge]
         cols: dict[str, int] = {}
         for c, name in mapped:
             text = texts.get(c, "")
-            if clean_name(text) in _SAME_AS_ABOVE:
+            if text and text[0] in _SAME_FIRST and clean_name(text) in _SAME_AS_ABOVE:
                 text = previous.get(name, "")
                 if not text:
                     problems.at("LZ612", Place(table.file, table.sheet, r, c),
@@ -113,10 +114,14 @@ def read_rows(table: Table, sheet: Sheet, vertical: dict[tuple[int, int], Merge]
         if not values:
             continue
         previous.update(values)
-        row_department = clean_name(values.get("department", "")) or department
+        row_department = clean_name(values["department"]) if "department" in values else department
         table.rows.append(Row(r, values, cols, row_department, section_type))
     _report_hidden(table, sheet, problems)
     _check_merges(table, vertical, mapped_cols, problems)
+
+
+def rows_of(sheet: Sheet, r: int) -> list:
+    return sheet.rows[r] if r < len(sheet.rows) else []
 
 
 def _row_texts(row: list, r: int, sheet: Sheet, mapped_cols: set[int], formula_columns: dict[str, int],
@@ -153,7 +158,7 @@ def _is_header_again(texts: dict[int, str], header_texts: set[str]) -> bool:
     """The header repeated mid-table (at a page break, or where two tables were pasted together)."""
     if len(texts) < 3:
         return False
-    same = sum(1 for t in texts.values() if len(t) <= 30 and clean_name(t) in header_texts)
+    same = sum(1 for t in texts.values() if t in header_texts or (len(t) <= 30 and clean_name(t) in header_texts))
     return same >= 3 and same * 2 >= len(texts)
 
 
@@ -164,7 +169,7 @@ def _section(row: list, r: int, sheet: Sheet, texts: dict[int, str]) -> str | No
     text = clean_name(next(iter(texts.values())))
     if len(text) > 30:
         return None
-    folded = text.translate(PUNCT_FOLD)
+    folded = fold_punct(text)
     spans = len(texts) > 1
     if spans or _SECTION_NUMBERED.match(folded) or _SECTION_DEPARTMENT.match(folded) or risk_type(text):
         return text
@@ -173,7 +178,7 @@ def _section(row: list, r: int, sheet: Sheet, texts: dict[int, str]) -> str | No
 
 def _section_meaning(text: str) -> tuple[str | None, str | None]:
     """(a department a 部门:… row names, a risk type a section names)."""
-    department = _SECTION_DEPARTMENT.match(text.translate(PUNCT_FOLD))
+    department = _SECTION_DEPARTMENT.match(fold_punct(text))
     if department:
         return clean_name(department.group(1)), None
     return None, risk_type(text) or (section_text(text) if _looks_like_type(text) else None)

@@ -20,7 +20,7 @@ from lianzheng_cli.i18n import messages
 from lianzheng_cli.importing.grid import Sheet, cell_text, column_letters
 from lianzheng_cli.importing.headers import FIELDS, NOT_IMPORTED, STAGE_OF_FIELD, field_of, header_key
 from lianzheng_cli.importing.problems import Problems
-from lianzheng_cli.importing.text import PUNCT_FOLD, clean_name
+from lianzheng_cli.importing.text import clean_name, fold_punct
 
 tr = messages({
     "tables.unmapped": {
@@ -219,7 +219,7 @@ def _read_preamble(table: Table, sheet: Sheet, header: int) -> None:
         if texts:
             lines.append("    ".join(texts))
     for line in [*lines, *sheet.context]:  # the table's own lines first: they win over the document's
-        folded = line.translate(PUNCT_FOLD)
+        folded = fold_punct(line)
         pairs = _KEY_VALUE.findall(folded)
         for key, value in pairs:
             value = clean_name(value)

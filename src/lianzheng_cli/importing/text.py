@@ -22,7 +22,16 @@ _DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "‐": "-", "‑": 
 # matches both and its positions hold in the original text (which keeps its characters).
 PUNCT_FOLD = str.maketrans("\uff08\uff09\uff1b\uff1a\uff0c\uff0e\uff0f\uff3b\uff3d" + "".join(
     chr(0xFF10 + i) for i in range(10)), "();:,./[]0123456789")
+_FULL_WIDTH = re.compile("[\uff08\uff09\uff1b\uff1a\uff0c\uff0e\uff0f\uff3b\uff3d\uff10-\uff19]")
+
+
+def fold_punct(text: str) -> str:
+    """``text`` with ``PUNCT_FOLD`` applied (the same length); most texts need nothing, and cost a search only."""
+    return text.translate(PUNCT_FOLD) if _FULL_WIDTH.search(text) else text
+
+
 _NAME_SEPARATORS = re.compile(r"[、,;/\n]+")
+_SEPARATOR_CHARS = "、,;/\n\uff0c\uff1b\uff0f"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._()-]*$")  # format 1.1 (1.0 without the parentheses)
 ID_PATTERN_1_0 = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _NOT_ID_CHAR = re.compile(r"[^A-Za-z0-9._()-]+")
@@ -32,7 +41,10 @@ NOTHING = frozenset({"", "—", "——", "-", "--", "/", "\\", "无", "暂无",
 
 
 def clean_name(text: str) -> str:
-    return _ALL_SPACE.sub("", text)
+    if (" " in text or "\n" in text or "\u3000" in text or "\xa0" in text or "\t" in text or "_x000" in text
+            or "\r" in text or "\u200b" in text or "\ufeff" in text or "\x0b" in text or "\x0c" in text):
+        return _ALL_SPACE.sub("", text)
+    return text if text.isprintable() else _ALL_SPACE.sub("", text)  # other whitespace is unprintable
 
 
 def clean_text(text: str) -> str:
@@ -45,14 +57,19 @@ def clean_text(text: str) -> str:
 
 
 def is_nothing(text: str) -> bool:
+    if len(text) > 6 and not text[:6].isspace():  # longer than any word of NOTHING with its spaces
+        return False
     return clean_name(text) in NOTHING
 
 
 def split_names(text: str) -> list[str]:
     """``科长、副科长`` → two names; each without whitespace; empty and ``—`` left out; order kept, no repeats."""
+    if not any(separator in text for separator in _SEPARATOR_CHARS):  # one name: the usual cell
+        name = clean_name(text)
+        return [name] if name and name not in NOTHING else []
     names: list[str] = []
     start = 0
-    folded = text.translate(PUNCT_FOLD)
+    folded = fold_punct(text)
     for found in [*_NAME_SEPARATORS.finditer(folded), None]:
         end = found.start() if found is not None else len(text)
         name = clean_name(text[start:end])

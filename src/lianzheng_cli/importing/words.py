@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from lianzheng_cli.importing.text import PUNCT_FOLD, clean_name, fold
+from lianzheng_cli.importing.text import clean_name, fold, fold_punct
 from lianzheng_cli.vocab import ENUMS, canonical
 
 RISK_TYPES = tuple(ENUMS["risk_type"])
@@ -46,7 +46,7 @@ _PARTY_ENDINGS = ("单位", "公司", "企业", "机构", "中介", "供应商",
 
 def section_text(text: str) -> str:
     """A section row's words without its number: ``一、思想道德风险`` → ``思想道德风险``."""
-    return _SECTION_NUMBER.sub("", clean_name(text).translate(PUNCT_FOLD), count=1)
+    return _SECTION_NUMBER.sub("", fold_punct(clean_name(text)), count=1)
 
 
 def risk_type(written: str) -> str | None:
