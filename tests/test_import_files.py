@@ -193,3 +193,17 @@ def test_options_give_the_organization_and_year(tmp_path):
                                                                "登记", "办公室"]]))
     result = import_files([path], ImportOptions(org_name="示例县某某局", year=2023))
     assert "name: 示例县某某局\nyear: 2023\n" in result.files[0].text
+
+
+def test_docs_list_every_header_word_problem_code_category_and_stage_word():
+    from lianzheng_cli.importing.headers import synonyms
+    from lianzheng_cli.importing.measures import STAGES
+    from lianzheng_cli.importing.problems import SEVERITY
+    from lianzheng_cli.importing.words import CATEGORY_MAP
+
+    docs = (REPO / "docs" / "import.md").read_text(encoding="utf-8")
+    missing = [w for words in synonyms().values() for w in words if w not in docs]
+    missing += [code for code in SEVERITY if f"| {code} |" not in docs]
+    missing += [word for word in CATEGORY_MAP if word not in docs]
+    missing += [word for word in STAGES if word == STAGES[word] and word not in docs]
+    assert missing == []
