@@ -140,7 +140,7 @@ def test_dry_run_shows_the_mapping_the_files_and_every_problem_and_writes_nothin
     result = run(runner, "import", "一览表.xlsx", "--out", "registers", "--dry-run")
     assert result.exit_code == 1, result.output  # the row without risk text is an error
     out = result.output
-    assert "列对应:一览表.xlsx「Sheet1」(一览表,表头在第 2 行)" in out
+    assert "列对应：一览表.xlsx「Sheet1」（一览表，表头在第 2 行）" in out
     assert "  F 廉政风险点及等级 → 廉政风险点" in out
     assert "将写入 registers/departments/bgs.yaml" in out
     assert "一览表.xlsx「Sheet1」F4: LZ620" in out and "一览表.xlsx「Sheet1」D5: LZ610 该行有关键环节、涉及对象" in out
@@ -170,7 +170,7 @@ def test_bad_input_exits_2_saying_what_is_wrong(tmp_path, runner, monkeypatch):
     assert result.exit_code == 2 and "不是 Excel 或 Word 文件" in result.output
     write_xlsx(tmp_path / "计划.xlsx", SheetSpec([["工作计划"], ["月份", "工作内容", "完成情况"]]))
     result = run(runner, "import", "计划.xlsx", "--dry-run")
-    assert result.exit_code == 2 and "见到的表头:月份、工作内容、完成情况" in result.output
+    assert result.exit_code == 2 and "见到的表头：月份、工作内容、完成情况" in result.output
     _fixture_workbook(tmp_path)
     result = run(runner, "import", "一览表.xlsx")
     assert result.exit_code == 2 and "--out" in result.output

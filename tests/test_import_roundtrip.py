@@ -128,3 +128,16 @@ def test_imports_using_format_1_1_validate(tmp_path, case):
 def test_imports_using_format_1_1_fail_validation_only_on_1_1_features(tmp_path, case):
     for error in _errors(tmp_path, NEEDS_1_1[case]):
         assert any(error.code == code and f"`{key}`" in error.message for code, key in ONLY_1_1), error
+
+
+def test_the_main_sheet_alone_imports_back_too(tmp_path, round_trip):
+    """Without the 明细 sheet, titles come from ``title:description`` and owners numbered like the measures."""
+    from openpyxl import load_workbook
+
+    original, _ = round_trip
+    workbook = render_workbook(original, tmp_path / "全表.xlsx")
+    book = load_workbook(workbook)
+    del book["明细(可筛选)"]
+    book.save(tmp_path / "一览表.xlsx")
+    imported = _load(_imported(tmp_path, tmp_path / "一览表.xlsx"))
+    assert _risk_view(imported) == _risk_view(original, grade_register(original))

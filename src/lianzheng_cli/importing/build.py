@@ -25,29 +25,29 @@ from lianzheng_cli.importing.words import department_kind
 
 tr = messages({
     "build.extension": {
-        "zh": "扩展名与内容不符:按 .{kind} 文件读取",
+        "zh": "扩展名与内容不符：按 .{kind} 文件读取",
         "en": "the file's extension does not match its content; read as .{kind}",
     },
     "build.repeated_sheet": {
-        "zh": "工作表「{sheet}」的风险点与「{kept}」相同(如一览表与明细表),只导入「{kept}」",
+        "zh": "工作表「{sheet}」的风险点与「{kept}」相同（如一览表与明细表），只导入「{kept}」",
         "en": "sheet “{sheet}” repeats the risks of sheet “{kept}” (like a 一览表 and its 明细); "
               "only “{kept}” is imported",
     },
     "build.warnings_sheet": {
-        "zh": "「{sheet}」是预警处置记录,本次未导入",
+        "zh": "「{sheet}」是预警处置记录，本次未导入",
         "en": "“{sheet}” is a 预警处置记录 (warnings); not imported yet",
     },
     "build.hidden_sheet": {
-        "zh": "隐藏的工作表「{sheet}」不作为数据来源,已跳过",
+        "zh": "隐藏的工作表「{sheet}」不作为数据来源，已跳过",
         "en": "hidden sheet “{sheet}” is no data source; skipped",
     },
     "build.no_department": {
-        "zh": "表中没有部门列、「部门:…」行,工作表名也不是部门名:{count} 行记入以单位名称命名的部门「{name}」",
+        "zh": "表中没有部门列、「部门：…」行，工作表名也不是部门名：{count} 行记入以单位名称命名的部门「{name}」",
         "en": "no 部门 column, no 部门:… line and the sheet name is no department's: {count} rows go to the "
               "department named after the organization, “{name}”",
     },
     "build.org_differs": {
-        "zh": "{what}:采用「{used}」,表格中另写有「{other}」",
+        "zh": "{what}：采用「{used}」，表格中另写有「{other}」",
         "en": "{what}: “{used}” is used; the sheets also say “{other}”",
     },
     "build.what_org": {"zh": "单位名称", "en": "organization name"},

@@ -23,28 +23,28 @@ from lianzheng_cli.importing.words import EXTERNAL_CATEGORIES, category, scope, 
 
 tr = messages({
     "catalogs.no_name": {
-        "zh": "该行有{fields},但没有{name},未导入",
+        "zh": "该行有{fields}，但没有{name}，未导入",
         "en": "the row has {fields} but no {name}; not imported",
     },
     "catalogs.unknown_category": {
-        "zh": "职权类别「{value}」不在词表中,写为「其他」(可在 docs/import.md 的对照表中查看可识别的写法)",
+        "zh": "职权类别「{value}」不在词表中，写为「其他」（可在 docs/import.md 的对照表中查看可识别的写法）",
         "en": "power category “{value}” is not in the vocabulary; written as 其他 (docs/import.md lists the "
               "spellings understood)",
     },
     "catalogs.no_category": {
-        "zh": "职权没有职权类别,写为「其他」",
+        "zh": "职权没有职权类别，写为「其他」",
         "en": "the power has no category; written as 其他",
     },
     "catalogs.no_scope": {
-        "zh": "职权没有写明对内或对外,按职权类别「{category}」写为「{scope}」",
+        "zh": "职权没有写明对内或对外，按职权类别「{category}」写为「{scope}」",
         "en": "the power does not say 对内 or 对外; written as {scope} from its category {category}",
     },
     "catalogs.bad_value": {
-        "zh": "{field}「{value}」无法识别,未导入",
+        "zh": "{field}「{value}」无法识别，未导入",
         "en": "{field} “{value}” is not understood; not imported",
     },
     "catalogs.bad_code": {
-        "zh": "职权编码「{code}」不能作为编号,已改为「{id}」",
+        "zh": "职权编码「{code}」不能作为编号，已改为「{id}」",
         "en": "power code “{code}” is no valid id; it became “{id}”",
     },
 })

@@ -15,32 +15,32 @@ from lianzheng_cli.i18n import messages
 from lianzheng_cli.importing.grid import Sheet
 
 tr = messages({
-    "read.missing": {"zh": "{file}:文件不存在", "en": "{file}: no such file"},
-    "read.folder": {"zh": "{file}:这是一个文件夹,不是文件", "en": "{file}: it is a folder, not a file"},
-    "read.unreadable": {"zh": "{file}:无法读取({reason})", "en": "{file}: cannot be read ({reason})"},
-    "read.empty": {"zh": "{file}:文件为空", "en": "{file}: the file is empty"},
+    "read.missing": {"zh": "{file}：文件不存在", "en": "{file}: no such file"},
+    "read.folder": {"zh": "{file}：这是一个文件夹，不是文件", "en": "{file}: it is a folder, not a file"},
+    "read.unreadable": {"zh": "{file}：无法读取（{reason}）", "en": "{file}: cannot be read ({reason})"},
+    "read.empty": {"zh": "{file}：文件为空", "en": "{file}: the file is empty"},
     "read.text": {
-        "zh": "{file}:不是 Excel 或 Word 文件(内容是纯文本,可能是改了扩展名的 .txt 或 .csv);"
+        "zh": "{file}：不是 Excel 或 Word 文件（内容是纯文本，可能是改了扩展名的 .txt 或 .csv）；"
               "请在 Excel 或 WPS 中打开后另存为 .xlsx",
         "en": "{file}: not an Excel or Word file (it holds plain text: a renamed .txt or .csv?); "
               "open it in Excel or WPS and save it as .xlsx",
     },
     "read.unknown": {
-        "zh": "{file}:不是 Excel(.xlsx、.xls)或 Word(.docx)文件",
+        "zh": "{file}：不是 Excel（.xlsx、.xls）或 Word（.docx）文件",
         "en": "{file}: not an Excel (.xlsx, .xls) or Word (.docx) file",
     },
     "read.zip_other": {
-        "zh": "{file}:是压缩包,但不是 .xlsx 或 .docx(如为 .ods 或 .wps 文件,请另存为 .xlsx 或 .docx)",
+        "zh": "{file}：是压缩包，但不是 .xlsx 或 .docx（如为 .ods 或 .wps 文件，请另存为 .xlsx 或 .docx）",
         "en": "{file}: a zip package, but neither .xlsx nor .docx (an .ods or .wps file? save it as .xlsx or .docx)",
     },
     "read.ole_other": {
-        "zh": "{file}:是 Office 97–2003 格式,但不是工作簿(可能是 Word .doc 或加密的文件);"
-              "请另存为 .docx 或 .xlsx,并取消密码",
+        "zh": "{file}：是 Office 97–2003 格式，但不是工作簿（可能是 Word .doc 或加密的文件）；"
+              "请另存为 .docx 或 .xlsx，并取消密码",
         "en": "{file}: an Office 97–2003 file, but not a workbook (a Word .doc, or an encrypted file?); "
               "save it as .docx or .xlsx without a password",
     },
     "read.broken": {
-        "zh": "{file}:文件已损坏或无法解析({reason})",
+        "zh": "{file}：文件已损坏或无法解析（{reason}）",
         "en": "{file}: the file is damaged or cannot be parsed ({reason})",
     },
 })

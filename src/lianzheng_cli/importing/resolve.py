@@ -36,43 +36,43 @@ from lianzheng_cli.vocab import Grade
 
 tr = messages({
     "resolve.duplicate_code": {
-        "zh": "编号「{code}」重复(已用于{first}),此处改为「{id}」",
+        "zh": "编号「{code}」重复（已用于{first}），此处改为「{id}」",
         "en": "code “{code}” is given twice (first at {first}); here it became “{id}”",
     },
     "resolve.unknown_power": {
-        "zh": "职权「{name}」不在职权目录中,风险点未与职权关联",
+        "zh": "职权「{name}」不在职权目录中，风险点未与职权关联",
         "en": "power “{name}” is not in the 职权目录; the risk is not linked to a power",
     },
     "resolve.unknown_owner": {
-        "zh": "责任主体「{name}」不是已知的部门、岗位、人员或外部单位,措施未写责任主体",
+        "zh": "责任主体「{name}」不是已知的部门、岗位、人员或外部单位，措施未写责任主体",
         "en": "owner “{name}” is no known department, post, person or outside party; the measure has no owner",
     },
     "resolve.assumed_type": {
-        "zh": "{count} 个风险点没有风险类型(无类型列、无分节行),暂写为「岗位职责」,请核对(如 {cell})",
+        "zh": "{count} 个风险点没有风险类型（无类型列、无分节行），暂写为「岗位职责」，请核对（如 {cell}）",
         "en": "{count} risks have no risk type (no type column, no section row); written as 岗位职责 for you to "
               "check (e.g. {cell})",
     },
     "resolve.added_type": {
-        "zh": "风险类型「{word}」不在内置词表中,已加入 org.yaml 的 vocabulary.add.risk_type(格式 1.1),请核对",
+        "zh": "风险类型「{word}」不在内置词表中，已加入 org.yaml 的 vocabulary.add.risk_type（格式 1.1），请核对",
         "en": "risk type “{word}” is not built in; added to vocabulary.add.risk_type in org.yaml (format 1.1): "
               "check it",
     },
     "resolve.assumed_scores": {
-        "zh": "表中没有发生概率和危害程度:{count} 个风险点按其等级写入(高 4×4、中 3×3、低 2×2,无等级 3×3),请评定",
+        "zh": "表中没有发生概率和危害程度：{count} 个风险点按其等级写入（高 4×4、中 3×3、低 2×2，无等级 3×3），请评定",
         "en": "the sheet gives no likelihood or impact: {count} risks got them from their grade (高 4×4, 中 3×3, "
               "低 2×2, none 3×3); score them",
     },
     "resolve.no_posts": {
-        "zh": "{count} 个风险点没有涉及对象,记为全部门的风险点(applies_to: 部门,格式 1.1)(如 {cell})",
+        "zh": "{count} 个风险点没有涉及对象，记为全部门的风险点（`applies_to: 部门`，格式 1.1）（如 {cell}）",
         "en": "{count} risks name no 涉及对象; recorded as risks of the whole department (applies_to: 部门, "
               "format 1.1) (e.g. {cell})",
     },
     "resolve.step_without_process": {
-        "zh": "有关键环节而没有流程:环节记入流程「{process}」",
+        "zh": "有关键环节而没有流程：环节记入流程「{process}」",
         "en": "steps without a process: they are placed in the process “{process}”",
     },
     "resolve.since": {
-        "zh": "{count} 名人员没有任职日期,暂写为 {day},请核实",
+        "zh": "{count} 名人员没有任职日期，暂写为 {day}，请核实",
         "en": "{count} people have no 任职日期; {day} is written for you to check",
     },
 })

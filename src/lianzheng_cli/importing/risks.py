@@ -26,30 +26,30 @@ from lianzheng_cli.vocab import ENUMS, canonical, grade_style_of
 
 tr = messages({
     "risks.no_text": {
-        "zh": "该行有{fields},但没有风险点内容,未导入",
+        "zh": "该行有{fields}，但没有风险点内容，未导入",
         "en": "the row has {fields} but no risk text; not imported",
     },
     "risks.unknown_grade": {
-        "zh": "风险等级「{grade}」不是有效写法(高/中/低、一级/二级/三级、★★★/★★/★、红/橙/黄),该风险点未写等级",
+        "zh": "风险等级「{grade}」不是有效写法（高/中/低、一级/二级/三级、★★★/★★/★、红/橙/黄），该风险点未写等级",
         "en": "grade “{grade}” is not a valid spelling (高/中/低, 一级/二级/三级, ★★★/★★/★, 红/橙/黄); "
               "the risk is imported without a grade",
     },
     "risks.no_grade": {"zh": "风险点没有风险等级", "en": "the risk has no grade"},
     "risks.no_grade_column": {
-        "zh": "表中没有风险等级列,风险点内容中也没有等级:{count} 个风险点未写等级",
+        "zh": "表中没有风险等级列，风险点内容中也没有等级：{count} 个风险点未写等级",
         "en": "the table has no grade column and the risk texts carry none: {count} risks without a grade",
     },
     "risks.grade_conflict": {
-        "zh": "风险等级列为「{column}」,风险点内容中写的是「{text}」,采用内容中的等级",
+        "zh": "风险等级列为「{column}」，风险点内容中写的是「{text}」，采用内容中的等级",
         "en": "the grade column says “{column}” but the risk text says “{text}”; the text's grade is taken",
     },
     "risks.bad_code": {
-        "zh": "编号「{code}」不能作为编号(须以字母或数字开头,只含字母、数字和 . _ - ( )),已改为「{id}」",
+        "zh": "编号「{code}」不能作为编号（须以字母或数字开头，只含字母、数字和 `. _ - ( )`），已改为「{id}」",
         "en": "code “{code}” is no valid id (a letter or digit first, then letters, digits and . _ - ( )); "
               "it became “{id}”",
     },
     "risks.bad_score": {
-        "zh": "{field}「{value}」不是 1–5 的整数,未导入",
+        "zh": "{field}「{value}」不是 1–5 的整数，未导入",
         "en": "{field} “{value}” is not a whole number from 1 to 5; not imported",
     },
 })

@@ -26,23 +26,23 @@ tr = messages({
         "en": "“同上” (same as above) has no {field} above it",
     },
     "rows.formula_text": {
-        "zh": "文本「{text}」看起来像公式,按文本导入(未计算)",
+        "zh": "文本「{text}」看起来像公式，按文本导入（未计算）",
         "en": "text “{text}” looks like a formula; imported as text (never evaluated)",
     },
     "rows.formula_ignored": {
-        "zh": "{field}列有公式(如 {cell}),公式的值未导入",
+        "zh": "{field}列有公式（如 {cell}），公式的值未导入",
         "en": "the {field} column holds formulas (e.g. {cell}); their values are not imported",
     },
     "rows.hidden": {
-        "zh": "已跳过隐藏的行 {rows} 个、隐藏的列 {cols} 个(隐藏内容不作为数据来源)",
+        "zh": "已跳过隐藏的行 {rows} 个、隐藏的列 {cols} 个（隐藏内容不作为数据来源）",
         "en": "skipped {rows} hidden rows and {cols} hidden columns (hidden cells are no data source)",
     },
     "rows.section": {
-        "zh": "分节行「{text}」既不是风险类型,也不是「部门:…」,已忽略",
+        "zh": "分节行「{text}」既不是风险类型，也不是「部门：…」，已忽略",
         "en": "section row “{text}” names neither a risk type nor a department (部门:…); ignored",
     },
     "rows.merged_departments": {
-        "zh": "合并单元格 {range} 跨越了不同部门的行({departments}),其值已分别计入各行,请核对",
+        "zh": "合并单元格 {range} 跨越了不同部门的行（{departments}），其值已分别计入各行，请核对",
         "en": "merged cell {range} spans rows of different departments ({departments}); its value went to each row: "
               "check it",
     },

@@ -26,30 +26,30 @@ from lianzheng_cli.importing.tables import Table
 
 tr = messages({
     "import.no_table": {
-        "zh": "{file}:没有找到廉政风险点一览表、职权目录或岗位目录的表头;见到的表头:{headers}。"
-              "可用 --map 列标题=字段 指明各列(字段:{fields})",
+        "zh": "{file}：没有找到廉政风险点一览表、职权目录或岗位目录的表头；见到的表头：{headers}。"
+              "可用 --map 列标题=字段 指明各列（字段：{fields}）",
         "en": "{file}: no header of a 一览表, 职权目录 or 岗位目录 found; headers seen: {headers}. "
               "Name the columns with --map 列标题=field (fields: {fields})",
     },
-    "import.no_headers_seen": {"zh": "(无)", "en": "(none)"},
+    "import.no_headers_seen": {"zh": "（无）", "en": "(none)"},
     "import.bad_map": {
-        "zh": "--map 应写为「列标题=字段」,而不是「{value}」",
+        "zh": "--map 应写为「列标题=字段」，而不是「{value}」",
         "en": "--map takes 列标题=field, not “{value}”",
     },
     "import.unknown_field": {
-        "zh": "--map 的字段「{field}」未知;可用的字段:{fields}",
+        "zh": "--map 的字段「{field}」未知；可用的字段：{fields}",
         "en": "--map field “{field}” is unknown; fields: {fields}",
     },
     "import.no_org_name": {
-        "zh": "表格的标题行和「填报单位」行都没有写单位名称,请用 --org-name 指定",
+        "zh": "表格的标题行和「填报单位」行都没有写单位名称，请用 --org-name 指定",
         "en": "neither a title row nor a 填报单位 line names the organization; give it with --org-name",
     },
     "import.no_year": {
-        "zh": "表格的标题行没有写年度(如「2025年度」),请用 --year 指定",
+        "zh": "表格的标题行没有写年度（如「2025年度」），请用 --year 指定",
         "en": "no title row gives the year (like 2025年度); give it with --year",
     },
     "import.exists": {
-        "zh": "{path} 中已有登记簿(org.yaml 或 departments/);lz import 只生成新的登记簿,请指定一个新目录",
+        "zh": "{path} 中已有登记簿（org.yaml 或 departments/）；lz import 只生成新的登记簿，请指定一个新目录",
         "en": "{path} already holds a register (org.yaml or departments/); lz import writes a new one: "
               "name a new folder",
     },

@@ -24,11 +24,11 @@ from lianzheng_cli.importing.text import clean_name, fold_punct
 
 tr = messages({
     "tables.unmapped": {
-        "zh": "以下列的表头未能识别,未导入:{columns}(可用 --map 列标题=字段 指定)",
+        "zh": "以下列的表头未能识别，未导入：{columns}（可用 --map 列标题=字段 指定）",
         "en": "columns whose headers are not understood, not imported: {columns} (name them with --map 列标题=field)",
     },
     "tables.duplicate": {
-        "zh": "{column} 列「{header}」与 {first} 列同为「{field}」,只导入 {first} 列",
+        "zh": "{column} 列「{header}」与 {first} 列同为「{field}」，只导入 {first} 列",
         "en": "column {column} ({header}) is {field} like column {first}; only column {first} is imported",
     },
 })

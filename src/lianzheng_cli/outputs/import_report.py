@@ -29,27 +29,27 @@ tr = messages({
     "import.kind.powers": {"zh": "职权目录", "en": "power directory"},
     "import.kind.posts": {"zh": "岗位目录", "en": "post directory"},
     "import.mapping": {
-        "zh": "列对应:{file}「{sheet}」({kind},表头在第 {rows} 行)",
+        "zh": "列对应：{file}「{sheet}」（{kind}，表头在第 {rows} 行）",
         "en": "columns: {file} “{sheet}” ({kind}, header on row {rows})",
     },
     "import.column": {"zh": "  {column} {header} → {field}", "en": "  {column} {header} → {field}"},
-    "import.not_imported": {"zh": "{field}(不导入)", "en": "{field} (not imported)"},
-    "import.not_understood": {"zh": "(未识别,不导入)", "en": "(not understood, not imported)"},
+    "import.not_imported": {"zh": "{field}（不导入）", "en": "{field} (not imported)"},
+    "import.not_understood": {"zh": "（未识别，不导入）", "en": "(not understood, not imported)"},
     "import.would_write": {"zh": "将写入 {path}", "en": "would write {path}"},
     "import.written": {"zh": "已写入 {path}", "en": "written: {path}"},
     "import.department_counts": {
-        "zh": "{name}:风险点 {risks} 个、措施 {measures} 项、岗位 {posts} 个、职权 {powers} 项、流程 {processes} 个、"
+        "zh": "{name}：风险点 {risks} 个、措施 {measures} 项、岗位 {posts} 个、职权 {powers} 项、流程 {processes} 个、"
               "人员 {people} 名",
         "en": "{name}: {risks} risks, {measures} measures, {posts} posts, {powers} powers, {processes} processes, "
               "{people} people",
     },
     "import.summary": {
-        "zh": "导入 {departments} 个部门、{risks} 个风险点、{measures} 项措施;发现 {errors} 个错误、{warnings} 个警告、"
-              "{infos} 条提示",
+        "zh": "导入 {departments} 个部门、{risks} 个风险点、{measures} 项措施；"
+              "发现 {errors} 个错误、{warnings} 个警告、{infos} 条提示",
         "en": "imported {departments} departments, {risks} risks, {measures} measures; {errors} errors, "
               "{warnings} warnings, {infos} notes",
     },
-    "import.dry_run": {"zh": "(试运行:未写入任何文件)", "en": "(dry run: nothing was written)"},
+    "import.dry_run": {"zh": "（试运行：未写入任何文件）", "en": "(dry run: nothing was written)"},
 })
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
