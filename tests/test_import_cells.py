@@ -206,3 +206,22 @@ def test_ids_stay_unique_and_readable():
 def test_a_title_before_a_colon_else_the_first_clause():
     assert title_and_description("初审把关不严:对申请材料不核实") == ("初审把关不严", "对申请材料不核实")
     assert title_and_description("对申请材料审核把关不严，徇私舞弊") == ("对申请材料审核把关不严", "对申请材料审核把关不严，徇私舞弊")
+
+
+# --- the YAML written reads back as the same texts ----------------------------------------------------
+
+HOSTILE = ["私自派车,公车私用", "a: b", "#标签", "2025", "true", "no", "- 列表", "x #y", "《办法》", "科长:", "a:b",
+           "=SUM(A1)", "* 星号", "&锚", "!标签", "%", "@", "`", "'引号'", '"双引号"', "{花括号}", "[方括号]", "一\n二",
+           "一\n  缩进", " 前导空格", "尾随空格 ", "一\n\n三", "null", "~", "0x1F", "1e3", ".inf", "第1行:\n第2行 #", "\t制表",
+           "｛全角｝", "“引号”开头", "?问号", "|竖线", ">大于"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_texts_and_names_read_back_exactly(value):
+    from lianzheng_cli.importing.emit import _flow_list, _text
+    from lianzheng_cli.load.parse import load_text
+
+    block = "\n".join(_text("text", value, "  "))
+    flow = f"  names: {_flow_list([value, 'x'])}"
+    loaded = load_text(f"item:\n{block}\n{flow}\n", "t.yaml")
+    assert loaded.diagnostics == [] and loaded.data == {"item": {"text": value, "names": [value, "x"]}}
