@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from lianzheng_cli.i18n import messages
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.importing.draft import DraftDepartment, DraftPerson, DraftPower
 from lianzheng_cli.importing.grid import Place
 from lianzheng_cli.importing.headers import FIELDS
@@ -141,4 +141,4 @@ def _no_name(row: Row, table: Table, problems: Problems, name_field: str) -> Non
     if present:
         first = min(row.cols[f] for f in present)
         problems.at("LZ610", Place(table.file, table.sheet, row.number, first), tr(
-            "catalogs.no_name", fields="、".join(FIELDS[f] for f in present), name=FIELDS[name_field]))
+            "catalogs.no_name", fields=join_list([FIELDS[f] for f in present]), name=FIELDS[name_field]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from lianzheng_cli.i18n import messages
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.importing.draft import DraftDepartment, DraftMeasure, DraftRisk
 from lianzheng_cli.importing.grades import Parsed, grade_of, parse_cell, split_risks
 from lianzheng_cli.importing.grid import Place
@@ -109,7 +109,7 @@ class RiskReader:
         if present:
             first = min(row.cols[name] for name in present)
             self.problems.at("LZ610", Place(self.table.file, self.table.sheet, row.number, first),
-                             tr("risks.no_text", fields="、".join(FIELDS[name] for name in present)))
+                             tr("risks.no_text", fields=join_list([FIELDS[name] for name in present])))
 
     def _risk(self, row: Row, part: Parsed, column_grade: Parsed) -> DraftRisk:
         table, values = self.table, row.values

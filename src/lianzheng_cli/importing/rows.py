@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lianzheng_cli.i18n import messages
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.importing.grid import Merge, Place, Sheet, cell_name, cell_text
 from lianzheng_cli.importing.headers import FIELDS, NOT_IMPORTED
 from lianzheng_cli.importing.problems import Problems
@@ -216,4 +216,4 @@ def _check_merges(table: Table, vertical: dict[tuple[int, int], Merge], mapped_c
         if len(departments) > 1:
             problems.at("LZ611", Place(table.file, table.sheet, r1, c1), tr(
                 "rows.merged_departments", range=f"{cell_name(r1, c1)}:{cell_name(r2, c2)}",
-                departments="、".join(departments)))
+                departments=join_list(departments)))

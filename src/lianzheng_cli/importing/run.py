@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lianzheng_cli.fileio import write_atomically
 from lianzheng_cli.forking import Forked, can_fork
-from lianzheng_cli.i18n import messages
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.importing.build import collect
 from lianzheng_cli.importing.draft import Draft, DraftDepartment
 from lianzheng_cli.importing.emit import department_text, org_text
@@ -136,7 +136,7 @@ def _interpret(sources: list[SourceFile], options: ImportOptions) -> ImportResul
     if collected.no_table:
         raise ImportUsageError("\n".join(
             tr("import.no_table", file=source.shown, fields=_field_list(),
-               headers="、".join(seen[:20]) if seen else tr("import.no_headers_seen"))
+               headers=join_list(seen[:20]) if seen else tr("import.no_headers_seen"))
             for source, seen in collected.no_table))
     draft = collected.draft
     if not draft.org_name:
@@ -185,4 +185,4 @@ def write_register(result: ImportResult, folder: Path) -> list[Path]:
 
 
 def _field_list() -> str:
-    return "、".join(f"{name}({label})" for name, label in FIELDS.items())
+    return join_list([f"{name}({label})" for name, label in FIELDS.items()])

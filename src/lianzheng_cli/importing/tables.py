@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lianzheng_cli.i18n import messages
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.importing.grid import Sheet, cell_text, column_letters
 from lianzheng_cli.importing.headers import FIELDS, NOT_IMPORTED, STAGE_OF_FIELD, field_of, header_key
 from lianzheng_cli.importing.problems import Problems
@@ -259,7 +259,7 @@ def _report_columns(table: Table, problems: Problems) -> None:
         first[name] = column
     unmapped = [f"{column_letters(c.index)}「{c.header}」" for c in table.columns if c.field is None]
     if unmapped:
-        problems.on_sheet("LZ603", table.file, table.sheet, tr("tables.unmapped", columns="、".join(unmapped)),
+        problems.on_sheet("LZ603", table.file, table.sheet, tr("tables.unmapped", columns=join_list(unmapped)),
                           table.header_rows[0])
 
 

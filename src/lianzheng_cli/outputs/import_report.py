@@ -49,7 +49,7 @@ tr = messages({
         "en": "imported {departments} departments, {risks} risks, {measures} measures; {errors} errors, "
               "{warnings} warnings, {infos} notes",
     },
-    "import.dry_run": {"zh": "（试运行：未写入任何文件）", "en": "(dry run: nothing was written)"},
+    "import.dry_run": {"zh": "（试运行：未写入任何文件）", "en": " (dry run: nothing was written)"},
 })
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
