@@ -141,3 +141,19 @@ def test_the_main_sheet_alone_imports_back_too(tmp_path, round_trip):
     book.save(tmp_path / "一览表.xlsx")
     imported = _load(_imported(tmp_path, tmp_path / "一览表.xlsx"))
     assert _risk_view(imported) == _risk_view(original, grade_register(original))
+
+
+def test_a_county_writes_half_its_departments_in_a_forked_child_and_the_same_texts(tmp_path):
+    from lianzheng_cli.importing.draft import DraftDepartment, DraftRisk
+    from lianzheng_cli.importing.emit import department_text
+    from lianzheng_cli.importing.grid import Place
+    from lianzheng_cli.importing.run import FORK_FROM, _department_texts
+
+    departments = []
+    for n in range(FORK_FROM + 1):
+        department = DraftDepartment(f"第{n}科", Place("t.xlsx", "Sheet1", n, 0), id=f"d{n}")
+        risk = DraftRisk(f"风险{n}", f"风险描述{n}", Place("t.xlsx", "Sheet1", n, 1), {}, id=f"d{n}-R01",
+                         type="岗位职责", likelihood=3, impact=3, applies_to="部门")
+        department.risks.append(risk)
+        departments.append(department)
+    assert _department_texts(departments) == [department_text(d) for d in departments]
