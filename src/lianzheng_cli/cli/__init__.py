@@ -14,6 +14,7 @@ from lianzheng_cli.cli.brief import brief_command
 from lianzheng_cli.cli.common import Command, Group, LangOption
 from lianzheng_cli.cli.diff import diff_command
 from lianzheng_cli.cli.grade import grade_command
+from lianzheng_cli.cli.import_ import import_command
 from lianzheng_cli.cli.init import init_command
 from lianzheng_cli.cli.lint import lint_command, rules_command
 from lianzheng_cli.cli.render import render_app
@@ -71,6 +72,7 @@ app.command("report", cls=Command)(report_command)
 app.command("brief", cls=Command)(brief_command)
 app.command("diff", cls=Command)(diff_command)
 app.command("init", cls=Command)(init_command)
+app.command("import", cls=Command)(import_command)
 
 
 def main() -> None:
