@@ -51,7 +51,7 @@ def test_brief_writes_the_default_file(runner, fixture_register, tmp_path, monke
     monkeypatch.chdir(tmp_path)
     result = run(runner, "brief", "p-wu", "-r", str(fixture_register))
     assert result.exit_code == 0, result.output
-    assert result.stdout == "已生成:out/测试局-2025-廉洁风险告知书-戊某某-p-wu.md\n"
+    assert result.stdout == "已生成：out/测试局-2025-廉洁风险告知书-戊某某-p-wu.md\n"
     text = (tmp_path / "out" / "测试局-2025-廉洁风险告知书-戊某某-p-wu.md").read_text(encoding="utf-8")
     assert text.startswith("# 测试局2025年度廉洁风险告知书(交底书)\n")
     assert text.endswith("本人签名:______ 日期:______\n\n交底人签名:______ 日期:______\n")

@@ -380,10 +380,10 @@ def test_the_worktree_by_default_and_fail_on(runner, history, monkeypatch):
     assert run(runner, "diff", "--fail-on", "lowered,high-removed").exit_code == 0
     failed = run(runner, "diff", "--fail-on", "removed")
     assert failed.exit_code == 1
-    assert failed.stderr == "lz: 存在 --fail-on 指定的变更:删除了风险点\n"
+    assert failed.stderr == "lz: 存在 --fail-on 指定的变更：删除了风险点\n"
     years = run(runner, "diff", "2024", "2025", "--fail-on", "high-removed", "--fail-on", "lowered")
     assert years.exit_code == 1
-    assert years.stderr.endswith("lz: 存在 --fail-on 指定的变更:删除了高风险点、降低了风险等级\n")
+    assert years.stderr.endswith("lz: 存在 --fail-on 指定的变更：删除了高风险点、降低了风险等级\n")
     bad = run(runner, "diff", "--fail-on", "removed,deleted")
     assert bad.exit_code == 2
     assert "`deleted`" in bad.stderr and "high-removed" in bad.stderr
@@ -415,7 +415,7 @@ def test_a_broken_register_at_a_revision_is_reported_with_exit_1(runner, history
     result = run(runner, "diff", "HEAD", "WORKTREE")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0] == "lz: 工作区 的登记簿有错误,无法比对(请修正后重试,或用 lz validate 查看完整检查结果):"
+    assert lines[0] == "lz: 工作区：登记簿有错误，无法比对（请修正后重试，或用 lz validate 查看完整检查结果）"
     assert lines[1].startswith("data/registers/departments/spk.yaml:50:17: LZ012 ")
     assert result.stdout == ""
 

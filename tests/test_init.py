@@ -35,7 +35,7 @@ def test_scaffold_writes_the_repository_and_it_validates_clean(runner, tmp_path)
     target = tmp_path / "登记簿"
     result = run(runner, "init", str(target), "--year", "2025", "--org-name", "示例县统计局", "--org-id", "tjj")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"已在 {target} 生成登记簿仓库(11 个文件)。下一步:\n")
+    assert result.stdout.startswith(f"已在 {target} 生成登记簿仓库（11个文件）。下一步：\n")
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == FILES
     checked = run(runner, "validate", "-r", str(target / "registers"))
     assert checked.exit_code == 0, checked.output

@@ -435,7 +435,7 @@ def test_cli_writes_the_default_path(runner, tmp_path, monkeypatch):
     result = run(runner, "render", "xlsx")
     assert result.exit_code == 0, result.output
     path = Path("out") / "测试局-2025-廉政风险点防控措施一览表.xlsx"
-    assert result.output == f"已生成:{path}\n"
+    assert result.output == f"已生成：{path}\n"
     assert load_workbook(tmp_path / path).sheetnames[0] == "廉政风险点防控措施一览表"
 
 

@@ -164,7 +164,7 @@ def test_report_writes_the_default_file(runner, fixture_register, tmp_path, monk
     monkeypatch.chdir(tmp_path)
     result = run(runner, "report", "-r", str(fixture_register), "--as-of", "2025-06-30")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "已生成:out/测试局-2025-廉政风险防控年度报告.md\n"
+    assert result.stdout == "已生成：out/测试局-2025-廉政风险防控年度报告.md\n"
     text = (tmp_path / "out" / "测试局-2025-廉政风险防控年度报告.md").read_text(encoding="utf-8")
     assert text.startswith("# 测试局2025年度廉政风险防控工作报告\n")
     assert "## 五、登记簿检查结果" in text
@@ -374,5 +374,5 @@ def test_since_a_revision_whose_register_has_errors_exits_1(runner, tmp_path):
     result = run(runner, "report", "-r", str(root), "--since", "HEAD", "-o", "-")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert "--since HEAD:该版本的登记簿有错误" in result.stderr
+    assert "--since HEAD：该版本的登记簿有错误" in result.stderr
     assert "HEAD:registers/departments/spk.yaml:" in result.stderr and "LZ016" in result.stderr

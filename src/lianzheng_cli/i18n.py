@@ -9,6 +9,7 @@ run (``--lang`` or ``LZ_LANG``) and read when a message is made.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from contextvars import ContextVar
 
 LANGUAGES = ("zh", "en")
@@ -56,6 +57,59 @@ class Messages:
 
     def __contains__(self, key: object) -> bool:
         return key in self.entries or (self.fallback is not None and key in self.fallback)
+
+    def entry(self, key: str, /) -> dict[str, str]:
+        """The texts of ``key`` in every language (from the shared catalogue when this one lacks it)."""
+        entry = self.entries.get(key)
+        if entry is not None:
+            return entry
+        if self.fallback is None:
+            raise KeyError(key)
+        return self.fallback.entry(key)
+
+    def lazy(self, key: str, /, **params: object) -> LazyText:
+        """The message ``key``, said in the language current when it is shown rather than now.
+
+        For help texts: typer makes them when it builds the commands, before ``--lang`` is read. A parameter
+        may be a ``LazyText`` too, or a list of texts (listed as ``join_list`` does).
+        """
+        entry = self.entry(key)
+
+        def say(language: str | None) -> str:
+            text = entry["en" if (language or current_language()) == "en" else "zh"]
+            if not params:
+                return text
+            return text.format(**{name: _said(value, language) for name, value in params.items()})
+
+        return LazyText(say("zh"), lambda: say(None))
+
+
+class LazyText(str):
+    """A message said when it is shown (``said()``), in the language of that moment.
+
+    As a plain ``str`` it is the Chinese text, so code that knows nothing of languages still shows a whole
+    message; the CLI's help formatting asks ``said()``. Made by ``Messages.lazy``.
+    """
+
+    _say: Callable[[], str]
+
+    def __new__(cls, chinese: str, say: Callable[[], str]) -> LazyText:
+        text = super().__new__(cls, chinese)
+        text._say = say
+        return text
+
+    def said(self) -> str:
+        return self._say()
+
+
+def _said(value: object, language: str | None) -> object:
+    """A message parameter in ``language`` (None: the current one): lazy texts said, lists listed."""
+    if isinstance(value, LazyText):
+        return str(value) if language == "zh" else value.said()
+    if isinstance(value, list | tuple):
+        items = [str(_said(item, language)) for item in value]
+        return (", " if (language or current_language()) == "en" else "、").join(items)
+    return value
 
 
 def messages(entries: dict[str, dict[str, str]]) -> Messages:
@@ -218,7 +272,6 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "zh": "没有 `{value}` 这种输出格式,可选:{choices}",
         "en": "no output format `{value}`; choose one of: {choices}",
     },
-    "cli.help_option": {"zh": "显示此帮助并退出。", "en": "Show this message and exit."},
     "progress.parsing": {"zh": "解析登记簿文件", "en": "parsing register files"},
     "severity.error": {"zh": "错误", "en": "error"},
     "severity.warning": {"zh": "警告", "en": "warning"},
