@@ -81,7 +81,7 @@ def test_a_hostile_risk_title_cannot_break_out_of_the_diff_comment(tmp_path):
     new = validate(write_register(tmp_path / "new", departments=departments)).register
     assert old is not None and new is not None
     comment = render_markdown(diff_registers(old, new))
-    found = [t for t in tokens(comment)]
+    found = list(tokens(comment))
     assert [t.tag for t in found if t.type == "heading_open"] == ["h3"]  # only lz's own heading
     html = [t.content.strip() for t in found if t.type in ("html_block", "html_inline")]
     assert sum(h.startswith("<details>") for h in html) == html.count("</details>") == 1, html

@@ -31,7 +31,7 @@ tr = messages({
     },
     "lint.help": {
         "zh": "检查登记簿是否符合廉政风险防控的要求：先校验，再运行检查规则（lz rules 列出全部规则）。\n\n"
-              "规则可用 --select、--ignore,org.yaml 的 lint 设置，或行内注释 `# lz: disable=LZ501 理由` 调整。\n\n"
+              "规则可用 --select、--ignore，org.yaml 的 lint 设置，或行内注释 `# lz: disable=LZ501 理由` 调整。\n\n"
               "退出码：0 没有错误级别的问题；1 有校验错误或错误级别的问题；2 用法或配置错误。",
         "en": "Lint the register against the practice of integrity-risk control: validate first, then run the "
               "lint rules (lz rules lists them).\n\n"
