@@ -178,6 +178,18 @@ def test_templates_use_chinese_punctuation(template):
     assert found == [], "\n".join(found)
 
 
+def test_the_readme_uses_chinese_punctuation():
+    chinese = (REPO / "README.md").read_text(encoding="utf-8").split("\n## English", 1)[0]
+    found = []
+    fenced = False
+    for number, line in enumerate(chinese.splitlines(), 1):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced:
+            found += [f"README.md line {number}: {problem}" for problem in problems(line)]
+    assert found == [], "\n".join(found)
+
+
 def test_every_help_text_has_an_english_twin():
     """Help is written once per language: English help has no Chinese left in it."""
     set_language("en")
