@@ -339,7 +339,7 @@ def _render_rows(report: GradeReport, rows_shown: list[GradeRow], console: Conso
                       _monitor_text(row)]
             table.add_row(*cells)
     console.print(table)
-    separator = "; " if current_language() == "en" else ";"
+    separator = "; " if current_language() == "en" else "；"
     rules = separator.join(f"{_word(g)} → {join_list(list(roles))}" for g, roles in report.monitoring.items())
     console.print(escape(tr("grade.legend.monitoring", rules=rules)))
     if report.mismatches:

@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from lianzheng_cli.i18n import messages
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.outputs.markdown import md_cell, md_text
 from lianzheng_cli.resources import data_dir
 from lianzheng_cli.vocab import GRADE_STYLES
@@ -110,7 +110,7 @@ def render_template(kind: str, name: str, context: dict, *, user_dir: Path | Non
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateNotFound as exc:
-        shown = ", ".join(_shown(f) for f in folders)
+        shown = join_list([_shown(f) for f in folders])
         raise TemplateProblem(tr("template.not_found", name=exc.name, folders=shown)) from None
     except jinja2.TemplateSyntaxError as exc:
         location = f"{_shown(exc.filename or exc.name or name)}:{exc.lineno}"
