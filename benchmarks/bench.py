@@ -21,8 +21,8 @@ one that fails is shown with its exit code and left out of the ratios.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import contextlib
+import hashlib
 import json
 import os
 import platform
