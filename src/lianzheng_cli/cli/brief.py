@@ -115,6 +115,7 @@ def brief_command(
                 raise usage_error(tr("brief.output_is_folder", path=target))
             written = [write_brief(brief, target, xlsx=xlsx)]
         else:
+            assert department is not None  # one of the two, checked above
             briefs = build_department_briefs(reg, department)
             folder = Path(output) if output is not None else \
                 Path.cwd() / "out" / department_folder_name(reg, department)
