@@ -118,8 +118,8 @@ def test_github_uploads_sarif_and_passes_event_values_through_env(tmp_path):
     assert upload["with"] == {"sarif_file": "lz.sarif", "category": "lz"}
     assert upload["if"] == "${{ !cancelled() && steps.sarif.outcome == 'success' }}"
     assert upload["continue-on-error"] is True  # private repositories without code scanning, forks
-    assert steps["生成代码扫描结果(SARIF)"]["id"] == "sarif"
-    diff = steps["比对变更(lz diff)"]
+    assert steps["生成代码扫描结果（SARIF）"]["id"] == "sarif"
+    diff = steps["比对变更（lz diff）"]
     assert diff["env"] == {"BASE_REF": "${{ github.base_ref }}"}
     for step in job["steps"]:  # no expression is expanded into a shell command
         assert "${{" not in step.get("run", ""), step
