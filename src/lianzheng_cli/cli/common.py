@@ -48,7 +48,7 @@ tr = messages({
     },
 })
 
-if TYPE_CHECKING:  # the mixin below is for typer's commands (at run time, both classes' bases follow it)
+if TYPE_CHECKING:  # for mypy the mixin is a typer command; at run time it goes before TyperCommand or TyperGroup
     _TyperCommand = TyperCommand
 else:
     _TyperCommand = object
@@ -64,7 +64,7 @@ class _InTheUsersLanguage(_TyperCommand):
 
     def get_help_option(self, ctx: Context) -> Any:
         option = super().get_help_option(ctx)
-        if option is not None and option not in language.HELP_OPTIONS:  # once: it is made once, then kept
+        if option is not None and option not in language.HELP_OPTIONS:  # click makes it once and keeps it
             language.HELP_OPTIONS.add(option)
             option.help = language.tr.lazy("cli.help_option")
             language.without_value(option)
@@ -108,11 +108,11 @@ class _InTheUsersLanguage(_TyperCommand):
 
 
 class Command(_InTheUsersLanguage, TyperCommand):
-    pass
+    """Every lz command (``app.command(name, cls=Command)``)."""
 
 
 class Group(_InTheUsersLanguage, TyperGroup):
-    pass
+    """lz itself and its groups of subcommands (``typer.Typer(cls=Group)``)."""
 
 
 class Lang(StrEnum):
