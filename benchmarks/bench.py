@@ -451,20 +451,57 @@ def main(argv: list[str] | None = None) -> int:
 README = HERE.parent / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
+# The README's readers are the users: the commands in their words, with no peers' details or targets.
+README_LABELS = (
+    ("libyaml compose", "只解析YAML（libyaml，作为对照）"),
+    ("check-jsonschema", "check-jsonschema（只校验部门文件，作为对照）"),
+    ("yamllint", "yamllint（作为对照）"),
+    ("lz validate, cold", "lz validate（无缓存）"),
+    ("lz validate, warm", "lz validate（有缓存，改动了一个文件）"),
+    ("lz lint", "lz lint（无缓存）"),
+    ("lz grade", "lz grade --check（无缓存）"),
+    ("lz render xlsx", "lz render xlsx（整个登记簿一个工作簿）"),
+    ("lz diff", "lz diff 2024 2025（两个年度之间的变更）"),
+    ("lz report", "lz report（年度报告）"),
+)
 
-def update_readme(markdown: str) -> None:
-    """Put the county run's table and targets into the README, between its bench markers."""
-    text = README.read_text(encoding="utf-8")
+
+def readme_block(markdown: str) -> str:
+    """The README's benchmark section from a run's Markdown: where it ran, the register, and each command's time."""
+    facts = {m[1]: m[2] for m in re.finditer(r"^- \*\*(\w+)\*\*: (.*)$", markdown, re.M)}
+    date, _, version = facts["Date"].partition("; ")
+    machine = facts["Machine"].split(" · ")[0]
+    numbers = {what: figure for figure, what in re.findall(
+        r"([\d,]+) (departments|files|risks|measures|people|warnings)\b", facts["Register"])}
+    size = re.search(r"([\d.]+ MB)", facts["Register"])
+    lines = [
+        f"- 测试机器：{machine}；{date[:10]}，{version}",
+        f"- 登记簿：{numbers['departments']}个部门、{numbers['files']}个文件（{size[1] if size else '?'}），"
+        f"{numbers['risks']}个风险点、{numbers['measures']}项措施、{numbers['people']}名人员、"
+        f"{numbers['warnings']}条预警处置记录",
+        "",
+        "| 操作 | 用时（秒，中位数） | 最短–最长（秒） | 内存峰值（MB） |",
+        "|---|---:|---:|---:|",
+    ]
+    table = markdown.split("\n| what |", 1)[1].split("\n\n", 1)[0]
+    for row in table.splitlines()[2:]:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        label, runs, median, spread, rss = cells[:5]
+        if not runs.isdigit():  # not run, not available or failed: no figure to show
+            continue
+        shown = next((zh for en, zh in README_LABELS if label.startswith(en)), label)
+        lines.append(f"| {shown} | {median} | {spread} | {rss} |")
+    return "\n".join(lines)
+
+
+def update_readme(markdown: str, readme: Path = README) -> None:
+    """Put the county run's figures into the README, between its bench markers."""
+    text = readme.read_text(encoding="utf-8")
     if START not in text or END not in text:
         return
-    body = markdown.split("\n| what |", 1)[1]
-    table = "| what |" + body.split("\n## Ratios", 1)[0]
-    targets_part = "## Targets" + body.split("## Targets", 1)[1].split("\nTotal:", 1)[0]
-    first = markdown.splitlines()
-    facts = [line for line in first if line.startswith(("- **Date**", "- **Machine**", "- **Register**"))]
-    block = "\n".join([START, *facts, "", table.strip(), "", "#" + targets_part.strip(), END])
     before, rest = text.split(START, 1)
-    README.write_text(before + block + rest.split(END, 1)[1], encoding="utf-8")
+    readme.write_text(before + "\n".join([START, readme_block(markdown), END]) + rest.split(END, 1)[1],
+                      encoding="utf-8")
 
 
 if __name__ == "__main__":

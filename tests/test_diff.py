@@ -281,8 +281,8 @@ def test_years_diff_is_the_json_contract(runner, history):
 def test_year_resolution_is_told_on_stderr_in_json(runner, history):
     result = run(runner, "diff", "2024", "2025", "--format", "json")
     assert result.stderr.splitlines() == [
-        f"2024 → 标签 2024(提交 {history['2024'][:7]})",
-        f"2025 → 标签 register-2025(提交 {history['2025'][:7]})",
+        f"2024 → 标签 2024（提交 {history['2024'][:7]}）",
+        f"2025 → 标签 register-2025（提交 {history['2025'][:7]}）",
     ]
 
 
@@ -301,12 +301,12 @@ def test_text_is_grouped_by_department(runner, history):
     result = run(runner, "diff", "2024", "2025")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == f"登记簿变更:2024 ({history['2024'][:7]}) → 2025 ({history['2025'][:7]})"
-    assert "审批科(spk):14 项变更" in lines
+    assert lines[0] == f"登记簿变更：2024（{history['2024'][:7]}） → 2025（{history['2025'][:7]}）"
+    assert "审批科（spk）：14项变更" in lines
     assert "  变更风险点 R3 压件不办" in lines
-    assert "      等级:高 → 中(降级)" in lines
-    assert "  风险点改编号 R5 → R5-1 泄露申请人信息(内容未变)" in lines
-    assert "      措施 M1 责任主体:spk → spk-chushen、状态:落实中 → 已落实" in lines
+    assert "      等级：高 → 中（降级）" in lines
+    assert "  风险点改编号 R5 → R5-1 泄露申请人信息（内容未变）" in lines
+    assert "      措施 M1 责任主体：spk → spk-chushen、状态：落实中 → 已落实" in lines
     assert not any("R2" in line for line in lines)  # ★★ → 中 is a change of style only
 
 
@@ -331,11 +331,11 @@ def test_a_year_without_a_tag_is_the_last_commit_of_that_year_and_an_absent_regi
     assert document["warnings"] == {"opened": ["W2024-01"], "closed": []}
     short = history["2023"][:7]
     assert result.stderr.splitlines()[0] == (
-        f"2023 → 没有标签 2023 或 register-2023,取 2023-12-31 或更早的最后一次提交 {short}"
-        f"(2023-05-10 09:00 +0800,“仓库建立”)")
+        f"2023 → 没有标签 2023 或 register-2023，取2023年12月31日或更早的最后一次提交 {short}"
+        f"（2023-05-10 09:00 +0800，“仓库建立”）")
     assert result.stderr.splitlines()[1:] == [
-        f"2024 → 标签 2024(提交 {history['2024'][:7]})",
-        f"2023 ({short}):没有登记簿(registers/org.yaml 不存在),按空登记簿比对",
+        f"2024 → 标签 2024（提交 {history['2024'][:7]}）",
+        f"2023（{short}）：没有登记簿（registers/org.yaml 不存在），按空登记簿比对",
     ]
 
 
@@ -346,11 +346,11 @@ def test_register_moved_inside_the_repository(runner, history):
     assert document["summary"] == dict.fromkeys(document["summary"], 0)
     assert document["risks"] == {"added": [], "removed": [], "renamed": [], "changed": []}
     result = run(runner, "diff", "register-2025", "HEAD")
-    assert f"HEAD ({history['moved'][:7]}):登记簿位于 data/registers(而不是 registers)" in result.stdout
+    assert f"HEAD（{history['moved'][:7]}）：登记簿位于 data/registers（而不是 registers）" in result.stdout
     # Naming the folder: the older revision is looked for there first, then under a registers/ folder.
     result = run(runner, "diff", "-r", "data/registers", "2025", "WORKTREE")
     assert result.exit_code == 0, result.output
-    assert f"2025 ({history['2025'][:7]}):登记簿位于 registers(而不是 data/registers)" in result.stdout
+    assert f"2025（{history['2025'][:7]}）：登记簿位于 registers（而不是 data/registers）" in result.stdout
     assert "新增预警 W2025-02 群众反映初审意见说理不足" in result.stdout
 
 
@@ -380,10 +380,10 @@ def test_the_worktree_by_default_and_fail_on(runner, history, monkeypatch):
     assert run(runner, "diff", "--fail-on", "lowered,high-removed").exit_code == 0
     failed = run(runner, "diff", "--fail-on", "removed")
     assert failed.exit_code == 1
-    assert failed.stderr == "lz: 存在 --fail-on 指定的变更:删除了风险点\n"
+    assert failed.stderr == "lz: 存在 --fail-on 指定的变更：删除了风险点\n"
     years = run(runner, "diff", "2024", "2025", "--fail-on", "high-removed", "--fail-on", "lowered")
     assert years.exit_code == 1
-    assert years.stderr.endswith("lz: 存在 --fail-on 指定的变更:删除了高风险点、降低了风险等级\n")
+    assert years.stderr.endswith("lz: 存在 --fail-on 指定的变更：删除了高风险点、降低了风险等级\n")
     bad = run(runner, "diff", "--fail-on", "removed,deleted")
     assert bad.exit_code == 2
     assert "`deleted`" in bad.stderr and "high-removed" in bad.stderr
@@ -392,11 +392,11 @@ def test_the_worktree_by_default_and_fail_on(runner, history, monkeypatch):
 def test_unknown_revision_is_a_usage_error(runner, history):
     result = run(runner, "diff", "v9.9", "HEAD")
     assert result.exit_code == 2
-    assert result.stderr == ("lz: 未知的版本 `v9.9`:它不是标签、分支或提交,也不是年份(如 2024)或 WORKTREE(工作区)\n")
+    assert result.stderr == ("lz: 未知的版本 `v9.9`：它不是标签、分支或提交，也不是年份（如 2024）或 WORKTREE（工作区）\n")
     assert result.stdout == ""
     result = run(runner, "diff", "2019")
     assert result.exit_code == 2
-    assert result.stderr == ("lz: 版本 `2019`:没有标签 2019 或 register-2019,HEAD 的历史中也没有 2019-12-31 "
+    assert result.stderr == ("lz: 版本 `2019`：没有标签 2019 或 register-2019，HEAD 的历史中也没有2019年12月31日"
                              "或更早的提交\n")
 
 
@@ -404,8 +404,8 @@ def test_not_a_git_repository_is_a_usage_error(runner, tmp_path, monkeypatch, sm
     monkeypatch.chdir(small_register)
     result = run(runner, "diff")
     assert result.exit_code == 2
-    assert result.stderr == (f"lz: {small_register} 不在 git 仓库中:lz diff 比对的是 git 中登记簿的不同版本"
-                             "(请先 git init 并提交)\n")
+    assert result.stderr == (f"lz: {small_register} 不在 git 仓库中：lz diff 比对的是 git 中登记簿的不同版本"
+                             "（请先 git init 并提交）\n")
 
 
 def test_a_broken_register_at_a_revision_is_reported_with_exit_1(runner, history):
@@ -415,7 +415,7 @@ def test_a_broken_register_at_a_revision_is_reported_with_exit_1(runner, history
     result = run(runner, "diff", "HEAD", "WORKTREE")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0] == "lz: 工作区 的登记簿有错误,无法比对(请修正后重试,或用 lz validate 查看完整检查结果):"
+    assert lines[0] == "lz: 工作区：登记簿有错误，无法比对（请修正后重试，或用 lz validate 查看完整检查结果）"
     assert lines[1].startswith("data/registers/departments/spk.yaml:50:17: LZ012 ")
     assert result.stdout == ""
 
@@ -430,8 +430,8 @@ def test_last_commit_of_year_uses_the_committers_own_date(tmp_path):
     assert gitsource.last_commit_of_year(repository, 2024).hexsha == first
     revision = resolve_revision(repository, "2024")
     assert (revision.sha, revision.note) == (
-        first, f"2024 → 没有标签 2024 或 register-2024,取 2024-12-31 或更早的最后一次提交 {first[:7]}"
-               "(2024-12-31 23:30 +0800,“年末”)")
+        first, f"2024 → 没有标签 2024 或 register-2024，取2024年12月31日或更早的最后一次提交 {first[:7]}"
+               "（2024-12-31 23:30 +0800，“年末”）")
     git_run(repo, "tag", "register-2024", "HEAD")
     assert resolve_revision(repository, "2024").sha != first  # a tag wins over dates
     with pytest.raises(GitError, match="未知的版本 `HEAD~5`"):
@@ -444,7 +444,7 @@ def test_empty_repository_says_so(runner, tmp_path, monkeypatch):
     monkeypatch.chdir(repo)
     result = run(runner, "diff")
     assert result.exit_code == 2
-    assert result.stderr == f"lz: 仓库 {repo} 还没有任何提交,无法读取版本 `HEAD`(请先提交一次)\n"
+    assert result.stderr == f"lz: 仓库 {repo} 还没有任何提交，无法读取版本 `HEAD`（请先提交一次）\n"
 
 
 # --- grades that change through another file, and the loader against a full load ---------------------------------

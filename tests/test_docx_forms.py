@@ -22,7 +22,7 @@ from docx_helpers import (
 )
 
 FILES = {
-    "个人": "示例县商务局-2025-个人(岗位)廉政风险点自查表和防控措施表.docx",
+    "个人": "示例县商务局-2025-个人（岗位）廉政风险点自查表和防控措施表.docx",
     "领导班子成员": "示例县商务局-2025-领导班子成员廉政风险自查表和防控措施表.docx",
     "部门": "示例县商务局-2025-部门廉政风险自查表和防控措施表.docx",
     "单位": "示例县商务局-2025-单位廉政风险自查表和防控措施表.docx",
@@ -71,7 +71,7 @@ def test_a_persons_forms_cover_duties_and_outside_risks_and_go_up_their_chain(fo
     # one section per person outside the leadership team, each numbered from page 1
     assert len(document.sections) == 37
     body = text(document)
-    for label in ("本人(签名)", "部门负责人审查意见", "分管领导审查意见", "领导小组审核备案意见", "签名:", "年    月    日"):
+    for label in ("本人（签名）", "部门负责人审查意见", "分管领导审查意见", "领导小组审核备案意见", "签名：", "年    月    日"):
         assert label in body, label
     first = self_check_rows(document.tables[1])
     assert [row[1] for row in first if row[1]] and all(has_header_row(t) for t in document.tables[1::3])
@@ -86,24 +86,24 @@ def test_a_leadership_members_forms_include_moral_risks(forms):
     body = text(document)
     assert "单位主要负责人审查意见" in body and "上级领导小组审核备案意见" in body
     head = self_check_rows(document.tables[1])  # 赵某某, 局长: no 思想道德 risk of his own
-    assert head[0][1] == "思想道德" and head[0][2] == "(未登记该类风险点)"
+    assert head[0][1] == "思想道德" and head[0][2] == "（未登记该类风险点）"
     assert "ldbz-R04 接受管理服务对象宴请" in body and "ldbz-R06 一岗双责落实不到位" in body
 
 
 def test_a_departments_forms_go_by_process(forms):
     document = load(forms / FILES["部门"])
     body = text(document)
-    assert "部门负责人(签名)" in body
+    assert "部门负责人（签名）" in body
     rows = self_check_rows(document.tables[1])  # 办公室
     assert rows[0][1] == "公务用车派遣流程" and rows[0][2].startswith("bgs-R01")
-    assert any(row[1] == "其他(不在流程上)" for row in rows)
+    assert any(row[1] == "其他（不在流程上）" for row in rows)
 
 
 def test_the_units_forms_hold_its_sanzhong_yida_and_common_risks(forms):
     document = load(forms / FILES["单位"])
     rows = self_check_rows(document.tables[1])
     groups = [row[1] for row in rows if row[1]]
-    assert "“三重一大”事项集体决策" in groups and "重要人事任免决定(三重一大)" in groups and "共性风险" in groups
+    assert "“三重一大”事项集体决策" in groups and "重要人事任免决定（三重一大）" in groups and "共性风险" in groups
     assert "领导班子集体审定意见" in text(document)
 
 
@@ -112,7 +112,7 @@ def test_the_leadership_teams_forms_hold_its_decision_making_risks(forms):
     ids = sorted(row[2].split()[0] for row in self_check_rows(document.tables[1]))
     assert ids == ["ldbz-R01", "ldbz-R02", "ldbz-R03", "ldbz-R08"]  # not the members' own 思想道德 risks
     body = text(document)
-    assert "上级领导小组(纪检监察机构)审核备案意见" in body
+    assert "上级领导小组（纪检监察机构）审核备案意见" in body
 
 
 def test_measures_stand_in_their_stage_columns(forms):
@@ -129,12 +129,12 @@ def test_measures_stand_in_their_stage_columns(forms):
 def test_one_level_and_a_units_own_note(runner, example_register, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
-    (mine / "note.txt.j2").write_text("{{ level }}填表说明:请如实填写。\n", encoding="utf-8")
+    (mine / "note.txt.j2").write_text("{{ level }}填表说明：请如实填写。\n", encoding="utf-8")
     result = run(runner, "render", "forms", "--level", "单位", "--template", str(mine), "-r", str(example_register),
                  "-o", str(tmp_path / "o"))
     assert result.exit_code == 0, result.output
     assert [p.name for p in (tmp_path / "o").iterdir()] == [FILES["单位"]]
-    assert "单位填表说明:请如实填写。" in lines(load(tmp_path / "o" / FILES["单位"]))
+    assert "单位填表说明：请如实填写。" in lines(load(tmp_path / "o" / FILES["单位"]))
 
 
 def test_an_unknown_level_is_a_usage_error(runner, example_register, tmp_path):

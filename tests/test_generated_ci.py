@@ -192,7 +192,7 @@ def test_comment_job_posts_once_then_updates_its_own_comment(repo, gitlab):
     gitlab.requests.clear()
     second = sh(post, repo, env)
     assert second.returncode == 0, second.stdout + second.stderr
-    assert second.stdout.strip() == f"已更新合并请求中的变更比对评论(评论 {mine[0]['id']})"
+    assert second.stdout.strip() == f"已更新合并请求中的变更比对评论（评论 {mine[0]['id']}）"
     assert [n["body"] for n in gitlab.notes if n["author"]["id"] == 7] == [f"{MARKER}\n### 登记簿变更\n\n第二次\n"]
     assert gitlab.notes[3]["body"] == MARKER + "\n别人引用的旧评论"
     assert ("PUT", f"/api/v4/projects/42/merge_requests/5/notes/{mine[0]['id']}") in gitlab.requests
@@ -206,5 +206,5 @@ def test_comment_job_without_a_token_only_logs(repo, gitlab):
     env.pop("LZ_GITLAB_TOKEN", None)
     done = sh(post, repo, env)
     assert done.returncode == 0
-    assert "未设置 CI/CD 变量 LZ_GITLAB_TOKEN" in done.stdout
+    assert "未设置CI/CD变量 LZ_GITLAB_TOKEN" in done.stdout
     assert gitlab.requests == []

@@ -261,8 +261,8 @@ def test_text_shows_each_risk_the_distribution_and_the_summary(tmp_path, runner)
     row = next(line for line in lines if line.startswith("R2 "))
     assert row.split() == ["R2", "3×3", "9", "—", "低≠", "中", "乙某某", "丁某某"]
     assert next(line for line in lines if line.startswith("R3 ")).split()[3:6] == ["行政审批", "中", "中"]
-    assert next(line for line in lines if line.startswith("审批科(spk)")).split() == ["审批科(spk)", "1", "2", "0", "3"]
-    assert lines[-2] == "共 3 个风险点:高 1、中 2、低 0;申报与计算不一致 1 个"
+    assert next(line for line in lines if line.startswith("审批科（spk）")).split() == ["审批科（spk）", "1", "2", "0", "3"]
+    assert lines[-2] == "共3个风险点：高1、中2、低0；申报与计算不一致1个"
     assert lines[-1].startswith("运行 lz grade --write")
 
 
@@ -334,7 +334,7 @@ def test_check_exits_1_on_a_mismatch_and_github_annotates_its_line(tmp_path, run
     assert result.exit_code == 1
     annotation = result.stdout.splitlines()[0]
     assert annotation.startswith("::error file=")
-    assert annotation.endswith("departments/spk.yaml,line=36,col=12,title=LZ201::风险点 R2 申报等级为 中,按评定办法应为 高")
+    assert annotation.endswith("departments/spk.yaml,line=36,col=12,title=LZ201::风险点 R2 申报等级为中，按评定办法应为高")
 
 
 def test_write_and_check_together_is_a_usage_error(small_register, runner):
@@ -360,12 +360,12 @@ def test_write_keeps_every_style_comment_and_quote_byte_for_byte(tmp_path, runne
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert {p: p.read_bytes() for p in others} == others
     assert sorted(p.name for p in target.parent.iterdir()) == ["jjjc.yaml", "ldbz.yaml", "spk.yaml"]
-    written = [line.split(": ", 1)[1] for line in result.stdout.splitlines() if "申报等级 " in line]
+    written = [line.split("：", 1)[1] for line in result.stdout.splitlines() if "申报等级 " in line]
     assert written == ["风险点 R1 申报等级 ★★★ → ★★", "风险点 R2 申报等级 二级 → 一级", "风险点 R3 申报等级 红色 → 黄色",
                        '风险点 R4 申报等级 "高" → "中"', "风险点 R5 申报等级 high → low",
                        "风险点 R7 申报等级 '低' → '中'", "风险点 R9 申报等级 三級 → 一級"]
-    assert "departments/spk.yaml:36:12: 风险点 R1" in result.stdout
-    assert "已在 1 个文件中修改 7 个申报等级" in result.stdout
+    assert "departments/spk.yaml:36:12：风险点 R1" in result.stdout
+    assert "已在1个文件中修改7个申报等级" in result.stdout
     # Now they match: a second run changes nothing, and --check passes.
     again = run(runner, "grade", "-r", str(root), "--write")
     assert (again.exit_code, target.read_bytes()) == (0, (GOLDEN / "grade_write_after.yaml").read_bytes())
@@ -400,8 +400,8 @@ def test_write_refuses_a_read_only_file_and_writes_no_file(tmp_path, runner):
     before = snapshot(root)
     result = run(runner, "grade", "-r", str(root), "--write")
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("lz: departments/spk.yaml 是只读文件,未修改任何文件"
-                                     "(取消只读后重试:chmod u+w departments/spk.yaml)")
+    assert result.stderr.strip() == ("lz: departments/spk.yaml 是只读文件，未修改任何文件"
+                                     "（取消只读后重试：chmod u+w departments/spk.yaml）")
     assert snapshot(root) == before  # jjjc.yaml, checked first, is not written either
 
 
@@ -421,7 +421,7 @@ def test_write_undoes_the_files_already_replaced_when_a_rename_fails(tmp_path, r
     monkeypatch.setattr(os, "replace", refuse_spk)
     result = run(runner, "grade", "-r", str(root), "--write")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "lz: 无法写入 departments/spk.yaml:没有写入权限;未修改任何文件"
+    assert result.stderr.strip() == "lz: 无法写入 departments/spk.yaml：没有写入权限；未修改任何文件"
     assert replaced == ["jjjc.yaml", "jjjc.yaml"]  # written, then put back
     assert snapshot(root) == before  # as it was, and no temporary file is left
 
@@ -455,7 +455,7 @@ def test_write_fails_cleanly_on_a_file_that_vanished_after_reading(tmp_path, run
     before = snapshot(root)
     result = run(runner, "grade", "-r", str(root), "--write")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "lz: departments/spk.yaml 已不存在(读取登记簿后被删除或移动),未修改任何文件"
+    assert result.stderr.strip() == "lz: departments/spk.yaml 已不存在（读取登记簿后被删除或移动），未修改任何文件"
     del before["departments/spk.yaml"]
     assert snapshot(root) == before  # jjjc.yaml, the other file to fix, is untouched
 
@@ -503,7 +503,7 @@ def test_edit_keeps_crlf_line_ends_and_a_flow_mapping():
 
 def test_edit_refuses_a_grade_it_cannot_replace_exactly():
     text = "risks:\n  - id: R1\n    grade: &g 低\n"
-    with pytest.raises(WriteError, match=r"d.yaml:3:12: 风险点 R1 的 grade 无法原样替换"):
+    with pytest.raises(WriteError, match=r"d.yaml:3:12：风险点 R1 的 grade 无法原样替换"):
         edit_grades(text, "d.yaml", [GradeChange("d.yaml", ("risks", 0, "grade"), "R1", "低", "高")])
 
 
@@ -541,7 +541,7 @@ def test_large_register_lists_only_mismatches_unless_all(monkeypatch, example_re
     text = target.read_text(encoding="utf-8")
     target.write_text(text.replace("grade: 红色", "grade: 黄色", 1), encoding="utf-8")
     short = run(runner, "grade", "-r", str(example_register))
-    assert "共 74 个风险点,以下只列出申报与计算不一致的 1 个" in short.output
+    assert "共74个风险点，以下只列出申报与计算不一致的1个" in short.output
     rows = [line.split()[0] for line in short.output.splitlines() if re.match(r"[a-z]+-R\d+ ", line)]
     assert rows == ["wmfz-R01"]
     assert "bgs-R01" not in short.output

@@ -137,7 +137,7 @@ def test_the_main_sheet_alone_imports_back_too(tmp_path, round_trip):
     original, _ = round_trip
     workbook = render_workbook(original, tmp_path / "全表.xlsx")
     book = load_workbook(workbook)
-    del book["明细(可筛选)"]
+    del book["明细（可筛选）"]
     book.save(tmp_path / "一览表.xlsx")
     imported = _load(_imported(tmp_path, tmp_path / "一览表.xlsx"))
     assert _risk_view(imported) == _risk_view(original, grade_register(original))

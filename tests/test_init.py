@@ -35,11 +35,11 @@ def test_scaffold_writes_the_repository_and_it_validates_clean(runner, tmp_path)
     target = tmp_path / "登记簿"
     result = run(runner, "init", str(target), "--year", "2025", "--org-name", "示例县统计局", "--org-id", "tjj")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"已在 {target} 生成登记簿仓库(11 个文件)。下一步:\n")
+    assert result.stdout.startswith(f"已在 {target} 生成登记簿仓库（11个文件）。下一步：\n")
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == FILES
     checked = run(runner, "validate", "-r", str(target / "registers"))
     assert checked.exit_code == 0, checked.output
-    assert checked.stdout == "已检查 2 个文件:1 个部门、1 个风险点、1 项措施,没有发现错误\n"
+    assert checked.stdout == "已检查2个文件：1个部门、1个风险点、1项措施，没有发现错误\n"
     if any(c.name == "lint" for c in app.registered_commands):  # a new user's first lint finds nothing either
         linted = run(runner, "lint", "-r", str(target / "registers"))
         assert linted.exit_code == 0, linted.output
@@ -67,7 +67,7 @@ def test_schemas_are_wired_to_editors(tmp_path):
     assert (root / ".gitignore").read_text(encoding="utf-8").splitlines()[1:] == [".lz-cache/", "out/"]
 
 
-LOCAL_HOOK = {"id": "lz-lint", "name": "lz lint(校验并检查登记簿)", "entry": "lz lint", "language": "system",
+LOCAL_HOOK = {"id": "lz-lint", "name": "lz lint（校验并检查登记簿）", "entry": "lz lint", "language": "system",
               "pass_filenames": False, "files": "(^|/)registers/.*\\.ya?ml$"}
 
 
@@ -118,8 +118,8 @@ def test_github_uploads_sarif_and_passes_event_values_through_env(tmp_path):
     assert upload["with"] == {"sarif_file": "lz.sarif", "category": "lz"}
     assert upload["if"] == "${{ !cancelled() && steps.sarif.outcome == 'success' }}"
     assert upload["continue-on-error"] is True  # private repositories without code scanning, forks
-    assert steps["生成代码扫描结果(SARIF)"]["id"] == "sarif"
-    diff = steps["比对变更(lz diff)"]
+    assert steps["生成代码扫描结果（SARIF）"]["id"] == "sarif"
+    diff = steps["比对变更（lz diff）"]
     assert diff["env"] == {"BASE_REF": "${{ github.base_ref }}"}
     for step in job["steps"]:  # no expression is expanded into a shell command
         assert "${{" not in step.get("run", ""), step
@@ -144,7 +144,7 @@ def test_gitlab_runs_merge_request_pipelines_once_with_code_quality_and_a_commen
     assert 'lz diff "$base" WORKTREE --format markdown > lz-diff.md' in script
     assert "LZ_GITLAB_TOKEN" in script and "<!-- lz-diff -->" in script and "CI_JOB_TOKEN" not in script
     readme = (root / "README.md").read_text(encoding="utf-8")
-    for words in ("LZ_GITLAB_TOKEN", "遮蔽", "**不要**勾选“保护变量”", "角色 Reporter,范围 `api`", "<!-- lz-diff -->",
+    for words in ("LZ_GITLAB_TOKEN", "遮蔽", "**不要**勾选“保护变量”", "角色 Reporter，范围 `api`", "<!-- lz-diff -->",
                   "代码质量"):
         assert words in readme, words
     header = (root / ".gitlab-ci.yml").read_text(encoding="utf-8").split("\nworkflow:")[0]
@@ -187,7 +187,7 @@ def test_a_non_empty_folder_is_refused_unless_forced(runner, tmp_path):
     (target / "notes.txt").write_text("已有文件", encoding="utf-8")
     refused = run(runner, "init", str(target))
     assert refused.exit_code == 2
-    assert refused.stderr == f"lz: {target} 不是空目录;如确要在其中生成登记簿仓库(同名文件将被覆盖),请加 --force\n"
+    assert refused.stderr == f"lz: {target} 不是空目录；如确要在其中生成登记簿仓库（同名文件将被覆盖），请加 --force\n"
     assert sorted(p.name for p in target.iterdir()) == ["notes.txt"]
     forced = run(runner, "init", str(target), "--force")
     assert forced.exit_code == 0, forced.output

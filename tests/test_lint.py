@@ -303,7 +303,7 @@ def test_cli_text(runner, findings_register, monkeypatch):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("registers/departments/spk.yaml:22:5: LZ501 风险点 `R1` 的描述过短")
-    assert lines[-1] == "已检查 4 个文件:3 个部门、1 个风险点、1 项措施;发现 0 个错误、1 个警告"
+    assert lines[-1] == "已检查4个文件：3个部门、1个风险点、1项措施；发现0个错误、1个警告"
 
 
 def test_cli_json_and_exit_1_on_error_severity(runner, findings_register, monkeypatch):

@@ -189,7 +189,7 @@ def test_the_generated_config_refuses_a_broken_register_offline(tmp_path, instal
     clean = run_offline(register_repo, env)
     print("\n--- pre-commit run --all-files (clean) ---\n" + clean.stdout + clean.stderr)
     assert clean.returncode == 0, clean.stdout + clean.stderr
-    assert "lz lint(校验并检查登记簿)" in clean.stdout and "Passed" in clean.stdout
+    assert "lz lint（校验并检查登记簿）" in clean.stdout and "Passed" in clean.stdout
 
     bgs = register_repo / "registers/departments/bgs.yaml"
     text = bgs.read_text(encoding="utf-8")
@@ -205,7 +205,7 @@ def test_the_generated_config_refuses_a_broken_register_offline(tmp_path, instal
     found = [line for line in lines if line.startswith("registers/departments/bgs.yaml:")]
     assert [line.split(": ")[0] + ": " + line.split(": ")[1].split()[0] for line in found] == [
         f"registers/departments/bgs.yaml:{likelihood}:17: LZ012", f"registers/departments/bgs.yaml:{status}:17: LZ013"]
-    assert any(line.endswith("发现 2 个错误、0 个警告") for line in lines)  # each error once, with one summary
+    assert any(line.endswith("发现2个错误、0个警告") for line in lines)  # each error once, with one summary
 
 
 def test_a_hooks_repository_named_by_lz_init_runs(tmp_path, hooks_repo, pre_commit_home):
@@ -216,4 +216,4 @@ def test_a_hooks_repository_named_by_lz_init_runs(tmp_path, hooks_repo, pre_comm
     git(register_repo, "commit", "-q", "-m", "登记簿初稿")
     clean = run_pre_commit(register_repo, pre_commit_home)
     assert clean.returncode == 0, clean.stdout + clean.stderr
-    assert "lz lint(校验并检查登记簿)" in clean.stdout and "Passed" in clean.stdout
+    assert "lz lint（校验并检查登记簿）" in clean.stdout and "Passed" in clean.stdout

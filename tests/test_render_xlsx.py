@@ -154,9 +154,9 @@ warnings:
 """
 
 PEOPLE = ("甲某某", "乙某某", "丙某某", "丁某某", "戊某某", "己某某")
-MAIN_HEADER = ["序号", "部门", "流程", "关键环节", "涉及对象(岗位)", "风险点编号", "廉政风险点(风险表现)", "风险类型",
+MAIN_HEADER = ["序号", "部门", "流程", "关键环节", "涉及对象（岗位）", "风险点编号", "廉政风险点（风险表现）", "风险类型",
                "风险等级", "防控措施", "责任主体", "监控责任人"]
-DETAIL_HEADER = ["序号", "部门", "流程", "关键环节", "涉及对象(岗位)", "风险点编号", "风险点名称", "风险表现", "风险类型",
+DETAIL_HEADER = ["序号", "部门", "流程", "关键环节", "涉及对象（岗位）", "风险点编号", "风险点名称", "风险表现", "风险类型",
                  "风险等级", "防控措施", "责任主体", "监控责任人"]
 # departments in file order (jjjc, ldbz, spk, zfk), then process, then step; risks on no process last
 ORDER = ["spk-R2", "spk-R1", "spk-R3", "spk-R4", "spk-R5", "spk-R6", "spk-R7", "zfk-R1", "zfk-R2"]
@@ -203,27 +203,27 @@ def all_cells(wb):
 
 
 def test_sheets_in_order(book, public_book):
-    assert book.sheetnames == ["廉政风险点防控措施一览表", "明细(可筛选)", "职权目录", "岗位风险等级目录", "预警处置记录", "统计"]
-    assert public_book.sheetnames == ["廉政风险点防控措施一览表", "明细(可筛选)", "职权目录", "岗位风险等级目录", "统计"]
+    assert book.sheetnames == ["廉政风险点防控措施一览表", "明细（可筛选）", "职权目录", "岗位风险等级目录", "预警处置记录", "统计"]
+    assert public_book.sheetnames == ["廉政风险点防控措施一览表", "明细（可筛选）", "职权目录", "岗位风险等级目录", "统计"]
 
 
 def test_title_row_is_merged_over_the_form(book):
     ws = book["廉政风险点防控措施一览表"]
     assert ws["A1"].value == "测试局2025年度廉政风险点防控措施一览表"
     assert ws["A1"].font.name == "黑体"
-    assert ws["A2"].value == "填报单位:测试局    年度:2025    风险点 9 个,防控措施 8 项    风险等级:★★★=高 ★★=中 ★=低"
+    assert ws["A2"].value == "填报单位：测试局    年度：2025    风险点9个，防控措施8项    风险等级：★★★=高 ★★=中 ★=低"
     assert {"A1:L1", "A2:L2"} <= {str(r) for r in ws.merged_cells.ranges}
 
 
 def test_header_cells(book):
     assert [c.value for c in book["廉政风险点防控措施一览表"][3]] == MAIN_HEADER
-    assert [c.value for c in book["明细(可筛选)"][1]] == DETAIL_HEADER
+    assert [c.value for c in book["明细（可筛选）"][1]] == DETAIL_HEADER
     assert book["廉政风险点防控措施一览表"]["J3"].font.name == "黑体"
     assert book["廉政风险点防控措施一览表"]["J4"].font.name == "宋体"
 
 
 def test_one_row_per_risk_by_department_process_and_step(book):
-    main, detail = book["廉政风险点防控措施一览表"], book["明细(可筛选)"]
+    main, detail = book["廉政风险点防控措施一览表"], book["明细（可筛选）"]
     assert values(main, 6) == ORDER
     assert values(main, 1) == list(range(1, 10))
     assert values(detail, 6, first=2) == ORDER
@@ -239,11 +239,11 @@ def test_merged_ranges_follow_department_and_process(book):
                                                           "A14:L14"}  # the sign-off line
     assert (main["B4"].value, main["B5"].value, main["C4"].value, main["C6"].value) == ("审批科", None, "备案流程", "资金拨付流程")
     assert main["B5"].border.left.style == "thin"  # cells under a merge keep the grid
-    assert not book["明细(可筛选)"].merged_cells.ranges
+    assert not book["明细（可筛选）"].merged_cells.ranges
 
 
 def test_measures_are_numbered_lines_with_their_stage(book, register):
-    main, detail = book["廉政风险点防控措施一览表"], book["明细(可筛选)"]
+    main, detail = book["廉政风险点防控措施一览表"], book["明细（可筛选）"]
     assert main["J5"].value == "1.【前期预防】初审与复核分离并留存现场核查记录\n2.【中期监控】科长每月抽查初审卷宗不少于十件"
     assert values(main, 10)[4:7] == [None, None, None]  # risks without measures
     text = "\n".join(v for v in values(main, 10) if v)
@@ -257,12 +257,12 @@ def test_grades_monitors_and_owners(book):
     main = book["廉政风险点防控措施一览表"]
     # computed grades: R2 lifted to 中 by its 行政审批 power; R3 is 16 points → 高
     assert values(main, 9) == ["★★", "★★", "★★★", "★", "★", "★", "★", "★★★", "★★"]
-    assert main["L6"].value == "单位主要负责人:甲某某\n纪检监察机构:丙某某"
-    assert main["L5"].value == "分管领导:乙某某\n部门负责人:丁某某"
+    assert main["L6"].value == "单位主要负责人：甲某某\n纪检监察机构：丙某某"
+    assert main["L5"].value == "分管领导：乙某某\n部门负责人：丁某某"
     assert main["K5"].value == "1.审批科\n2.丁某某"
     assert main["K4"].value == "初审岗"
     assert main["E4"].value == "初审岗"
-    assert main["G5"].value == "初审把关不严:未经现场核查即出具初审同意意见,对申请材料真实性把关不严"
+    assert main["G5"].value == "初审把关不严：未经现场核查即出具初审同意意见,对申请材料真实性把关不严"
 
 
 @pytest.mark.parametrize(("style", "shown"), [
@@ -274,7 +274,7 @@ def test_grade_display_style(tmp_path, style, shown):
     wb = load_workbook(render_workbook(register, tmp_path / "book.xlsx"))
     main = wb["廉政风险点防控措施一览表"]
     assert [main["I5"].value, main["I6"].value, main["I7"].value] == shown
-    assert wb["统计"]["B4"].value == ("高" if style == "word" else f"高({shown[1]})")
+    assert wb["统计"]["B4"].value == ("高" if style == "word" else f"高（{shown[1]}）")
 
 
 def test_high_rows_are_shaded(book):
@@ -284,11 +284,11 @@ def test_high_rows_are_shaded(book):
         assert main[f"{column}{high}"].fill.fgColor.rgb == "00FCE4E4", column
         assert main[f"{column}{medium}"].fill.patternType is None, column
     assert main[f"I{high}"].font.bold and main[f"I{high}"].font.color.rgb == "00C00000"
-    assert book["明细(可筛选)"]["H4"].fill.fgColor.rgb == "00FCE4E4"
+    assert book["明细（可筛选）"]["H4"].fill.fgColor.rgb == "00FCE4E4"
 
 
 def test_print_setup(book):
-    for name, titles, frozen in (("廉政风险点防控措施一览表", "$1:$3", "A4"), ("明细(可筛选)", "$1:$1", "A2"),
+    for name, titles, frozen in (("廉政风险点防控措施一览表", "$1:$3", "A4"), ("明细（可筛选）", "$1:$1", "A2"),
                                  ("职权目录", "$1:$2", "A3"), ("预警处置记录", "$1:$2", "A3")):
         ws = book[name]
         assert ws.print_title_rows == titles, name
@@ -297,7 +297,7 @@ def test_print_setup(book):
         assert ws.page_setup.paperSize == 9, name  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True, name
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), name
-        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页", name
+        assert ws.oddFooter.center.text == "第&P页，共&N页", name
     assert book["统计"].page_setup.orientation == "portrait"
     main = book["廉政风险点防控措施一览表"]
     assert main["J4"].alignment.wrap_text is True
@@ -307,13 +307,13 @@ def test_print_setup(book):
 
 
 def test_detail_sheet_has_an_autofilter(book):
-    assert book["明细(可筛选)"].auto_filter.ref == "A1:M10"
+    assert book["明细（可筛选）"].auto_filter.ref == "A1:M10"
 
 
 def test_no_cell_is_ever_a_formula(book, public_book):
     for wb in (book, public_book):
         assert [c.coordinate for c in all_cells(wb) if c.data_type == "f"] == []
-    detail = book["明细(可筛选)"]
+    detail = book["明细（可筛选）"]
     hostile = {row[5].value: row for row in detail.iter_rows(min_row=2)}
     expected = {
         "spk-R4": ("=HYPERLINK(\"http://example.com\",\"点此\")", "=SUM(A1)"),
@@ -327,7 +327,7 @@ def test_no_cell_is_ever_a_formula(book, public_book):
         assert (row[6].data_type, row[7].data_type) == ("s", "s")
     assert hostile["spk-R4"][10].value == "1.【前期预防】=1+1 参加廉政教育"
     main = book["廉政风险点防控措施一览表"]
-    assert main["G7"].value == "=HYPERLINK(\"http://example.com\",\"点此\"):=SUM(A1)"
+    assert main["G7"].value == "=HYPERLINK(\"http://example.com\",\"点此\")：=SUM(A1)"
     assert main["G7"].data_type == "s"
 
 
@@ -336,7 +336,7 @@ def test_text_a_cell_cannot_hold_is_cleaned(register, tmp_path):
     assert len(clean_text("长" * 40000)) == 32767
     register.risks["spk-R5"].description = "#N/A"  # an error literal must stay text too
     register.risks["spk-R6"].description = "响铃\x07字符"
-    detail = load_workbook(render_workbook(register, tmp_path / "book.xlsx"))["明细(可筛选)"]
+    detail = load_workbook(render_workbook(register, tmp_path / "book.xlsx"))["明细（可筛选）"]
     assert (detail["H6"].value, detail["H6"].data_type) == ("#N/A", "s")
     assert detail["H7"].value == "响铃字符"
 
@@ -354,7 +354,7 @@ def test_public_version_names_nobody(public_book):
 
 def test_internal_version_lists_people(book):
     posts = book["岗位风险等级目录"]
-    assert [c.value for c in posts[2]] == ["序号", "部门", "岗位", "在岗人员", "岗位职责", "高(★★★)", "中(★★)", "低(★)",
+    assert [c.value for c in posts[2]] == ["序号", "部门", "岗位", "在岗人员", "岗位职责", "高（★★★）", "中（★★）", "低（★）",
                                           "风险点数", "最高等级"]
     rows = {row[2].value: [c.value for c in row] for row in posts.iter_rows(min_row=3)}
     assert rows["初审岗"][1:] == ["审批科", "初审岗", "丁某某", None, 0, 2, 0, 2, "★★"]
@@ -387,7 +387,7 @@ def test_statistics_sheet(book):
     rows = [[c.value for c in row] for row in stats.iter_rows(min_row=3) if any(c.value is not None for c in row)]
     assert rows[:8] == [
         ["一、各部门风险点等级分布", None, None, None, None],
-        ["部门", "高(★★★)", "中(★★)", "低(★)", "合计"],
+        ["部门", "高（★★★）", "中（★★）", "低（★）", "合计"],
         ["纪检监察室", 0, 0, 0, 0], ["领导班子", 0, 0, 0, 0], ["审批科", 1, 2, 4, 7], ["执法科", 1, 1, 0, 2],
         ["合计", 2, 3, 4, 9],
         ["二、风险类型与等级", None, None, None, None],
@@ -440,7 +440,7 @@ def test_cli_writes_the_default_path(runner, tmp_path, monkeypatch):
     result = run(runner, "render", "xlsx")
     assert result.exit_code == 0, result.output
     path = Path("out") / "测试局-2025-廉政风险点防控措施一览表.xlsx"
-    assert result.output == f"已生成:{path}\n"
+    assert result.output == f"已生成：{path}\n"
     assert load_workbook(tmp_path / path).sheetnames[0] == "廉政风险点防控措施一览表"
 
 
@@ -513,10 +513,10 @@ def hostile_path(tmp_path):
 def test_hostile_text_comes_back_exact(hostile_path, read_only):
     wb = load_workbook(hostile_path, read_only=read_only)
     main = next(iter(wb["廉政风险点防控措施一览表"].iter_rows(min_row=8, max_row=8)))
-    detail = next(iter(wb["明细(可筛选)"].iter_rows(min_row=6, max_row=6)))
+    detail = next(iter(wb["明细（可筛选）"].iter_rows(min_row=6, max_row=6)))
     assert detail[5].value == "spk-R5"
     assert (detail[6].value, detail[7].value) == ('=1+2 "引号" & <尖括号>', HOSTILE)
-    assert main[6].value == f'=1+2 "引号" & <尖括号>:{HOSTILE}'
+    assert main[6].value == f'=1+2 "引号" & <尖括号>：{HOSTILE}'
     assert (main[6].data_type, detail[6].data_type, detail[7].data_type) == ("s", "s", "s")
     wb.close()
 
@@ -527,7 +527,7 @@ def test_a_high_row_reads_back_styled(book, tmp_path, read_only):
     main = wb["廉政风险点防控措施一览表"]
     high = next(iter(main.iter_rows(min_row=6, max_row=6)))  # spk-R3, 高
     assert [c.value for c in high[:9]] == [3, None, "资金拨付流程", "审核", "复核岗", "spk-R3",
-                                          "拨付审核放水:对不符合条件的项目照样审核通过并拨付资金", "业务流程", "★★★"]
+                                          "拨付审核放水：对不符合条件的项目照样审核通过并拨付资金", "业务流程", "★★★"]
     for cell in high:
         if cell.column == 2 and not read_only:
             continue  # B6 lies inside B4:B10, and openpyxl keeps only a merge's outline of the cells inside
@@ -571,18 +571,20 @@ def test_rows_say_their_heights(book):
     def heights(ws):
         return [ws.row_dimensions[r].height for r in range(1, ws.max_row + 1)]
 
-    main, detail = book["廉政风险点防控措施一览表"], book["明细(可筛选)"]
-    # title 32, legend 20, header 30; then 14 points a wrapped line + 5: spk-R5 (row 9) fits on one line,
-    # spk-R1 (row 5) has two measures of two lines each in the 44-wide 防控措施 column
-    assert heights(main) == [32, 20, 30, 47, 61, 61, 33, 33, 19, 33, 61, 33, 12, 28]  # then the sign-off
-    assert heights(detail) == [30, 47, 61, 61, 47, 33, 33, 33, 61, 47]
+    main, detail = book["廉政风险点防控措施一览表"], book["明细（可筛选）"]
+    # title 32, legend 20, header 30; then 14 points a wrapped line + 5: spk-R1 (row 5) has two measures of
+    # two lines each in the 44-wide 防控措施 column; the full-width "：" between a risk's title and its
+    # description is two columns wide, so spk-R5 (row 9) and the last row take a line more than its half-width
+    # colon took; so do the high risks' monitors in the detail sheet (单位主要负责人：甲某某)
+    assert heights(main) == [32, 20, 30, 47, 61, 61, 33, 33, 33, 33, 61, 47, 12, 28]  # then the sign-off
+    assert heights(detail) == [30, 61, 61, 61, 47, 33, 33, 33, 61, 61]
     assert heights(book["统计"])[:4] == [32, 12, 22, 19]  # a blank spacer row before each table's heading
     assert all(main.row_dimensions[r].customHeight for r in range(1, main.max_row + 1))
 
 
 def test_a_row_is_never_taller_than_excel_allows(register, tmp_path):
     register.risks["spk-R5"].description = "\n".join(["一行"] * 40)  # 40 lines × 14 points
-    detail = load_workbook(render_workbook(register, tmp_path / "book.xlsx"))["明细(可筛选)"]
+    detail = load_workbook(render_workbook(register, tmp_path / "book.xlsx"))["明细（可筛选）"]
     assert (detail["F6"].value, detail.row_dimensions[6].height) == ("spk-R5", 409.5)
 
 

@@ -77,7 +77,7 @@ def test_table_row_keeps_a_pipe_and_a_newline_inside_one_cell(fixture_register):
     # 9 columns: 10 unescaped pipes; the escaped ones stay inside their cells
     assert row.replace("\\|", "").count("|") == 10
     assert "| 未经现场核查即出具初审意见\\|对材料真实性<br>把关不严 |" in row
-    assert "2.【中期监控】系统比对\\|自动预警(责任主体:初审岗)" in row
+    assert "2.【中期监控】系统比对\\|自动预警（责任主体：初审岗）" in row
 
 
 def test_mermaid_flowchart_of_a_process(fixture_register):
@@ -164,7 +164,7 @@ def test_report_writes_the_default_file(runner, fixture_register, tmp_path, monk
     monkeypatch.chdir(tmp_path)
     result = run(runner, "report", "-r", str(fixture_register), "--as-of", "2025-06-30")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "已生成:out/测试局-2025-廉政风险防控年度报告.md\n"
+    assert result.stdout == "已生成：out/测试局-2025-廉政风险防控年度报告.md\n"
     text = (tmp_path / "out" / "测试局-2025-廉政风险防控年度报告.md").read_text(encoding="utf-8")
     assert text.startswith("# 测试局2025年度廉政风险防控工作报告\n")
     assert "## 五、登记簿检查结果" in text
@@ -183,7 +183,7 @@ def test_report_to_stdout_runs_the_real_lint(runner, fixture_register):
 def test_report_default_as_of_is_the_end_of_a_past_year(runner, fixture_register):
     result = run(runner, "report", "-r", str(fixture_register), "-o", "-")
     assert result.exit_code == 0, result.output
-    assert "统计截至 2025-12-31" in result.stdout or f"统计截至 {date.today().isoformat()}" in result.stdout
+    assert "统计截至2025-12-31" in result.stdout or f"统计截至{date.today().isoformat()}" in result.stdout
 
 
 def test_report_refuses_a_malformed_date(runner, fixture_register):
@@ -245,7 +245,7 @@ def test_template_syntax_error_names_the_file_and_line(runner, fixture_register,
     monkeypatch.chdir(tmp_path)
     result = run(runner, "report", "-r", str(fixture_register), "--template", str(folder))
     assert result.exit_code == 2
-    assert result.stderr.startswith("lz: 模板语法错误 mine/report.md.j2:3:")
+    assert result.stderr.startswith("lz: 模板 mine/report.md.j2:3 有语法错误：")
     assert not (tmp_path / "out").exists()
 
 
@@ -255,7 +255,7 @@ def test_template_syntax_error_in_an_include_names_the_include(runner, fixture_r
     monkeypatch.chdir(tmp_path)
     result = run(runner, "report", "-r", str(fixture_register), "--template", str(folder))
     assert result.exit_code == 2
-    assert "模板语法错误 mine/_part.md.j2:3:" in result.stderr
+    assert "模板 mine/_part.md.j2:3 有语法错误：" in result.stderr
 
 
 def test_template_undefined_name_names_the_file_and_line(runner, fixture_register, tmp_path, monkeypatch):
@@ -264,7 +264,7 @@ def test_template_undefined_name_names_the_file_and_line(runner, fixture_registe
     result = run(runner, "report", "-r", str(fixture_register), "--template", str(folder), "-o", "-")
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.startswith("lz: 模板引用了不存在的数据 mine/report.md.j2:2:")
+    assert result.stderr.startswith("lz: 模板 mine/report.md.j2:2 引用了不存在的数据：")
     assert "nickname" in result.stderr
 
 
@@ -281,7 +281,7 @@ def test_the_sandbox_refuses_python_internals(runner, fixture_register, tmp_path
     result = run(runner, "report", "-r", str(fixture_register), "--template", str(folder), "-o", "-")
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.startswith("lz: 模板在沙箱中被拒绝执行 mine/report.md.j2:2:")
+    assert result.stderr.startswith("lz: 模板 mine/report.md.j2:2 在沙箱中被拒绝执行：")
     assert "Traceback" not in result.output
 
 
@@ -328,8 +328,8 @@ def test_since_lists_the_changes_from_a_revision(runner, tmp_path):
     result = run(runner, "report", "-r", str(root), "--since", "HEAD~1", "--as-of", "2025-06-30", "-o", "-")
     assert result.exit_code == 0, result.output
     section = result.stdout.split("## 六、登记簿变更")[1].split("## 七、")[0]
-    assert section.startswith("(HEAD~1 (")
-    assert "- 新增风险点 R9 泄露申请人信息(等级 中)\n" in section
+    assert section.startswith("（HEAD~1（")
+    assert "- 新增风险点 R9 泄露申请人信息（等级：中）\n" in section
     assert "### 审批科\n" in section
     assert "## 七、权力运行流程图" in result.stdout  # the sections after it are renumbered
 
@@ -374,5 +374,5 @@ def test_since_a_revision_whose_register_has_errors_exits_1(runner, tmp_path):
     result = run(runner, "report", "-r", str(root), "--since", "HEAD", "-o", "-")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert "--since HEAD:该版本的登记簿有错误" in result.stderr
+    assert "--since HEAD：该版本的登记簿有错误" in result.stderr
     assert "HEAD:registers/departments/spk.yaml:" in result.stderr and "LZ016" in result.stderr

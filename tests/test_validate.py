@@ -172,7 +172,7 @@ def test_cli_text_format_and_exit_code(tmp_path, runner, monkeypatch):
     assert result.exit_code == 1
     first = result.output.splitlines()[0]
     assert first.startswith("registers/departments/spk.yaml:26:13: LZ021 ")
-    assert "发现 1 个错误" in result.output
+    assert "发现1个错误" in result.output
 
 
 def test_cli_json_is_the_contract(tmp_path, runner):

@@ -82,7 +82,7 @@ def test_styles_widths_heights_and_page_setup(book_path):
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert (ws.page_margins.left, ws.page_margins.top) == (0.4, 1.0)
-    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert ws.oddFooter.center.text == "第&P页，共&N页"
     assert ws.oddFooter.center.font == "宋体,Regular"
     assert load_workbook(book_path)["备注"].page_setup.orientation == "portrait"
 

@@ -9,6 +9,7 @@ run (``--lang`` or ``LZ_LANG``) and read when a message is made.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from contextvars import ContextVar
 
 LANGUAGES = ("zh", "en")
@@ -57,6 +58,59 @@ class Messages:
     def __contains__(self, key: object) -> bool:
         return key in self.entries or (self.fallback is not None and key in self.fallback)
 
+    def entry(self, key: str, /) -> dict[str, str]:
+        """The texts of ``key`` in every language (from the shared catalogue when this one lacks it)."""
+        entry = self.entries.get(key)
+        if entry is not None:
+            return entry
+        if self.fallback is None:
+            raise KeyError(key)
+        return self.fallback.entry(key)
+
+    def lazy(self, key: str, /, **params: object) -> LazyText:
+        """The message ``key``, said in the language current when it is shown rather than now.
+
+        For help texts: typer makes them when it builds the commands, before ``--lang`` is read. A parameter
+        may be a ``LazyText`` too, or a list of texts (listed as ``join_list`` does).
+        """
+        entry = self.entry(key)
+
+        def say(language: str | None) -> str:
+            text = entry["en" if (language or current_language()) == "en" else "zh"]
+            if not params:
+                return text
+            return text.format(**{name: _said(value, language) for name, value in params.items()})
+
+        return LazyText(say("zh"), lambda: say(None))
+
+
+class LazyText(str):
+    """A message said when it is shown (``said()``), in the language of that moment.
+
+    As a plain ``str`` it is the Chinese text, so code that knows nothing of languages still shows a whole
+    message; the CLI's help formatting asks ``said()``. Made by ``Messages.lazy``.
+    """
+
+    _say: Callable[[], str]
+
+    def __new__(cls, chinese: str, say: Callable[[], str]) -> LazyText:
+        text = super().__new__(cls, chinese)
+        text._say = say
+        return text
+
+    def said(self) -> str:
+        return self._say()
+
+
+def _said(value: object, language: str | None) -> object:
+    """A message parameter in ``language`` (None: the current one): lazy texts said, lists listed."""
+    if isinstance(value, LazyText):
+        return str(value) if language == "zh" else value.said()
+    if isinstance(value, list | tuple):
+        items = [str(_said(item, language)) for item in value]
+        return (", " if (language or current_language()) == "en" else "、").join(items)
+    return value
+
 
 def messages(entries: dict[str, dict[str, str]]) -> Messages:
     """A module's own catalogue, falling back to the shared one."""
@@ -69,33 +123,33 @@ def join_list(items: list[str]) -> str:
 
 _SHARED_ENTRIES: dict[str, dict[str, str]] = {
     # --- loading (LZ001–LZ009) ---
-    "LZ001": {"zh": "YAML 语法错误:{problem}", "en": "YAML syntax error: {problem}"},
+    "LZ001": {"zh": "YAML语法错误：{problem}", "en": "YAML syntax error: {problem}"},
     "LZ002.gb18030": {
-        "zh": "文件编码为 GB18030/GBK,请另存为 UTF-8(第一个非 UTF-8 字节在此处)",
+        "zh": "文件编码为GB18030/GBK，请另存为UTF-8（第一个非UTF-8字节在此处）",
         "en": "file is encoded in GB18030/GBK; save it as UTF-8 (first non-UTF-8 byte here)",
     },
     "LZ002.utf16": {
-        "zh": "文件编码为 {encoding},请另存为 UTF-8",
+        "zh": "文件编码为{encoding}，请另存为UTF-8",
         "en": "file is encoded in {encoding}; save it as UTF-8",
     },
     "LZ002.invalid": {
-        "zh": "文件不是有效的 UTF-8 文本,请另存为 UTF-8",
+        "zh": "文件不是有效的UTF-8文本，请另存为UTF-8",
         "en": "file is not valid UTF-8 text; save it as UTF-8",
     },
     "LZ003": {
-        "zh": "键 `{key}` 重复(第一次出现在第 {first_line} 行)",
+        "zh": "键 `{key}` 重复（第一次出现在第{first_line}行）",
         "en": "duplicate key `{key}` (first defined on line {first_line})",
     },
     "LZ004": {
-        "zh": "不允许使用 YAML 标签 `{tag}`(登记簿只能包含普通文本、数字、列表和映射)",
+        "zh": "不允许使用YAML标签 `{tag}`（登记簿只能包含普通文本、数字、列表和映射）",
         "en": "YAML tag `{tag}` is not allowed (registers hold plain text, numbers, lists and mappings only)",
     },
     "LZ005.depth": {
-        "zh": "嵌套层级超过 {limit} 层,拒绝读取",
+        "zh": "嵌套层级超过{limit}层，拒绝读取",
         "en": "nesting deeper than {limit} levels; refused",
     },
     "LZ005.aliases": {
-        "zh": "别名(*引用)展开后的内容过大,拒绝读取",
+        "zh": "别名（*引用）展开后的内容过大，拒绝读取",
         "en": "alias (*reference) expansion is too large; refused",
     },
     "LZ005.undefined_alias": {
@@ -103,72 +157,72 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "en": "alias `*{name}` has no anchor `&{name}` before it",
     },
     "LZ005.complex_key": {
-        "zh": "映射的键必须是普通文本,不能是列表或映射",
+        "zh": "映射的键必须是普通文本，不能是列表或映射",
         "en": "a mapping key must be plain text, not a list or mapping",
     },
     "LZ006.version": {
-        "zh": "不支持 `%YAML {version}` 指令:登记簿使用 YAML 1.2,请删除该行",
+        "zh": "不支持 `%YAML {version}` 指令：登记簿使用YAML 1.2，请删除该行",
         "en": "`%YAML {version}` directive is not supported: registers are YAML 1.2; delete the line",
     },
     "LZ006.control": {
-        "zh": "包含控制字符 U+{codepoint:04X},Excel 无法保存,请删除",
+        "zh": "包含控制字符 U+{codepoint:04X}，Excel无法保存，请删除",
         "en": "contains control character U+{codepoint:04X}, which Excel cannot hold; delete it",
     },
     "LZ007": {"zh": "文件为空", "en": "file is empty"},
     "LZ008": {
-        "zh": "一个文件只能包含一个 YAML 文档(此处开始了第二个)",
+        "zh": "一个文件只能包含一个YAML文档（此处开始了第二个）",
         "en": "a file holds one YAML document only (a second one starts here)",
     },
-    "LZ009": {"zh": "文件无法读取:{reason}", "en": "file cannot be read: {reason}"},
+    "LZ009": {"zh": "文件无法读取：{reason}", "en": "file cannot be read: {reason}"},
     "LZ009.permission": {"zh": "没有读取权限", "en": "permission denied"},
-    "LZ009.folder": {"zh": "这是一个文件夹,不是文件", "en": "it is a folder, not a file"},
+    "LZ009.folder": {"zh": "这是一个文件夹，不是文件", "en": "it is a folder, not a file"},
     "LZ009.missing": {
-        "zh": "文件不存在(可能是失效的链接,或读取时被删除)",
+        "zh": "文件不存在（可能是失效的链接，或读取时被删除）",
         "en": "no such file (a broken link, or removed while reading)",
     },
     # --- schema (LZ010–LZ019) ---
-    "LZ010": {"zh": "未知的键 `{key}`(此处允许:{known})", "en": "unknown key `{key}` (allowed here: {known})"},
+    "LZ010": {"zh": "未知的键 `{key}`（此处允许：{known}）", "en": "unknown key `{key}` (allowed here: {known})"},
     "LZ010.suggest": {
-        "zh": "未知的键 `{key}`,是否应为 `{suggestion}`?",
+        "zh": "未知的键 `{key}`，是否应为 `{suggestion}`？",
         "en": "unknown key `{key}`; did you mean `{suggestion}`?",
     },
-    "LZ011": {"zh": "缺少必填的键 `{key}`(位于 {where})", "en": "missing required key `{key}` (in {where})"},
-    "LZ012": {"zh": "`{field}` 应为{expected},实为{actual}", "en": "`{field}` must be {expected}, not {actual}"},
+    "LZ011": {"zh": "缺少必填的键 `{key}`（位于 {where}）", "en": "missing required key `{key}` (in {where})"},
+    "LZ012": {"zh": "`{field}` 应为{expected}，实为{actual}", "en": "`{field}` must be {expected}, not {actual}"},
     "LZ012.bool_hint": {
-        "zh": "(YAML 1.2 中 `{value}` 是文本,请写 true 或 false)",
+        "zh": "（YAML 1.2中 `{value}` 是文本，请写 true 或 false）",
         "en": " (in YAML 1.2 `{value}` is text; write true or false)",
     },
     "LZ013": {
-        "zh": "`{field}` 的值 `{value}` 不在允许范围内:{allowed}",
+        "zh": "`{field}` 的值 `{value}` 不在允许范围内：{allowed}",
         "en": "`{field}` value `{value}` is not one of: {allowed}",
     },
-    "LZ014": {"zh": "`{field}` 的日期 `{value}` 格式不对,应为 YYYY-MM-DD(如 2025-03-01)",
+    "LZ014": {"zh": "`{field}` 的日期 `{value}` 格式不对，应为 YYYY-MM-DD（如 2025-03-01）",
               "en": "`{field}` date `{value}` is not YYYY-MM-DD (e.g. 2025-03-01)"},
-    "LZ015": {"zh": "`{field}` 的编号 `{value}` 不合规:须以字母或数字开头,只含字母、数字和 . _ -",
+    "LZ015": {"zh": "`{field}` 的编号 `{value}` 不合规：须以字母或数字开头，只含字母、数字和 . _ -",
               "en": "`{field}` id `{value}` is malformed: it must start with a letter or digit and hold only "
                     "letters, digits and . _ -"},
-    "LZ015.code": {"zh": "`{value}` 不是规则代码(应如 LZ501)", "en": "`{value}` is not a rule code (like LZ501)"},
+    "LZ015.code": {"zh": "`{value}` 不是规则代码（应如 LZ501）", "en": "`{value}` is not a rule code (like LZ501)"},
     "LZ016": {
-        "zh": "`{field}` 的值 {value} 超出范围 {low}–{high}",
+        "zh": "`{field}` 的值 `{value}` 超出范围{low}–{high}",
         "en": "`{field}` value {value} is outside {low}–{high}",
     },
-    "LZ017": {"zh": "`{field}` 至少需要 {count} 项", "en": "`{field}` needs at least {count} item(s)"},
+    "LZ017": {"zh": "`{field}` 至少需要{count}项", "en": "`{field}` needs at least {count} item(s)"},
     "LZ018": {"zh": "`{field}` 不能为空", "en": "`{field}` must not be empty"},
-    "LZ019": {"zh": "不符合登记簿格式:{detail}", "en": "does not match the register format: {detail}"},
+    "LZ019": {"zh": "不符合登记簿格式：{detail}", "en": "does not match the register format: {detail}"},
     "schema.whole_file": {"zh": "文件内容", "en": "the file"},
-    "schema.other": {"zh": "不符合登记簿格式:{detail}", "en": "does not match the register format: {detail}"},
+    "schema.other": {"zh": "不符合登记簿格式：{detail}", "en": "does not match the register format: {detail}"},
     # --- references (LZ020–LZ029) ---
     "LZ020": {
-        "zh": "{kind}编号 `{id}` 重复:已在 {where} 定义",
+        "zh": "{kind}编号 `{id}` 重复：已在 {where} 定义",
         "en": "{kind} id `{id}` is a duplicate: already defined at {where}",
     },
     "LZ021": {
         "zh": "`{field}` 引用的{kind} `{id}` 不存在",
         "en": "`{field}` names {kind} `{id}`, which does not exist",
     },
-    "LZ021.suggest": {"zh": "`{field}` 引用的{kind} `{id}` 不存在,是否应为 `{suggestion}`?",
+    "LZ021.suggest": {"zh": "`{field}` 引用的{kind} `{id}` 不存在，是否应为 `{suggestion}`？",
                       "en": "`{field}` names {kind} `{id}`, which does not exist; did you mean `{suggestion}`?"},
-    "LZ021.step": {"zh": "环节 `{id}` 不在流程 `{process}` 中(该流程的环节:{steps})",
+    "LZ021.step": {"zh": "环节 `{id}` 不在流程 `{process}` 中（该流程的环节：{steps}）",
                    "en": "step `{id}` is not in process `{process}` (its steps: {steps})"},
     "LZ022": {
         "zh": "部门编号 `{id}` 与文件名 `{stem}` 不一致",
@@ -176,11 +230,11 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
     },
     "LZ023": {"zh": "写了关键环节 `step` 却没有写所属流程 `process`", "en": "`step` is given without its `process`"},
     "LZ024": {
-        "zh": "评级方法为 factors(因素评分),风险点须填写 `factors`",
+        "zh": "评级方法为 factors（因素评分），风险点须填写 `factors`",
         "en": "grading method is factors: the risk needs `factors`",
     },
     "LZ025": {
-        "zh": "登记簿中没有部门文件(departments/*.yaml)",
+        "zh": "登记簿中没有部门文件（departments/*.yaml）",
         "en": "the register has no department files (departments/*.yaml)",
     },
     # --- object kinds, for messages ---
@@ -193,52 +247,51 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
     "kind.risk": {"zh": "风险点", "en": "risk"},
     "kind.measure": {"zh": "措施", "en": "measure"},
     "kind.warning": {"zh": "预警记录", "en": "warning"},
-    "kind.owner": {"zh": "责任主体(部门、岗位或人员)", "en": "owner (department, post or person)"},
+    "kind.owner": {"zh": "责任主体（部门、岗位或人员）", "en": "owner (department, post or person)"},
     # --- usage and configuration (exit 2) ---
     "usage.no_register": {
-        "zh": "未找到登记簿:从 {start} 向上没有 registers/org.yaml;请用 --register 指定登记簿目录",
+        "zh": "未找到登记簿：从 {start} 向上没有 registers/org.yaml；请用 --register 指定登记簿目录",
         "en": "no register found: no registers/org.yaml from {start} upwards; name one with --register",
     },
     "usage.not_a_register": {
-        "zh": "{path} 不是登记簿目录(其中没有 org.yaml)",
+        "zh": "{path} 不是登记簿目录（其中没有 org.yaml）",
         "en": "{path} is not a register folder (it has no org.yaml)",
     },
     # --- summaries and command output ---
     "summary.clean": {
-        "zh": "已检查 {files} 个文件:{departments} 个部门、{risks} 个风险点、{measures} 项措施,没有发现错误",
+        "zh": "已检查{files}个文件：{departments}个部门、{risks}个风险点、{measures}项措施，没有发现错误",
         "en": "checked {files} files: {departments} departments, {risks} risks, {measures} measures; no errors",
     },
     "summary.found": {
-        "zh": "已检查 {files} 个文件:{departments} 个部门、{risks} 个风险点、{measures} 项措施;"
-              "发现 {errors} 个错误、{warnings} 个警告",
+        "zh": "已检查{files}个文件：{departments}个部门、{risks}个风险点、{measures}项措施；"
+              "发现{errors}个错误、{warnings}个警告",
         "en": "checked {files} files: {departments} departments, {risks} risks, {measures} measures; "
               "{errors} errors, {warnings} warnings",
     },
     "usage.bad_format": {
-        "zh": "没有 `{value}` 这种输出格式,可选:{choices}",
+        "zh": "没有 `{value}` 这种输出格式，可选：{choices}",
         "en": "no output format `{value}`; choose one of: {choices}",
     },
-    "cli.help_option": {"zh": "显示此帮助并退出。", "en": "Show this message and exit."},
     "progress.parsing": {"zh": "解析登记簿文件", "en": "parsing register files"},
     "severity.error": {"zh": "错误", "en": "error"},
     "severity.warning": {"zh": "警告", "en": "warning"},
     "severity.info": {"zh": "提示", "en": "info"},
     # YAML problems as libyaml states them, translated (matched by substring).
-    "yaml.tab": {"zh": "不能用制表符(Tab)缩进,请改用空格", "en": "tabs cannot be used for indentation; use spaces"},
+    "yaml.tab": {"zh": "不能用制表符（Tab）缩进，请改用空格", "en": "tabs cannot be used for indentation; use spaces"},
     "yaml.eof_quoted": {
-        "zh": "引号没有闭合(文件结束前没有找到对应的引号)",
+        "zh": "引号没有闭合（文件结束前没有找到对应的引号）",
         "en": "unclosed quote (end of file reached before the closing quote)",
     },
     "yaml.mapping_values": {
-        "zh": "此处不能出现冒号(缩进不对,或文本中的 `: ` 需要加引号)",
+        "zh": "此处不能出现冒号（缩进不对，或文本中的 `: ` 需要加引号）",
         "en": "a colon is not allowed here (wrong indentation, or `: ` inside text needs quotes)",
     },
     "yaml.expected_key": {
-        "zh": "缩进不一致:此处应为同级的键",
+        "zh": "缩进不一致：此处应为同级的键",
         "en": "inconsistent indentation: a key at the same level was expected",
     },
     "yaml.expected_colon": {
-        "zh": "缺少冒号 `:`(简单键后应跟 `: 值`)",
+        "zh": "缺少冒号 `:`（简单键后应跟 `: 值`）",
         "en": "missing `:` after a simple key",
     },
     "yaml.flow_end": {
@@ -246,7 +299,7 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "en": "unclosed bracket or brace",
     },
     "yaml.block_end": {
-        "zh": "缩进不一致:此处的块没有正确结束",
+        "zh": "缩进不一致：此处的块没有正确结束",
         "en": "inconsistent indentation: the block does not end properly",
     },
     "yaml.other": {"zh": "{problem}", "en": "{problem}"},

@@ -7,11 +7,10 @@ import sys
 from typing import Annotated
 
 import typer
-from typer import rich_utils
 
 from lianzheng_cli import __version__
 from lianzheng_cli.cli.brief import brief_command
-from lianzheng_cli.cli.common import Command, Group, LangOption
+from lianzheng_cli.cli.common import Command, Group, LangOption, command_help
 from lianzheng_cli.cli.diff import diff_command
 from lianzheng_cli.cli.grade import grade_command
 from lianzheng_cli.cli.import_ import import_command
@@ -20,19 +19,27 @@ from lianzheng_cli.cli.lint import lint_command, rules_command
 from lianzheng_cli.cli.render import render_app
 from lianzheng_cli.cli.report import report_command
 from lianzheng_cli.cli.validate import validate_command
-from lianzheng_cli.i18n import set_language
+from lianzheng_cli.i18n import messages, set_language
 
-rich_utils.OPTIONS_PANEL_TITLE = "选项"
-rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-rich_utils.COMMANDS_PANEL_TITLE = "命令"
-rich_utils.ERRORS_PANEL_TITLE = "错误"
-rich_utils.DEFAULT_STRING = "[默认: {}]"
-rich_utils.REQUIRED_LONG_STRING = "[必填]"
+tr = messages({
+    "lz.help": {
+        "zh": "廉政风险防控登记簿工具：校验、检查、定级和比对以YAML保存在 git 中的登记簿，"
+              "生成一览表、年度报告与告知书。\n\n"
+              "登记簿在 registers/ 目录中：org.yaml 与 departments/*.yaml。",
+        "en": "The integrity-risk register tool: validate, lint, grade and compare registers kept as YAML in git; "
+              "write the workbook, the annual report and the briefs.\n\n"
+              "The register is in registers/: org.yaml and departments/*.yaml.",
+    },
+    "lz.help.version": {"zh": "显示版本号并退出。", "en": "Show the version and exit."},
+    "lz.internal_error": {
+        "zh": "lz: 内部错误：{error}\n请设置 LZ_DEBUG=1 重新运行以查看详情，并报告此问题。",
+        "en": "lz: internal error: {error}\nRun again with LZ_DEBUG=1 to see the details, and report the problem.",
+    },
+})
 
 app = typer.Typer(
     cls=Group,
     name="lz",
-    help="lz: 廉政风险防控登记簿工具。 校验、检查、定级、比对 以 YAML 保存在 git 中的登记簿, 并生成一览表与报告。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -47,17 +54,15 @@ def _show_version(value: bool) -> None:
 
 
 @app.callback()
+@command_help(tr.lazy("lz.help"))
 def _root(
     version: Annotated[
         bool | None,
-        typer.Option("--version", "-V", help="显示版本号并退出。", callback=_show_version, is_eager=True),
+        typer.Option("--version", "-V", help=tr.lazy("lz.help.version"), callback=_show_version, is_eager=True),
     ] = None,
     lang: LangOption = None,
 ) -> None:
-    """lz:廉政风险防控登记簿工具。
-
-    登记簿以 YAML 保存在 git 中(registers/org.yaml 与 registers/departments/*.yaml)。
-    """
+    """lz: the integrity-risk register tool (registers/org.yaml and registers/departments/*.yaml in git)."""
     if lang is not None:
         set_language(lang.value)
 
@@ -86,6 +91,5 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("LZ_DEBUG"):
             raise
-        typer.echo(f"lz: 内部错误(internal error): {type(exc).__name__}: {exc}\n"
-                   "请设置 LZ_DEBUG=1 重新运行以查看详情,并报告此问题。", err=True)
+        typer.echo(tr("lz.internal_error", error=f"{type(exc).__name__}: {exc}"), err=True)
         sys.exit(3)

@@ -4,41 +4,115 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from typer._click.core import Context
+from typer._click.exceptions import ClickException, UsageError
+from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
+from lianzheng_cli.cli import language
+from lianzheng_cli.cli.language import command_help as command_help
 from lianzheng_cli.diagnostics import Diagnostic
-from lianzheng_cli.i18n import join_list, set_language, tr
+from lianzheng_cli.i18n import join_list, messages, set_language
 from lianzheng_cli.load.sources import DirectorySource, RegisterNotFound, find_register
 from lianzheng_cli.model.records import Register
 from lianzheng_cli.outputs.diagnostics import REPORTERS, report
 from lianzheng_cli.validate.register import Validation, validate
 
+tr = messages({
+    "help.register": {
+        "zh": "登记簿目录（含 org.yaml）。默认从当前目录向上查找 registers/org.yaml。",
+        "en": "The register folder (the one with org.yaml). Default: the first registers/org.yaml "
+              "from the current folder upwards.",
+    },
+    "help.format": {"zh": "输出格式：{formats}。", "en": "Output format: {formats}."},
+    "help.format.item": {"zh": "{name}（{what}）", "en": "{name} ({what})"},
+    "help.base_path": {
+        "zh": "CI格式（{formats}）中的文件路径相对于此目录。"
+              "默认为登记簿所在 git 仓库的根目录，不在仓库中时为当前目录。",
+        "en": "Where file paths start in the CI formats ({formats}). Default: the root of the register's "
+              "git repository, or the current folder outside one.",
+    },
+    "help.lang": {
+        "zh": "消息语言：zh（中文，默认）或 en（英文）。也可设环境变量 LZ_LANG=en。",
+        "en": "Language of messages and help: zh (Chinese, the default) or en. Or set LZ_LANG=en.",
+    },
+})
 
-def _in_the_users_language(option):
-    """The help option says what it does in the user's language (typer's own text is English only)."""
-    if option is not None:
-        option.help = tr("cli.help_option")
-    return option
+if TYPE_CHECKING:  # for mypy the mixin is a typer command; at run time it goes before TyperCommand or TyperGroup
+    _TyperCommand = TyperCommand
+else:
+    _TyperCommand = object
 
 
-class Command(TyperCommand):
-    def get_help_option(self, ctx):
-        return _in_the_users_language(super().get_help_option(ctx))
+class _InTheUsersLanguage(_TyperCommand):
+    """What ``Command`` and ``Group`` add to typer's: help, usage and click's errors in the user's language
+    (see ``cli/language.py``), flags shown without a value, Chinese line breaking on help screens."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language.help_from_catalogue(self)
+
+    def get_help_option(self, ctx: Context) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None and option not in language.HELP_OPTIONS:  # click makes it once and keeps it
+            language.HELP_OPTIONS.add(option)
+            option.help = language.tr.lazy("cli.help_option")
+            language.without_value(option)
+        return option
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        with language.help_in_the_users_language(self, ctx):
+            super().format_help(ctx, formatter)
+
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
+        return language.usage_pieces(super().collect_usage_pieces(ctx))
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=language.tr("cli.usage"))
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as error:  # the parser's own errors know no context: show the usage with them too
+            if error.ctx is None:
+                error.ctx, error.cmd = ctx, self
+            raise
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
+        """Run in the language the command line or ``LZ_LANG`` asks for; click's errors said in it."""
+        args = list(sys.argv[1:] if args is None else args)
+        set_language(language.language_in(args))
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except ClickException as error:
+            language.show_error(error)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            language.show_aborted()
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
 
-class Group(TyperGroup):
-    def get_help_option(self, ctx):
-        return _in_the_users_language(super().get_help_option(ctx))
+class Command(_InTheUsersLanguage, TyperCommand):
+    """Every lz command (``app.command(name, cls=Command)``)."""
+
+
+class Group(_InTheUsersLanguage, TyperGroup):
+    """lz itself and its groups of subcommands (``typer.Typer(cls=Group)``)."""
 
 
 class Lang(StrEnum):
@@ -60,21 +134,20 @@ def format_option(registry: Mapping[str, object], help: str) -> Any:
 
 RegisterOption = Annotated[
     Path | None,
-    typer.Option("--register", "-r", help="登记簿目录(含 org.yaml)。 默认从当前目录 向上查找 registers/org.yaml。",
-                 show_default=False),
+    typer.Option("--register", "-r", metavar="DIR", help=tr.lazy("help.register"), show_default=False),
 ]
 DiagnosticFormatOption = Annotated[
-    str, format_option(REPORTERS, help="输出格式: " + ", ".join(r.help for r in REPORTERS.values()) + "。"),
+    str, format_option(REPORTERS, help=tr.lazy(
+        "help.format", formats=[tr.lazy("help.format.item", name=name, what=r.help) for name, r in REPORTERS.items()])),
 ]
 BasePathOption = Annotated[
     Path | None,
-    typer.Option("--base-path", file_okay=False, show_default=False,
-                 help="CI 格式 (" + ", ".join(name for name, r in REPORTERS.items() if r.ci) + ") 中 文件路径的起点。"
-                      " 默认为登记簿所在 git 仓库的根目录, 不在仓库中时 为当前目录。"),
+    typer.Option("--base-path", metavar="DIR", file_okay=False, show_default=False, help=tr.lazy(
+        "help.base_path", formats=[name for name, r in REPORTERS.items() if r.ci])),
 ]
 LangOption = Annotated[
     Lang | None,
-    typer.Option("--lang", help="消息语言: zh(默认) 或 en。 也可设环境变量 LZ_LANG=en。", show_default=False),
+    typer.Option("--lang", help=tr.lazy("help.lang"), show_default=False),
 ]
 
 

@@ -13,6 +13,7 @@ from lianzheng_cli.cli.common import (
     LangOption,
     RegisterOption,
     checked_register,
+    command_help,
     format_option,
     start,
     usage_error,
@@ -25,19 +26,49 @@ from lianzheng_cli.outputs.rule_list import RENDERERS
 
 tr = messages({
     "lint.usage.as_of": {
-        "zh": "--as-of 的日期 `{value}` 格式不对,应为 YYYY-MM-DD(如 2025-12-31)",
+        "zh": "--as-of 的日期 `{value}` 格式不对，应为 YYYY-MM-DD（如 2025-12-31）",
         "en": "--as-of date `{value}` is not YYYY-MM-DD (e.g. 2025-12-31)",
+    },
+    "lint.help": {
+        "zh": "检查登记簿是否符合廉政风险防控的要求：先校验，再运行检查规则（lz rules 列出全部规则）。\n\n"
+              "规则可用 --select、--ignore，org.yaml 的 lint 设置，或行内注释 `# lz: disable=LZ501 理由` 调整。\n\n"
+              "退出码：0 没有错误级别的问题；1 有校验错误或错误级别的问题；2 用法或配置错误。",
+        "en": "Lint the register against the practice of integrity-risk control: validate first, then run the "
+              "lint rules (lz rules lists them).\n\n"
+              "Adjust the rules with --select and --ignore, the lint settings of org.yaml, or an inline comment "
+              "`# lz: disable=LZ501 reason`.\n\n"
+              "Exit codes: 0 no error-level findings; 1 validation errors or error-level findings; "
+              "2 usage or configuration error.",
+    },
+    "lint.help.as_of": {
+        "zh": "日期规则的截止日期。默认今天；登记簿年度已过时为该年12月31日。",
+        "en": "The date the date rules judge by. Default: today, or 31 December of a past register year.",
+    },
+    "lint.help.select": {
+        "zh": "只运行这些规则：代码或前缀，如 LZ3,LZ501。可重复使用。",
+        "en": "Run only these rules: codes or prefixes, e.g. LZ3,LZ501. May be repeated.",
+    },
+    "lint.help.ignore": {
+        "zh": "不运行这些规则：代码或前缀，如 LZ204,LZ5。",
+        "en": "Skip these rules: codes or prefixes, e.g. LZ204,LZ5.",
+    },
+    "rules.help": {
+        "zh": "列出全部规则代码：lz validate 的校验代码与 lz lint 的检查规则，及其默认级别与说明。",
+        "en": "List every rule code: the checks of lz validate and the rules of lz lint, with their default "
+              "severity and summary.",
+    },
+    "rules.help.format": {
+        "zh": "输出格式：text（终端）、markdown（即 docs/rules.md）、json（机器可读）。",
+        "en": "Output format: text (terminal), markdown (as docs/rules.md), json (for programs).",
     },
 })
 
 AsOfOption = Annotated[str | None, typer.Option(
-    "--as-of", metavar="YYYY-MM-DD", show_default=False,
-    help="日期规则的截止日期。 默认今天; 登记簿年度已过 则为该年 12 月 31 日。")]
+    "--as-of", metavar="YYYY-MM-DD", show_default=False, help=tr.lazy("lint.help.as_of"))]
 SelectOption = Annotated[list[str] | None, typer.Option(
-    "--select", metavar="CODES", show_default=False,
-    help="只运行这些规则: 代码或前缀, 如 LZ3,LZ501。 可重复使用。")]
+    "--select", metavar="CODES", show_default=False, help=tr.lazy("lint.help.select"))]
 IgnoreOption = Annotated[list[str] | None, typer.Option(
-    "--ignore", metavar="CODES", show_default=False, help="不运行这些规则: 代码或前缀, 如 LZ204,LZ5。")]
+    "--ignore", metavar="CODES", show_default=False, help=tr.lazy("lint.help.ignore"))]
 
 
 def parse_as_of(value: str | None) -> date | None:
@@ -49,15 +80,11 @@ def parse_as_of(value: str | None) -> date | None:
         raise usage_error(tr("lint.usage.as_of", value=value)) from None
 
 
+@command_help(tr.lazy("lint.help"))
 def lint_command(register: RegisterOption = None, fmt: DiagnosticFormatOption = "text", lang: LangOption = None,
                  as_of: AsOfOption = None, select: SelectOption = None, ignore: IgnoreOption = None,
                  base_path: BasePathOption = None) -> None:
-    """检查登记簿是否符合廉政风险防控的做法: 先校验, 再运行检查规则 (lz rules 列出全部规则)。
-
-    规则可用 --select / --ignore、 org.yaml 的 lint 设置、 或行内注释 `# lz: disable=LZ501 理由` 调整。
-
-    退出码: 0 没有错误级别的问题; 1 有校验错误 或错误级别的问题; 2 用法或配置错误。
-    """
+    """lz lint: validate, then run the lint rules; exit 1 on error-level findings."""
     root = start(lang, register)
     day = parse_as_of(as_of)
     try:
@@ -73,12 +100,12 @@ def lint_command(register: RegisterOption = None, fmt: DiagnosticFormatOption = 
     raise typer.Exit(1 if any(d.severity is Severity.ERROR for d in diagnostics) else 0)
 
 
+@command_help(tr.lazy("rules.help"))
 def rules_command(
-    fmt: Annotated[str, format_option(
-        RENDERERS, help="输出格式: text 终端, markdown 即 docs/rules.md, json 机器可读。")] = "text",
+    fmt: Annotated[str, format_option(RENDERERS, help=tr.lazy("rules.help.format"))] = "text",
     lang: LangOption = None,
 ) -> None:
-    """列出全部规则代码: lz validate 的校验代码 与 lz lint 的检查规则 (默认级别与说明)。"""
+    """lz rules: the rule catalogue as text, Markdown (docs/rules.md) or JSON."""
     if lang is not None:
         set_language(lang.value)
     typer.echo(RENDERERS[fmt](), nl=False)

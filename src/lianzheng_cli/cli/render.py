@@ -16,6 +16,7 @@ from lianzheng_cli.cli.common import (
     LangOption,
     RegisterOption,
     checked_register,
+    command_help,
     progress_bar,
     start,
     usage_error,
@@ -23,60 +24,131 @@ from lianzheng_cli.cli.common import (
 from lianzheng_cli.outputs.xlsx.risk_table import default_output, render_by_department, render_workbook
 
 tr = i18n.messages({
-    "render.written": {"zh": "已生成:{path}", "en": "written: {path}"},
-    "render.progress_rows": {"zh": "写入一览表(风险点)", "en": "writing the workbook (risks)"},
+    "render.written": {"zh": "已生成：{path}", "en": "written: {path}"},
+    "render.progress_rows": {"zh": "写入一览表（风险点）", "en": "writing the workbook (risks)"},
     "render.cannot_write": {
-        "zh": "无法写入 {path}:{reason}",
+        "zh": "无法写入 {path}：{reason}",
         "en": "cannot write {path}: {reason}",
     },
     "render.output_not_folder": {
-        "zh": "--by-department 时 -o 应为目录,而 {path} 是一个文件",
+        "zh": "--by-department 时 -o 应为目录，而 {path} 是一个文件",
         "en": "with --by-department, -o names a folder, but {path} is a file",
     },
     "render.output_is_folder": {
-        "zh": "{path} 是目录;请用 -o 指定 .xlsx 文件名",
+        "zh": "{path} 是目录；请用 -o 指定 .xlsx 文件名",
         "en": "{path} is a folder; name an .xlsx file with -o",
     },
     "render.docx_output_is_folder": {
-        "zh": "{path} 是目录;请用 -o 指定 .docx 文件名",
+        "zh": "{path} 是目录；请用 -o 指定 .docx 文件名",
         "en": "{path} is a folder; name a .docx file with -o",
     },
     "render.forms_output_not_folder": {
-        "zh": "-o 应为目录(每个层级一个文件),而 {path} 是一个文件",
+        "zh": "-o 应为目录（每个层级一个文件），而 {path} 是一个文件",
         "en": "-o names a folder (one file per level), but {path} is a file",
+    },
+    "render.help": {
+        "zh": "生成报表：xlsx与docx（廉政风险点防控措施一览表）、forms（各层级自查表与防控措施表）。",
+        "en": "Write the forms: xlsx and docx (the table of integrity risks and their measures), forms (the "
+              "self-check and measure forms of each level).",
+    },
+    "render.xlsx.help": {
+        "zh": "生成打印就绪的《廉政风险点防控措施一览表》工作簿（A4横向）。\n\n"
+              "先校验登记簿，有错误时列出错误并以退出码 1 结束，不生成文件。",
+        "en": "Write the print-ready workbook of integrity risks and their measures (A4 landscape).\n\n"
+              "Validates the register first; with errors, lists them and exits 1 without writing.",
+    },
+    "render.xlsx.help.output": {
+        "zh": "输出文件，默认 out/<单位名>-<年度>-廉政风险点防控措施一览表.xlsx；"
+              "与 --by-department 同用时为输出目录（默认 out/）。",
+        "en": "The output file; default: in out/, named after the organisation and year. With --by-department, "
+              "the output folder (default: out/).",
+    },
+    "render.xlsx.help.by_department": {
+        "zh": "每个部门单独生成一个工作簿（各部门分别报送）。",
+        "en": "One workbook for each department (for each to submit its own).",
+    },
+    "render.docx.help": {
+        "zh": "生成《廉政风险点防控措施一览表》Word文档（A4横向，表头每页重复，合并单元格同工作簿）。\n\n"
+              "先校验登记簿，有错误时列出错误并以退出码 1 结束，不生成文件。",
+        "en": "Write the table of integrity risks and their measures as a Word document (A4 landscape, the header "
+              "repeated on every page, cells merged as in the workbook).\n\n"
+              "Validates the register first; with errors, lists them and exits 1 without writing.",
+    },
+    "render.docx.help.output": {
+        "zh": "输出文件，默认 out/<单位名>-<年度>-廉政风险点防控措施一览表.docx；"
+              "与 --by-department 同用时为输出目录（默认 out/）。",
+        "en": "The output file; default: in out/, named after the organisation and year. With --by-department, "
+              "the output folder (default: out/).",
+    },
+    "render.docx.help.by_department": {
+        "zh": "每个部门单独生成一个文档（各部门分别报送）。",
+        "en": "One document for each department (for each to submit its own).",
+    },
+    "render.docx.help.public": {
+        "zh": "内部公示版：不含人员姓名（责任人以岗位、监控责任人以职责表示）。",
+        "en": "The version to post inside the organisation: no person's name (owners by post, monitors by role).",
+    },
+    "render.forms.help": {
+        "zh": "生成各层级的廉政风险自查表与防控措施表（Word，A4横向），附逐级审核栏。\n\n"
+              "层级：个人（岗位风险）、领导班子成员（含思想道德风险）、部门（按流程）、"
+              "单位（“三重一大”与共性风险）、领导班子（决策风险）。\n\n"
+              "先校验登记簿，有错误时列出错误并以退出码 1 结束，不生成文件。",
+        "en": "Write the self-check forms and measure forms of each level (Word, A4 landscape), each with its "
+              "review chain.\n\nLevels: a person (their post's risks), a member of the leadership (with ethical "
+              "risks), a department (by process), the unit (major matters and common risks), the leadership team "
+              "(decision risks).\n\n"
+              "Validates the register first; with errors, lists them and exits 1 without writing.",
+    },
+    "render.forms.help.level": {
+        "zh": "只生成这一层级的表（个人、领导班子成员、部门、单位或领导班子，可重复）；默认五个层级都生成。",
+        "en": "Only this level, by its Chinese name as `lz render forms -h --lang zh` lists them (may be repeated); "
+              "default: all five.",
+    },
+    "render.forms.help.output": {
+        "zh": "输出目录，默认 out/；每个层级一个 .docx 文件。",
+        "en": "The output folder (default: out/); one .docx file for each level.",
+    },
+    "render.forms.help.template": {
+        "zh": "自己的文字模板目录：按文件名替换 templates/docx/forms/ 中的填表说明。",
+        "en": "A folder of your own text templates: files named as in templates/docx/forms/ replace its notes.",
+    },
+    "render.xlsx.help.public": {
+        "zh": "内部公示版：不含人员姓名和预警处置记录。",
+        "en": "The version to post inside the organisation: without people's names and warnings.",
     },
 })
 
 render_app = typer.Typer(
     cls=Group,
     name="render",
-    help="生成报表:xlsx 与 docx(廉政风险点防控措施一览表)、forms(各层级自查表与防控措施表)。",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
+@render_app.callback()
+@command_help(tr.lazy("render.help"))
+def render_group() -> None:
+    """lz render: one subcommand for each form."""
+
+
 @render_app.command("xlsx", cls=Command)
+@command_help(tr.lazy("render.xlsx.help"))
 def render_xlsx_command(
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", show_default=False,
-                     help="输出文件;默认 out/<组织名>-<年度>-廉政风险点防控措施一览表.xlsx。"
-                          "与 --by-department 同用时为输出目录(默认 out/)。"),
+        typer.Option("--output", "-o", metavar="PATH", show_default=False, help=tr.lazy("render.xlsx.help.output")),
     ] = None,
     by_department: Annotated[
-        bool, typer.Option("--by-department", help="每个部门单独生成一个工作簿(各部门分别报送)。")
+        bool, typer.Option("--by-department", help=tr.lazy("render.xlsx.help.by_department"))
     ] = False,
     public: Annotated[
-        bool, typer.Option("--public", help="内部公示版:不含人员姓名,不含预警处置记录。")
+        bool, typer.Option("--public", help=tr.lazy("render.xlsx.help.public"))
     ] = False,
     register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
-    """生成打印就绪的《廉政风险点防控措施一览表》工作簿(A4 横向)。
-
-    先校验登记簿;有错误时列出错误并以退出码 1 结束,不生成文件。
-    """
+    """lz render xlsx: the workbook of risks and measures; validates first and writes nothing on errors."""
     root = start(lang, register)
     result = checked_register(root, out=sys.stderr)
     reg = result.register
@@ -110,26 +182,22 @@ class FormLevel(StrEnum):
 
 
 @render_app.command("docx", cls=Command)
+@command_help(tr.lazy("render.docx.help"))
 def render_docx_command(
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", show_default=False,
-                     help="输出文件;默认 out/<组织名>-<年度>-廉政风险点防控措施一览表.docx。"
-                          "与 --by-department 同用时为输出目录(默认 out/)。"),
+        typer.Option("--output", "-o", metavar="PATH", show_default=False, help=tr.lazy("render.docx.help.output")),
     ] = None,
     by_department: Annotated[
-        bool, typer.Option("--by-department", help="每个部门单独生成一个文档(各部门分别报送)。")
+        bool, typer.Option("--by-department", help=tr.lazy("render.docx.help.by_department"))
     ] = False,
     public: Annotated[
-        bool, typer.Option("--public", help="内部公示版:不含人员姓名(责任人以岗位、监控责任人以职责表示)。")
+        bool, typer.Option("--public", help=tr.lazy("render.docx.help.public"))
     ] = False,
     register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
-    """生成《廉政风险点防控措施一览表》Word 文档(A4 横向, 表头每页重复, 合并单元格同工作簿)。
-
-    先校验登记簿;有错误时列出错误并以退出码 1 结束,不生成文件。
-    """
+    """lz render docx: the 一览表 as a landscape Word table; validates first and writes nothing on errors."""
     from lianzheng_cli.outputs.docx.risk_table import default_output as default_docx
     from lianzheng_cli.outputs.docx.risk_table import write_by_department, write_risk_table
     from lianzheng_cli.outputs.stamp import document_time
@@ -157,31 +225,24 @@ def render_docx_command(
 
 
 @render_app.command("forms", cls=Command)
+@command_help(tr.lazy("render.forms.help"))
 def render_forms_command(
     level: Annotated[
         list[FormLevel] | None,
-        typer.Option("--level", "-l", show_default=False, metavar="[个人|领导班子成员|部门|单位|领导班子]",
-                     help="只生成这一层级的表(可重复);默认五个层级都生成。"),
+        typer.Option("--level", "-l", show_default=False, metavar="LEVEL", help=tr.lazy("render.forms.help.level")),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", show_default=False, help="输出目录;默认 out/。每个层级一个 .docx 文件。"),
+        typer.Option("--output", "-o", metavar="DIR", show_default=False, help=tr.lazy("render.forms.help.output")),
     ] = None,
     template: Annotated[
         Path | None,
-        typer.Option("--template", metavar="DIR", show_default=False,
-                     help="自己的文字模板目录:按文件名替换 templates/docx/forms/ 中的填表说明。"),
+        typer.Option("--template", metavar="DIR", show_default=False, help=tr.lazy("render.forms.help.template")),
     ] = None,
     register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
-    """生成各层级的廉政风险自查表与防控措施表(Word, A4 横向), 附逐级审核栏。
-
-    层级:个人(岗位风险)、领导班子成员(含思想道德风险)、部门(按流程)、单位(“三重一大”与共性风险)、
-    领导班子(决策风险)。
-
-    先校验登记簿;有错误时列出错误并以退出码 1 结束,不生成文件。
-    """
+    """lz render forms: the self-check and measure forms of each level, with the review chain."""
     from lianzheng_cli.outputs.docx.forms import write_forms
     from lianzheng_cli.outputs.stamp import document_time
     from lianzheng_cli.outputs.templating import TemplateProblem

@@ -8,68 +8,94 @@ from typing import Annotated
 
 import typer
 
-from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, start, usage_error
+from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, command_help, start, usage_error
 from lianzheng_cli.cli.lint import parse_as_of
 from lianzheng_cli.fileio import shown_path, write_atomically
 from lianzheng_cli.i18n import messages
 
 tr = messages({
-    "report.written": {"zh": "已生成:{path}", "en": "written: {path}"},
-    "report.cannot_write": {"zh": "无法写入 {path}:{reason}", "en": "cannot write {path}: {reason}"},
+    "report.written": {"zh": "已生成：{path}", "en": "written: {path}"},
+    "report.cannot_write": {"zh": "无法写入 {path}：{reason}", "en": "cannot write {path}: {reason}"},
     "report.output_is_folder": {
-        "zh": "{path} 是目录;请用 -o 指定 .md 文件名(或 -o - 输出到终端)",
+        "zh": "{path} 是目录；请用 -o 指定 .md 文件名（或 -o - 输出到终端）",
         "en": "{path} is a folder; name an .md file with -o (or -o - for standard output)",
     },
     "report.docx_stdout": {
-        "zh": "--docx 生成的是 Word 文件,不能输出到终端(-o -);请用 -o 指定 .docx 文件名",
+        "zh": "--docx 生成的是 Word 文件，不能输出到终端（-o -）；请用 -o 指定 .docx 文件名",
         "en": "--docx writes a Word file, which cannot go to standard output (-o -); name a .docx file with -o",
     },
     "report.docx_output_is_folder": {
-        "zh": "{path} 是目录;请用 -o 指定 .docx 文件名",
+        "zh": "{path} 是目录；请用 -o 指定 .docx 文件名",
         "en": "{path} is a folder; name a .docx file with -o",
     },
     "report.since_problems": {
-        "zh": "--since {rev}:该版本的登记簿有错误,无法比对变更(可用 lz diff {rev} 查看):",
+        "zh": "--since {rev}：该版本的登记簿有错误，无法比对变更（可用 lz diff {rev} 查看）：",
         "en": "--since {rev}: the register at that revision has errors, so changes cannot be listed "
               "(see lz diff {rev}):",
+    },
+    "report.help": {
+        "zh": "生成年度报告（Markdown），含权力运行流程图。\n\n"
+              "内容：总体情况、等级分布、高风险点、逾期措施与未办结预警、检查结果、"
+              "权力运行流程图（Mermaid，GitHub与GitLab可直接显示）、各部门一览。\n\n"
+              "先校验登记簿，有错误时列出错误并以退出码 1 结束，不生成文件。"
+              "报告正文为中文（是单位存档的文件），--lang 只影响命令本身的提示。\n\n"
+              "--docx 生成打印、签发、归档用的Word文档（GB/T 9704公文格式）：流程图绘制为图表，每个流程一页。\n\n"
+              "退出码：0 已生成；1 登记簿有错误；2 用法错误（日期、版本或模板有误）。",
+        "en": "Write the annual report (Markdown), with flowcharts of how the powers are exercised.\n\n"
+              "Contents: overview, grades, high risks, overdue measures and open warnings, lint findings, "
+              "flowcharts (Mermaid, shown by GitHub and GitLab) and the departments at a glance.\n\n"
+              "Validates the register first; with errors, lists them and exits 1 without writing. The report is in "
+              "Chinese (it is the organisation's record): --lang changes only the command's own messages.\n\n"
+              "--docx writes the Word document to print, sign and file (GB/T 9704 layout): each flowchart drawn, "
+              "one a page.\n\n"
+              "Exit codes: 0 written; 1 the register has errors; 2 usage error (a bad date, revision or template).",
+    },
+    "report.help.output": {
+        "zh": "输出文件，默认 out/<单位名>-<年度>-廉政风险防控年度报告.md。-o - 输出到终端。",
+        "en": "The output file; default: in out/, named after the organisation and year. -o - writes to standard "
+              "output.",
+    },
+    "report.help.as_of": {
+        "zh": "统计截至日期（逾期措施、未办结预警、检查规则）。默认今天；登记簿年度已过时为该年12月31日。",
+        "en": "The date the report counts to (overdue measures, open warnings, lint rules). Default: today, or "
+              "31 December of a past register year.",
+    },
+    "report.help.since": {
+        "zh": "列出自该 git 版本（标签、分支、提交，或年份如 2024）以来登记簿的变更。",
+        "en": "List the register's changes since this git revision (a tag, branch, commit, or a year such as 2024).",
+    },
+    "report.help.docx": {
+        "zh": "生成Word文档（.docx，公文格式，流程图绘制为图表，宽表横向），而不是Markdown；"
+              "--template 目录中 templates/docx/report/ 的同名文件替换各节文字。",
+        "en": "Write a Word document (.docx, official-document layout, flowcharts drawn, wide tables landscape) "
+              "instead of Markdown; files named as in templates/docx/report/ in the --template folder replace "
+              "the sections' text.",
+    },
+    "report.help.template": {
+        "zh": "自己的模板目录：其中的 report.md.j2 及各节模板按文件名替换默认模板（模板在沙箱中运行）。",
+        "en": "A folder of your own templates: report.md.j2 and the section templates in it replace the default "
+              "ones of the same name (templates run in a sandbox).",
     },
 })
 
 
 
 
+@command_help(tr.lazy("report.help"))
 def report_command(
     output: Annotated[str | None, typer.Option(
-        "--output", "-o", show_default=False,
-        help="输出文件;默认 out/<组织名>-<年度>-廉政风险防控年度报告.md。 -o - 输出到终端。")] = None,
+        "--output", "-o", metavar="FILE", show_default=False, help=tr.lazy("report.help.output"))] = None,
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", metavar="YYYY-MM-DD", show_default=False,
-        help="统计截至日期(逾期措施、未办结预警、检查规则)。 默认今天;登记簿年度已过时取该年 12 月 31 日。")] = None,
+        "--as-of", metavar="YYYY-MM-DD", show_default=False, help=tr.lazy("report.help.as_of"))] = None,
     since: Annotated[str | None, typer.Option(
-        "--since", metavar="REV", show_default=False,
-        help="列出自该 git 版本(标签、分支、提交、年份如 2024)以来登记簿的变更。")] = None,
+        "--since", metavar="REV", show_default=False, help=tr.lazy("report.help.since"))] = None,
     template: Annotated[Path | None, typer.Option(
-        "--template", metavar="DIR", show_default=False,
-        help="自己的模板目录: 其中的 report.md.j2 及各节模板 按文件名替换默认模板(模板在沙箱中运行)。")] = None,
-    docx: Annotated[bool, typer.Option(
-        "--docx", help="生成 Word 文档(.docx, 公文格式, 流程图绘制为图表, 宽表横向), 而不是 Markdown;"
-                       " --template 目录中的 templates/docx/report/ 同名文件替换各节文字。")] = False,
+        "--template", metavar="DIR", show_default=False, help=tr.lazy("report.help.template"))] = None,
+    docx: Annotated[bool, typer.Option("--docx", help=tr.lazy("report.help.docx"))] = False,
     register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
-    """生成年度报告 (Markdown), 含权力运行流程图。
-
-    内容: 总体情况、等级分布、高风险点、逾期措施与未办结预警、检查结果、权力运行流程图 (Mermaid)、各部门一览。
-
-    权力运行流程图为 Mermaid 流程图,GitHub 与 GitLab 可直接显示。
-
-    --docx 生成打印、签发、归档用的 Word 文档(GB/T 9704 公文格式):流程图绘制为图表,每个流程一页。
-
-    先校验登记簿;有错误时列出错误并以退出码 1 结束,不生成文件。 \
-报告正文为中文(是单位存档的文件),--lang 只影响命令本身的提示。
-
-    退出码:0 已生成;1 登记簿有错误;2 用法错误(日期、版本、模板有误)。
-    """
+    """lz report: the annual report as Markdown; validates first and writes nothing when the register has errors."""
     from lianzheng_cli.lint import default_as_of, lint
     from lianzheng_cli.outputs.annual_report import (
         build_report_context,

@@ -36,7 +36,7 @@ class RevisionRef:
 
     rev: str | None = None
     commit: str | None = None
-    label: str = ""  # for headings: ``2024 (1a2b3c4)``
+    label: str = ""  # for headings: ``2024 (1a2b3c4)``, in the language of the run
 
 
 @dataclass(frozen=True)

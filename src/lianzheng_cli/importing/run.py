@@ -27,7 +27,7 @@ from lianzheng_cli.importing.tables import Table
 tr = messages({
     "import.no_table": {
         "zh": "{file}：没有找到廉政风险点一览表、职权目录或岗位目录的表头；见到的表头：{headers}。"
-              "可用 --map 列标题=字段 指明各列（字段：{fields}）",
+              "可用 --map 「列标题=字段」指明各列（字段：{fields}）",
         "en": "{file}: no header of a 一览表, 职权目录 or 岗位目录 found; headers seen: {headers}. "
               "Name the columns with --map 列标题=field (fields: {fields})",
     },

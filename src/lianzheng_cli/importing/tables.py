@@ -24,7 +24,7 @@ from lianzheng_cli.importing.text import clean_name, fold_punct
 
 tr = messages({
     "tables.unmapped": {
-        "zh": "以下列的表头未能识别，未导入：{columns}（可用 --map 列标题=字段 指定）",
+        "zh": "以下列的表头未能识别，未导入：{columns}（可用 --map 「列标题=字段」指定）",
         "en": "columns whose headers are not understood, not imported: {columns} (name them with --map 列标题=field)",
     },
     "tables.duplicate": {

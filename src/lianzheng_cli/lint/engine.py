@@ -44,31 +44,31 @@ RULE_FAMILIES = FAMILIES
 
 tr = messages({
     "lint.LZ901.syntax": {
-        "zh": "抑制注释格式不对:应写作 `# lz: disable=LZ501 理由`(可列多个代码,用逗号分隔)",
+        "zh": "抑制注释格式不对：应写作 `# lz: disable=LZ501 理由`（可列多个代码，用逗号分隔）",
         "en": "malformed suppression comment: write `# lz: disable=LZ501 reason` (several codes: comma-separated)",
     },
     "lint.LZ901.code": {
-        "zh": "抑制注释中的 `{code}` 不是检查规则代码(可用 lz rules 查看)",
+        "zh": "抑制注释中的 `{code}` 不是检查规则代码（可用 lz rules 查看）",
         "en": "`{code}` in the suppression comment is not a lint rule code (see lz rules)",
     },
     "lint.LZ901.reason": {
-        "zh": "抑制注释没有写理由:应写作 `# lz: disable={codes} 理由`",
+        "zh": "抑制注释没有写理由：应写作 `# lz: disable={codes} 理由`",
         "en": "the suppression comment gives no reason: write `# lz: disable={codes} reason`",
     },
     "lint.LZ902": {
-        "zh": "抑制注释中的 {codes} 没有抑制任何问题,请删除",
+        "zh": "抑制注释中的 {codes} 没有抑制任何问题，请删除",
         "en": "the suppression of {codes} suppresses nothing; delete it",
     },
     "lint.LZ903.unknown": {
-        "zh": "`{field}` 中的 `{code}` 不是检查规则代码(可用 lz rules 查看)",
+        "zh": "`{field}` 中的 `{code}` 不是检查规则代码（可用 lz rules 查看）",
         "en": "`{code}` in `{field}` is not a lint rule code (see lz rules)",
     },
     "lint.LZ903.validation": {
-        "zh": "`{field}` 中的 `{code}` 是校验代码,不能关闭或调整:登记簿须先通过 lz validate",
+        "zh": "`{field}` 中的 `{code}` 是校验代码，不能关闭或调整：登记簿须先通过 lz validate",
         "en": "`{code}` in `{field}` is a validation code; it cannot be switched off or changed",
     },
     "lint.unknown_selector": {
-        "zh": "`{option}` 中的 `{code}` 不是检查规则代码或前缀(如 LZ501、LZ3;可用 lz rules 查看)",
+        "zh": "`{option}` 中的 `{code}` 不是检查规则代码或前缀（如 LZ501、LZ3；可用 lz rules 查看）",
         "en": "`{code}` in `{option}` is not a lint rule code or prefix (like LZ501 or LZ3; see lz rules)",
     },
 })
@@ -79,9 +79,9 @@ engine_rule(
     summary="抑制注释格式不对",
     summary_en="a malformed suppression comment",
     rationale="""
-抑制注释 `# lz: disable=LZ501 理由` 写在问题所在行的行尾或上一行,关闭该处的指定规则。
-代码须是检查规则代码,多个代码用逗号分隔,其后须写理由(为什么此处可以不改)。格式不对的
-注释不起作用,并报告本问题,免得以为已经关闭。
+抑制注释 `# lz: disable=LZ501 理由` 写在问题所在行的行尾或上一行，关闭该处的指定规则。
+代码须是检查规则代码，多个代码用逗号分隔，其后须写理由（为什么此处可以不改）。格式不对的
+注释不起作用，并报告本问题，免得以为已经关闭。
 """,
     bad="""
   # lz: disable LZ501
@@ -97,7 +97,7 @@ engine_rule(
     summary="抑制注释没有抑制任何问题",
     summary_en="a suppression comment suppresses nothing",
     rationale="""
-抑制注释所列的规则在该处没有发现问题(问题已经改好,或注释放错了位置),注释应删除,
+抑制注释所列的规则在该处没有发现问题（问题已经改好，或注释放错了位置），注释应删除，
 以免日后掩盖新的问题。只检查本次运行了的规则。
 """,
     bad="""
@@ -115,8 +115,8 @@ engine_rule(
     summary="org.yaml 的检查规则设置中有未知代码",
     summary_en="an unknown rule code in org.yaml lint settings",
     rationale="""
-org.yaml 的 `lint.disable` 与 `lint.severity` 只能列出检查规则代码(LZ1xx 及以后)。
-写错的代码不会关闭任何规则;校验代码(LZ0xx)不能关闭,因为登记簿须先通过校验。
+org.yaml 的 `lint.disable` 与 `lint.severity` 只能列出检查规则代码（LZ1xx 及以后）。
+写错的代码不会关闭任何规则；校验代码（LZ0xx）不能关闭，因为登记簿须先通过校验。
 """,
     bad="""
 lint:

@@ -26,46 +26,47 @@ _YEAR = re.compile(r"[0-9]{4}")
 
 tr = messages({
     "git.not_a_repository": {
-        "zh": "{path} 不在 git 仓库中:lz diff 比对的是 git 中登记簿的不同版本(请先 git init 并提交)",
+        "zh": "{path} 不在 git 仓库中：lz diff 比对的是 git 中登记簿的不同版本（请先 git init 并提交）",
         "en": "{path} is not inside a git repository: lz diff compares versions of the register in git "
               "(run git init and commit first)",
     },
     "git.no_worktree": {
-        "zh": "仓库 {path} 没有工作区(裸仓库),无法读取 WORKTREE",
+        "zh": "仓库 {path} 没有工作区（裸仓库），无法读取 WORKTREE",
         "en": "repository {path} has no work tree (bare), so WORKTREE cannot be read",
     },
     "git.unknown_revision": {
-        "zh": "未知的版本 `{rev}`:它不是标签、分支或提交,也不是年份(如 2024)或 WORKTREE(工作区)",
+        "zh": "未知的版本 `{rev}`：它不是标签、分支或提交，也不是年份（如 2024）或 WORKTREE（工作区）",
         "en": "unknown revision `{rev}`: not a tag, branch or commit, nor a year (like 2024) or WORKTREE",
     },
     "git.no_commits": {
-        "zh": "仓库 {path} 还没有任何提交,无法读取版本 `{rev}`(请先提交一次)",
+        "zh": "仓库 {path} 还没有任何提交，无法读取版本 `{rev}`（请先提交一次）",
         "en": "repository {path} has no commits yet, so revision `{rev}` cannot be read (commit once first)",
     },
     "git.no_commit_in_year": {
-        "zh": "版本 `{rev}`:没有标签 {rev} 或 register-{rev},HEAD 的历史中也没有 {rev}-12-31 或更早的提交",
+        "zh": "版本 `{rev}`：没有标签 {rev} 或 register-{rev}，HEAD 的历史中也没有{rev}年12月31日或更早的提交",
         "en": "revision `{rev}`: no tag {rev} or register-{rev}, and no commit on or before {rev}-12-31 "
               "in HEAD's history",
     },
     "git.year_tag": {
-        "zh": "{rev} → 标签 {tag}(提交 {short})",
+        "zh": "{rev} → 标签 {tag}（提交 {short}）",
         "en": "{rev} → tag {tag} (commit {short})",
     },
     "git.year_date": {
-        "zh": "{rev} → 没有标签 {rev} 或 register-{rev},取 {rev}-12-31 或更早的最后一次提交 {short}"
-              "({when},“{subject}”)",
+        "zh": "{rev} → 没有标签 {rev} 或 register-{rev}，取{rev}年12月31日或更早的最后一次提交 {short}"
+              "（{when}，“{subject}”）",
         "en": "{rev} → no tag {rev} or register-{rev}; took the last commit on or before {rev}-12-31: {short} "
               "({when}, “{subject}”)",
     },
     "git.moved": {
-        "zh": "{rev}:登记簿位于 {found}(而不是 {expected})",
+        "zh": "{rev}：登记簿位于 {found}（而不是 {expected}）",
         "en": "{rev}: the register is at {found} (not {expected})",
     },
     "git.absent": {
-        "zh": "{rev}:没有登记簿({expected}/org.yaml 不存在),按空登记簿比对",
+        "zh": "{rev}：没有登记簿（{expected}/org.yaml 不存在），按空登记簿比对",
         "en": "{rev}: no register ({expected}/org.yaml is absent); compared as an empty register",
     },
     "git.worktree": {"zh": "工作区", "en": "work tree"},
+    "git.label": {"zh": "{rev}（{short}）", "en": "{rev} ({short})"},
 })
 
 
@@ -90,7 +91,9 @@ class Revision:
         """``rev (abc1234)`` or the work tree's name, for headings."""
         if self.commit is None:
             return tr("git.worktree")
-        return self.rev if self.rev == self.commit.hexsha else f"{self.rev} ({self.commit.hexsha[:7]})"
+        if self.rev == self.commit.hexsha:
+            return self.rev
+        return tr("git.label", rev=self.rev, short=self.commit.hexsha[:7])
 
 
 def open_repository(path: Path, *, worktree: bool = False) -> git.Repo:

@@ -49,7 +49,7 @@ from lianzheng_cli.vocab import ENUMS, GRADE_RANK, GRADES
 
 REPORT_NAME = "廉政风险防控年度报告"
 MAIN_TEMPLATE = "report.md.j2"
-VACANT = "(空缺)"
+VACANT = "（空缺）"
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # Mermaid: one class per grade (高 red, 中 orange, 低 yellow), dark text so labels read in light and dark themes.
@@ -145,7 +145,7 @@ def process_flowchart(register: Register, process: Process, grades: dict[str, Ri
 
 
 def _measure_line(number: int, stage: str, text: str, owner: str) -> str:
-    return f"{number}.【{stage}】{text}(责任主体:{owner})"
+    return f"{number}.【{stage}】{text}（责任主体：{owner}）"
 
 
 class _ReportBuilder:
@@ -331,7 +331,7 @@ def risk_record(register: Register, risk: Risk, grade: RiskGrade) -> dict:
         "measures_text": "\n".join(_measure_line(i, m["stage"], m["text"], m["owner_name"])
                                    for i, m in enumerate(measures, 1)),
         "monitors": monitors,
-        "monitors_text": "\n".join(f"{m['role']}:{m['name'] or VACANT}" for m in monitors),
+        "monitors_text": "\n".join(f"{m['role']}：{m['name'] or VACANT}" for m in monitors),
     }
 
 

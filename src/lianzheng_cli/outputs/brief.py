@@ -38,16 +38,16 @@ tr = messages({
         "zh": "登记簿中没有编号为 `{id}` 的部门",
         "en": "the register has no department with id `{id}`",
     },
-    "brief.suggest": {"zh": ",是否应为 {suggestion}?", "en": "; did you mean {suggestion}?"},
-    "brief.known": {"zh": "(可用的编号:{ids})", "en": " (known ids: {ids})"},
+    "brief.suggest": {"zh": "，是否应为 {suggestion}？", "en": "; did you mean {suggestion}?"},
+    "brief.known": {"zh": "（可用的编号：{ids}）", "en": " (known ids: {ids})"},
 })
 
-TITLE = "廉洁风险告知书(交底书)"
+TITLE = "廉洁风险告知书（交底书）"
 FILE_LABEL = "廉洁风险告知书"
-PLEDGE = ("本人已知悉上述廉政风险及防控措施,承诺严格遵守廉洁从业各项规定,认真落实本岗位防控措施,"
-          "主动接受组织和群众监督;如有违反,自愿接受组织处理。")
-SIGNATURE = "签名:______ 日期:______"
-BRIEFER_SIGNATURE = "交底人签名:______ 日期:______"
+PLEDGE = ("本人已知悉上述廉政风险及防控措施，承诺严格遵守廉洁从业各项规定，认真落实本岗位防控措施，"
+          "主动接受组织和群众监督；如有违反，自愿接受组织处理。")
+SIGNATURE = "签名：______ 日期：______"
+BRIEFER_SIGNATURE = "交底人签名：______ 日期：______"
 
 
 class UnknownSubject(LookupError):

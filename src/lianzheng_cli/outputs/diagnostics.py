@@ -18,10 +18,18 @@ from rich.console import Console
 from rich.markup import escape
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
-from lianzheng_cli.i18n import tr
+from lianzheng_cli.i18n import LazyText, messages
 from lianzheng_cli.outputs.codeclimate import report_codeclimate
 from lianzheng_cli.outputs.paths import ci_path, display_path
 from lianzheng_cli.outputs.sarif import report_sarif
+
+tr = messages({
+    "format.text": {"zh": "终端", "en": "terminal"},
+    "format.json": {"zh": "机器可读", "en": "for programs"},
+    "format.github": {"zh": "GitHub Actions注释", "en": "GitHub Actions annotations"},
+    "format.codeclimate": {"zh": "GitLab代码质量报告", "en": "GitLab code quality report"},
+    "format.sarif": {"zh": "GitHub代码扫描，SARIF 2.1.0", "en": "GitHub code scanning, SARIF 2.1.0"},
+})
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -89,16 +97,16 @@ class Write(Protocol):
 @dataclass(frozen=True, slots=True)
 class Reporter:
     write: Write
-    help: str  # what the format is for, in the --format help (Chinese, like all of lz's help)
+    help: LazyText  # what the format is for, in the --format help
     ci: bool = False  # read by CI: file paths relative to the repository root (or --base-path)
 
 
 REPORTERS: dict[str, Reporter] = {
-    "text": Reporter(report_text, "text 终端"),
-    "json": Reporter(report_json, "json 机器可读"),
-    "github": Reporter(report_github, "github 为 GitHub Actions 注释", ci=True),
-    "codeclimate": Reporter(report_codeclimate, "codeclimate 为 GitLab 代码质量报告", ci=True),
-    "sarif": Reporter(report_sarif, "sarif 为 GitHub 代码扫描 (SARIF 2.1.0)", ci=True),
+    "text": Reporter(report_text, tr.lazy("format.text")),
+    "json": Reporter(report_json, tr.lazy("format.json")),
+    "github": Reporter(report_github, tr.lazy("format.github"), ci=True),
+    "codeclimate": Reporter(report_codeclimate, tr.lazy("format.codeclimate"), ci=True),
+    "sarif": Reporter(report_sarif, tr.lazy("format.sarif"), ci=True),
 }
 
 

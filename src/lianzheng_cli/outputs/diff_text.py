@@ -17,32 +17,33 @@ from lianzheng_cli.outputs.diagnostics import make_console
 from lianzheng_cli.outputs.markdown import md_code, md_text
 
 tr = messages({
-    "diff.heading": {"zh": "登记簿变更:{old} → {new}", "en": "Register changes: {old} → {new}"},
+    "diff.heading": {"zh": "登记簿变更：{old} → {new}", "en": "Register changes: {old} → {new}"},
     "diff.summary": {
-        "zh": "风险点:新增 {risks_added}、删除 {risks_removed}、变更 {risks_changed}(升级 {grade_raised}、"
-              "降级 {grade_lowered})、改编号 {renamed};措施:新增 {measures_added}、删除 {measures_removed};"
-              "人员:新到 {people_joined}、离开 {people_left}、调岗 {people_moved}",
+        "zh": "风险点：新增{risks_added}、删除{risks_removed}、变更{risks_changed}（升级{grade_raised}、"
+              "降级{grade_lowered}）、改编号{renamed}；措施：新增{measures_added}、删除{measures_removed}；"
+              "人员：新到{people_joined}、离开{people_left}、调岗{people_moved}",
         "en": "risks: {risks_added} added, {risks_removed} removed, {risks_changed} changed ({grade_raised} raised, "
               "{grade_lowered} lowered), {renamed} renamed; measures: {measures_added} added, {measures_removed} "
               "removed; people: {people_joined} joined, {people_left} left, {people_moved} moved",
     },
     "diff.none": {"zh": "两个版本之间登记簿没有变化", "en": "the register did not change between the two versions"},
-    "diff.department": {"zh": "{name}({id}):{count} 项变更", "en": "{name} ({id}): {count} change(s)"},
-    "diff.risk_added": {"zh": "新增风险点 {id} {title}(等级 {grade})", "en": "risk added {id} {title} (grade {grade})"},
-    "diff.risk_removed": {"zh": "删除风险点 {id} {title}(等级 {grade})",
+    "diff.department": {"zh": "{name}（{id}）：{count}项变更", "en": "{name} ({id}): {count} change(s)"},
+    "diff.risk_added": {"zh": "新增风险点 {id} {title}（等级：{grade}）",
+                        "en": "risk added {id} {title} (grade {grade})"},
+    "diff.risk_removed": {"zh": "删除风险点 {id} {title}（等级：{grade}）",
                           "en": "risk removed {id} {title} (grade {grade})"},
-    "diff.risk_renamed": {"zh": "风险点改编号 {old} → {new} {title}(内容未变)",
+    "diff.risk_renamed": {"zh": "风险点改编号 {old} → {new} {title}（内容未变）",
                           "en": "risk renumbered {old} → {new} {title} (content unchanged)"},
     "diff.risk_changed": {"zh": "变更风险点 {id} {title}", "en": "risk changed {id} {title}"},
-    "diff.change": {"zh": "{field}:{old} → {new}", "en": "{field}: {old} → {new}"},
-    "diff.raised": {"zh": "(升级)", "en": " (raised)"},
-    "diff.lowered": {"zh": "(降级)", "en": " (lowered)"},
+    "diff.change": {"zh": "{field}：{old} → {new}", "en": "{field}: {old} → {new}"},
+    "diff.raised": {"zh": "（升级）", "en": " (raised)"},
+    "diff.lowered": {"zh": "（降级）", "en": " (lowered)"},
     "diff.measures_added": {"zh": "新增措施 {ids}", "en": "measures added {ids}"},
     "diff.measures_removed": {"zh": "删除措施 {ids}", "en": "measures removed {ids}"},
     "diff.measure_changed": {"zh": "措施 {id} {changes}", "en": "measure {id} {changes}"},
     "diff.person_joined": {"zh": "新到人员 {id} {name}", "en": "person joined {id} {name}"},
     "diff.person_left": {"zh": "离开人员 {id} {name}", "en": "person left {id} {name}"},
-    "diff.person_moved": {"zh": "人员调岗 {id} {name}:{old} → {new}", "en": "person moved {id} {name}: {old} → {new}"},
+    "diff.person_moved": {"zh": "人员调岗 {id} {name}：{old} → {new}", "en": "person moved {id} {name}: {old} → {new}"},
     "diff.post_added": {"zh": "新增岗位 {id} {name}", "en": "post added {id} {name}"},
     "diff.post_removed": {"zh": "删除岗位 {id} {name}", "en": "post removed {id} {name}"},
     "diff.power_added": {"zh": "新增职权 {id} {name}", "en": "power added {id} {name}"},
@@ -51,7 +52,7 @@ tr = messages({
     "diff.process_removed": {"zh": "删除流程 {id} {name}", "en": "process removed {id} {name}"},
     "diff.warning_opened": {"zh": "新增预警 {id} {name}", "en": "warning opened {id} {name}"},
     "diff.warning_closed": {"zh": "预警办结 {id} {name}", "en": "warning closed {id} {name}"},
-    "diff.nothing": {"zh": "(无)", "en": "(none)"},
+    "diff.nothing": {"zh": "（无）", "en": "(none)"},
     "diff.field.department": {"zh": "所属部门", "en": "department"},
     "diff.field.title": {"zh": "名称", "en": "title"},
     "diff.field.description": {"zh": "描述", "en": "description"},

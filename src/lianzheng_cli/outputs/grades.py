@@ -43,54 +43,55 @@ tr = messages({
     "grade.col.monitors": {"zh": "监控责任人", "en": "Monitors"},
     "grade.col.total": {"zh": "合计", "en": "Total"},
     "grade.unfilled": {"zh": "缺{role}", "en": "no {role}"},
-    "grade.title.risks": {"zh": "风险等级评定({method})", "en": "Risk grades ({method})"},
+    "grade.department": {"zh": "{name}（{id}）", "en": "{name}({id})"},
+    "grade.title.risks": {"zh": "风险等级评定（{method}）", "en": "Risk grades ({method})"},
     "grade.title.distribution": {
-        "zh": "各部门风险等级分布(按有效等级)",
+        "zh": "各部门风险等级分布（按有效等级）",
         "en": "Grades by department (effective grade)",
     },
-    "grade.method.matrix": {"zh": "矩阵法:可能性 × 危害程度", "en": "matrix: likelihood × impact"},
+    "grade.method.matrix": {"zh": "矩阵法：可能性 × 危害程度", "en": "matrix: likelihood × impact"},
     "grade.method.factors": {"zh": "因素加权法", "en": "weighted factors"},
     "grade.listed_mismatches": {
-        "zh": "共 {total} 个风险点,以下只列出申报与计算不一致的 {shown} 个(--all 列出全部,--department 按部门查看)",
+        "zh": "共{total}个风险点，以下只列出申报与计算不一致的{shown}个（--all 列出全部，--department 按部门查看）",
         "en": "{total} risks; only the {shown} whose declared and computed grades differ are listed "
               "(--all lists every risk, --department one department)",
     },
     "grade.legend.mismatch": {
-        "zh": "≠ 申报等级与计算等级不一致;有效等级取两者中较高者,监控责任人按有效等级确定。",
+        "zh": "≠ 申报等级与计算等级不一致；有效等级取两者中较高者，监控责任人按有效等级确定。",
         "en": "≠ declared grade differs from the computed one; the effective grade is the higher of the two "
               "and decides the monitors.",
     },
-    "grade.legend.monitoring": {"zh": "分级监控:{rules}", "en": "Monitoring: {rules}"},
+    "grade.legend.monitoring": {"zh": "分级监控：{rules}", "en": "Monitoring: {rules}"},
     "grade.summary": {
-        "zh": "共 {total} 个风险点:高 {high}、中 {medium}、低 {low};申报与计算不一致 {mismatches} 个",
+        "zh": "共{total}个风险点：高{high}、中{medium}、低{low}；申报与计算不一致{mismatches}个",
         "en": "{total} risks: high {high}, medium {medium}, low {low}; declared ≠ computed: {mismatches}",
     },
     "grade.hint.write": {
-        "zh": "运行 lz grade --write 可将不一致的申报等级改为计算等级(保留原写法与注释)",
+        "zh": "运行 lz grade --write 可将不一致的申报等级改为计算等级（保留原写法与注释）",
         "en": "run lz grade --write to set the differing declared grades to the computed ones "
               "(spelling and comments kept)",
     },
     "grade.mismatch": {
-        "zh": "风险点 {risk} 申报等级为 {declared},按评定办法应为 {computed}",
+        "zh": "风险点 {risk} 申报等级为{declared}，按评定办法应为{computed}",
         "en": "risk {risk} is declared {declared}; the grading policy gives {computed}",
     },
     "grade.written": {
-        "zh": "{location}: 风险点 {risk} 申报等级 {before} → {after}",
+        "zh": "{location}：风险点 {risk} 申报等级 {before} → {after}",
         "en": "{location}: risk {risk} declared grade {before} → {after}",
     },
     "grade.written.summary": {
-        "zh": "已在 {files} 个文件中修改 {count} 个申报等级",
+        "zh": "已在{files}个文件中修改{count}个申报等级",
         "en": "changed {count} declared grades in {files} files",
     },
     "grade.written.none": {
-        "zh": "申报等级与计算等级一致,无需修改",
+        "zh": "申报等级与计算等级一致，无需修改",
         "en": "declared grades match the computed ones; nothing to change",
     },
     "grade.word.高": {"zh": "高", "en": "high"},
     "grade.word.中": {"zh": "中", "en": "medium"},
     "grade.word.低": {"zh": "低", "en": "low"},
     "grade.unknown_department": {
-        "zh": "没有编号为 `{id}` 的部门(现有部门:{known})",
+        "zh": "没有编号为 `{id}` 的部门（现有部门：{known}）",
         "en": "no department has the id `{id}` (departments: {known})",
     },
 })
@@ -338,7 +339,7 @@ def _render_rows(report: GradeReport, rows_shown: list[GradeRow], console: Conso
                       _monitor_text(row)]
             table.add_row(*cells)
     console.print(table)
-    separator = "; " if current_language() == "en" else ";"
+    separator = "; " if current_language() == "en" else "；"
     rules = separator.join(f"{_word(g)} → {join_list(list(roles))}" for g, roles in report.monitoring.items())
     console.print(escape(tr("grade.legend.monitoring", rules=rules)))
     if report.mismatches:
@@ -353,7 +354,7 @@ def render_distribution(report: GradeReport, console: Console) -> None:
     table.add_column(tr("grade.col.total"), justify="right")
     for dept, counts in report.by_department.items():
         name = dict(report.departments).get(dept, dept)
-        table.add_row(escape(f"{name}({dept})"), *(str(counts[g]) for g in ("高", "中", "低")),
+        table.add_row(escape(tr("grade.department", name=name, id=dept)), *(str(counts[g]) for g in ("高", "中", "低")),
                       str(sum(counts.values())))
     table.add_section()
     totals = report.distribution

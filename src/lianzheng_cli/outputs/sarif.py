@@ -30,13 +30,13 @@ FINGERPRINT = "lzFindingHash/v1"
 
 tr = messages({
     "sarif.validation_help": {
-        "zh": "{summary}。由 lz validate 报告(lz lint 先校验):YAML 语法、登记簿格式与跨文件引用的问题;"
+        "zh": "{summary}。由 lz validate 报告（lz lint 先校验）：YAML 语法、登记簿格式与跨文件引用的问题；"
               "有这些错误时 lz lint 不再运行检查规则。",
         "en": "{summary}. Reported by lz validate (lz lint validates first): YAML syntax, the register format "
               "and cross-file references; while any remains, lz lint runs no rule.",
     },
-    "sarif.bad": {"zh": "会报告:", "en": "Reported:"},
-    "sarif.good": {"zh": "改为:", "en": "Instead:"},
+    "sarif.bad": {"zh": "会报告：", "en": "Reported:"},
+    "sarif.good": {"zh": "改为：", "en": "Instead:"},
 })
 
 

@@ -22,32 +22,32 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from lianzheng_cli.i18n import messages
+from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.outputs.markdown import md_cell, md_text
 from lianzheng_cli.resources import data_dir
 from lianzheng_cli.vocab import GRADE_STYLES
 
 tr = messages({
     "template.syntax": {
-        "zh": "模板语法错误 {location}:{problem}",
+        "zh": "模板 {location} 有语法错误：{problem}",
         "en": "template syntax error at {location}: {problem}",
     },
     "template.undefined": {
-        "zh": "模板引用了不存在的数据 {location}:{problem}(可用的数据见默认模板 templates/{kind}/)",
+        "zh": "模板 {location} 引用了不存在的数据：{problem}（可用的数据见默认模板 templates/{kind}/）",
         "en": "the template uses data that does not exist at {location}: {problem} "
               "(see the default templates in templates/{kind}/ for what is available)",
     },
     "template.sandbox": {
-        "zh": "模板在沙箱中被拒绝执行 {location}:{problem}(模板只能读取报告数据,不能访问 Python 对象的内部属性)",
+        "zh": "模板 {location} 在沙箱中被拒绝执行：{problem}（模板只能读取报告数据，不能访问Python对象的内部属性）",
         "en": "the template was refused by the sandbox at {location}: {problem} "
               "(templates may read the report's data only, not the internals of Python objects)",
     },
     "template.runtime": {
-        "zh": "模板渲染出错 {location}:{problem}",
+        "zh": "模板 {location} 渲染出错：{problem}",
         "en": "the template failed at {location}: {problem}",
     },
     "template.not_found": {
-        "zh": "找不到模板 `{name}`(在 {folders} 中查找)",
+        "zh": "找不到模板 `{name}`（在 {folders} 中查找）",
         "en": "template `{name}` not found (looked in {folders})",
     },
     "template.no_folder": {
@@ -110,7 +110,7 @@ def render_template(kind: str, name: str, context: dict, *, user_dir: Path | Non
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateNotFound as exc:
-        shown = ", ".join(_shown(f) for f in folders)
+        shown = join_list([_shown(f) for f in folders])
         raise TemplateProblem(tr("template.not_found", name=exc.name, folders=shown)) from None
     except jinja2.TemplateSyntaxError as exc:
         location = f"{_shown(exc.filename or exc.name or name)}:{exc.lineno}"

@@ -75,7 +75,7 @@ def _field(path: tuple) -> str:
 
 _TYPE_NAMES = {
     "zh": {"string": "文本", "integer": "整数", "number": "数字", "boolean": "布尔值(true/false)",
-           "array": "列表", "object": "映射(键: 值)", "null": "空值"},
+           "array": "列表", "object": "映射（键：值）", "null": "空值"},
     "en": {"string": "text", "integer": "an integer", "number": "a number", "boolean": "a boolean (true/false)",
            "array": "a list", "object": "a mapping (key: value)", "null": "null"},
 }

@@ -33,23 +33,23 @@ _YAML_SPECIAL = re.compile(r"[:#\[\]{},&*!|>'\"%@`]|^\s|\s$|^[-?]")
 
 tr = messages({
     "init.not_empty": {
-        "zh": "{path} 不是空目录;如确要在其中生成登记簿仓库(同名文件将被覆盖),请加 --force",
+        "zh": "{path} 不是空目录；如确要在其中生成登记簿仓库（同名文件将被覆盖），请加 --force",
         "en": "{path} is not empty; add --force to scaffold into it anyway (files of the same name are overwritten)",
     },
     "init.not_a_folder": {"zh": "{path} 已存在且不是目录", "en": "{path} exists and is not a folder"},
     "init.bad_org_id": {
-        "zh": "单位编号 `{value}` 不合规:须以字母或数字开头,只含字母、数字和 . _ -",
+        "zh": "单位编号 `{value}` 不合规：须以字母或数字开头，只含字母、数字和 . _ -",
         "en": "organization id `{value}` is malformed: it must start with a letter or digit and hold only "
               "letters, digits and . _ -",
     },
     "init.hooks_pair": {
-        "zh": "--hooks-repo 与 --hooks-rev 须同时给出(钩子仓库的地址与版本,如标签或提交);"
-              "都不给时,钩子运行本机已安装的 lz",
+        "zh": "--hooks-repo 与 --hooks-rev 须同时给出（钩子仓库的地址与版本，如标签或提交）；"
+              "都不给时，钩子运行本机已安装的 lz",
         "en": "--hooks-repo and --hooks-rev go together (the hooks repository and its revision, a tag or commit); "
               "with neither, the hook runs the lz installed on the machine",
     },
     "init.bad_value": {
-        "zh": "{option} 的值 `{value}` 不能为空,也不能含换行或控制字符",
+        "zh": "{option} 的值 `{value}` 不能为空，也不能含换行或控制字符",
         "en": "{option} value `{value}` must not be empty or hold a line break or control character",
     },
 })

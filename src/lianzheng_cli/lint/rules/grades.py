@@ -12,23 +12,23 @@ from lianzheng_cli.lint.text import grade_word
 
 tr = messages({
     "lint.LZ201": {
-        "zh": "风险点 `{id}` 申报等级为 {declared},按评级制度应为 {computed}({why});可运行 lz grade --write 修正",
+        "zh": "风险点 `{id}` 申报等级为{declared}，按评级制度应为{computed}（{why}）；可运行 lz grade --write 修正",
         "en": "risk `{id}` is declared {declared}; the grading policy gives {computed} ({why}); "
               "lz grade --write fixes it",
     },
-    "lint.LZ201.matrix": {"zh": "分值 {likelihood}×{impact}={score}", "en": "score {likelihood}×{impact}={score}"},
-    "lint.LZ201.factors": {"zh": "因素加权平均 {score}", "en": "weighted factor mean {score}"},
-    "lint.LZ201.floors": {"zh": "定级下限:{floors}", "en": "floors: {floors}"},
+    "lint.LZ201.matrix": {"zh": "分值{likelihood}×{impact}={score}", "en": "score {likelihood}×{impact}={score}"},
+    "lint.LZ201.factors": {"zh": "因素加权平均{score}", "en": "weighted factor mean {score}"},
+    "lint.LZ201.floors": {"zh": "定级下限：{floors}", "en": "floors: {floors}"},
     "lint.LZ202": {
-        "zh": "岗位 `{id}`({name})持有职权 {powers},但没有任何风险点涉及该岗位",
+        "zh": "岗位 `{id}`（{name}）持有职权 {powers}，但没有任何风险点涉及该岗位",
         "en": "post `{id}` ({name}) holds {powers} but no risk lists it",
     },
     "lint.LZ203": {
-        "zh": "流程 `{id}`({name})有 {steps} 个环节,但没有任何风险点落在该流程上",
+        "zh": "流程 `{id}`（{name}）有{steps}个环节，但没有任何风险点落在该流程上",
         "en": "process `{id}` ({name}) has {steps} step(s) but no risk sits on it",
     },
     "lint.LZ204": {
-        "zh": "风险点 `{id}` 上次复核于 {reviewed},已超过 {months} 个月的复核周期(应于 {due} 前复核,截至 {as_of})",
+        "zh": "风险点 `{id}` 上次复核于{reviewed}，已超过{months}个月的复核周期（应于{due}前复核，截至{as_of}）",
         "en": "risk `{id}` was last reviewed {reviewed}, beyond the {months}-month review period "
               "(due by {due}, as of {as_of})",
     },
@@ -40,10 +40,10 @@ tr = messages({
     summary="申报等级与按制度计算的等级不一致",
     summary_en="declared grade differs from the computed grade",
     rationale="""
-等级按 org.yaml 的评级制度确定:矩阵法(可能性 × 危害程度)或因素加权法,再取定级下限
-(如“三重一大”事项一律为 高)。申报等级与计算等级不一致时,一览表、分级监控和轮岗都会
-依据错误的等级。报低了是漏管,报高了也应写进制度(调整下限)而不是各自为政,所以默认为
-错误;`lz grade --write` 会把申报等级改为计算等级并保留原写法(★★★、一级等)。
+等级按 org.yaml 的评级制度确定：矩阵法（可能性 × 危害程度）或因素加权法，再取定级下限
+（如“三重一大”事项一律定为高）。申报等级与计算等级不一致时，一览表、分级监控和轮岗都会
+依据错误的等级。报低了是漏管，报高了也应写进制度（调整下限）而不是各自为政，所以默认为
+错误；`lz grade --write` 会把申报等级改为计算等级并保留原写法（★★★、一级等）。
 """,
     bad="""
 - id: A1-3
@@ -80,8 +80,8 @@ def check_declared_grade(ctx: Context) -> Iterator[Finding]:
     summary="岗位持有职权却没有风险点",
     summary_en="a post holds a power but has no risk point",
     rationale="""
-“有多少、找多少”:岗位持有职权(清权确权后写在 posts[].powers),就有行使职权的风险。
-一个持有职权的岗位不出现在任何风险点的“涉及对象”(posts)中,说明排查不全。
+“有多少、找多少”：岗位持有职权（清权确权后写在 posts[].powers），就有行使职权的风险。
+一个持有职权的岗位不出现在任何风险点的“涉及对象”（posts）中，说明排查不全。
 """,
     bad="""
 posts:
@@ -109,8 +109,8 @@ def check_post_has_risk(ctx: Context) -> Iterator[Finding]:
     summary="流程有环节却没有风险点",
     summary_en="a process has steps but no risk point",
     rationale="""
-风险点落在权力运行流程的环节上(关键环节)。画了流程图却没有一个风险点落在该流程上
-(risks[].process),说明流程图与风险排查脱节。
+风险点落在权力运行流程的环节上（关键环节）。画了流程图却没有一个风险点落在该流程上
+（risks[].process），说明流程图与风险排查脱节。
 """,
     bad="""
 processes:
@@ -140,8 +140,8 @@ def check_process_has_risk(ctx: Context) -> Iterator[Finding]:
     summary="风险点超过复核周期未复核",
     summary_en="a risk point is past its review period",
     rationale="""
-动态管理:风险点每隔 policy.review_months 个月(默认 12)应复核一次。写了复核日期
-(reviewed)的风险点,复核日期加复核周期早于 --as-of 日期即为超期;正好到期那天不算。
+动态管理：风险点每隔 policy.review_months 个月（默认12）应复核一次。写了复核日期
+（reviewed）的风险点，复核日期加复核周期早于 --as-of 日期即为超期；正好到期那天不算。
 没写 reviewed 的风险点不检查。
 """,
     bad="""

@@ -11,7 +11,7 @@ from lianzheng_cli.lint.text import grade_word
 
 tr = messages({
     "lint.LZ101": {
-        "zh": "{grade}风险点 `{id}` 没有“中期监控”措施:高风险点须有过程中的监督或预警措施",
+        "zh": "{grade}风险点 `{id}` 没有“中期监控”措施：高风险点须有过程中的监督或预警措施",
         "en": "{grade} risk `{id}` has no 中期监控 (in-process monitoring) measure",
     },
     "lint.LZ102": {
@@ -19,11 +19,11 @@ tr = messages({
         "en": "risk `{id}` has no measures",
     },
     "lint.LZ103": {
-        "zh": "措施 `{id}` 的完成期限 {due} 已过(截至 {as_of}),状态仍为“{status}”",
+        "zh": "措施 `{id}` 的完成期限{due}已过（截至{as_of}），状态仍为“{status}”",
         "en": "measure `{id}` was due {due} (as of {as_of}) and is still 「{status}」",
     },
     "lint.LZ104": {
-        "zh": "{grade}风险点 `{id}` 的措施只有“教育”一类:高风险点须有制度、监督、科技等实在的防控手段",
+        "zh": "{grade}风险点 `{id}` 的措施只有“教育”一类：高风险点须有制度、监督、科技等实在的防控手段",
         "en": "{grade} risk `{id}` has only 教育 (education) measures; it needs rules, oversight or technology",
     },
 })
@@ -37,9 +37,9 @@ EDUCATION = "教育"
     summary="高风险点没有中期监控措施",
     summary_en="a 高 risk has no 中期监控 measure",
     rationale="""
-高风险点是分级监控的重点:除了事前预防、事后处置,必须有在权力运行过程中发现问题的
-“中期监控”措施(监督检查、系统预警、过程留痕)。只看等级为 高 的风险点(有效等级:
-申报等级与按制度计算的等级中较高者);完全没有措施的风险点由 LZ102 报告。
+高风险点是分级监控的重点：除了事前预防、事后处置，必须有在权力运行过程中发现问题的
+“中期监控”措施（监督检查、系统预警、过程留痕）。只看等级为高的风险点（有效等级：
+申报等级与按制度计算的等级中较高者）；完全没有措施的风险点由 LZ102 报告。
 """,
     bad="""
 - id: A1-3
@@ -66,8 +66,8 @@ def check_high_risk_monitored(ctx: Context) -> Iterator[Finding]:
     summary="风险点没有防控措施",
     summary_en="a risk has no measure",
     rationale="""
-查找风险点是为了防控它:每个风险点至少要有一项防控措施,写明阶段、类别和责任主体。
-没有措施的风险点在一览表里是一行空白,考核时按“措施缺失”扣分,所以默认级别为错误。
+查找风险点是为了防控它：每个风险点至少要有一项防控措施，写明阶段、类别和责任主体。
+没有措施的风险点在一览表里是一行空白，考核时按“措施缺失”扣分，所以默认级别为错误。
 """,
     bad="""
 - id: B-2
@@ -92,8 +92,8 @@ def check_risk_has_measures(ctx: Context) -> Iterator[Finding]:
     summary="措施已过完成期限但未落实",
     summary_en="a measure is past its due date and not 已落实",
     rationale="""
-措施要落到实处:写了完成期限(due)的措施,过了期限(晚于 --as-of 日期)状态仍不是
-“已落实”,说明措施停留在纸面上。期限当天仍算按期。
+措施要落到实处：写了完成期限（due）的措施，过了期限（晚于 --as-of 日期）状态仍不是
+“已落实”，说明措施停留在纸面上。期限当天仍算按期。
 """,
     bad="""
 measures:
@@ -121,9 +121,9 @@ def check_measure_due(ctx: Context) -> Iterator[Finding]:
     summary="高风险点的措施只有教育类",
     summary_en="a 高 risk's measures are all of kind 教育",
     rationale="""
-“高风险要有实在的监控,不能只靠教育”:等级为 高 的风险点,若每项措施都是“教育”类
-(学习、警示教育、谈心谈话),就没有制度约束、监督检查、科技手段、公开或岗位制约。
-只看写了类别(kind)的措施;至少要有一项其他类别的措施。
+“高风险要有实在的监控，不能只靠教育”：等级为高的风险点，若每项措施都是“教育”类
+（学习、警示教育、谈心谈话），就没有制度约束、监督检查、科技手段、公开或岗位制约。
+只看写了类别（kind）的措施；至少要有一项其他类别的措施。
 """,
     bad="""
 - id: A1-3

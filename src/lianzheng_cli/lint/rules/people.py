@@ -16,34 +16,34 @@ from lianzheng_cli.vocab import GRADES
 
 tr = messages({
     "lint.LZ301": {
-        "zh": "{name}(`{id}`)自 {since} 起在高风险岗位 `{post}` 任职,截至 {as_of} 已超过 {years} 年,应定期轮岗"
-              "(该岗位因风险点 `{risk}` 为 高)",
+        "zh": "{name}（`{id}`）自{since}起在高风险岗位 `{post}` 任职，截至{as_of}已超过{years}年，应定期轮岗"
+              "（该岗位因风险点 `{risk}` 而为高风险岗位）",
         "en": "{name} (`{id}`) has held the 高 post `{post}` since {since}, more than {years} years as of {as_of}; "
               "rotate (the post is 高 through risk `{risk}`)",
     },
     "lint.LZ302.late": {
-        "zh": "{name}(`{id}`){since} 任职,{briefed} 才交底,超过 {days} 天的交底期限",
+        "zh": "{name}（`{id}`）{since}任职，{briefed}才交底，超过{days}天的交底期限",
         "en": "{name} (`{id}`) took the post on {since} but was briefed only on {briefed}, beyond {days} days",
     },
     "lint.LZ302.missing": {
-        "zh": "{name}(`{id}`){since} 任职,截至 {as_of} 超过 {days} 天仍无廉洁风险交底记录(briefed)",
+        "zh": "{name}（`{id}`）{since}任职，截至{as_of}超过{days}天仍无廉洁风险交底记录（briefed）",
         "en": "{name} (`{id}`) took the post on {since} and has no briefing (briefed) within {days} days "
               "as of {as_of}",
     },
     "lint.LZ303.missing": {
-        "zh": "{name}(`{id}`)没有 {year} 年度的廉洁承诺(pledged)",
+        "zh": "{name}（`{id}`）没有{year}年度的廉洁承诺（pledged）",
         "en": "{name} (`{id}`) has no pledge (pledged) in {year}",
     },
     "lint.LZ303.other_year": {
-        "zh": "{name}(`{id}`)的廉洁承诺日期 {pledged} 不在登记簿年度 {year} 年内",
+        "zh": "{name}（`{id}`）的廉洁承诺日期{pledged}不在登记簿年度{year}年内",
         "en": "{name} (`{id}`) pledged on {pledged}, not in the register's year {year}",
     },
     "lint.LZ304.org": {
-        "zh": "{grade}风险点({count} 个,如 `{risk}`)须由“{role}”监控,但 org.yaml 未填写 `org.{key}`",
+        "zh": "{grade}风险点（{count}个，如 `{risk}`）须由“{role}”监控，但 org.yaml 未填写 `org.{key}`",
         "en": "{count} {grade} risk(s) (e.g. `{risk}`) need the role 「{role}」, but org.yaml has no `org.{key}`",
     },
     "lint.LZ304.department": {
-        "zh": "{grade}风险点({count} 个,如 `{risk}`)须由“{role}”监控,但部门 `{department}` 未填写 `{key}`",
+        "zh": "{grade}风险点（{count}个，如 `{risk}`）须由“{role}”监控，但部门 `{department}` 未填写 `{key}`",
         "en": "{count} {grade} risk(s) (e.g. `{risk}`) need the role 「{role}」, but department `{department}` "
               "has no `{key}`",
     },
@@ -55,9 +55,9 @@ tr = messages({
     summary="在高风险岗位任职超过轮岗年限",
     summary_en="a person has been in a 高 post longer than rotation_years",
     rationale="""
-重点岗位定期轮岗:岗位被某个等级为 高 的风险点列为涉及对象(posts)即为高风险岗位。
-在高风险岗位的任职年限从任职日期(since)算起,到 --as-of 日期超过 policy.rotation_years
-(默认 5)年即应轮岗;满 5 年的当天不算超期。
+重点岗位定期轮岗：岗位被某个等级为高的风险点列为涉及对象（posts）即为高风险岗位。
+在高风险岗位的任职年限从任职日期（since）算起，到 --as-of 日期超过 policy.rotation_years
+（默认5）年即应轮岗；满5年的当天不算超期。
 """,
     bad="""
 people:
@@ -84,9 +84,9 @@ def check_rotation(ctx: Context) -> Iterator[Finding]:
     summary="任职后未在期限内进行廉洁风险交底",
     summary_en="a person was not briefed within briefing_days of taking the post",
     rationale="""
-交底不到位是检查中常见的问题(“个别人员调整后没有及时对新任职人员进行交底”)。
-任职(since)后 policy.briefing_days(默认 30)天内应交底:交底日期(briefed)晚于
-任职日期加期限,或没有交底日期而期限已过(早于 --as-of 日期),即报告;第 30 天当天交底不算晚。
+交底不到位是检查中常见的问题（“个别人员调整后没有及时对新任职人员进行交底”）。
+任职（since）后 policy.briefing_days（默认30）天内应交底：交底日期（briefed）晚于
+任职日期加期限，或没有交底日期而期限已过（早于 --as-of 日期），即报告；第30天当天交底不算晚。
 """,
     bad="""
 people:
@@ -118,8 +118,8 @@ def check_briefing(ctx: Context) -> Iterator[Finding]:
     summary="没有登记簿年度的廉洁承诺",
     summary_en="a person has no pledge in the register's year",
     rationale="""
-每人每年签订廉洁承诺(个人廉政风险和自我防范承诺表)。承诺日期(pledged)缺失,
-或不在 org.yaml 的年度(year)内,即报告。
+每人每年签订廉洁承诺（个人廉政风险和自我防范承诺表）。承诺日期（pledged）缺失，
+或不在 org.yaml 的年度（year）内，即报告。
 """,
     bad="""
 people:
@@ -147,11 +147,11 @@ def check_pledge(ctx: Context) -> Iterator[Finding]:
     summary="分级监控所需的监控人空缺",
     summary_en="a monitoring role the grade needs is unfilled",
     rationale="""
-分级监控:等级决定由谁监控(org.yaml 的 monitoring,默认 高 由单位主要负责人和纪检监察机构,
-中 由分管领导和部门负责人,低 由部门负责人)。监控角色落到人:单位主要负责人 = org.head,
-纪检监察机构 = org.inspection 所指部门的负责人,分管领导 = 部门的 supervisor,
-部门负责人 = 部门的 leader。某个等级需要的角色没有人,这些风险点就无人监控。
-每个空缺报告一次(部门或 org.yaml 处),并给出受影响的风险点数。
+分级监控：等级决定由谁监控（org.yaml 的 monitoring，默认“高”由单位主要负责人和纪检监察机构，
+“中”由分管领导和部门负责人，“低”由部门负责人）。监控角色落到人：单位主要负责人 = org.head，
+纪检监察机构 = org.inspection 所指部门的负责人，分管领导 = 部门的 supervisor，
+部门负责人 = 部门的 leader。某个等级需要的角色没有人，这些风险点就无人监控。
+每个空缺报告一次（部门或 org.yaml 处），并给出受影响的风险点数。
 """,
     bad="""
 id: wmfz

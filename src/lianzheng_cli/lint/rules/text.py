@@ -19,28 +19,28 @@ BOILERPLATE_RISKS = 3  # a measure text on this many risks is boilerplate
 
 tr = messages({
     "lint.LZ501.short": {
-        "zh": "风险点 `{id}` 的描述过短(去掉标点后 {length} 个字):应写明谁、在哪个环节、可能怎样违规",
+        "zh": "风险点 `{id}` 的描述过短（去掉标点后{length}个字）：应写明谁、在哪个环节、可能怎样违规",
         "en": "risk `{id}` has a too short description ({length} characters): say who, at which step, doing what",
     },
     "lint.LZ501.vague": {
-        "zh": "风险点 `{id}` 的描述泛泛而谈(套话“{phrases}”,去掉后只剩 {length} 个字):应写明具体的违规行为",
+        "zh": "风险点 `{id}` 的描述泛泛而谈（套话“{phrases}”，去掉后只剩{length}个字）：应写明具体的违规行为",
         "en": "risk `{id}` has a vague description (stock phrases 「{phrases}」, "
               "{length} characters left without them)",
     },
     "lint.LZ502.exact": {
-        "zh": "风险点 `{id}` 的描述与 `{other}`({where})相同,疑为照抄照搬",
+        "zh": "风险点 `{id}` 的描述与 `{other}`（{where}）相同，疑为照抄照搬",
         "en": "risk `{id}` has the same description as `{other}` ({where}); copied?",
     },
     "lint.LZ502.near": {
-        "zh": "风险点 `{id}` 的描述与 `{other}`({where})几乎相同(相似度 {percent}%),疑为照抄照搬",
+        "zh": "风险点 `{id}` 的描述与 `{other}`（{where}）几乎相同（相似度{percent}%），疑为照抄照搬",
         "en": "risk `{id}` has nearly the same description as `{other}` ({where}, {percent}% alike); copied?",
     },
     "lint.LZ503": {
-        "zh": "措施“{text}”在 {count} 个风险点中重复(如 {examples}),应针对本风险点写具体措施",
+        "zh": "措施“{text}”在{count}个风险点中重复（如 {examples}），应针对本风险点写具体措施",
         "en": "measure 「{text}」 is repeated on {count} risks (e.g. {examples}); write one for this risk",
     },
     "lint.LZ504": {
-        "zh": "措施 `{id}` 不具体(去掉“加强、落实、严格”等字样后只剩 {length} 个字):应写明做什么、谁做、何时做",
+        "zh": "措施 `{id}` 不具体（去掉“加强、落实、严格”等字样后只剩{length}个字）：应写明做什么、谁做、何时做",
         "en": "measure `{id}` is not concrete ({length} characters left without words like 加强/落实/严格)",
     },
 })
@@ -51,9 +51,9 @@ tr = messages({
     summary="风险点描述过短或泛泛而谈",
     summary_en="a risk description is vague or too short",
     rationale=f"""
-“找出来的风险点大多是泛泛而谈的空话”:描述应写明在哪个环节、谁、可能发生什么违规行为。
-描述去掉标点、空格和套话(如“有待进一步”“意识不强”“不够扎实”“可能存在”)后不足
-{MIN_RISK_CONTENT} 个字即报告。
+“找出来的风险点大多是泛泛而谈的空话”：描述应写明在哪个环节、谁、可能发生什么违规行为。
+描述去掉标点、空格和套话（如“有待进一步”“意识不强”“不够扎实”“可能存在”）后不足
+{MIN_RISK_CONTENT}个字即报告。
 """,
     bad="""
 - id: A1-3
@@ -83,9 +83,9 @@ def check_description_concrete(ctx: Context) -> Iterator[Finding]:
     summary="风险点描述在岗位或部门之间照抄",
     summary_en="risk descriptions copied between posts or departments",
     rationale=f"""
-照抄照搬是风险排查最常见的毛病:不同岗位、不同部门的风险点描述一字不差,或只换了几个字。
-比较前去掉标点和空格;完全相同,或按相邻两字(字符二元组)计算的相似度不低于
-{int(NEAR_COPY * 100)}%,即报告较后的一条,并指出它抄自哪一条。
+照抄照搬是风险排查最常见的毛病：不同岗位、不同部门的风险点描述一字不差，或只换了几个字。
+比较前去掉标点和空格；完全相同，或按相邻两字（字符二元组）计算的相似度不低于
+{int(NEAR_COPY * 100)}%，即报告较后的一条，并指出它抄自哪一条。
 """,
     bad="""
 - id: wmfz-R02
@@ -118,8 +118,8 @@ def check_description_copied(ctx: Context) -> Iterator[Finding]:
     summary="同一条措施在多个风险点中重复",
     summary_en="a boilerplate measure repeated across many risks",
     rationale=f"""
-措施要针对风险点:同一条措施(去掉标点和空格后相同)出现在 {BOILERPLATE_RISKS} 个或更多风险点中,
-多半是套用的模板(如“加强廉政教育”),对具体风险起不到防控作用。每一处都报告。
+措施要针对风险点：同一条措施（去掉标点和空格后相同）出现在{BOILERPLATE_RISKS}个或更多风险点中，
+多半是套用的模板（如“加强廉政教育”），对具体风险起不到防控作用。每一处都报告。
 """,
     bad="""
 - {id: R1, measures: [{id: M1, text: "加强廉政教育,提高拒腐防变能力", stage: 前期预防, owner: wmfz}]}
@@ -151,11 +151,11 @@ def check_measure_boilerplate(ctx: Context) -> Iterator[Finding]:
 
 @rule(
     "LZ504", Severity.WARNING,
-    summary="措施空泛,不具体",
+    summary="措施空泛，不具体",
     summary_en="a measure is vague",
     rationale=f"""
-“防控措施不具体”:“加强教育”“严格执行相关制度”“落实一岗双责”说的是态度,不是措施。
-去掉标点和“进一步、切实、加强、落实、严格、相关、工作”等字样后不足 {MIN_MEASURE_CONTENT} 个字即报告;
+“防控措施不具体”：“加强教育”“严格执行相关制度”“落实一岗双责”说的是态度，不是措施。
+去掉标点和“进一步、切实、加强、落实、严格、相关、工作”等字样后不足{MIN_MEASURE_CONTENT}个字即报告；
 措施应写明做什么、由谁做、何时做、留下什么记录。
 """,
     bad="""

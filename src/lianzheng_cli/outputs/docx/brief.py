@@ -23,7 +23,7 @@ from lianzheng_cli.outputs.templating import grade_text
 SIGNERS = ("本人签名", "交底人签名")
 RISK_COLUMNS = (
     Column("序号", 9, "center"), Column("风险点及等级", 30), Column("风险表现", 40),
-    Column("防控措施(阶段、责任主体)", 50), Column("监控责任人", 27),
+    Column("防控措施（阶段、责任主体）", 50), Column("监控责任人", 27),
 )
 
 
@@ -52,14 +52,14 @@ def add_brief(document: DocxDocument, brief: dict, prose: Prose) -> None:
     style = brief["display_grade"]
     document.title(f"{org['name']}{org['year']}年度\n{brief['title']}")
     highest = brief["highest_grade"]
-    powers = "、".join(f"{p['name']}({p['category']}{',“三重一大”事项' if p['sanzhong_yida'] else ''})"
+    powers = "、".join(f"{p['name']}（{p['category']}{'，“三重一大”事项' if p['sanzhong_yida'] else ''}）"
                       for p in post["powers"])
     pairs = [("姓名", person["name"]), ("部门", dept["name"]), ("岗位", post["name"]), ("任职日期", person["since"])]
     if post["duties"]:
         pairs.append(("岗位职责", post["duties"]))
     if powers:
         pairs.append(("岗位职权", powers))
-    pairs.append(("岗位风险等级", f"{grade_text(highest, style)}(本岗位风险点的最高等级)" if highest
+    pairs.append(("岗位风险等级", f"{grade_text(highest, style)}（本岗位风险点的最高等级）" if highest
                   else "本岗位尚未登记廉政风险点"))
     document.info_table(pairs)
     document.heading("一、岗位廉政风险点及防控措施")
@@ -75,10 +75,10 @@ def add_brief(document: DocxDocument, brief: dict, prose: Prose) -> None:
 def _risk_row(number: int, risk: dict, style: str) -> list[Cell | str]:
     where = ""
     if risk["process_name"]:
-        where = f"\n关键环节:{risk['process_name']}" + (f"/{risk['step_name']}" if risk["step_name"] else "")
-    label = f"{risk['id']} {risk['title']}\n{grade_text(risk['grade'], style)}({risk['type']}){where}"
-    measures = risk["measures_text"] or "(未制定防控措施)"
-    monitors = "\n".join(f"{m['role']}:{m['name'] or '(空缺)'}" for m in risk["monitors"])
+        where = f"\n关键环节：{risk['process_name']}" + (f"/{risk['step_name']}" if risk["step_name"] else "")
+    label = f"{risk['id']} {risk['title']}\n{grade_text(risk['grade'], style)}（{risk['type']}）{where}"
+    measures = risk["measures_text"] or "（未制定防控措施）"
+    monitors = "\n".join(f"{m['role']}：{m['name'] or '（空缺）'}" for m in risk["monitors"])
     return [str(number), Cell(label, fill=GRADE_FILLS.get(risk["grade"])), risk["description"], measures, monitors]
 
 

@@ -250,7 +250,7 @@ class DocxDocument:
     def signature_block(self, signers: Sequence[str], *, note: str = "") -> None:
         """Lines to sign and date (``本人签名``, ``交底人签名`` …), kept together on the last page with ``note``."""
         columns = [Column("", 11.0), Column("", 9.0)]
-        rows = [[Cell(f"{who}:" + "_" * max(4, 18 - 2 * len(who))), Cell("日期:____年___月___日")] for who in signers]
+        rows = [[Cell(f"{who}：" + "_" * max(4, 18 - 2 * len(who))), Cell("日期：____年___月___日")] for who in signers]
         spacer: list[CellLike] = [Cell(""), Cell("")]
         laid: list[Sequence[CellLike]] = []
         for row in rows:
@@ -263,7 +263,7 @@ class DocxDocument:
     def review_chain(self, steps: Sequence[str], *, size: float = TABLE_SIZE) -> None:
         """The review line of a form: one box per reviewer with room for an opinion, a signature and a date."""
         columns = [Column("", 1.0) for _ in steps]
-        boxes = [Cell(f"{step}\n\n\n签名:\n      年    月    日", align="left") for step in steps]
+        boxes = [Cell(f"{step}\n\n\n签名：\n      年    月    日", align="left") for step in steps]
         self.table(columns, [boxes], header=False, size=size, keep_together=True)
 
     # -- output ---------------------------------------------------------------------------------------------------

@@ -54,9 +54,9 @@ def add_flowchart(document: DocxDocument, process: dict, risks: dict[str, dict],
 def _step_text(number: int, step: dict) -> str:
     lines = [f"{number}.{step['name']}"]
     if step["post"]:
-        lines.append(f"承办:{step['post']}")
+        lines.append(f"承办：{step['post']}")
     if step["time_limit"]:
-        lines.append(f"时限:{step['time_limit']}")
+        lines.append(f"时限：{step['time_limit']}")
     return "\n".join(lines)
 
 
@@ -64,7 +64,7 @@ def _risk_text(record: dict | None, point: dict, style: str) -> str:
     head = f"{point['id']} {record['title'] if record else ''} {grade_text(point['grade'], style)}".replace("  ", " ")
     if record is None:
         return head
-    return f"{head}\n风险表现:{record['description']}"
+    return f"{head}\n风险表现：{record['description']}"
 
 
 def _height(process: dict, risks: dict[str, dict], style: str, size: float) -> float:

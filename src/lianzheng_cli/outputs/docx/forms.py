@@ -39,7 +39,7 @@ from lianzheng_cli.vocab import ENUMS, GRADE_STYLES, GRADES
 LEADERSHIP = "领导班子"
 MORAL, SYSTEM = "思想道德", "制度机制"
 COMMON = "共性风险"
-NOT_FOUND = "(未登记该类风险点)"
+NOT_FOUND = "（未登记该类风险点）"
 
 
 @dataclass(frozen=True)
@@ -55,18 +55,18 @@ class Level:
 
 
 LEVELS: dict[str, Level] = {level.key: level for level in (
-    Level("个人", "个人(岗位)廉政风险点自查表", "个人(岗位)廉政风险防控措施表",
-          ("本人(签名)", "部门负责人审查意见", "分管领导审查意见", "领导小组审核备案意见"), "风险类别",
+    Level("个人", "个人（岗位）廉政风险点自查表", "个人（岗位）廉政风险防控措施表",
+          ("本人（签名）", "部门负责人审查意见", "分管领导审查意见", "领导小组审核备案意见"), "风险类别",
           ("岗位职责", "外部环境")),
     Level("领导班子成员", "领导班子成员廉政风险自查表", "领导班子成员廉政风险防控措施表",
-          ("本人(签名)", "单位主要负责人审查意见", "领导小组审查意见", "上级领导小组审核备案意见"), "风险类别",
+          ("本人（签名）", "单位主要负责人审查意见", "领导小组审查意见", "上级领导小组审核备案意见"), "风险类别",
           (MORAL, "岗位职责", "外部环境")),
     Level("部门", "部门廉政风险自查表", "部门廉政风险防控措施表",
-          ("部门负责人(签名)", "分管领导审查意见", "领导小组审核备案意见"), "流程"),
+          ("部门负责人（签名）", "分管领导审查意见", "领导小组审核备案意见"), "流程"),
     Level("单位", "单位廉政风险自查表", "单位廉政风险防控措施表",
           ("领导班子集体审定意见", "主要负责人审查意见", "领导小组审核备案意见"), "事项"),
     Level("领导班子", "领导班子廉政风险自查表", "领导班子廉政风险防控措施表",
-          ("领导班子集体审查意见", "上级领导小组(纪检监察机构)审核备案意见"), "事项"),
+          ("领导班子集体审查意见", "上级领导小组（纪检监察机构）审核备案意见"), "事项"),
 )}
 
 
@@ -171,7 +171,7 @@ class _Forms:
                 rows.append([str(number), group, f"{risk.id} {risk.title}", risk.description, *kind,
                              self.grade_cell(risk), self.where(risk)])
         if not rows:
-            rows.append(["", Cell("(未登记廉政风险点)", span=len(columns) - 1, align="center")])
+            rows.append(["", Cell("（未登记廉政风险点）", span=len(columns) - 1, align="center")])
         self.doc.table(columns, rows)
 
     def measures(self, subject: Subject) -> None:
@@ -190,9 +190,9 @@ class _Forms:
                 dues = "\n".join(f"{i}.{m.due.isoformat() if m.due else '未定'}" for i, m in numbered)
                 statuses = "\n".join(f"{i}.{m.status}" for i, m in numbered)
                 rows.append([str(number), f"{risk.id} {risk.title}", self.grade_cell(risk), *by_stage,
-                             owners or "(未制定防控措施)", dues, statuses])
+                             owners or "（未制定防控措施）", dues, statuses])
         if not rows:
-            rows.append(["", Cell("(未登记廉政风险点)", span=len(columns) - 1, align="center")])
+            rows.append(["", Cell("（未登记廉政风险点）", span=len(columns) - 1, align="center")])
         self.doc.table(columns, rows)
 
 
@@ -237,7 +237,7 @@ def _departments(register: Register, grader: Grader) -> list[Subject]:
         groups: dict[str, list[Risk]] = {}
         for risk in ordered_risks(register, dept.risks, order=order):
             process = register.processes.get(risk.process) if risk.process else None
-            groups.setdefault(process.name if process else "其他(不在流程上)", []).append(risk)
+            groups.setdefault(process.name if process else "其他（不在流程上）", []).append(risk)
         info = [("单位", register.org.name), ("部门", dept.name), ("部门负责人", register.name_of(dept.leader)),
                 ("分管领导", register.name_of(dept.supervisor)), ("人数", str(len(dept.people))),
                 ("填表日期", "    年  月  日")]
@@ -254,7 +254,7 @@ def _matters(register: Register, grader: Grader, risks: list[Risk], *, common: b
             continue
         matter = next((p for p in grader.powers_of(risk) if p.sanzhong_yida), None)
         if matter is not None:
-            label = matter.name if "三重一大" in matter.name else f"{matter.name}(三重一大)"
+            label = matter.name if "三重一大" in matter.name else f"{matter.name}（三重一大）"
             groups.setdefault(label, []).append(risk)
         elif risk.type == SYSTEM or (common and _spans_departments(register, risk)):
             rest.append(risk)

@@ -19,7 +19,7 @@ from lianzheng_cli.outputs.docx.prose import Prose
 from lianzheng_cli.outputs.docx.tables import GRADE_FILLS, HEADER_FILL, Cell, Column
 from lianzheng_cli.outputs.templating import grade_text
 
-VACANT = "(空缺)"
+VACANT = "（空缺）"
 LABEL_COLUMNS = (Column("", 28, "center"), Column("", 128))
 DEPARTMENT_COLUMNS = (
     Column("编号", 18, "center"), Column("风险点", 22), Column("风险表现", 38), Column("关键环节", 22),
@@ -66,7 +66,7 @@ class _Report:
         prefix = f"{org['name']}{org['year']}年度"
         title = context["title"]
         self.doc.title(f"{prefix}\n{title[len(prefix):]}" if title.startswith(prefix) and title != prefix else title)
-        self.doc.subtitle(f"(统计截至{context['as_of']})")
+        self.doc.subtitle(f"（统计截至{context['as_of']}）")
         self.doc.prose(self.prose("intro"))
         steps: list[Callable[[], None]] = [self.overview, self.grades, self.high_risks, self.followup, self.lint]
         if context["changes"] is not None:
@@ -91,11 +91,11 @@ class _Report:
         status = o["measures_by_status"]
         rows = [
             ["部门", o["departments"], ""], ["人员", o["people"], ""], ["岗位", o["posts"], ""],
-            ["职权", o["powers"], f"对外职权{o['powers_external']}项,“三重一大”事项{o['powers_sanzhong_yida']}项"],
+            ["职权", o["powers"], f"对外职权{o['powers_external']}项，“三重一大”事项{o['powers_sanzhong_yida']}项"],
             ["权力运行流程", o["processes"], f"共{o['steps']}个环节"],
             ["廉政风险点", o["risks"], by_grade],
             ["防控措施", o["measures"], by_stage],
-            ["其中已落实", status["已落实"], f"落实中{status['落实中']}项、未开始{status['未开始']}项;"
+            ["其中已落实", status["已落实"], f"落实中{status['落实中']}项、未开始{status['未开始']}项；"
                                            f"已过完成期限仍未落实{o['measures_overdue']}项"],
             ["预警处置记录", o["warnings"], f"截至{self.context['as_of']}未办结{o['warnings_open']}条"],
         ]
@@ -106,7 +106,7 @@ class _Report:
         grades, distribution = self.context["grades"], self.context["grade_distribution"]
         self.heading("风险等级分布")
         self.doc.prose(self.prose("grades"), keep_with_next=True)
-        headers = [g if self.grade(g) == g else f"{g}({self.grade(g)})" for g in grades]
+        headers = [g if self.grade(g) == g else f"{g}（{self.grade(g)}）" for g in grades]
         columns = (Column("部门", 56), *(Column(h, 25, "center") for h in headers), Column("合计", 25, "center"))
         rows: list[list[Cell | str | int]] = [[r["name"], *(r["counts"][g] for g in grades), r["total"]]
                                               for r in distribution["rows"]]
@@ -119,31 +119,31 @@ class _Report:
         self.heading("高风险点及防控措施")
         self.doc.prose(self.prose("high_risks"))
         for n, risk in enumerate(self.context["high_risks"], 1):
-            self.doc.heading(f"({chinese_number(n)}){risk['id']} {risk['title']}", level=2)
+            self.doc.heading(f"（{chinese_number(n)}）{risk['id']} {risk['title']}", level=2)
             rows = [["部门", risk["department_name"]]]
             if risk["process_name"]:
                 rows.append(["关键环节", risk["process_name"] + (f"/{risk['step_name']}" if risk["step_name"] else "")])
             rows += [["涉及岗位", "、".join(risk["posts"])], ["风险类型", risk["type"]],
                      ["风险等级", self.grade(risk["grade"])], ["风险表现", risk["description"]],
-                     ["防控措施", risk["measures_text"] or "(未制定)"], ["监控责任人", _monitors(risk)]]
+                     ["防控措施", risk["measures_text"] or "（未制定）"], ["监控责任人", _monitors(risk)]]
             self.doc.table(LABEL_COLUMNS, [[Cell(k, fill=HEADER_FILL), v] for k, v in rows], header=False, size=12.0,
                            keep_together=True)
 
     def followup(self) -> None:
         context = self.context
-        self.heading(f"措施落实与预警处置(截至{context['as_of']})")
-        self.doc.heading("(一)逾期未落实的防控措施", level=2)
+        self.heading(f"措施落实与预警处置（截至{context['as_of']}）")
+        self.doc.heading("（一）逾期未落实的防控措施", level=2)
         self.doc.prose(self.prose("overdue"), keep_with_next=bool(context["overdue_measures"]))
         if context["overdue_measures"]:
             self.doc.table(OVERDUE_COLUMNS, [[f"{m['risk']} {m['risk_title']}", m["department"],
                                               f"{m['id']} {m['text']}", m["owner"], m["due"], m["status"],
                                               m["days"]] for m in context["overdue_measures"]])
-        self.doc.heading("(二)未办结的预警", level=2)
+        self.doc.heading("（二）未办结的预警", level=2)
         self.doc.prose(self.prose("warnings"), keep_with_next=bool(context["open_warnings"]))
         if context["open_warnings"]:
             self.doc.table(WARNING_COLUMNS, [[w["id"], w["date"], f"{w['department']}\n{w['risk']} {w['risk_title']}",
                                               "\n".join(x for x in (w["level"], w["source"]) if x), w["finding"],
-                                              w["action"], f"{w['days']}" + ("\n(已超时限)" if w["overdue"] else "")]
+                                              w["action"], f"{w['days']}" + ("\n（已超时限）" if w["overdue"] else "")]
                                              for w in context["open_warnings"]])
 
     def lint(self) -> None:
@@ -156,10 +156,10 @@ class _Report:
 
     def changes(self) -> None:
         changes = self.context["changes"]
-        self.heading(f"登记簿变更({changes['from']}→{changes['to']})")
+        self.heading(f"登记簿变更（{changes['from']}→{changes['to']}）")
         self.doc.prose(self.prose("changes"))
         for n, dept in enumerate(changes["departments"], 1):
-            self.doc.heading(f"({chinese_number(n)}){dept['name']}", level=2)
+            self.doc.heading(f"（{chinese_number(n)}）{dept['name']}", level=2)
             for entry in dept["entries"]:
                 self.doc.paragraph(entry["text"])
                 for line in entry["details"]:
@@ -169,24 +169,24 @@ class _Report:
         self.heading("权力运行流程图", page_break=True)
         self.doc.prose(self.prose("flowcharts"), keep_with_next=True)
         for n, process in enumerate(self.context["processes"], 1):
-            self.doc.heading(f"({chinese_number(n)}){process['name']}", level=2, page_break=n > 1)
-            data = f"承办部门:{process['department']}" + (f";办理时限:{process['time_limit']}"
+            self.doc.heading(f"（{chinese_number(n)}）{process['name']}", level=2, page_break=n > 1)
+            data = f"承办部门：{process['department']}" + (f"；办理时限：{process['time_limit']}"
                                                          if process["time_limit"] else "")
             self.doc.paragraph(data, keep_with_next=True)
             add_flowchart(self.doc, process, self.risks, self.style)
             if process["unplaced_risks"]:
-                unplaced = "、".join(f"{r['id']} {r['title']}({self.grade(r['grade'])})"
+                unplaced = "、".join(f"{r['id']} {r['title']}（{self.grade(r['grade'])}）"
                                      for r in process["unplaced_risks"])
-                self.doc.paragraph(f"未对应到具体环节的风险点:{unplaced}。", size=12.0)
+                self.doc.paragraph(f"未对应到具体环节的风险点：{unplaced}。", size=12.0)
 
     def departments(self) -> None:
         self.doc.new_section(landscape=True)
         self.heading("各部门廉政风险点及防控措施")
         self.doc.prose(self.prose("departments"))
         for n, dept in enumerate(self.context["departments"], 1):
-            self.doc.heading(f"({chinese_number(n)}){dept['name']}", level=2)
-            heads = ";".join(x for x in (f"部门负责人:{dept['leader']}" if dept["leader"] else "",
-                                         f"分管领导:{dept['supervisor']}" if dept["supervisor"] else "") if x)
+            self.doc.heading(f"（{chinese_number(n)}）{dept['name']}", level=2)
+            heads = ";".join(x for x in (f"部门负责人：{dept['leader']}" if dept["leader"] else "",
+                                         f"分管领导：{dept['supervisor']}" if dept["supervisor"] else "") if x)
             if heads:
                 self.doc.paragraph(heads, keep_with_next=bool(dept["risks"]))
             if not dept["risks"]:
@@ -198,8 +198,8 @@ class _Report:
         where = risk["process_name"] + (f"/{risk['step_name']}" if risk["step_name"] else "")
         return [risk["id"], risk["title"], risk["description"], where, "、".join(risk["posts"]), risk["type"],
                 Cell(self.grade(risk["grade"]), fill=GRADE_FILLS.get(risk["grade"])),
-                risk["measures_text"] or "(未制定防控措施)", _monitors(risk)]
+                risk["measures_text"] or "（未制定防控措施）", _monitors(risk)]
 
 
 def _monitors(risk: dict) -> str:
-    return "\n".join(f"{m['role']}:{m['name'] or VACANT}" for m in risk["monitors"])
+    return "\n".join(f"{m['role']}：{m['name'] or VACANT}" for m in risk["monitors"])

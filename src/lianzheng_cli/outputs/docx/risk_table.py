@@ -25,11 +25,11 @@ from lianzheng_cli.outputs.docx.tables import GRADE_FILLS, Cell, CellLike, Colum
 from lianzheng_cli.vocab import GRADE_STYLES, GRADES
 
 FORM_NAME = "廉政风险点防控措施一览表"
-VACANT = "(空缺)"
+VACANT = "（空缺）"
 COLUMNS = (
     Column("序号", 8, "center"), Column("部门", 14, "center"), Column("流程", 16, "center"),
-    Column("关键环节", 14, "center"), Column("涉及对象(岗位)", 16, "center"), Column("风险点编号", 18, "center"),
-    Column("廉政风险点(风险表现)", 36), Column("风险类型", 11, "center"), Column("风险等级", 14, "center"),
+    Column("关键环节", 14, "center"), Column("涉及对象（岗位）", 16, "center"), Column("风险点编号", 18, "center"),
+    Column("廉政风险点（风险表现）", 36), Column("风险类型", 11, "center"), Column("风险等级", 14, "center"),
     Column("防控措施", 42), Column("责任主体", 18), Column("监控责任人", 21),
 )
 
@@ -72,7 +72,7 @@ def department_file_names(register: Register) -> dict[str, str]:
     org = safe_file_part(register.org.name)
     names = {}
     for dept in register.departments:
-        label = dept.name if counts[dept.name] == 1 else f"{dept.name}({dept.id})"
+        label = dept.name if counts[dept.name] == 1 else f"{dept.name}（{dept.id}）"
         names[dept.id] = f"{org}-{register.org.year}-{safe_file_part(label)}-{FORM_NAME}.docx"
     return names
 
@@ -81,13 +81,13 @@ def _legend(register: Register, departments: tuple[Department, ...], public: boo
     org = register.org
     risks = sum(len(d.risks) for d in departments)
     measures = sum(len(r.measures) for d in departments for r in d.risks)
-    parts = [f"填报单位:{org.name}"]
+    parts = [f"填报单位：{org.name}"]
     if len(departments) == 1 and len(register.departments) > 1:
-        parts.append(f"部门:{departments[0].name}")
-    parts += [f"年度:{org.year}", f"风险点{risks}个,防控措施{measures}项"]
+        parts.append(f"部门：{departments[0].name}")
+    parts += [f"年度：{org.year}", f"风险点{risks}个，防控措施{measures}项"]
     style = GRADE_STYLES.get(org.display_grade, GRADE_STYLES["word"])
     if style[GRADES[0]] != GRADES[0]:
-        parts.append("风险等级:" + " ".join(f"{style[g]}={g}" for g in GRADES))
+        parts.append("风险等级：" + " ".join(f"{style[g]}={g}" for g in GRADES))
     if public:
         parts.append("内部公示版")
     return "    ".join(parts)
@@ -128,7 +128,7 @@ class _Rows:
         step = self.step_names.get((risk.process, risk.step), "") if risk.process and risk.step else ""
         posts = "、".join(self.register.name_of(p) for p in risk.posts)
         measures = "\n".join(f"{i}.【{m.stage}】{m.text}" for i, m in enumerate(risk.measures, 1))
-        return [step, posts, risk.id, f"{risk.title}:{risk.description}", risk.type,
+        return [step, posts, risk.id, f"{risk.title}：{risk.description}", risk.type,
                 Cell(self.style[grade.effective], fill=GRADE_FILLS.get(grade.effective)),
                 measures, self.owners(risk), self.monitors(grade)]
 
@@ -150,7 +150,7 @@ class _Rows:
         if self.public:
             return "\n".join(m.role for m in grade.monitors)
         people = self.register.people
-        return "\n".join(f"{m.role}:{people[m.person].name if m.person in people else VACANT}"
+        return "\n".join(f"{m.role}：{people[m.person].name if m.person in people else VACANT}"
                          for m in grade.monitors)
 
 

@@ -35,7 +35,7 @@ STYLES = (
     ("GwHeading2", "公文二级标题", HEADING2_FONT, BODY_SIZE, False, False, 2, LINE, 0.0, 1),
     ("GwHeading3", "公文三级标题", BODY_FONT, BODY_SIZE, True, False, 2, LINE, 0.0, 2),
     ("GwBody", "公文正文", BODY_FONT, BODY_SIZE, False, False, 2, LINE, 0.0, None),
-    ("GwBodyFlush", "公文正文(顶格)", BODY_FONT, BODY_SIZE, False, False, 0, LINE, 0.0, None),
+    ("GwBodyFlush", "公文正文（顶格）", BODY_FONT, BODY_SIZE, False, False, 0, LINE, 0.0, None),
     ("GwTable", "表格文字", TABLE_FONT, 10.5, False, False, 0, None, 0.0, None),
     ("GwPageNumber", "页码", PAGE_NUMBER_FONT, 14.0, False, False, 0, None, 0.0, None),
 )

@@ -82,7 +82,7 @@ def _write_person(sheet: Sheet, styles: _Styles, brief: dict) -> None:
                       (label_b, styles.label), *_span(value_b, styles.left, WIDTH - 4, styles)], height=20)
         sheet.merge(sheet.row, 2, sheet.row, 3)
         sheet.merge(sheet.row, 5, sheet.row, WIDTH)
-    powers = "、".join(f"{p['name']}({p['category']}{',三重一大' if p['sanzhong_yida'] else ''})"
+    powers = "、".join(f"{p['name']}（{p['category']}{'，三重一大' if p['sanzhong_yida'] else ''}）"
                       for p in post["powers"])
     highest = grade_text(brief["highest_grade"], brief["display_grade"]) if brief["highest_grade"] else "未登记风险点"
     for label, value in (("岗位职责", post["duties"]), ("岗位职权", powers), ("岗位风险等级", highest)):

@@ -104,9 +104,9 @@ class Scope:
         return display_grade(grade, self.style)
 
     def grade_header(self, grade: str) -> str:
-        """A grade as a column header: ``高(★★★)``, or just ``高`` in the word style."""
+        """A grade as a column header: ``高（★★★）``, or just ``高`` in the word style."""
         shown = self.grade_text(grade)
-        return grade if shown == grade else f"{grade}({shown})"
+        return grade if shown == grade else f"{grade}（{shown}）"
 
     def owner_name(self, ident: str) -> str:
         """A measure owner's name; in public a person is shown by their post."""
@@ -134,7 +134,7 @@ class Scope:
         lines = []
         for m in grade.monitors:
             person = self.register.people.get(m.person) if m.person else None
-            lines.append(f"{m.role}:{person.name if person else '(空缺)'}")
+            lines.append(f"{m.role}：{person.name if person else '（空缺）'}")
         return "\n".join(lines)
 
 

@@ -28,14 +28,14 @@ tr = messages({
 })
 
 SHEET_MAIN = FORM_NAME
-SHEET_DETAIL = "明细(可筛选)"
+SHEET_DETAIL = "明细（可筛选）"
 MAIN_COLUMNS = (
-    ("序号", 5), ("部门", 9), ("流程", 11), ("关键环节", 10), ("涉及对象(岗位)", 12), ("风险点编号", 9),
-    ("廉政风险点(风险表现)", 30), ("风险类型", 9), ("风险等级", 7), ("防控措施", 44), ("责任主体", 13),
+    ("序号", 5), ("部门", 9), ("流程", 11), ("关键环节", 10), ("涉及对象（岗位）", 12), ("风险点编号", 9),
+    ("廉政风险点（风险表现）", 30), ("风险类型", 9), ("风险等级", 7), ("防控措施", 44), ("责任主体", 13),
     ("监控责任人", 18),
 )
 DETAIL_COLUMNS = (
-    ("序号", 6), ("部门", 12), ("流程", 14), ("关键环节", 12), ("涉及对象(岗位)", 14), ("风险点编号", 11),
+    ("序号", 6), ("部门", 12), ("流程", 14), ("关键环节", 12), ("涉及对象（岗位）", 14), ("风险点编号", 11),
     ("风险点名称", 16), ("风险表现", 30), ("风险类型", 9), ("风险等级", 9), ("防控措施", 44), ("责任主体", 14),
     ("监控责任人", 16),
 )
@@ -148,13 +148,13 @@ def _risk_rows(scope: Scope) -> Iterator[tuple[Risk, _RiskRow]]:
 
 
 def _legend(scope: Scope, risks: int, measures: int) -> str:
-    parts = [f"填报单位:{scope.org.name}"]
+    parts = [f"填报单位：{scope.org.name}"]
     if scope.department is not None:
-        parts.append(f"部门:{scope.department.name}")
-    parts.append(f"年度:{scope.org.year}")
-    parts.append(f"风险点 {risks} 个,防控措施 {measures} 项")
+        parts.append(f"部门：{scope.department.name}")
+    parts.append(f"年度：{scope.org.year}")
+    parts.append(f"风险点{risks}个，防控措施{measures}项")
     if scope.grade_text(HIGH) != HIGH:
-        parts.append("风险等级:" + " ".join(f"{scope.grade_text(g)}={g}" for g in GRADES))
+        parts.append("风险等级：" + " ".join(f"{scope.grade_text(g)}={g}" for g in GRADES))
     if scope.public:
         parts.append("内部公示版")
     return "    ".join(parts)
@@ -201,7 +201,7 @@ def risk_sheets(form: Form) -> None:
             (None if same_dept else row.department, center),
             (None if same_process else row.process, center),
             (row.step, c), (row.posts, c), (row.risk_id, c),
-            (f"{row.title}:{row.description}", lt), (row.type, c), (row.grade_text, grade_style),
+            (f"{row.title}：{row.description}", lt), (row.type, c), (row.grade_text, grade_style),
             (row.measures, lt), (row.owners, lt), (row.monitors, lt),
         ))
         detail.append((

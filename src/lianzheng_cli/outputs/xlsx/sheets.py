@@ -96,7 +96,7 @@ def statistics(form: Form) -> None:
     """统计: department × grade, risk type × grade, measures by stage and status; totals computed here, no formulas."""
     scope, styles = form.scope, form.styles
     grade_headers = [scope.grade_header(g) for g in GRADES]
-    sheet = form.sheet(SHEET_STATS, (("项目", 24), *((h, 12) for h in grade_headers), ("合计", 10)), portrait=True)
+    sheet = form.sheet(SHEET_STATS, (("项目", 24), *((h, 13) for h in grade_headers), ("合计", 10)), portrait=True)
     form.heading(sheet, scope.title_prefix + "廉政风险统计")
     risks = [r for dept in scope.departments for r in dept.risks]
 

@@ -111,7 +111,7 @@ class Page:
 
     portrait: bool = False
     margins: Margins = field(default_factory=Margins)
-    footer: str = "第 &P 页 共 &N 页"  # &P: this page, &N: the pages
+    footer: str = "第&P页，共&N页"  # &P: this page, &N: the pages
     footer_font: str | None = None  # "宋体,Regular"; None: the program's default
     footer_size: float | None = None
     print_area: bool = False  # print only the written rows of the sheet's columns
