@@ -48,7 +48,8 @@ tr = messages({
     },
     "import.help.map": {
         "zh": "指定某列的含义，覆盖自动识别：「列标题=字段」，如 --map 工作事项=流程、--map 备注=ignore；可多次使用。",
-        "en": "What a column holds, overriding the recognition: HEADER=FIELD (the header as the sheet writes it); repeatable.",
+        "en": "What a column holds, overriding the recognition: HEADER=FIELD (the header as the sheet writes "
+              "it); repeatable.",
     },
     "import.help.org_name": {
         "zh": "单位名称（标题行或「填报单位」行没有写时）。",
