@@ -13,14 +13,16 @@ import re
 from collections.abc import Iterator
 
 from lianzheng_cli.importing.draft import Draft, DraftDepartment, DraftRisk
+from lianzheng_cli.importing.grid import Place
 from lianzheng_cli.write.yamltext import scalar
 
 ORG_MODELINE = "# yaml-language-server: $schema=../schemas/org.schema.json"
 DEPARTMENT_MODELINE = "# yaml-language-server: $schema=../../schemas/department.schema.json"
 # comments on values the format requires and the sheets did not give
 _SINCE_NOTE = "              # 来源未写任职日期,暂填年度首日,请核实"
-_TYPE_NOTE = "              # 来源未写风险类型,暂定,请核对"
-_SCORES_NOTE = "              # 来源未写发生概率与危害程度,按等级暂定,请评定"
+TYPE_NOTE = "# 来源未写风险类型,暂定,请核对"
+SCORES_NOTE = "# 来源未写发生概率与危害程度,按等级暂定,请评定"
+_PAD = " " * 14
 _BLOCK_LINE = re.compile(r"^\S[^\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufeff]*$")
 
 
@@ -150,13 +152,18 @@ def _risks(department: DraftDepartment) -> Iterator[str]:
         yield from _risk(risk)
 
 
+def source_comment(place: Place) -> str:
+    """The comment above an imported risk: the row it came from."""
+    return f"# 来源:{place.file} 「{place.sheet}」第 {place.row + 1} 行"
+
+
 def _risk(risk: DraftRisk) -> Iterator[str]:
     place = risk.place
-    yield f"  # 来源:{place.file} 「{place.sheet}」第 {place.row + 1} 行"
+    yield f"  {source_comment(place)}"
     yield f"  - id: {scalar(risk.id)}"
     yield from _text("title", risk.title, "    ")
     yield from _text("description", risk.description, "    ")
-    yield f"    type: {scalar(risk.type)}" + (_TYPE_NOTE if risk.type_assumed else "")
+    yield f"    type: {scalar(risk.type)}" + (_PAD + TYPE_NOTE if risk.type_assumed else "")
     if risk.process:
         yield f"    process: {scalar(risk.process)}"
         if risk.step:
@@ -167,7 +174,7 @@ def _risk(risk: DraftRisk) -> Iterator[str]:
         yield f"    posts: {_flow_list(risk.posts)}"
     if risk.parties:
         yield f"    parties: {_flow_list(risk.parties)}"
-    yield f"    likelihood: {risk.likelihood}" + (_SCORES_NOTE if risk.scores_assumed else "")
+    yield f"    likelihood: {risk.likelihood}" + (_PAD + SCORES_NOTE if risk.scores_assumed else "")
     yield f"    impact: {risk.impact}"
     if risk.grade is not None:
         yield f"    grade: {risk.grade.value}"

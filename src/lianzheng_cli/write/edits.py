@@ -67,6 +67,15 @@ def _get(data: Any, path: Path_) -> Any:
     return data
 
 
+def _without_none(value: Any) -> Any:
+    """A mapping as it is written: keys whose value is None left out (inside its lists too)."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
+
+
 def _shown(path: Path_) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
 
@@ -149,7 +158,8 @@ class FileEdit:
                after: Sequence[str] = ()) -> None:
         """Append ``item`` (a mapping) to the list at ``path``; a key not there (or an empty list) is written anew,
         after the last of the keys ``after`` present. ``comment`` becomes a comment line above the item,
-        ``notes`` comments after some of its keys."""
+        ``notes`` comments after some of its keys (with the spaces before them)."""
+        item = _without_none(item)
         parent = self.value(path[:-1])
         if not isinstance(parent, dict):
             self._unplaceable(path)
@@ -286,7 +296,7 @@ class FileEdit:
 
     def _key_lines(self, key: str, value: Any, column: int, notes: dict[str, str]) -> list[str]:
         pad = " " * column
-        note = f"  {notes[key]}" if key in notes else ""
+        note = notes.get(key, "")
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             lines = [f"{pad}{key}:{note}"]
             for item in value:
