@@ -8,10 +8,13 @@ from typing import Annotated
 
 import typer
 
-from lianzheng_cli.cli.common import LangOption, format_option, usage_error
+from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, format_option, start, usage_error
 from lianzheng_cli.i18n import messages, set_language
 from lianzheng_cli.importing import ImportOptions, ImportUsageError, import_files, parse_map, write_register
+from lianzheng_cli.importing.update import update_register
 from lianzheng_cli.outputs.import_report import IMPORT_FORMATS
+from lianzheng_cli.outputs.update_report import UPDATE_FORMATS
+from lianzheng_cli.write.files import WriteError
 
 tr = messages({
     "import.need_out": {
@@ -19,6 +22,14 @@ tr = messages({
         "en": "name the new register's folder with --out (or add --dry-run to see the result only)",
     },
     "import.cannot_write": {"zh": "无法写入 {path}：{reason}", "en": "cannot write {path}: {reason}"},
+    "import.update_out": {
+        "zh": "--update 更新已有的登记簿（-r 指定，默认 registers/），不能与 --out 同用",
+        "en": "--update changes an existing register (named with -r, else registers/); it takes no --out",
+    },
+    "import.update_only": {
+        "zh": "{option} 只用于 --update（导入到已有的登记簿）",
+        "en": "{option} goes with --update only (importing into an existing register)",
+    },
 })
 
 
@@ -51,17 +62,31 @@ def import_command(
         int | None, typer.Option("--year", min=1990, max=2100, show_default=False,
                                  help="年度（标题行没有写「2025年度」时）。")
     ] = None,
+    update: Annotated[bool, typer.Option(
+        "--update", help="导入到已有的登记簿（-r 指定）：lz render xlsx 生成、在 Excel 或 WPS 中修改过的一览表，"
+                         "按风险点编号原地修改登记簿，新增的行加入，保留注释和顺序。")] = False,
+    delete: Annotated[bool, typer.Option(
+        "--delete", help="与 --update 同用：删除表中已没有的风险点和措施（不加时只列出）。")] = False,
+    register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
-    """导入已有的廉政风险点防控措施一览表、职权目录和岗位风险等级目录，生成新的登记簿。
+    """导入已有的廉政风险点防控措施一览表、职权目录和岗位风险等级目录，生成新的登记簿；或用 --update 更新已有的登记簿。
 
     按表头文字识别各列（可用 --map 指定），每个风险点注明来源的文件、工作表和行。
 
-    退出码：0 成功；1 有错误级别的问题（相应的行未导入）；
+    退出码：0 成功；1 有错误级别的问题（相应的行未导入），或 --update 无法安全写入（未修改任何文件）；
     2 用法错误（文件无法读取、不是 Excel 或 Word 文件、没有找到表格）。
     """
     if lang is not None:
         set_language(lang.value)
+    if update:
+        if out is not None:
+            raise usage_error(tr("import.update_out"))
+        _update(files, register, column_map, delete=delete, dry_run=dry_run, fmt=fmt, lang=lang)
+        return
+    for given, option in ((delete, "--delete"), (register is not None, "--register")):
+        if given:
+            raise usage_error(tr("import.update_only", option=option))
     if out is None and not dry_run:
         raise usage_error(tr("import.need_out"))
     try:
@@ -73,5 +98,24 @@ def import_command(
     except OSError as exc:
         raise usage_error(tr("import.cannot_write", path=exc.filename or out, reason=exc.strerror or exc)) from None
     IMPORT_FORMATS[fmt](result, out, written, sys.stdout)
+    if result.problems.errors:
+        raise typer.Exit(1)
+
+
+def _update(files: list[Path], register: Path | None, column_map: list[str] | None, *, delete: bool, dry_run: bool,
+            fmt: str, lang: LangOption) -> None:
+    """``--update``: the workbooks into the register they were rendered from."""
+    root = start(lang, register)
+    checked = checked_register(root, fmt=fmt)
+    try:
+        options = ImportOptions(column_map=parse_map(column_map or []))
+        result = update_register(files, root, checked.register, options, shown=[str(f) for f in files],
+                                 delete=delete, dry_run=dry_run)
+    except ImportUsageError as exc:
+        raise usage_error(str(exc)) from None
+    except WriteError as exc:
+        typer.echo(f"lz: {exc}", err=True)
+        raise typer.Exit(1) from None
+    UPDATE_FORMATS[fmt](result, root, sys.stdout)
     if result.problems.errors:
         raise typer.Exit(1)

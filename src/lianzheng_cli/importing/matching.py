@@ -25,7 +25,7 @@ from lianzheng_cli.importing.draft import DraftRisk
 from lianzheng_cli.importing.emit import SCORES_NOTE, TYPE_NOTE, source_comment
 from lianzheng_cli.importing.grades import split_risks
 from lianzheng_cli.importing.grid import Place
-from lianzheng_cli.importing.measures import MARKER, split_measures
+from lianzheng_cli.importing.measures import MARKER, split_measures, strip_marker
 from lianzheng_cli.importing.names import Names
 from lianzheng_cli.importing.problems import Problems
 from lianzheng_cli.importing.risks import title_and_description
@@ -363,7 +363,7 @@ class Comparer:
         lines = [(text, stage) for text, stage, _ in shown]
         pairs, added, removed = align(lines, list(expected))
         owners_ok = not any(MARKER.match(fold_punct(name)) for _, _, owners in shown for name in owners)
-        if not owners_ok:
+        if not owners_ok and not self._owners_kept(risk, shown, pairs):
             self.problems.at("LZ665", row.risk.cell("owner"), tr("match.owners_unaligned", risk=risk.id))
         place = row.risk.cell("measures")
         for i, j in pairs:
@@ -384,6 +384,14 @@ class Comparer:
             measure = risk.measures[j]
             self.changes.append(Change("removed", "measure", risk.at.file, risk.id, risk.title, "", measure.text,
                                        None, measure.id, None, measure.at.path))
+
+    def _owners_kept(self, risk: Risk, shown: tuple, pairs: list[tuple[int, int]]) -> bool:
+        """Whether numbered owners that do not match the lines one for one are the register's measures' own, in order
+        (lines were added, the owners left as they were): nothing to say but that the new lines have none."""
+        numbered = [strip_marker(fold_punct(name)).strip() for name in shown[0][2]] if shown else []
+        kept = [risk.measures[j] for _, j in pairs]
+        return len(numbered) == len(kept) and all(name in self.names.shown(m.owner) for name, m in
+                                                  zip(numbered, kept, strict=True))
 
     def _measure(self, risk: Risk, measure: Measure, field: str, old: Any, new: Any, value: Any,
                  place: Place | None) -> None:

@@ -54,6 +54,7 @@ class UpdateResult:
     texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # file → (text before, text after)
     written: bool = False
     delete: bool = False
+    dry_run: bool = False
 
     def count(self, action: str, what: str) -> int:
         return sum(c.action == action and c.what == what for c in self.changes)
@@ -85,7 +86,7 @@ def update_register(paths: list[Path], root: Path, register: Register, options: 
     for change in changes:
         if change.action != "kept":
             by_file[change.file].append(change)
-    result = UpdateResult(changes, problems, collected.tables, delete=delete)
+    result = UpdateResult(changes, problems, collected.tables, delete=delete, dry_run=dry_run)
     plans = []
     for rel, file_changes in by_file.items():
         if dry_run:
