@@ -197,8 +197,8 @@ class Comparer:
                 return False
             return all((text, stage) == pair and (not owners or self._owner_shown(owners, measure.owner))
                        for (text, stage, owners), pair, measure in zip(shown, expected, risk.measures, strict=False))
-        if field in ("grade", "type", "posts") and not shown:
-            return True  # an empty cell changes nothing (the importer reported it)
+        if not shown and field != "measures":
+            return True  # an empty cell changes nothing (a cell unmerged in Excel keeps its value in the first row)
         return bool(shown == expected)
 
     def _owner_shown(self, owners: tuple[str, ...], owner: str) -> bool:
@@ -231,8 +231,9 @@ class Comparer:
 
     def compare(self, risk: Risk, rows: list[Row]) -> None:
         department = self.register.by_department[risk.department]
-        moved = next((row for row in rows if row.department != department.name), None)
-        if moved is not None and self.names.department(moved.department) is not department:
+        moved = next((row for row in rows if row.department != department.name
+                      and self.names.department(row.department) is not None), None)
+        if moved is not None:
             self.problems.at("LZ661", moved.risk.cell("department"), tr(
                 "match.department_moved", risk=risk.id, name=moved.department, registered=department.name))
         fields = self.merged(risk, rows)
