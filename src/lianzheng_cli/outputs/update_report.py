@@ -107,7 +107,7 @@ def around_change(old: str, new: str, context: int = 10) -> tuple[str, str]:
     return cut(old), cut(new)
 
 
-def change_line(change: Change) -> str:
+def change_line(change: Change, *, with_file: bool = True) -> str:
     key = f"update.{change.action}.{change.what}"
     field = tr(f"field.{change.field}") if change.field else ""
     old, new = change.old, change.new
@@ -117,7 +117,7 @@ def change_line(change: Change) -> str:
               new=_shown(new))
     place = change.place
     if place is not None and change.action in ("changed", "added"):
-        line += tr("update.from", where=f"{place.file}「{place.sheet}」{place.cell}")
+        line += tr("update.from", where=f"{place.file if with_file else ''}「{place.sheet}」{place.cell}")
     return line
 
 
@@ -125,10 +125,11 @@ def _lines(result: UpdateResult, root: Path) -> list[str]:
     by_file: dict[str, list[Change]] = {}
     for change in result.changes:
         by_file.setdefault(change.file, []).append(change)
+    with_file = len({c.place.file for c in result.changes if c.place is not None}) > 1  # else said once, by the user
     lines = []
     for rel in sorted(by_file):
         lines.append(tr("update.file", path=shown_path(root / rel)))
-        lines += [change_line(c) for c in by_file[rel]]
+        lines += [change_line(c, with_file=with_file) for c in by_file[rel]]
     return lines
 
 
