@@ -312,11 +312,10 @@ class Comparer:
         draft = row.risk
         department = self.names.department(row.department)
         if department is None:
-            self.problems.at("LZ662", draft.cell("department"), tr("match.unknown_department",
-                                                                                 name=row.department))
+            self.problems.at("LZ662", draft.cell("department"), tr("match.unknown_department", name=row.department))
             return
         ident = self.names.risk_id(department, draft.code)
-        notes = {}
+        notes: dict[str, str] = {}
         kind = draft.type
         if kind not in RISK_TYPES:
             if kind is not None:
@@ -328,7 +327,7 @@ class Comparer:
             process = self.names.process(department, draft.process_name)
             if process is None:
                 self.problems.at("LZ663", draft.cell("process"),
-                                     tr("match.unknown_process", name=draft.process_name, risk=ident))
+                                 tr("match.unknown_process", name=draft.process_name, risk=ident))
             else:
                 item["process"] = process.id
                 step = self.names.step(process, draft.step_name) if draft.step_name else None
@@ -351,8 +350,8 @@ class Comparer:
         if measures:
             item["measures"] = measures
         self.changes.append(Change("added", "risk", department.file, ident, draft.title, new=draft.title,
-                                       place=draft.place, path=("risks",), value=item,
-                                       comment=source_comment(draft.place), notes=notes))
+                                   place=draft.place, path=("risks",), value=item,
+                                   comment=source_comment(draft.place), notes=notes))
 
     # --- measures ---------------------------------------------------------------------------------------
 

@@ -72,7 +72,7 @@ tr = messages({
     "field.stage": {"zh": "阶段", "en": "stage"},
     "field.owner": {"zh": "责任主体", "en": "owner"},
     "field.duties": {"zh": "岗位职责", "en": "duties"},
-    "value.none": {"zh": "(无)", "en": "(none)"},
+    "value.none": {"zh": "（无）", "en": "(none)"},
 })
 
 _PARTS = ("risks_changed", "risks_added", "measures_added", "posts_added", "posts_changed", "risks_removed",
