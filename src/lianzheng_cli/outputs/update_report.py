@@ -58,8 +58,10 @@ tr = messages({
     "update.part.nothing": {"zh": "没有变更", "en": "no change"},
     "update.verb.written": {"zh": "已更新", "en": "updated"},
     "update.verb.dry_run": {"zh": "将更新", "en": "would update"},
-    "update.unchanged": {"zh": "表格与登记簿一致，未修改任何文件",
-                         "en": "the workbook matches the register; no file changed"},
+    "update.unchanged": {"zh": "表格与登记簿一致，未修改任何文件；"
+                               "发现 {errors} 个错误、{warnings} 个警告、{infos} 条提示",
+                         "en": "the workbook matches the register; no file changed; {errors} errors, {warnings} "
+                               "warnings, {infos} notes"},
     "update.dry_run": {"zh": "（试运行：未修改任何文件）", "en": " (dry run: nothing was written)"},
     "field.title": {"zh": "风险点名称", "en": "title"},
     "field.description": {"zh": "风险描述", "en": "description"},
@@ -148,8 +150,11 @@ def report_update_text(result: UpdateResult, root: Path, stream: TextIO) -> None
     for problem in result.problems.items:
         say(f"{problem_location(problem)}: {problem.code} {problem.message}")
     summary = result.summary()
+    style = "bold red" if summary["errors"] else ("yellow" if summary["warnings"] else "green")
     if not result.changes:
-        say(tr("update.unchanged"), "green")
+        say(tr("update.unchanged", errors=summary["errors"], warnings=summary["warnings"], infos=summary["infos"]),
+            style)
+        return
     verb = tr("update.verb.dry_run" if result.dry_run else "update.verb.written")
     parts = [tr(f"update.part.{key}", n=summary[key]) for key in _PARTS if summary[key]]
     text = tr("update.summary", verb=verb, files=summary["files"], errors=summary["errors"],
@@ -157,7 +162,7 @@ def report_update_text(result: UpdateResult, root: Path, stream: TextIO) -> None
               parts=join_list(parts) if parts else tr("update.part.nothing"))
     if result.dry_run:
         text += tr("update.dry_run")
-    say(text, "bold red" if summary["errors"] else ("yellow" if summary["warnings"] else "green"))
+    say(text, style)
 
 
 def report_update_json(result: UpdateResult, root: Path, stream: TextIO) -> None:
