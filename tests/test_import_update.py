@@ -263,3 +263,25 @@ def test_usage_errors(runner, repo, book, tmp_path):
     assert run(runner, "import", str(book), "--update", "--out", str(tmp_path / "x")).exit_code == 2
     assert run(runner, "import", str(book), "--delete", "--out", str(tmp_path / "x")).exit_code == 2
     assert run(runner, "import", str(book), "--update", "-r", str(tmp_path / "nowhere")).exit_code == 2
+
+
+def test_a_workbook_of_another_register_is_refused(runner, repo, book, tmp_path):
+    other = tmp_path / "other" / "registers"
+    shutil.copytree(EXAMPLE, other, ignore=shutil.ignore_patterns(".lz-cache"))
+    for path in (other / "departments").glob("*.yaml"):  # the same register with other risk ids
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("-R0", "-X0"), encoding="utf-8")
+    assert validate(other, use_cache=False).errors == 0
+    result = update(runner, book, "-r", str(other))
+    assert result.exit_code == 2
+    assert "不是由它生成的" in result.stderr
+
+
+def test_crlf_files_stay_crlf(runner, repo, book):
+    path = repo / "registers/departments/bgs.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    edit(book, lambda detail, main: detail.set("bgs-R02", "风险表现", "第一行\n第二行"))
+    result = update(runner, book)
+    assert result.exit_code == 0, result.output
+    data = path.read_bytes()
+    assert b"description: |-\r\n      \xe7\xac\xac" in data and b"\n" not in data.replace(b"\r\n", b"")

@@ -21,7 +21,7 @@ from lianzheng_cli.importing.build import Collected
 from lianzheng_cli.importing.matching import MEASURE_KEYS, RISK_KEYS, Change, Comparer, Row
 from lianzheng_cli.importing.names import Names
 from lianzheng_cli.importing.problems import Problems
-from lianzheng_cli.importing.run import ImportOptions, read_tables
+from lianzheng_cli.importing.run import ImportOptions, ImportUsageError, read_tables
 from lianzheng_cli.importing.tables import Table
 from lianzheng_cli.importing.text import clean_text
 from lianzheng_cli.model.grading import grade_register
@@ -34,6 +34,12 @@ tr = messages({
     "update.duplicate_code": {
         "zh": "编号「{code}」在「{sheet}」中出现两次：第二行作为新的风险点加入",
         "en": "code “{code}” appears twice in “{sheet}”: the second row is added as a new risk",
+    },
+    "update.foreign": {
+        "zh": "表中 {risks} 个风险点的编号都不是这个登记簿的：这个工作簿不是由它生成的（请用 -r 指定它来自的登记簿，"
+              "或用 --out 导入为新的登记簿）",
+        "en": "none of the {risks} risks of the workbook has a code of this register: it was not rendered from it "
+              "(name the register it came from with -r, or import it as a new register with --out)",
     },
     "update.has_warnings": {
         "zh": "风险点 {risk} 已不在表中，但有预警处置记录（{warnings}），不能删除",
@@ -90,7 +96,7 @@ def update_register(paths: list[Path], root: Path, register: Register, options: 
     plans = []
     for rel, file_changes in by_file.items():
         if dry_run:
-            text = (Path(root) / rel).read_text(encoding="utf-8-sig")
+            text = (Path(root) / rel).read_bytes().decode("utf-8-sig")  # as written: CRLF stays CRLF
             result.texts[rel] = (text, _edited(text, rel, file_changes))
         else:
             plan, texts = plan_file(Path(root), rel, _planner(rel, file_changes))
@@ -128,11 +134,13 @@ def compare(collected: Collected, register: Register, problems: Problems, *, del
             if code in claimed:
                 problems.at("LZ671", row.risk.cell("code"), tr("update.duplicate_code", code=code, sheet=sheet))
             new_rows.append(row)
-    for ident, rows in matched.items():
-        comparer.compare(register.risks[ident], rows)
     new: dict[tuple[str, str, str], list[Row]] = {}
     for row in new_rows:  # the same new row in the 一览表 and the 明细 is one new risk
         new.setdefault((row.department, row.risk.title, row.risk.description), []).append(row)
+    if register.risks and new and not matched:
+        raise ImportUsageError(tr("update.foreign", risks=len(new)))
+    for ident, rows in matched.items():
+        comparer.compare(register.risks[ident], rows)
     for rows in new.values():
         comparer.new_risk(rows[0])
     _post_duties(comparer, collected, register)
