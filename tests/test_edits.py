@@ -131,3 +131,9 @@ def test_locate_gives_the_span_of_every_node():
     block = nodes[("risks", 1, "description")]
     assert DOC[block.start:block.end] == "|-   # 块注释\n      第一行\n      第二行"
     assert DOC[nodes[("risks",)].start] == "-"
+
+
+def test_a_key_without_a_value_gets_one_after_its_colon():
+    text = "a:\nb:   # 注释\nc: 1\n"
+    new = edited(text, lambda e: e.set(("a",), "甲"), lambda e: e.set(("b",), "乙\n丙"))
+    assert new == "a: 甲\nb: |-   # 注释\n  乙\n  丙\nc: 1\n"

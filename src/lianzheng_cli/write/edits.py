@@ -265,6 +265,8 @@ class FileEdit:
             if comment and grow and "\t" not in comment.group(1) and len(comment.group(1)) >= 2:
                 new += " " * max(1, len(comment.group(1)) - grow)  # an aligned comment keeps its column
                 end = comment.end(1)
+        if node.start == node.end and not node.style:
+            new = " " + new  # `key:` with no value: the value follows the colon
         if text[start:end] != new:
             self._add(start, end, new, path)
 
