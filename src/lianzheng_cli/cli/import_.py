@@ -45,7 +45,8 @@ def import_command(
                      help="新登记簿的目录（写入 org.yaml 与 departments/*.yaml），须为新目录或空目录。"),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="试运行：不写任何文件，列出将写入的文件、列对应关系和全部问题。")
+        bool, typer.Option("--dry-run", help="试运行：不写任何文件，列出将写入的文件（--update 时为将做的修改）、"
+                                             "列对应关系和全部问题。")
     ] = False,
     fmt: Annotated[str, format_option(
         IMPORT_FORMATS, help="问题报告的格式：text（终端）或 json（机器可读）。")] = "text",
