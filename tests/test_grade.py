@@ -400,8 +400,8 @@ def test_write_refuses_a_read_only_file_and_writes_no_file(tmp_path, runner):
     before = snapshot(root)
     result = run(runner, "grade", "-r", str(root), "--write")
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("lz: departments/spk.yaml 是只读文件,未修改任何文件"
-                                     "(取消只读后重试:chmod u+w departments/spk.yaml)")
+    assert result.stderr.strip() == ("lz: departments/spk.yaml 是只读文件，未修改任何文件"
+                                     "（取消只读后重试：chmod u+w departments/spk.yaml）")
     assert snapshot(root) == before  # jjjc.yaml, checked first, is not written either
 
 
@@ -421,7 +421,7 @@ def test_write_undoes_the_files_already_replaced_when_a_rename_fails(tmp_path, r
     monkeypatch.setattr(os, "replace", refuse_spk)
     result = run(runner, "grade", "-r", str(root), "--write")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "lz: 无法写入 departments/spk.yaml:没有写入权限;未修改任何文件"
+    assert result.stderr.strip() == "lz: 无法写入 departments/spk.yaml：没有写入权限；未修改任何文件"
     assert replaced == ["jjjc.yaml", "jjjc.yaml"]  # written, then put back
     assert snapshot(root) == before  # as it was, and no temporary file is left
 
@@ -455,7 +455,7 @@ def test_write_fails_cleanly_on_a_file_that_vanished_after_reading(tmp_path, run
     before = snapshot(root)
     result = run(runner, "grade", "-r", str(root), "--write")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "lz: departments/spk.yaml 已不存在(读取登记簿后被删除或移动),未修改任何文件"
+    assert result.stderr.strip() == "lz: departments/spk.yaml 已不存在（读取登记簿后被删除或移动），未修改任何文件"
     del before["departments/spk.yaml"]
     assert snapshot(root) == before  # jjjc.yaml, the other file to fix, is untouched
 
@@ -503,7 +503,7 @@ def test_edit_keeps_crlf_line_ends_and_a_flow_mapping():
 
 def test_edit_refuses_a_grade_it_cannot_replace_exactly():
     text = "risks:\n  - id: R1\n    grade: &g 低\n"
-    with pytest.raises(WriteError, match=r"d.yaml:3:12: 风险点 R1 的 grade 无法原样替换"):
+    with pytest.raises(WriteError, match=r"d.yaml:3:12：风险点 R1 的 grade 无法原样替换"):
         edit_grades(text, "d.yaml", [GradeChange("d.yaml", ("risks", 0, "grade"), "R1", "低", "高")])
 
 

@@ -49,10 +49,11 @@ def parse_fail_on(values: list[str] | None) -> list[str]:
 
 def diff_command(
     rev_a: Annotated[str, typer.Argument(
-        metavar="A", help="旧版本:git 引用(标签、分支、提交、HEAD~1)、年份(如 2024)、WORKTREE,"
-                          "或登记簿目录(含 org.yaml 或 registers/org.yaml)。")] = "HEAD",
+        metavar="A", help="旧版本：git 引用（标签、分支、提交、HEAD~1）、年份（如 2024）、WORKTREE，"
+                          "或登记簿目录（含 org.yaml 或 registers/org.yaml）。")] = "HEAD",
     rev_b: Annotated[str, typer.Argument(
-        metavar="B", help="新版本,写法同 A;默认为工作区 WORKTREE(只写 WORKTREE 时比对 HEAD 与工作区)。")] = "WORKTREE",
+        metavar="B", help="新版本，写法同 A；默认为工作区 WORKTREE"
+                          "（只写 WORKTREE 时比对 HEAD 与工作区）。")] = "WORKTREE",
     register: RegisterOption = None,
     fmt: Annotated[str, format_option(
         DIFF_FORMATS, help="输出格式:text(终端,按部门分组)、markdown(合并请求评论)、json(机器可读)。")] = "text",
@@ -61,12 +62,12 @@ def diff_command(
         help="出现这些变更时以退出码 1 结束(供 CI 使用):删除风险点、降低等级、删除高风险点;可用逗号分隔。")] = None,
     lang: LangOption = None,
 ) -> None:
-    """比对登记簿的两个版本 (年度、git 版本、工作区或两个登记簿目录)。
+    """比对登记簿的两个版本（年度、git 版本、工作区或两个登记簿目录）。
 
     风险点的增删、改编号与逐项变更 (含等级升降), 措施、人员、岗位、职权、流程与预警的变化。
 
     年份 2024 取标签 2024 或 register-2024,没有标签时取 2024-12-31 或更早的最后一次提交(会说明取了哪次提交)。
-    含 org.yaml 的目录按目录读取,不需要 git:lz diff 旧/registers 新/registers。
+    含 org.yaml 的目录按目录读取，不需要 git：lz diff 旧/registers 新/registers。
     退出码:0 完成;1 --fail-on 指定的变更存在,或某一版本的登记簿有错误;2 用法错误(未知版本、不在 git 仓库中)。
     """
     from lianzheng_cli.diff import diff_revisions

@@ -46,12 +46,12 @@ from lianzheng_cli.write.yamltext import (
 
 tr = messages({
     "edit.unplaceable": {
-        "zh": "{file}:{line}: {path} 无法原样修改（流式写法、锚点或别名？），未修改任何文件；请手工修改",
+        "zh": "{file}:{line}：{path} 无法原样修改（流式写法、锚点或别名？），未修改任何文件；请手工修改",
         "en": "{file}:{line}: {path} cannot be edited in place (flow style, an anchor or alias?); "
               "no file was changed; edit it by hand",
     },
     "edit.verify_failed": {
-        "zh": "{file}: 修改后的内容校验未通过（会改变其他内容），未修改任何文件；请报告此问题",
+        "zh": "{file}：修改后的内容校验未通过（会改变其他内容），未修改任何文件；请报告此问题",
         "en": "{file}: the edited text failed verification (more would change); no file was changed; "
               "please report this",
     },

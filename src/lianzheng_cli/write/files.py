@@ -24,27 +24,27 @@ from lianzheng_cli.i18n import join_list, messages
 
 tr = messages({
     "fix.read_only": {
-        "zh": "{file} 是只读文件,未修改任何文件(取消只读后重试:chmod u+w {file})",
+        "zh": "{file} 是只读文件，未修改任何文件（取消只读后重试：chmod u+w {file}）",
         "en": "{file} is read-only; no file was changed (make it writable and retry: chmod u+w {file})",
     },
     "fix.vanished": {
-        "zh": "{file} 已不存在(读取登记簿后被删除或移动),未修改任何文件",
+        "zh": "{file} 已不存在（读取登记簿后被删除或移动），未修改任何文件",
         "en": "{file} no longer exists (deleted or moved after the register was read); no file was changed",
     },
     "fix.changed": {
-        "zh": "{file} 在读取后被其他程序修改,未修改任何文件;请重新运行",
+        "zh": "{file} 在读取后被其他程序修改，未修改任何文件；请重新运行",
         "en": "{file} was changed by another program after it was read; no file was changed; run again",
     },
     "fix.not_utf8": {
-        "zh": "{file} 不是 UTF-8 文本,未修改任何文件",
+        "zh": "{file} 不是 UTF-8 文本，未修改任何文件",
         "en": "{file} is not UTF-8 text; no file was changed",
     },
     "fix.cannot_write": {
-        "zh": "无法写入 {file}:{reason};未修改任何文件",
+        "zh": "无法写入 {file}：{reason}；未修改任何文件",
         "en": "cannot write {file}: {reason}; no file was changed",
     },
     "fix.restore_failed": {
-        "zh": "无法写入 {file}:{reason};以下已写入的文件未能恢复,请用 git 恢复:{files}",
+        "zh": "无法写入 {file}：{reason}；以下已写入的文件未能恢复，请用 git 恢复：{files}",
         "en": "cannot write {file}: {reason}; these files were written and could not be restored, "
               "restore them with git: {files}",
     },

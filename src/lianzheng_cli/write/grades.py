@@ -35,13 +35,13 @@ __all__ = ["GRADE_SPELLINGS", "GradeChange", "GradeEdit", "WriteError", "edit_gr
 
 tr = messages({
     "fix.unplaceable": {
-        "zh": "{file}:{line}:{column}: 风险点 {risk} 的 grade 无法原样替换(使用了锚点、别名或转义?),"
-              "未修改任何文件;请手工改为 {grade}",
+        "zh": "{file}:{line}:{column}：风险点 {risk} 的 grade 无法原样替换（使用了锚点、别名或转义？），"
+              "未修改任何文件；请手工改为{grade}",
         "en": "{file}:{line}:{column}: the grade of risk {risk} cannot be replaced in place (an anchor, alias "
               "or escape?); no file was changed; change it to {grade} by hand",
     },
     "fix.verify_failed": {
-        "zh": "{file}: 修改后的内容校验未通过(除 grade 外还有内容会改变),未修改任何文件;请报告此问题",
+        "zh": "{file}：修改后的内容校验未通过（除 grade 外还有内容会改变），未修改任何文件；请报告此问题",
         "en": "{file}: the edited text failed verification (more than the grades would change); "
               "no file was changed; please report this",
     },
