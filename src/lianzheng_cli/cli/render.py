@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -153,19 +154,34 @@ def render_xlsx_command(
     result = checked_register(root, out=sys.stderr)
     reg = result.register
     del result  # frees the parsed YAML behind the model, so the rows reuse its memory instead of adding to the peak
+
+    def per_department(folder: Path) -> list[Path]:
+        with progress_bar(len(reg.risks), tr("render.progress_rows")) as advance:
+            return render_by_department(reg, folder, public=public, progress=advance)
+
+    def one_file(target: Path) -> Path:
+        with progress_bar(len(reg.risks), tr("render.progress_rows")) as advance:
+            return render_workbook(reg, target, public=public, progress=advance)
+
+    _write_outputs(output, default_output(reg), "render.output_is_folder", by_department=by_department,
+                   per_department=per_department, one_file=one_file)
+
+
+def _write_outputs(output: Path | None, default: Path, is_folder_key: str, *, by_department: bool,
+                   per_department: Callable[[Path], list[Path]], one_file: Callable[[Path], Path]) -> None:
+    """Write one file (``-o`` or ``default``) or, with ``--by-department``, one per department into a folder;
+    a path of the wrong kind is a usage error, an I/O error is told in the user's language."""
     try:
         if by_department:
             folder = output if output is not None else Path.cwd() / "out"
             if folder.exists() and not folder.is_dir():
                 raise usage_error(tr("render.output_not_folder", path=folder))
-            with progress_bar(len(reg.risks), tr("render.progress_rows")) as advance:
-                written = render_by_department(reg, folder, public=public, progress=advance)
+            written = per_department(folder)
         else:
-            target = output if output is not None else default_output(reg)
+            target = output if output is not None else default
             if target.is_dir():
-                raise usage_error(tr("render.output_is_folder", path=target))
-            with progress_bar(len(reg.risks), tr("render.progress_rows")) as advance:
-                written = [render_workbook(reg, target, public=public, progress=advance)]
+                raise usage_error(tr(is_folder_key, path=target))
+            written = [one_file(target)]
     except OSError as exc:
         raise usage_error(tr("render.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
             from None
@@ -204,24 +220,10 @@ def render_docx_command(
 
     root = start(lang, register)
     reg = checked_register(root, out=sys.stderr).register
-    assert reg is not None  # checked_register exits when the register has errors
     made = document_time(reg.root, reg.org.year)
-    try:
-        if by_department:
-            folder = output if output is not None else Path.cwd() / "out"
-            if folder.exists() and not folder.is_dir():
-                raise usage_error(tr("render.output_not_folder", path=folder))
-            written = write_by_department(reg, folder, made=made, public=public)
-        else:
-            target = output if output is not None else default_docx(reg)
-            if target.is_dir():
-                raise usage_error(tr("render.docx_output_is_folder", path=target))
-            written = [write_risk_table(reg, target, made=made, public=public)]
-    except OSError as exc:
-        raise usage_error(tr("render.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
-            from None
-    for path in written:
-        typer.echo(tr("render.written", path=_shown(path)))
+    _write_outputs(output, default_docx(reg), "render.docx_output_is_folder", by_department=by_department,
+                   per_department=lambda folder: write_by_department(reg, folder, made=made, public=public),
+                   one_file=lambda target: write_risk_table(reg, target, made=made, public=public))
 
 
 @render_app.command("forms", cls=Command)
@@ -249,7 +251,6 @@ def render_forms_command(
 
     root = start(lang, register)
     reg = checked_register(root, out=sys.stderr).register
-    assert reg is not None  # checked_register exits when the register has errors
     folder = output if output is not None else Path.cwd() / "out"
     if folder.exists() and not folder.is_dir():
         raise usage_error(tr("render.forms_output_not_folder", path=folder))

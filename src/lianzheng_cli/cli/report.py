@@ -110,7 +110,6 @@ def report_command(
     day = parse_as_of(as_of)
     result = checked_register(root, out=sys.stderr)
     reg = result.register
-    assert reg is not None  # checked_register exits unless the model was built
     day = day or default_as_of(reg.org.year)
     changes = None
     if since is not None:
