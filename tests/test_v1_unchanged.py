@@ -97,7 +97,7 @@ def test_brief(runner, v1_register, person):
 
 def test_lint_findings(runner, v1_register):
     """Which findings, where (their messages are another matter: they are polished on their own)."""
-    lint_all = Path(__file__).parent / "fixtures" / "lint-all" / "registers"
+    lint_all = Path(__file__).parent / "fixtures" / "v1-lint-all" / "registers"
     found = {}
     for name, root in (("example", v1_register), ("lint-all", lint_all)):
         result = run(runner, "lint", "-r", str(root), "--as-of", AS_OF, "-f", "json")

@@ -18,6 +18,7 @@ from lianzheng_cli.cli.init import init_command
 from lianzheng_cli.cli.lint import lint_command, rules_command
 from lianzheng_cli.cli.render import render_app
 from lianzheng_cli.cli.report import report_command
+from lianzheng_cli.cli.schema import schema_command
 from lianzheng_cli.cli.validate import validate_command
 from lianzheng_cli.i18n import set_language
 
@@ -65,6 +66,7 @@ def _root(
 app.command("validate", cls=Command)(validate_command)
 app.command("lint", cls=Command)(lint_command)
 app.command("rules", cls=Command)(rules_command)
+app.command("schema", cls=Command)(schema_command)
 app.command("grade", cls=Command)(grade_command)
 app.add_typer(render_app, name="render")
 app.command("report", cls=Command)(report_command)

@@ -283,7 +283,7 @@ class _PairLoader:
                shared: dict[str, dict]) -> tuple[Register, Register]:
         """Typed registers of both sides; the departments of unchanged files are built once and shared."""
         some_org = orgs["new"] or orgs["old"]
-        common = build_register(Path("."), some_org, sorted(shared.items())).departments if some_org else ()
+        common = build_register(Path("."), some_org, sorted(shared.items())) if some_org else None
         registers = []
         for side in SIDES:
             source = self.sources[side]
@@ -293,7 +293,10 @@ class _PairLoader:
                 registers.append(empty_register(root))
                 continue
             own = build_register(root, org, sorted(docs[side].items()))
-            departments = tuple(sorted((*own.departments, *common), key=lambda d: d.file))
+            if common is not None and common.org.vocabulary != own.org.vocabulary:  # in this side's own words
+                common = build_register(root, org, sorted(shared.items()))
+            shared_departments = common.departments if common is not None else ()
+            departments = tuple(sorted((*own.departments, *shared_departments), key=lambda d: d.file))
             registers.append(Register(root, own.org, departments))
         return registers[0], registers[1]
 
