@@ -33,7 +33,7 @@ from lianzheng_cli.validate.references import local_checks
 
 SIDES = ("old", "new")
 
-_ID_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+_ID_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-()")  # 1.1: ( ) too
 # Every byte that cannot be part of an id becomes a space: ``raw.translate(_TOKENS).split()`` is the file's words.
 _TOKENS = bytes(c if c in _ID_CHARS else 0x20 for c in range(256))
 
@@ -276,7 +276,7 @@ class _PairLoader:
         found = self._tokens.get(rel)
         if found is None:
             words = set(self.read_shared(rel).translate(_TOKENS).split())
-            found = self._tokens[rel] = frozenset(w.lstrip(b"._-") for w in words)  # an id starts alphanumeric
+            found = self._tokens[rel] = frozenset(w.lstrip(b"._-()") for w in words)  # an id starts alphanumeric
         return found
 
     def _build(self, orgs: dict[str, dict | None], docs: dict[str, dict[str, dict]],
