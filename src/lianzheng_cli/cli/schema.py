@@ -32,8 +32,8 @@ class SchemaKind(StrEnum):
 
 def schema_command(
     write: Annotated[bool, typer.Option(
-        "--write", help="写入 schemas/org.schema.json 与 schemas/department.schema.json（登记簿旁的 schemas/ 目录，"
-                        "即 lz init 的布局）；内容未变的文件不改动。")] = False,
+        "--write", help="写入登记簿旁的 schemas/ 目录（lz init 的布局）：org.schema.json 与 "
+                        "department.schema.json； 内容未变的文件不改动。")] = False,
     kind: Annotated[SchemaKind, typer.Option(
         "--kind", "-k", help="不加 --write 时输出哪个格式文件：org（org.yaml）或 department（部门文件）。")]
     = SchemaKind.department,
