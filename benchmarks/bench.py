@@ -21,6 +21,7 @@ one that fails is shown with its exit code and left out of the ratios.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -271,11 +272,9 @@ def make_benches(repo: Path, scratch: Path, commands: set[str], peers_all: bool)
 
 def machine() -> str:
     cpu = ""
-    try:
+    with contextlib.suppress(OSError, StopIteration):
         cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                    if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     ram = ""
     try:
         kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
