@@ -241,3 +241,10 @@ def test_check_jsonschema_and_lz_agree_on_a_risk_with_no_subject(register_11):
                     encoding="utf-8")
     assert check_jsonschema(schemas / "department.schema.json", path).returncode == 1
     assert findings(register_11) == [("LZ011", "departments/bgs.yaml", 16, 5)]
+
+
+def test_the_cache_never_serves_a_file_checked_under_another_vocabulary(register_11):
+    assert validate(register_11).errors == 0  # departments cached as valid under the register's vocabulary
+    set_org(register_11, "    risk_type: [权力运行]\n", "    risk_type: [权力监督]\n")
+    found = [(d.code, d.file) for d in validate(register_11).diagnostics if d.code != "LZ026"]
+    assert found == [("LZ013", "departments/dzb.yaml"), ("LZ013", "departments/ldbz.yaml")]
