@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, run, write_register
+from docx_helpers import load, text
 from lianzheng_cli.lint import lint
 from lianzheng_cli.model.grading import grade_register
 from lianzheng_cli.outputs.brief import build_brief
@@ -352,3 +353,18 @@ def test_lz_diff_reports_every_addition_between_two_revisions(runner, tmp_path, 
     for line in ("  - 适用范围:部门 → 单位", "  - 剩余风险（发生概率×危害程度）:2×3 → 3×3", "  - 剩余等级:低 → 中",
                  "- 变更职权 `jsk-P01` 建设工程竣工验收备案", "  - 当事人:p-tang → p-xu", "  - 行使主体:机关党支部委员会 → (无)"):
         assert line in markdown
+
+
+def test_the_word_documents_show_parties_common_risks_and_residual_grades(runner, reg, tmp_path):
+    table = tmp_path / "table.docx"
+    assert run(runner, "render", "docx", "-r", str(reg), "-o", str(table)).exit_code == 0
+    shown = text(load(table))
+    assert "质量监督员、施工单位、监理单位" in shown and "全单位各岗位（共性）" in shown and "高→低" in shown
+    assert "3.对核查意见失实的质量监督员调离岗位" in shown and "上级纪检监察组" in shown
+    report = tmp_path / "report.docx"
+    assert run(runner, "report", "--docx", "-r", str(reg), "--as-of", AS_OF, "-o", str(report)).exit_code == 0
+    assert "质量监督员、施工单位、监理单位" in text(load(report)) and "高→中" in text(load(report))
+    brief = tmp_path / "brief.docx"
+    assert run(runner, "brief", "p-song", "-r", str(reg), "--docx", "-o", str(brief)).exit_code == 0
+    shown = text(load(brief))
+    assert "共性廉政风险点" in shown and "bgs-R01 接待费用超标" in shown
