@@ -386,7 +386,7 @@ def risk_record(register: Register, risk: Risk, grade: RiskGrade) -> dict:
         "measures_text": "\n".join(_measure_line(i, m["stage"], m["text"], m["owner_name"])
                                    for i, m in enumerate(measures, 1)),
         "monitors": monitors,
-        "monitors_text": "\n".join(m["role"] if m["as_written"] else f"{m['role']}:{m['name'] or VACANT}"
+        "monitors_text": "\n".join(m["role"] if m["as_written"] else f"{m['role']}：{m['name'] or VACANT}"
                                    for m in monitors),
     }
 

@@ -30,7 +30,7 @@ ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._()-]*$"
 DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 SCHEMA_FILES = {"org": "org.schema.json", "department": "department.schema.json"}
 BASE_ID = "https://lianzheng-cli.example/schemas/"
-ALIASES_COMMENT = ("别名与繁体写法在此一律接受，由 lz 读入后规范化为简体标准值（如一级/★★★/红色/high → 高，"
+ALIASES_COMMENT = ("别名与繁体写法在此一律接受，由 lz 读入后规范化为简体标准值（如 一级/★★★/红色/high → 高，"
                    "崗位職責 → 岗位职责）。Aliases and traditional-character spellings are accepted by this schema "
                    "and normalized by lz.")
 
@@ -116,7 +116,7 @@ def score(title: str, description: str, example: int | None = None) -> Schema:
 def grade(title: str, description: str, examples: list[str]) -> Schema:
     aliases = "；".join(f"{'/'.join(s for s in spelled if s != g)} = {g}" for g, spelled in GRADE_ALIASES.items())
     body = {"type": "string", "enum": [s for spelled in GRADE_ALIASES.values() for s in spelled]}
-    return described(title, f"{description}标准值为高、中、低，可用别名：{aliases}。", body, examples=examples)
+    return described(title, f"{description}标准值为 高、中、低，可用别名：{aliases}。", body, examples=examples)
 
 
 def word_list(name: str, vocabulary: Vocabulary) -> str:
@@ -204,11 +204,11 @@ def org_schema(vocabulary: Vocabulary = BUILTIN) -> Schema:
         "lint": _lint(),
         "parties": array("外部单位与群体", "本单位以外、会被风险点列为涉及对象或担任措施责任主体的单位和群体"
                          "（如施工单位、监理单位、各基层党组织）。标识与部门、人员、岗位等的标识在全单位内唯一。"
-                         "默认：[]。示例：[{id: sgdw, name：施工单位}]。", ref("party"), default=[]),
+                         "默认：[]。示例：[{id: sgdw, name: 施工单位}]。", ref("party"), default=[]),
         "vocabulary": _vocabulary(vocabulary),
     }
     definitions = {
-        "party": record("外部单位或群体", "一个外部单位或群体。必填 id、name。示例：{id: sgdw, name：施工单位}。", {
+        "party": record("外部单位或群体", "一个外部单位或群体。必填 id、name。示例：{id: sgdw, name: 施工单位}。", {
             "id": ident("外部单位标识", "外部单位或群体的标识，全单位唯一。示例：sgdw。", "sgdw"),
             "name": text("外部单位名称", "外部单位或群体的名称。示例：施工单位。", "施工单位"),
         }, ("id", "name")),
@@ -224,7 +224,7 @@ def org_schema(vocabulary: Vocabulary = BUILTIN) -> Schema:
 
 def _org_info() -> Schema:
     return record("单位", "本登记簿所属单位。必填 id、name；可选 head（单位主要负责人）、inspection（纪检监察机构）、"
-                  "party（党组织）。示例：{id: demo-swj, name：示例县商务局}。", {
+                  "party（党组织）。示例：{id: demo-swj, name: 示例县商务局}。", {
                       "id": ident("单位标识", "单位的标识符。示例：demo-swj。", "demo-swj"),
                       "name": text("单位名称", "单位全称。示例：示例县商务局。", "示例县商务局"),
                       "head": ident("单位主要负责人", "单位主要负责人的人员标识（须为某部门文件 people 中的人员）。"
@@ -237,10 +237,10 @@ def _org_info() -> Schema:
 
 
 def _grading(vocabulary: Vocabulary) -> Schema:
-    threshold = "分值不低于此数（且低于高风险阈值）评为中，更低为低"
-    matrix = record("矩阵法参数", "矩阵法：分值 = likelihood × impact（各 1–5，分值 1–25）。分值 ≥ high 为高，"
-                    "≥ medium 为中，其余为低。method 为 matrix 时必填。示例：{high: 15, medium: 8}。", {
-                        "high": described("高风险阈值", "分值不低于此数评为高（1–25）。示例：15。",
+    threshold = "分值不低于此数（且低于高风险阈值）评为 中，更低为 低"
+    matrix = record("矩阵法参数", "矩阵法：分值 = likelihood × impact（各 1–5，分值 1–25）。分值 ≥ high 为 高，"
+                    "≥ medium 为 中，其余为 低。method 为 matrix 时必填。示例：{high: 15, medium: 8}。", {
+                        "high": described("高风险阈值", "分值不低于此数评为 高（1–25）。示例：15。",
                                           {"type": "number", "minimum": 1, "maximum": 25}, example=15),
                         "medium": described("中风险阈值", f"{threshold}（1–25）。示例：8。",
                                             {"type": "number", "minimum": 1, "maximum": 25}, example=8),
@@ -251,13 +251,13 @@ def _grading(vocabulary: Vocabulary) -> Schema:
                                         f"示例：{FACTOR_WEIGHTS[key]}。", {"type": "number", "minimum": 0},
                                         example=FACTOR_WEIGHTS[key])
                          for key, name in FACTOR_NAMES.items()}, examples=[FACTOR_WEIGHTS])
-    factors = record("因素加权法参数", "因素加权法：风险点各因素评分（1–5）按 weights 加权平均，平均值 ≥ high 为高，"
-                     "≥ medium 为中，其余为低。method 为 factors 时必填，此时每个风险点须填写 factors 评分。"
-                     "示例：{weights: {power: 0.25，…}, high: 3.8, medium: 2.6}。", {
+    factors = record("因素加权法参数", "因素加权法：风险点各因素评分（1–5）按 weights 加权平均，平均值 ≥ high 为 高，"
+                     "≥ medium 为 中，其余为 低。method 为 factors 时必填，此时每个风险点须填写 factors 评分。"
+                     "示例：{weights: {power: 0.25, …}, high: 3.8, medium: 2.6}。", {
                          "weights": weights,
-                         "high": described("高风险阈值", "加权平均不低于此数评为高（1–5）。示例：3.8。",
+                         "high": described("高风险阈值", "加权平均不低于此数评为 高（1–5）。示例：3.8。",
                                            {"type": "number", "minimum": 1, "maximum": 5}, example=3.8),
-                         "medium": described("中风险阈值", "加权平均不低于此数（且低于高风险阈值）评为中，更低为低"
+                         "medium": described("中风险阈值", "加权平均不低于此数（且低于高风险阈值）评为 中，更低为 低"
                                              "（1–5）。示例：2.6。", {"type": "number", "minimum": 1, "maximum": 5},
                                              example=2.6),
                      }, ("weights", "high", "medium"))
@@ -276,7 +276,7 @@ def _grading(vocabulary: Vocabulary) -> Schema:
                       "factors": factors,
                       "floors": array("定级下限", "定级下限规则列表：风险点通过其流程或岗位关联到满足条件的"
                                       "职权时，等级至少为规定等级。默认：无。示例：[{when: {sanzhong_yida: true}, "
-                                      "grade：高}]。", ref("floor"), default=[]),
+                                      "grade: 高}]。", ref("floor"), default=[]),
                   }, ("method",), allOf=[when_method("matrix"), when_method("factors")])
 
 
@@ -289,22 +289,22 @@ def _floor(vocabulary: Vocabulary) -> Schema:
     scope = {"type": "string", "enum": spellings("scope")}
     condition = record("适用条件", "该下限适用的职权条件，写明的各项须同时满足：sanzhong_yida（三重一大）、category"
                        "（职权类别）、scope（职权范围）；风险点通过其流程或岗位关联到满足条件的职权时适用。"
-                       "示例：{sanzhong_yida: true} 或 {category: [行政审批，行政处罚]}。", {
+                       "示例：{sanzhong_yida: true} 或 {category: [行政审批, 行政处罚]}。", {
                            "sanzhong_yida": described("三重一大事项", "职权是否为“三重一大”事项（重大决策、重要干部"
                                                       "任免、重大项目安排、大额资金使用）。须为布尔值 true/false"
                                                       "（不接受 yes/no 或带引号的字符串）。示例：true。",
                                                       {"type": "boolean"}, example=True),
                            "category": described("职权类别", "职权类别，可写一个类别或类别列表（职权类别为其中之一即"
                                                  f"满足）。可选值：{word_list('category', vocabulary)}。"
-                                                 "示例：行政审批，或 [行政审批，行政处罚，人事管理]。",
+                                                 "示例：行政审批，或 [行政审批, 行政处罚, 人事管理]。",
                                                  {"anyOf": _one_or_more(category)},
                                                  examples=["行政审批", ["行政审批", "行政处罚", "人事管理"]]),
                            "scope": described("职权范围", "职权范围，可写一个范围或范围列表（外部 / 内部）。"
-                                              "示例：外部，或 [外部，内部]。", {"anyOf": _one_or_more(scope)},
+                                              "示例：外部，或 [外部, 内部]。", {"anyOf": _one_or_more(scope)},
                                               example="外部"),
                        })
     return record("定级下限", "一条定级下限规则：关联到满足 when 条件的职权的风险点，其等级至少为 grade。"
-                  "示例：{when: {sanzhong_yida: true}, grade：高}。", {
+                  "示例：{when: {sanzhong_yida: true}, grade: 高}。", {
                       "when": condition,
                       "grade": grade("最低等级", "满足条件时风险点至少评定的等级。示例：高。", ["高", "中"]),
                   }, ("when", "grade"))
@@ -318,8 +318,8 @@ def _monitoring(vocabulary: Vocabulary) -> Schema:
         grades[level] = array(f"{level}风险监控主体", f"监控“{level}”等级风险点的责任主体列表。"
                               f"默认：[{', '.join(default)}]。可选值：{roles}。", role, default=default,
                               example=default)
-    return record("分级监控", "各风险等级的监控责任主体，键只能为标准等级高、中、低。默认：{高： [单位主要负责人， "
-                  "纪检监察机构]，中： [分管领导，部门负责人]，低： [部门负责人]}。", grades, default=DEFAULT_MONITORING)
+    return record("分级监控", "各风险等级的监控责任主体，键只能为标准等级 高、中、低。默认：{高: [单位主要负责人, "
+                  "纪检监察机构], 中: [分管领导, 部门负责人], 低: [部门负责人]}。", grades, default=DEFAULT_MONITORING)
 
 
 def _policy(vocabulary: Vocabulary) -> Schema:
@@ -340,7 +340,7 @@ def _policy(vocabulary: Vocabulary) -> Schema:
                                                 12),
                       "rotation_categories": array(
                           "轮岗职权类别", "持有这些类别职权的岗位也是定期轮岗的重点岗位（高风险岗位之外）。"
-                          f"可选值：{word_list('category', vocabulary)}。默认：[]。示例：[人事管理，财务管理]。",
+                          f"可选值：{word_list('category', vocabulary)}。默认：[]。示例：[人事管理, 财务管理]。",
                           category, default=[], example=["人事管理", "财务管理"]),
                   }, default=DEFAULT_POLICY)
 
@@ -379,7 +379,7 @@ def _vocabulary(vocabulary: Vocabulary) -> Schema:
                                       "additionalProperties": {"type": "string", "enum": words}})
     return record("词表增补", "本登记簿自己的词与写法：add 增补标准词，aliases 把其他写法对应到标准词。"
                   "改动后运行 lz schema --write 更新 schemas/，编辑器与 check-jsonschema 即按本登记簿的词表校验。"
-                  "示例：{add: {risk_type: [权力运行]}, aliases: {warning_action: {诫免谈话：诫勉谈话}}}。", {
+                  "示例：{add: {risk_type: [权力运行]}, aliases: {warning_action: {诫免谈话: 诫勉谈话}}}。", {
                       "add": record("增补标准词", "按词表增补的标准词。可增补的词表："
                                     f"{'、'.join(EXTENDABLE)}（stage、status、warning_level 只能写别名）。", added),
                       "aliases": record("别名", "按词表写别名：另一种写法 → 标准词。词表："

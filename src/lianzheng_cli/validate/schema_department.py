@@ -32,20 +32,20 @@ def department_schema(vocabulary: Vocabulary = BUILTIN) -> Schema:
         "kind": word("department_kind", vocabulary, "部门类型", "部门的类型。", "内设机构"),
         "leader": ident("部门负责人", "部门负责人的人员标识。可省略。示例：p-wang。", "p-wang"),
         "supervisor": ident("分管领导", "分管领导的人员标识（可在其他部门文件中）。可省略。示例：p-li。", "p-li"),
-        "people": array("人员与岗位", "本部门人员及其岗位任职。默认：[]。示例：[{id: p-wang, name：王某某， "
+        "people": array("人员与岗位", "本部门人员及其岗位任职。默认：[]。示例：[{id: p-wang, name: 王某某, "
                         "post: wmfz-zhuren, since: 2021-03-01}]。", ref("person"), default=[]),
-        "posts": array("岗位", "本部门的岗位。默认：[]。示例：[{id: wmfz-chushen, name：初审岗， powers: [wmfz-P01]}]。",
+        "posts": array("岗位", "本部门的岗位。默认：[]。示例：[{id: wmfz-chushen, name: 初审岗, powers: [wmfz-P01]}]。",
                        ref("post"), default=[]),
-        "powers": array("职权目录", "本部门的职权（清权确权）。默认：[]。示例：[{id: wmfz-P01, name：对外贸易经营者"
-                        "备案登记， scope：外部， category：行政审批}]。", ref("power"), default=[]),
+        "powers": array("职权目录", "本部门的职权（清权确权）。默认：[]。示例：[{id: wmfz-P01, name: 对外贸易经营者"
+                        "备案登记, scope: 外部, category: 行政审批}]。", ref("power"), default=[]),
         "processes": array("权力运行流程", "本部门的权力运行流程（流程图）。默认：[]。示例：[{id: wmfz-F01, "
-                           "name：对外贸易经营者备案流程， steps: [{id: S1, name：窗口受理}]}]。", ref("process"),
+                           "name: 对外贸易经营者备案流程, steps: [{id: S1, name: 窗口受理}]}]。", ref("process"),
                            default=[]),
-        "risks": array("廉政风险点", "本部门的廉政风险点及防控措施。默认：[]。示例：[{id: A1-3, title：初审把关不严， "
-                       "type：业务流程， posts: [wmfz-chushen], likelihood: 4, impact: 4，…}]。", ref("risk"),
+        "risks": array("廉政风险点", "本部门的廉政风险点及防控措施。默认：[]。示例：[{id: A1-3, title: 初审把关不严, "
+                       "type: 业务流程, posts: [wmfz-chushen], likelihood: 4, impact: 4, …}]。", ref("risk"),
                        default=[]),
         "warnings": array("预警处置记录", "本部门的预警处置记录。默认：[]。示例：[{id: W2025-03, risk: A1-3, "
-                          "date: 2025-04-02, level：预警}]。", ref("warning"), default=[]),
+                          "date: 2025-04-02, level: 预警}]。", ref("warning"), default=[]),
     }
     definitions = {
         "person": _person(), "post": _post(), "power": _power(vocabulary), "process": _process(),
@@ -69,7 +69,7 @@ def _person() -> Schema:
         "pledged": day("承诺日期", "签订廉洁承诺的日期，YYYY-MM-DD。可省略。示例：2025-02-20。", "2025-02-20"),
     }
     return record("人员", "一名人员及其岗位任职。必填 id、name、post、since；可选 briefed、pledged。示例：{id: p-wang, "
-                  "name：王某某， post: wmfz-zhuren, since: 2021-03-01}。", fields, ("id", "name", "post", "since"))
+                  "name: 王某某, post: wmfz-zhuren, since: 2021-03-01}。", fields, ("id", "name", "post", "since"))
 
 
 def _post() -> Schema:
@@ -82,7 +82,7 @@ def _post() -> Schema:
         "powers": {**powers, "default": []},
     }
     return record("岗位", "一个岗位。必填 id、name；可选 duties（岗位职责）、powers（所持职权，默认无）。示例：{id: "
-                  "wmfz-chushen, name：初审岗， powers: [wmfz-P01]}。", fields, ("id", "name"))
+                  "wmfz-chushen, name: 初审岗, powers: [wmfz-P01]}。", fields, ("id", "name"))
 
 
 # 1.1: the fuller 职权目录 and 权力和责任清单, each an optional text.
@@ -127,7 +127,7 @@ def _process() -> Schema:
         "id": ident("流程标识", "流程标识，全单位唯一。示例：wmfz-F01。", "wmfz-F01"),
         "name": text("流程名称", "流程名称。示例：对外贸易经营者备案流程。", "对外贸易经营者备案流程"),
         "time_limit": text("办理时限", "整个流程的办理时限，自由文本。可省略。示例：20个工作日。", "20个工作日"),
-        "steps": array("流程环节", "按办理顺序排列的环节，至少一个。示例：[{id: S1, name：窗口受理， "
+        "steps": array("流程环节", "按办理顺序排列的环节，至少一个。示例：[{id: S1, name: 窗口受理, "
                        "post: wmfz-chuangkou}]。", ref("step"), min_items=1),
     }
     return record("权力运行流程", "一条权力运行流程（流程图）。必填 id、name、steps（至少一个环节）；可选 time_limit。",
@@ -143,7 +143,7 @@ def _step() -> Schema:
         "time_limit": text("环节时限", "该环节的办理时限，自由文本。可省略。示例：2个工作日。", "2个工作日"),
     }
     return record("流程环节", "流程中的一个环节。必填 id、name；可选 post（办理岗位）、time_limit（时限）。"
-                  "示例：{id: S2, name：初审， post: wmfz-chushen, time_limit: 2个工作日}。", fields, ("id", "name"))
+                  "示例：{id: S2, name: 初审, post: wmfz-chushen, time_limit: 2个工作日}。", fields, ("id", "name"))
 
 
 def _risk(vocabulary: Vocabulary) -> Schema:
@@ -163,7 +163,7 @@ def _risk(vocabulary: Vocabulary) -> Schema:
         "id": ident("风险点标识", "风险点标识，全单位唯一。示例：A1-3。", "A1-3"),
         "title": text("风险点名称", "风险点的简要名称。示例：初审把关不严。", "初审把关不严"),
         "description": text("风险描述", "风险点的具体表现。示例：材料作假、未现场查看即出具审查同意意见，徇私舞弊。",
-                            "材料作假、未现场查看即出具审查同意意见，徇私舞弊"),
+                            "材料作假、未现场查看即出具审查同意意见,徇私舞弊"),
         "type": word("risk_type", vocabulary, "风险类型", "风险点的类型。", "业务流程"),
         "process": ident("所在流程", "风险点所在的权力运行流程标识。可省略（思想道德、外部环境类风险常不在流程上）。"
                          "示例：wmfz-F01。", "wmfz-F01"),
@@ -172,8 +172,8 @@ def _risk(vocabulary: Vocabulary) -> Schema:
                             "（部门/单位）至少写一项。示例：[wmfz-chushen]。", ["wmfz-chushen"], min_items=1),
         "parties": ident_list("涉及外部单位", "风险点涉及的外部单位或群体（org.yaml 的 parties 中的标识）。可省略。"
                               "示例：[sgdw]。", ["sgdw"], min_items=1),
-        "applies_to": word("applies_to", vocabulary, "适用范围", "风险点适用的范围：写部门或单位即为共性风险点，"
-                           "不必在各岗位、各部门重复登记。", "单位", tail="默认岗位。"),
+        "applies_to": word("applies_to", vocabulary, "适用范围", "风险点适用的范围：写 部门 或 单位 即为共性风险点，"
+                           "不必在各岗位、各部门重复登记。", "单位", tail="默认 岗位。"),
         "likelihood": score("发生概率", "风险发生的可能性，1–5 的整数。示例：4。", 4),
         "impact": score("危害程度", "风险发生后的危害程度，1–5 的整数。示例：4。", 4),
         "factors": factors,
@@ -186,7 +186,7 @@ def _risk(vocabulary: Vocabulary) -> Schema:
     common = {"type": "string",
               "enum": [s for s in spellings("applies_to") if vocabulary.canonical("applies_to", s) in COMMON]}
     return record("廉政风险点", "一个廉政风险点。必填 id、title、description、type、likelihood、impact，以及涉及对象："
-                  "posts（岗位）、parties（外部单位）或 applies_to 为部门/单位（共性风险点）至少一项；可选 process、"
+                  "posts（岗位）、parties（外部单位）或 applies_to 为 部门/单位（共性风险点）至少一项；可选 process、"
                   "step（须同时写 process）、factors、grade、residual、reviewed、measures。", fields,
                   ("id", "title", "description", "type", "likelihood", "impact"),
                   dependencies={"step": ["process"]},
@@ -198,24 +198,24 @@ def _measure(vocabulary: Vocabulary) -> Schema:
     fields = {
         "id": ident("措施标识", "措施标识，在所属风险点内唯一。示例：M1。", "M1"),
         "text": text("措施内容", "防控措施的具体内容。示例：实行初审、复核分离，初审意见须附现场核查记录。",
-                     "实行初审、复核分离，初审意见须附现场核查记录"),
+                     "实行初审、复核分离,初审意见须附现场核查记录"),
         "stage": word("stage", vocabulary, "防控阶段", "措施所处的防控阶段。", "前期预防",
                       tail="可省略，但 lz 检查会提示。"),
         "kind": word("measure_kind", vocabulary, "措施类别", "措施的类别。", "制度", tail="可省略。"),
         "owner": ident("责任主体", "负责落实的部门、岗位、人员或外部单位标识。可省略，但 lz 检查会提示。示例：wmfz。",
                        "wmfz"),
         "due": day("完成时限", "计划完成日期，YYYY-MM-DD。可省略。示例：2025-06-30。", "2025-06-30"),
-        "status": {**word("status", vocabulary, "落实状态", "措施的落实状态。", "已落实", tail="默认未开始。"),
+        "status": {**word("status", vocabulary, "落实状态", "措施的落实状态。", "已落实", tail="默认 未开始。"),
                    "default": "未开始"},
     }
     return record("防控措施", "一项防控措施。必填 id、text；可选 stage、owner（旧表格常缺，缺少时 lz 检查会提示）、"
-                  "kind、due、status（默认未开始）。", fields, ("id", "text"))
+                  "kind、due、status（默认 未开始）。", fields, ("id", "text"))
 
 
 def _warning(vocabulary: Vocabulary) -> Schema:
     rectification = record(
         "整改", "预警要求的整改：requirement（整改要求）、due（整改期限）、result（整改结果）、done（整改完成日期），"
-        "均可省略。示例：{requirement：限期补齐审核记录， due: 2025-05-10, result：已补齐并复查， done: 2025-05-08}。", {
+        "均可省略。示例：{requirement: 限期补齐审核记录, due: 2025-05-10, result: 已补齐并复查, done: 2025-05-08}。", {
             "requirement": text("整改要求", "整改的内容与要求。示例：限期补齐审核记录。", "限期补齐审核记录"),
             "due": day("整改期限", "应完成整改的日期，YYYY-MM-DD。示例：2025-05-10。", "2025-05-10"),
             "result": text("整改结果", "整改的结果。示例：已补齐并复查。", "已补齐并复查"),

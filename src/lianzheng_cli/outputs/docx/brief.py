@@ -80,7 +80,7 @@ def _risk_row(number: int, risk: dict, style: str) -> list[Cell | str]:
     if risk["process_name"]:
         where = f"\n关键环节：{risk['process_name']}" + (f"/{risk['step_name']}" if risk["step_name"] else "")
     grade = grade_text(risk["grade"], style) + (f"→{grade_text(risk['residual'], style)}" if risk["residual"] else "")
-    label = f"{risk['id']} {risk['title']}\n{grade}({risk['type']}){where}"
+    label = f"{risk['id']} {risk['title']}\n{grade}（{risk['type']}）{where}"
     measures = risk["measures_text"] or "（未制定防控措施）"
     monitors = risk["monitors_text"]
     return [str(number), Cell(label, fill=GRADE_FILLS.get(risk["grade"])), risk["description"], measures, monitors]

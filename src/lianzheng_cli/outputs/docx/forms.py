@@ -210,7 +210,7 @@ def _people(register: Register, grader: Grader, *, leadership: bool, level: Leve
             risks = ordered_risks(register, [r for r in register.risks.values() if person.post in r.posts], order=order)
             info = [("单位", register.org.name), ("部门", dept.name), ("姓名", person.name),
                     ("岗位" if not leadership else "职务", register.name_of(person.post)),
-                    ("任职日期", person.since.isoformat()), ("填表日期", "    年月日")]
+                    ("任职日期", person.since.isoformat()), ("填表日期", "    年  月  日")]
             if post and post.duties:
                 info.append(("岗位职责" if not leadership else "分管工作", post.duties))
             subjects.append(Subject(person.name, info, _by_type(risks, level.required)))
@@ -240,7 +240,7 @@ def _departments(register: Register, grader: Grader) -> list[Subject]:
             groups.setdefault(process.name if process else "其他（不在流程上）", []).append(risk)
         info = [("单位", register.org.name), ("部门", dept.name), ("部门负责人", register.name_of(dept.leader)),
                 ("分管领导", register.name_of(dept.supervisor)), ("人数", str(len(dept.people))),
-                ("填表日期", "    年月日")]
+                ("填表日期", "    年  月  日")]
         subjects.append(Subject(dept.name, info, list(groups.items())))
     return subjects
 
@@ -273,7 +273,7 @@ def _unit(register: Register, grader: Grader) -> list[Subject]:
     org = register.org
     info = [("单位", org.name), ("主要负责人", register.name_of(org.head)), ("年度", str(org.year)),
             ("部门数", str(len(register.departments))), ("风险点总数", str(len(register.risks))),
-            ("填表日期", "    年月日")]
+            ("填表日期", "    年  月  日")]
     return [Subject(org.name, info, _matters(register, grader, list(register.risks.values()), common=True))]
 
 
@@ -284,7 +284,7 @@ def _leadership(register: Register, grader: Grader) -> list[Subject]:
             continue
         members = "、".join(p.name for p in dept.people)
         info = [("单位", register.org.name), ("班子", dept.name), ("主要负责人", register.name_of(dept.leader)),
-                ("班子成员", members), ("填表日期", "    年月日")]
+                ("班子成员", members), ("填表日期", "    年  月  日")]
         subjects.append(Subject(dept.name, info, _matters(register, grader, list(dept.risks), common=False)))
     return subjects
 

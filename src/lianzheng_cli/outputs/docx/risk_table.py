@@ -133,7 +133,7 @@ class _Rows:
         measures = "\n".join(f"{i}.【{m.stage}】{m.text}" if m.stage else f"{i}.{m.text}"
                              for i, m in enumerate(risk.measures, 1))
         shown = self.style[grade.effective] + (f"→{self.style[grade.residual]}" if grade.residual else "")
-        return [step, "、".join(posts), risk.id, f"{risk.title}:{risk.description}", risk.type,
+        return [step, "、".join(posts), risk.id, f"{risk.title}：{risk.description}", risk.type,
                 Cell(shown, fill=GRADE_FILLS.get(grade.effective)),
                 measures, self.owners(risk), self.monitors(grade)]
 
@@ -158,7 +158,7 @@ class _Rows:
             return "\n".join(dict.fromkeys(m.role for m in grade.monitors))
         people = self.register.people
         return "\n".join(m.role if m.as_written else
-                         f"{m.role}:{people[m.person].name if m.person in people else VACANT}" for m in grade.monitors)
+                         f"{m.role}：{people[m.person].name if m.person in people else VACANT}" for m in grade.monitors)
 
 
 def _merged(text: str, *, first: bool, alone: bool) -> Cell:

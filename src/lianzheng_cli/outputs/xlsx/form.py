@@ -150,7 +150,7 @@ class Scope:
         lines = []
         for m in grade.monitors:
             person = self.register.people.get(m.person) if m.person else None
-            lines.append(m.role if m.as_written else f"{m.role}:{person.name if person else '（空缺）'}")
+            lines.append(m.role if m.as_written else f"{m.role}：{person.name if person else '（空缺）'}")
         return "\n".join(lines)
 
     def subjects(self, risk: Risk) -> str:
