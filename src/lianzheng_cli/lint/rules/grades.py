@@ -219,7 +219,7 @@ def check_residual_not_above(ctx: Context) -> Iterator[Finding]:
     summary="高风险点只靠教育类措施就降为低剩余风险",
     summary_en="a 高 risk left 低 with only 教育 measures",
     rationale="""
-“高风险要有实在的监控，不能只靠教育”：等级为 高 的风险点，剩余等级（residual）评为 低，
+“高风险要有实在的监控，不能只靠教育”：等级为“高”的风险点，剩余等级（residual）评为“低”，
 而写了类别的措施全是“教育”类，剩余风险多半评得过低。应补上制度、监督、科技等措施，
 或如实评定剩余风险。
 """,

@@ -72,11 +72,11 @@ tr = messages({
     summary="在高风险岗位任职超过轮岗年限",
     summary_en="a person has been in a 高 post longer than rotation_years",
     rationale="""
-重点岗位定期轮岗:岗位被某个等级为 高 的风险点列为涉及对象(posts)即为高风险岗位。
-在高风险岗位的任职年限从任职日期(since)算起,到 --as-of 日期超过 policy.rotation_years
-(默认 5)年即应轮岗;满 5 年的当天不算超期。
+重点岗位定期轮岗：岗位被某个等级为高的风险点列为涉及对象（posts）即为高风险岗位。
+在高风险岗位的任职年限从任职日期（since）算起，到 --as-of 日期超过 policy.rotation_years
+（默认5）年即应轮岗；满5年的当天不算超期。
 
-org.yaml 的 `policy.rotation_categories` 列出职权类别（如 人事管理、财务管理）时，持有这些类别职权的
+org.yaml 的 `policy.rotation_categories` 列出职权类别（如人事管理、财务管理）时，持有这些类别职权的
 岗位也是重点岗位。部门或单位的共性风险点（applies_to）只让它列出的岗位成为高风险岗位。
 """,
     bad="""
@@ -186,13 +186,13 @@ def check_pledge(ctx: Context) -> Iterator[Finding]:
     summary="分级监控所需的监控人空缺",
     summary_en="a monitoring role the grade needs is unfilled",
     rationale="""
-分级监控:等级决定由谁监控(org.yaml 的 monitoring,默认 高 由单位主要负责人和纪检监察机构,
-中 由分管领导和部门负责人,低 由部门负责人)。监控角色落到人:单位主要负责人 = org.head,
-纪检监察机构 = org.inspection 所指部门的负责人,分管领导 = 部门的 supervisor,
+分级监控：等级决定由谁监控（org.yaml 的 monitoring，默认“高”由单位主要负责人和纪检监察机构，
+“中”由分管领导和部门负责人，“低”由部门负责人）。监控角色落到人：单位主要负责人 = org.head，
+纪检监察机构 = org.inspection 所指部门的负责人，分管领导 = 部门的 supervisor，
 部门负责人 = 部门的 leader；领导班子 = 类型为领导班子的部门的全体人员，党组织 = org.party
 所指部门的人员（未写 org.party 时同领导班子）。某个等级需要的角色没有人，这些风险点就无人监控。
 本登记簿增补的监控角色（vocabulary）按原文显示，不对应到人，也不检查。
-每个空缺报告一次(部门或 org.yaml 处),并给出受影响的风险点数。
+每个空缺报告一次（部门或 org.yaml 处），并给出受影响的风险点数。
 """,
     bad="""
 id: wmfz
