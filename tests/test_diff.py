@@ -11,7 +11,7 @@ from pathlib import Path
 import git
 import pytest
 
-from conftest import INSPECTION, LEADERSHIP, ORG, run
+from conftest import INSPECTION, LEADERSHIP, ORG, run, write_register
 from lianzheng_cli.diff import diff_registers, diff_revisions, empty_register, load_pair
 from lianzheng_cli.diff.pairs import defines, input_keys
 from lianzheng_cli.load import git as gitsource
@@ -611,3 +611,36 @@ def test_an_unreadable_file_in_the_work_tree_is_lz009_not_an_internal_error(runn
     result = run(runner, "diff", "HEAD", "WORKTREE")
     assert result.exit_code == 1, result.output
     assert "departments/kjk.yaml:1:1: LZ009" in result.output
+
+
+def test_two_register_folders_are_compared_without_git(runner, tmp_path, monkeypatch):
+    old, new = tmp_path / "old", tmp_path / "new"
+    write_register(old, org=ORG_2024, departments={"ldbz": LEADERSHIP, "jjjc": INSPECTION, "spk": OFFICE_2024})
+    write_register(new, departments={"ldbz": LEADERSHIP, "jjjc": INSPECTION, "spk": office_2025()})
+    monkeypatch.chdir(tmp_path)  # no git repository here
+    result = run(runner, "diff", "old/registers", "new", "--format", "json")  # the folder, or the one holding it
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["from"] == {"rev": "old/registers", "commit": None}
+    assert document["to"] == {"rev": "new", "commit": None}
+    assert document["summary"]["risks_added"] == 1
+    text = run(runner, "diff", "old", "new").output
+    assert "old → new" in text.splitlines()[0]
+
+
+def test_a_folder_and_a_revision(runner, history, tmp_path):
+    folder = write_register(tmp_path / "copy", departments={"ldbz": LEADERSHIP, "jjjc": INSPECTION,
+                                                             "spk": office_2025()})
+    document = diff_json(runner, "register-2025", str(folder))
+    assert document["from"]["commit"] == history["2025"] and document["to"]["commit"] is None
+    assert document["summary"]["risks_added"] == 0 and document["risks"]["changed"] == []
+
+
+def test_a_broken_folder_is_reported_with_its_path(runner, tmp_path, monkeypatch):
+    good = write_register(tmp_path / "good")
+    broken = write_register(tmp_path / "broken")
+    (broken / "departments" / "spk.yaml").write_text("id: [\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, "diff", str(good), "broken")
+    assert result.exit_code == 1
+    assert "broken/registers/departments/spk.yaml:" in result.stderr

@@ -28,10 +28,10 @@ tr = messages({
     "diff.fail.lowered": {"zh": "降低了风险等级", "en": "grades lowered"},
     "diff.fail.high-removed": {"zh": "删除了高风险点", "en": "high risks removed"},
     "diff.help": {
-        "zh": "比对登记簿的两个版本（年度、git 版本或工作区）。\n\n"
+        "zh": "比对登记簿的两个版本（年度、git 版本、工作区或两个登记簿目录）。\n\n"
               "列出风险点的增删、改编号与逐项变更（含等级升降），以及措施、人员、岗位、职权、流程与预警的变化。\n\n"
               "年份（如 2024）取标签 2024 或 register-2024；没有标签时取2024年12月31日或更早的最后一次提交，"
-              "并说明取了哪次提交。\n\n"
+              "并说明取了哪次提交。含 org.yaml 的目录按目录读取，不需要 git：lz diff 旧/registers 新/registers。\n\n"
               "退出码：0 完成；1 存在 --fail-on 指定的变更，或某一版本的登记簿有错误；"
               "2 用法错误（未知版本、不在 git 仓库中）。",
         "en": "Compare two versions of the register (years, git revisions or the work tree).\n\n"
@@ -43,12 +43,15 @@ tr = messages({
               "errors; 2 usage error (an unknown revision, not in a git repository).",
     },
     "diff.help.a": {
-        "zh": "旧版本：git 引用（标签、分支、提交、HEAD~1）、年份（如 2024）或 WORKTREE。",
-        "en": "The old version: a git reference (tag, branch, commit, HEAD~1), a year (e.g. 2024) or WORKTREE.",
+        "zh": "旧版本：git 引用（标签、分支、提交、HEAD~1）、年份（如 2024）、WORKTREE，"
+              "或登记簿目录（含 org.yaml 或 registers/org.yaml）。",
+        "en": "The old version: a git reference (tag, branch, commit, HEAD~1), a year (e.g. 2024), WORKTREE, "
+              "or a register folder (holding org.yaml or registers/org.yaml).",
     },
     "diff.help.b": {
-        "zh": "新版本，写法同 A；默认为工作区（WORKTREE）。",
-        "en": "The new version, written as A is; default: the work tree (WORKTREE).",
+        "zh": "新版本，写法同 A；默认为工作区（WORKTREE；只写 WORKTREE 时比对 HEAD 与工作区）。",
+        "en": "The new version, written as A is; default: the work tree (WORKTREE; WORKTREE alone compares HEAD "
+              "with the work tree).",
     },
     "diff.help.format": {
         "zh": "输出格式：text（终端，按部门分组）、markdown（合并请求评论）、json（机器可读）。",
@@ -98,6 +101,8 @@ def diff_command(
     if lang is not None:
         set_language(lang.value)
     conditions = parse_fail_on(fail_on)
+    if rev_a == rev_b == "WORKTREE":  # `lz diff WORKTREE`: what the work tree changed since the last commit
+        rev_a = "HEAD"
     root: Path | None = None
     try:
         root = find_register(register)

@@ -8,10 +8,21 @@ from typing import Annotated
 
 import typer
 
-from lianzheng_cli.cli.common import LangOption, command_help, format_option, usage_error
+from lianzheng_cli.cli.common import (
+    LangOption,
+    RegisterOption,
+    checked_register,
+    command_help,
+    format_option,
+    start,
+    usage_error,
+)
 from lianzheng_cli.i18n import messages, set_language
 from lianzheng_cli.importing import ImportOptions, ImportUsageError, import_files, parse_map, write_register
+from lianzheng_cli.importing.update import update_register
 from lianzheng_cli.outputs.import_report import IMPORT_FORMATS
+from lianzheng_cli.outputs.update_report import UPDATE_FORMATS
+from lianzheng_cli.write.files import WriteError
 
 tr = messages({
     "import.need_out": {
@@ -19,14 +30,24 @@ tr = messages({
         "en": "name the new register's folder with --out (or add --dry-run to see the result only)",
     },
     "import.cannot_write": {"zh": "无法写入 {path}：{reason}", "en": "cannot write {path}: {reason}"},
+    "import.update_out": {
+        "zh": "--update 更新已有的登记簿（-r 指定，默认 registers/），不能与 --out 同用",
+        "en": "--update changes an existing register (named with -r, else registers/); it takes no --out",
+    },
+    "import.update_only": {
+        "zh": "{option} 只用于 --update（导入到已有的登记簿）",
+        "en": "{option} goes with --update only (importing into an existing register)",
+    },
     "import.help": {
         "zh": "导入已有的廉政风险点防控措施一览表、职权目录和岗位风险等级目录，生成新的登记簿。\n\n"
-              "按表头文字识别各列（可用 --map 指定），每个风险点注明来源的文件、工作表和行。\n\n"
+              "按表头文字识别各列（可用 --map 指定），每个风险点注明来源的文件、工作表和行。"
+              "--update 把lz render xlsx生成、在Excel或WPS中修改过的一览表写回原登记簿。\n\n"
               "退出码：0 成功；1 有错误级别的问题（相应的行未导入）；"
               "2 用法错误（文件无法读取、不是Excel或Word文件、没有找到表格）。",
         "en": "Import an office's existing table of integrity risks and measures, catalogue of powers and list of "
               "post risk grades as a new register.\n\nColumns are recognized by their header words (or named "
-              "with --map); each risk names the file, sheet and row it came from.\n\n"
+              "with --map); each risk names the file, sheet and row it came from. --update writes a workbook "
+              "rendered by lz render xlsx and edited in Excel or WPS back into its register.\n\n"
               "Exit codes: 0 imported; 1 problems of error severity (those rows were not imported); 2 usage error "
               "(a file cannot be read, is not an Excel or Word file, or holds no table).",
     },
@@ -39,8 +60,9 @@ tr = messages({
         "en": "The new register's folder (org.yaml and departments/*.yaml are written there); new or empty.",
     },
     "import.help.dry_run": {
-        "zh": "试运行：不写任何文件，列出将写入的文件、列对应关系和全部问题。",
-        "en": "Write nothing: list the files that would be written, the column mapping and every problem.",
+        "zh": "试运行：不写任何文件，列出将写入的文件（--update 时为将做的修改）、列对应关系和全部问题。",
+        "en": "Write nothing: list the files that would be written (with --update, the changes), the column "
+              "mapping and every problem.",
     },
     "import.help.format": {
         "zh": "问题报告的格式：text（终端）或 json（机器可读）。",
@@ -58,6 +80,17 @@ tr = messages({
     "import.help.year": {
         "zh": "年度（标题行没有写「2025年度」时）。",
         "en": "The register year (when the title does not give it).",
+    },
+    "import.help.update": {
+        "zh": "导入到已有的登记簿（-r 指定）：lz render xlsx 生成、在Excel或WPS中修改过的一览表，"
+              "按风险点编号原地修改登记簿，新增的行加入，保留注释和顺序。",
+        "en": "Import into an existing register (named with -r): a workbook lz render xlsx wrote and someone "
+              "edited in Excel or WPS changes the register in place by risk id, adds new rows, keeps comments "
+              "and order.",
+    },
+    "import.help.delete": {
+        "zh": "与 --update 同用：删除表中已没有的风险点和措施（不加时只列出）。",
+        "en": "With --update: delete the risks and measures the workbook no longer has (without it, only list them).",
     },
 })
 
@@ -87,11 +120,24 @@ def import_command(
     year: Annotated[
         int | None, typer.Option("--year", min=1990, max=2100, show_default=False, help=tr.lazy("import.help.year"))
     ] = None,
+    update: Annotated[bool, typer.Option(
+        "--update", help=tr.lazy("import.help.update"))] = False,
+    delete: Annotated[bool, typer.Option(
+        "--delete", help=tr.lazy("import.help.delete"))] = False,
+    register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
-    """lz import: an office's existing tables as a new register, every risk traced to its source row."""
+    """lz import: an office's tables as a new register (or, with --update, into the register they came from)."""
     if lang is not None:
         set_language(lang.value)
+    if update:
+        if out is not None:
+            raise usage_error(tr("import.update_out"))
+        _update(files, register, column_map, delete=delete, dry_run=dry_run, fmt=fmt, lang=lang)
+        return
+    for given, option in ((delete, "--delete"), (register is not None, "--register")):
+        if given:
+            raise usage_error(tr("import.update_only", option=option))
     if out is None and not dry_run:
         raise usage_error(tr("import.need_out"))
     try:
@@ -103,5 +149,24 @@ def import_command(
     except OSError as exc:
         raise usage_error(tr("import.cannot_write", path=exc.filename or out, reason=exc.strerror or exc)) from None
     IMPORT_FORMATS[fmt](result, out, written, sys.stdout)
+    if result.problems.errors:
+        raise typer.Exit(1)
+
+
+def _update(files: list[Path], register: Path | None, column_map: list[str] | None, *, delete: bool, dry_run: bool,
+            fmt: str, lang: LangOption) -> None:
+    """``--update``: the workbooks into the register they were rendered from."""
+    root = start(lang, register)
+    checked = checked_register(root, fmt=fmt)
+    try:
+        options = ImportOptions(column_map=parse_map(column_map or []))
+        result = update_register(files, root, checked.register, options, shown=[str(f) for f in files],
+                                 delete=delete, dry_run=dry_run)
+    except ImportUsageError as exc:
+        raise usage_error(str(exc)) from None
+    except WriteError as exc:
+        typer.echo(f"lz: {exc}", err=True)
+        raise typer.Exit(1) from None
+    UPDATE_FORMATS[fmt](result, root, sys.stdout)
     if result.problems.errors:
         raise typer.Exit(1)

@@ -1,16 +1,18 @@
-"""``lz diff`` for git revisions: resolving two revisions (refs, years, ``WORKTREE``) through ``load.git``,
-finding the register at each, loading the pair and comparing it."""
+"""``lz diff`` for git revisions and register folders: resolving each side (a folder holding ``org.yaml`` or
+``registers/org.yaml``, else a ref, a year or ``WORKTREE`` through ``load.git``), finding the register at each,
+loading the pair and comparing it."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lianzheng_cli.diff.compare import RegisterDiff, RevisionRef, diff_registers
 from lianzheng_cli.diff.pairs import Problem, load_pair
 from lianzheng_cli.load.cache import open_cache
-from lianzheng_cli.load.sources import ORG_FILE
+from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
 
 
 @dataclass
@@ -19,7 +21,7 @@ class DiffRun:
     problems: list[Problem]
     notes: list[str]  # how years were resolved, where the register was found
     labels: dict[str, str]  # side -> label of its version
-    folders: dict[str, str]  # side -> register folder, relative to the repository top
+    folders: dict[str, str]  # side -> register folder, relative to the repository top (a folder side: as given)
     parsed: dict[str, list[str]]
     places: dict[str, str] = field(default_factory=dict)  # side -> how its files are shown (`2024:registers`)
 
@@ -31,40 +33,75 @@ class DiffRun:
         return f"{path}:{d.line}:{d.column}"
 
 
+@dataclass
+class _Side:
+    """One version to compare: where its files come from and how it is named."""
+
+    source: Source | None
+    ref: RevisionRef
+    folder: str
+    place: str
+    notes: tuple[str, str] = ("", "")  # how a year was resolved; where the register was found
+
+
+def register_folder_named(argument: str) -> Path | None:
+    """The register an argument names when it is an existing folder holding ``org.yaml`` (or ``registers/org.yaml``)."""
+    path = Path(argument)
+    if not path.is_dir():
+        return None
+    return next((c for c in (path, path / "registers") if (c / ORG_FILE).is_file()), None)
+
+
 def diff_revisions(rev_a: str, rev_b: str, *, register: Path | None = None, start: Path | None = None) -> DiffRun:
-    """Compare the register at two revisions of the git repository holding ``register`` (or ``start``).
+    """Compare the register at two versions: each a register folder, or a revision of the git repository holding
+    ``register`` (or ``start``).
 
     ``register`` is the register folder in the work tree; its path relative to the repository top is where
     the register is looked for at each revision. Raises ``load.git.GitError`` for usage errors.
     """
-    from lianzheng_cli.load import git as gitsource  # gitpython is imported only when git is used
-
-    repo = gitsource.open_repository(register or start or Path.cwd(), worktree=True)
+    folders = [register_folder_named(rev) for rev in (rev_a, rev_b)]
+    repo: Any = None
+    cache = None
+    expected = ""
     try:
-        old = gitsource.resolve_revision(repo, rev_a)
-        new = gitsource.resolve_revision(repo, rev_b)
-        expected = gitsource.register_folder(repo, register) if register else gitsource.REGISTERS_DIR
-        located = {"old": gitsource.locate_register(repo, old, expected),
-                   "new": gitsource.locate_register(repo, new, expected)}
-        top = gitsource.work_tree(repo)
-        # The work tree's validate cache holds files by content: good for any revision's identical files.
-        worktree = register or top / expected
-        cache = open_cache(worktree) if (worktree / ORG_FILE).is_file() else None
-        pair = load_pair(located["old"].source, located["new"].source, cache=cache)
+        if not all(folders):
+            from lianzheng_cli.load import git as gitsource  # gitpython is imported only when git is used
+
+            repo = gitsource.open_repository(register or start or Path.cwd(), worktree=True)
+            expected = gitsource.register_folder(repo, register) if register else gitsource.REGISTERS_DIR
+            # The work tree's validate cache holds files by content: good for any revision's identical files.
+            worktree = register or gitsource.work_tree(repo) / expected
+            cache = open_cache(worktree) if (worktree / ORG_FILE).is_file() else None
+        sides = [_folder_side(rev, folder) if folder is not None else _git_side(repo, rev, expected)
+                 for rev, folder in zip((rev_a, rev_b), folders, strict=True)]
+        pair = load_pair(sides[0].source, sides[1].source, cache=cache)
     finally:
-        repo.close()  # after the blobs are read: the sources read through its git processes
-    notes = [n for n in (old.note, new.note, located["old"].note, located["new"].note) if n]
-    labels = {"old": old.label, "new": new.label}
-    folders = {side: loc.folder for side, loc in located.items()}
-    places = {}
-    for side, revision in (("old", old), ("new", new)):
-        folder = folders[side]
-        if revision.commit is None:
-            places[side] = os.path.relpath(top / folder)
-        else:
-            places[side] = f"{revision.rev}:{folder}/" if folder else f"{revision.rev}:"
+        if repo is not None:
+            repo.close()  # after the blobs are read: the sources read through its git processes
+    old, new = sides
+    notes = [n for n in (old.notes[0], new.notes[0], old.notes[1], new.notes[1]) if n]
+    labels = {"old": old.ref.label, "new": new.ref.label}
+    where = {"old": old.folder, "new": new.folder}
+    places = {"old": old.place, "new": new.place}
     if not pair.ok or pair.old is None or pair.new is None:
-        return DiffRun(None, pair.problems, notes, labels, folders, pair.parsed, places)
-    result = diff_registers(pair.old, pair.new, from_rev=RevisionRef(old.rev, old.sha, old.label),
-                            to_rev=RevisionRef(new.rev, new.sha, new.label))
-    return DiffRun(result, [], notes, labels, folders, pair.parsed, places)
+        return DiffRun(None, pair.problems, notes, labels, where, pair.parsed, places)
+    result = diff_registers(pair.old, pair.new, from_rev=old.ref, to_rev=new.ref)
+    return DiffRun(result, [], notes, labels, where, pair.parsed, places)
+
+
+def _folder_side(argument: str, folder: Path) -> _Side:
+    return _Side(DirectorySource(folder), RevisionRef(argument, None, argument), argument, os.path.relpath(folder))
+
+
+def _git_side(repo: Any, rev: str, expected: str) -> _Side:
+    from lianzheng_cli.load import git as gitsource
+
+    revision = gitsource.resolve_revision(repo, rev)
+    located = gitsource.locate_register(repo, revision, expected)
+    folder = located.folder
+    if revision.commit is None:
+        place = os.path.relpath(gitsource.work_tree(repo) / folder)
+    else:
+        place = f"{revision.rev}:{folder}/" if folder else f"{revision.rev}:"
+    return _Side(located.source, RevisionRef(revision.rev, revision.sha, revision.label), folder, place,
+                 (revision.note, located.note))

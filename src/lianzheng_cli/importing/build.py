@@ -69,7 +69,9 @@ class Collected:
 
 
 def collect(sources: list[SourceFile], overrides: dict[str, str], org_name: str | None, year: int | None,
-            problems: Problems) -> Collected:
+            problems: Problems, *, repeats: bool = False) -> Collected:
+    """The draft of every table; ``repeats`` keeps a sheet that repeats another's risks (``lz import --update``
+    compares each sheet with the register, as the user may have edited either)."""
     result = Collected(Draft(), [])
     found: list[_Found] = []
     for source in sources:
@@ -79,7 +81,7 @@ def collect(sources: list[SourceFile], overrides: dict[str, str], org_name: str 
             result.no_table.append((source, seen))
         found += [f for f in tables if f.table.kind != "warnings"]
     # repeated sheets are dropped before their rows are read: a county 明细 beside its 一览表 is read once
-    kept = _without_repeats(found, problems)
+    kept = [f.table for f in found] if repeats else _without_repeats(found, problems)
     for item in found:
         if item.table in kept:
             read_rows(item.table, item.sheet, item.vertical, problems)

@@ -3,46 +3,27 @@
 Each file starts with the schema modeline editors read; each risk carries a comment naming the row it came
 from (``# 来源:一览表.xlsx 「Sheet1」第 12 行``); values the format requires and the sheets did not give
 (a risk's likelihood and impact, a person's 任职日期, an assumed risk type) say so in a comment.
-Scalars are plain where that reads back as the same text, else double-quoted; texts of several lines are
-literal blocks.
+Scalars are plain where that reads back as the same text, else double-quoted (``write.yamltext.scalar``, which
+the edits of ``lz import --update`` use too); texts of several lines are literal blocks.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
 from lianzheng_cli.importing.draft import Draft, DraftDepartment, DraftRisk
-from lianzheng_cli.load.parse import resolve_plain
+from lianzheng_cli.importing.grid import Place
+from lianzheng_cli.write.yamltext import scalar
 
 ORG_MODELINE = "# yaml-language-server: $schema=../schemas/org.schema.json"
 DEPARTMENT_MODELINE = "# yaml-language-server: $schema=../../schemas/department.schema.json"
-# a plain scalar cannot start with an indicator or a space, hold ": " or " #", end in ":" or a space, or hold
-# control characters
-_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@` \t\n\r\u00a0\u3000")
-_SPACES = frozenset(" \t\n\r\u00a0\u3000\u2028\u2029\x85")
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029\ufeff]")
-_FLOW_SPECIAL = re.compile(r"[:,\[\]{}#]")
 # comments on values the format requires and the sheets did not give
 _SINCE_NOTE = "              # 来源未写任职日期,暂填年度首日,请核实"
-_TYPE_NOTE = "              # 来源未写风险类型,暂定,请核对"
-_SCORES_NOTE = "              # 来源未写发生概率与危害程度,按等级暂定,请评定"
+TYPE_NOTE = "# 来源未写风险类型,暂定,请核对"
+SCORES_NOTE = "# 来源未写发生概率与危害程度,按等级暂定,请评定"
+_PAD = " " * 14
 _BLOCK_LINE = re.compile(r"^\S[^\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufeff]*$")
-
-
-def scalar(value: object, *, flow: bool = False) -> str:
-    """A YAML scalar reading back as ``value``."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    if not text or text[0] in _INDICATORS or text[-1] in _SPACES or text[-1] == ":" or ": " in text \
-            or " #" in text or _UNPRINTABLE.search(text) or (flow and _FLOW_SPECIAL.search(text)) \
-            or resolve_plain(text) != text:
-        return json.dumps(text, ensure_ascii=False)
-    return text
 
 
 def _text(key: str, value: str, indent: str) -> list[str]:
@@ -171,13 +152,18 @@ def _risks(department: DraftDepartment) -> Iterator[str]:
         yield from _risk(risk)
 
 
+def source_comment(place: Place) -> str:
+    """The comment above an imported risk: the row it came from."""
+    return f"# 来源:{place.file} 「{place.sheet}」第 {place.row + 1} 行"
+
+
 def _risk(risk: DraftRisk) -> Iterator[str]:
     place = risk.place
-    yield f"  # 来源:{place.file} 「{place.sheet}」第 {place.row + 1} 行"
+    yield f"  {source_comment(place)}"
     yield f"  - id: {scalar(risk.id)}"
     yield from _text("title", risk.title, "    ")
     yield from _text("description", risk.description, "    ")
-    yield f"    type: {scalar(risk.type)}" + (_TYPE_NOTE if risk.type_assumed else "")
+    yield f"    type: {scalar(risk.type)}" + (_PAD + TYPE_NOTE if risk.type_assumed else "")
     if risk.process:
         yield f"    process: {scalar(risk.process)}"
         if risk.step:
@@ -188,7 +174,7 @@ def _risk(risk: DraftRisk) -> Iterator[str]:
         yield f"    posts: {_flow_list(risk.posts)}"
     if risk.parties:
         yield f"    parties: {_flow_list(risk.parties)}"
-    yield f"    likelihood: {risk.likelihood}" + (_SCORES_NOTE if risk.scores_assumed else "")
+    yield f"    likelihood: {risk.likelihood}" + (_PAD + SCORES_NOTE if risk.scores_assumed else "")
     yield f"    impact: {risk.impact}"
     if risk.grade is not None:
         yield f"    grade: {risk.grade.value}"

@@ -48,6 +48,19 @@ SEVERITY: dict[str, Severity] = {
     "LZ651": Severity.INFO,  # people without 任职日期: the year's first day written for the user to check
     "LZ652": Severity.INFO,  # a 责任主体 that names no department, post, person or outside party
     "LZ653": Severity.WARNING,  # a value that cannot be read as what its column holds (a score, a date)
+    # lz import --update
+    "LZ660": Severity.WARNING,  # two sheets changed a value of one risk differently; not updated
+    "LZ661": Severity.WARNING,  # a risk under another department in the sheet; risks are not moved
+    "LZ662": Severity.WARNING,  # a new row of a department the register does not have; not added
+    "LZ663": Severity.WARNING,  # a process or step the register does not have; not updated
+    "LZ664": Severity.WARNING,  # a risk type outside the vocabulary; not updated
+    "LZ665": Severity.WARNING,  # an owner the register does not know, or owners not one per measure; not updated
+    "LZ666": Severity.INFO,  # a 涉及对象 that names no post: a new post
+    "LZ667": Severity.WARNING,  # measures that cannot be matched to the sheet's lines; not updated
+    "LZ668": Severity.WARNING,  # a new measure without a stage or an owner: to be written in the register
+    "LZ669": Severity.INFO,  # a declared grade below the computed one: the effective grade stays
+    "LZ670": Severity.WARNING,  # a risk gone from the sheet that warnings name: never deleted
+    "LZ671": Severity.WARNING,  # a code given twice in one sheet: the second row is a new risk
 }
 
 

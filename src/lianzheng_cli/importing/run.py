@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lianzheng_cli.fileio import write_atomically
 from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.i18n import join_list, messages
-from lianzheng_cli.importing.build import collect
+from lianzheng_cli.importing.build import Collected, collect
 from lianzheng_cli.importing.draft import Draft, DraftDepartment
 from lianzheng_cli.importing.emit import department_text, org_text
 from lianzheng_cli.importing.headers import FIELDS, field_named, header_key
@@ -116,28 +118,55 @@ def import_files(paths: list[Path], options: ImportOptions | None = None, *,
                  shown: list[str] | None = None) -> ImportResult:
     """Read and interpret ``paths``; the register texts to write and every problem found. Writes nothing."""
     options = options or ImportOptions()
-    names = shown or [str(p) for p in paths]
+    with _without_gc():
+        return _interpret(_sources(paths, shown), options)
+
+
+def read_tables(paths: list[Path], options: ImportOptions | None = None, *,
+                shown: list[str] | None = None) -> tuple[Collected, Problems]:
+    """The draft of every table of ``paths``, names as the sheets give them (not resolved to ids), and the problems
+    found; a sheet repeating another's risks is kept (``lz import --update`` compares each with the register)."""
+    options = options or ImportOptions()
+    with _without_gc():
+        sources = _sources(paths, shown)
+        problems = Problems()
+        collected = collect(sources, options.column_map, options.org_name, options.year, problems, repeats=True)
+        _no_table(collected)
+        return collected, problems
+
+
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    # millions of cells, then drafts, that all live to the end: collecting them only costs (a third)
     collecting = gc.isenabled()
-    gc.disable()  # millions of cells, then drafts, that all live to the end: collecting them only costs (a third)
+    gc.disable()
     try:
-        try:
-            sources = [read_source(Path(path), name) for path, name in zip(paths, names, strict=True)]
-        except UnreadableFile as exc:
-            raise ImportUsageError(str(exc)) from None
-        return _interpret(sources, options)
+        yield
     finally:
         if collecting:
             gc.enable()
 
 
-def _interpret(sources: list[SourceFile], options: ImportOptions) -> ImportResult:
-    problems = Problems()
-    collected = collect(sources, options.column_map, options.org_name, options.year, problems)
+def _sources(paths: list[Path], shown: list[str] | None) -> list[SourceFile]:
+    names = shown or [str(p) for p in paths]
+    try:
+        return [read_source(Path(path), name) for path, name in zip(paths, names, strict=True)]
+    except UnreadableFile as exc:
+        raise ImportUsageError(str(exc)) from None
+
+
+def _no_table(collected: Collected) -> None:
     if collected.no_table:
         raise ImportUsageError("\n".join(
             tr("import.no_table", file=source.shown, fields=_field_list(),
                headers=join_list(seen[:20]) if seen else tr("import.no_headers_seen"))
             for source, seen in collected.no_table))
+
+
+def _interpret(sources: list[SourceFile], options: ImportOptions) -> ImportResult:
+    problems = Problems()
+    collected = collect(sources, options.column_map, options.org_name, options.year, problems)
+    _no_table(collected)
     draft = collected.draft
     if not draft.org_name:
         raise ImportUsageError(tr("import.no_org_name"))

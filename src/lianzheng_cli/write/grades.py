@@ -7,7 +7,7 @@ stars, 一級 stays traditional level words, a quoted value stays quoted) and an
 aligned comment after it keeps its column. Before anything is written, each
 new text is parsed again and must equal the old one except for those grades,
 and every file must be writable; files are then replaced through a temporary
-file in the same folder, and a failure part-way restores the ones already
+file in the same folder (``write.files``), and a failure part-way restores the ones already
 replaced, so a run changes all of its files or none.
 
 A precise text edit is used rather than a ruamel.yaml round trip: ruamel
@@ -18,48 +18,22 @@ every other line byte-identical.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import errno
-import os
 import re
-import stat
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lianzheng_cli.i18n import join_list, messages
+from lianzheng_cli.i18n import messages
 from lianzheng_cli.load.parse import Positions, load_text, positions_of
 from lianzheng_cli.vocab import grade_style_of, write_grade
+from lianzheng_cli.write import files
+from lianzheng_cli.write.files import Planned, WriteError, commit_files, plan_file
+
+__all__ = ["GRADE_SPELLINGS", "GradeChange", "GradeEdit", "WriteError", "edit_grades", "respell_grade", "write_grades"]
 
 tr = messages({
-    "fix.read_only": {
-        "zh": "{file} 是只读文件，未修改任何文件（取消只读后重试：chmod u+w {file}）",
-        "en": "{file} is read-only; no file was changed (make it writable and retry: chmod u+w {file})",
-    },
-    "fix.vanished": {
-        "zh": "{file} 已不存在（读取登记簿后被删除或移动），未修改任何文件",
-        "en": "{file} no longer exists (deleted or moved after the register was read); no file was changed",
-    },
-    "fix.changed": {
-        "zh": "{file} 在读取后被其他程序修改，未修改任何文件；请重新运行",
-        "en": "{file} was changed by another program after it was read; no file was changed; run again",
-    },
-    "fix.not_utf8": {
-        "zh": "{file} 不是 UTF-8 文本，未修改任何文件",
-        "en": "{file} is not UTF-8 text; no file was changed",
-    },
-    "fix.cannot_write": {
-        "zh": "无法写入 {file}：{reason}；未修改任何文件",
-        "en": "cannot write {file}: {reason}; no file was changed",
-    },
-    "fix.restore_failed": {
-        "zh": "无法写入 {file}：{reason}；以下已写入的文件未能恢复，请用 git 恢复：{files}",
-        "en": "cannot write {file}: {reason}; these files were written and could not be restored, "
-              "restore them with git: {files}",
-    },
     "fix.unplaceable": {
         "zh": "{file}:{line}:{column}：风险点 {risk} 的 grade 无法原样替换（使用了锚点、别名或转义？），"
               "未修改任何文件；请手工改为{grade}",
@@ -71,13 +45,7 @@ tr = messages({
         "en": "{file}: the edited text failed verification (more than the grades would change); "
               "no file was changed; please report this",
     },
-    "fix.reason.permission": {"zh": "没有写入权限", "en": "permission denied"},
-    "fix.reason.read_only_fs": {"zh": "文件系统为只读", "en": "read-only file system"},
-    "fix.reason.no_space": {"zh": "磁盘空间不足", "en": "no space left on the device"},
-    "fix.reason.missing": {"zh": "文件或目录不存在", "en": "no such file or folder"},
 })
-
-_BOM = "\ufeff"
 
 # Every accepted spelling of the grades in families, so 一級 becomes 二級 (not 二级) and 红 becomes 橙 (not 橙色).
 GRADE_SPELLINGS: tuple[dict[str, str], ...] = (
@@ -117,10 +85,6 @@ class GradeEdit:
     column: int
     before: str  # the value as written, quotes included
     after: str
-
-
-class WriteError(Exception):
-    """``--write`` cannot be done safely; the message says why (no file was changed unless it says so)."""
 
 
 def respell_grade(written: str, grade: str) -> str:
@@ -222,7 +186,7 @@ def _verify(old_text: str, new_text: str, rel: str, changes: list[GradeChange], 
             node = None
         # The risk at that path must still be the one graded (the file may have changed since).
         if not isinstance(node, dict) or node.get("id") != change.risk or node.get(change.path[-1]) != change.old:
-            raise WriteError(tr("fix.changed", file=rel))
+            raise WriteError(files.tr("fix.changed", file=rel))
         node[change.path[-1]] = respell_grade(change.old, change.new)
     edited_lines = {old_text.count("\n", 0, offset) for offset in offsets}
     old_lines, new_lines = old_text.split("\n"), new_text.split("\n")
@@ -232,116 +196,8 @@ def _verify(old_text: str, new_text: str, rel: str, changes: list[GradeChange], 
         raise WriteError(tr("fix.verify_failed", file=rel))
 
 
-@dataclass
-class _Planned:
-    rel: str
-    target: Path  # the real file (a symlink is written through, not replaced)
-    original: bytes
-    new: bytes
-    mode: int
-    uid: int
-    gid: int
-
-
-def _reason(exc: OSError) -> str:
-    key = {errno.EACCES: "fix.reason.permission", errno.EPERM: "fix.reason.permission",
-           errno.EROFS: "fix.reason.read_only_fs", errno.ENOSPC: "fix.reason.no_space",
-           errno.ENOENT: "fix.reason.missing"}.get(exc.errno or 0)
-    return tr(key) if key else (exc.strerror or type(exc).__name__)
-
-
-def _plan_file(root: Path, rel: str, changes: list[GradeChange]) -> tuple[_Planned, list[GradeEdit]]:
-    target = Path(os.path.realpath(root / rel))
-    try:
-        info = target.stat()
-        original = target.read_bytes()
-    except FileNotFoundError:
-        raise WriteError(tr("fix.vanished", file=rel)) from None
-    except OSError as exc:
-        raise WriteError(tr("fix.cannot_write", file=rel, reason=_reason(exc))) from None
-    # Marked read-only (no write bit for anyone) is refused even for root: it is the user's intent.
-    if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
-        raise WriteError(tr("fix.read_only", file=rel))
-    if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise WriteError(tr("fix.cannot_write", file=rel, reason=tr("fix.reason.permission")))
-    try:
-        text = original.decode("utf-8")
-    except UnicodeDecodeError:
-        raise WriteError(tr("fix.not_utf8", file=rel)) from None
-    bom = _BOM if text.startswith(_BOM) else ""
-    new_text, edits = edit_grades(text[len(bom):], rel, changes)
-    planned = _Planned(rel, target, original, (bom + new_text).encode("utf-8"), stat.S_IMODE(info.st_mode),
-                       info.st_uid, info.st_gid)
-    return planned, edits
-
-
-def _write_temp(planned: _Planned, data: bytes) -> str:
-    """``data`` in a new file beside ``planned.target``, with its mode (and owner, where allowed)."""
-    fd, temp = tempfile.mkstemp(dir=planned.target.parent, prefix=f".{planned.target.name}.", suffix=".lz-tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, planned.mode)
-        if hasattr(os, "chown") and (planned.uid, planned.gid) != (os.getuid(), os.getgid()):
-            with contextlib.suppress(OSError):  # only root may give a file away; the content is what matters
-                os.chown(temp, planned.uid, planned.gid)
-    except BaseException:
-        _remove(temp)
-        raise
-    return temp
-
-
-def _remove(path: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-
-
-def _commit(plans: list[_Planned]) -> None:
-    """Replace every planned file, or none: temp files first, then the renames, undone on failure."""
-    temps: list[str] = []
-    try:
-        for plan in plans:
-            temps.append(_write_temp(plan, plan.new))
-    except OSError as exc:
-        for temp in temps:
-            _remove(temp)
-        raise WriteError(tr("fix.cannot_write", file=plan.rel, reason=_reason(exc))) from None
-    for plan in plans:  # changed or deleted since it was read: touch nothing
-        try:
-            current = plan.target.read_bytes()
-        except OSError:
-            current = None
-        if current != plan.original:
-            for temp in temps:
-                _remove(temp)
-            key = "fix.vanished" if current is None else "fix.changed"
-            raise WriteError(tr(key, file=plan.rel))
-    done: list[_Planned] = []
-    for index, (plan, temp) in enumerate(zip(plans, temps, strict=True)):
-        try:
-            os.replace(temp, plan.target)
-        except OSError as exc:
-            for leftover in temps[index:]:
-                _remove(leftover)
-            unrestored = _restore(done)
-            if unrestored:
-                raise WriteError(tr("fix.restore_failed", file=plan.rel, reason=_reason(exc),
-                                    files=join_list(unrestored))) from None
-            raise WriteError(tr("fix.cannot_write", file=plan.rel, reason=_reason(exc))) from None
-        done.append(plan)
-
-
-def _restore(done: list[_Planned]) -> list[str]:
-    """Put back the files already replaced; the ones that could not be."""
-    failed = []
-    for plan in done:
-        try:
-            os.replace(_write_temp(plan, plan.original), plan.target)
-        except OSError:
-            failed.append(plan.rel)
-    return failed
+def _plan_file(root: Path, rel: str, changes: list[GradeChange]) -> tuple[Planned, list[GradeEdit]]:
+    return plan_file(root, rel, lambda text: edit_grades(text, rel, changes))
 
 
 def write_grades(register_root: Path, changes: Iterable[GradeChange]) -> list[GradeEdit]:
@@ -353,12 +209,12 @@ def write_grades(register_root: Path, changes: Iterable[GradeChange]) -> list[Gr
     by_file: dict[str, list[GradeChange]] = {}
     for change in changes:
         by_file.setdefault(change.file, []).append(change)
-    plans: list[_Planned] = []
+    plans: list[Planned] = []
     edits: list[GradeEdit] = []
     for rel, file_changes in by_file.items():
         plan, file_edits = _plan_file(Path(register_root), rel, file_changes)
         plans.append(plan)
         edits.extend(sorted(file_edits, key=lambda e: (e.line, e.column)))
     if plans:
-        _commit(plans)
+        commit_files(plans)
     return edits
