@@ -209,7 +209,7 @@ class Form:
 
     def sheet(self, title: str, columns: Sequence[Column], *, frozen_rows: int = 0, portrait: bool = False) -> Sheet:
         """A new sheet, printed as the form prints (A4, landscape but for the narrow 统计)."""
-        page = Page(portrait=portrait, margins=PAGE_MARGINS, footer_font="宋体，Regular", footer_size=9)
+        page = Page(portrait=portrait, margins=PAGE_MARGINS, footer_font="宋体,Regular", footer_size=9)
         return self.book.sheet(SheetSpec(title, columns, frozen_rows, page))
 
     def list_sheet(self, title: str, columns: Sequence[Column]) -> Sheet:
