@@ -98,7 +98,7 @@ def test_monitors_resolve_to_the_party_organization_and_added_roles_are_shown_as
     assert bgs["monitor_roles"][1] == {"role": "上级纪检监察组", "person": None, "name": None}
     book = workbook(runner, reg, tmp_path)
     main = {r[5]: r for r in rows(book, "廉政风险点防控措施一览表")[3:]}
-    assert main["bgs-R01"][11] == "部门负责人:宋某某\n上级纪检监察组"
+    assert main["bgs-R01"][11] == "部门负责人：宋某某\n上级纪检监察组"
     assert "缺上级纪检监察组" not in run(runner, "grade", "-r", str(reg)).stdout
     assert [d for d in lint(model(reg), as_of=date(2025, 12, 31)) if d.code == "LZ304"] == []
 
@@ -114,13 +114,13 @@ def test_parties_are_涉及对象_and_owners_in_every_output(runner, reg, tmp_pa
     main = {r[5]: r for r in rows(book, "廉政风险点防控措施一览表")[3:]}
     assert main["jsk-R01"][4] == "质量监督员、施工单位、监理单位"
     assert "2.施工单位" in main["jsk-R01"][10]  # a measure owned by a party
-    detail = {r[5]: r for r in rows(book, "明细(可筛选)")[1:]}
+    detail = {r[5]: r for r in rows(book, "明细（可筛选）")[1:]}
     assert detail["dzb-R01"][4] == "党支部书记、各基层党组织"
     report = run(runner, "report", "-r", str(reg), "--as-of", AS_OF, "-o", "-").stdout
     assert "- 涉及外部单位：施工单位、监理单位" in report
     assert "| 质量监督员、施工单位、监理单位 |" in report
     brief = run(runner, "brief", "p-tang", "-r", str(reg), "-o", "-").stdout
-    assert "- 涉及外部单位：施工单位、监理单位" in brief and "(责任主体:施工单位)" in brief
+    assert "- 涉及外部单位：施工单位、监理单位" in brief and "（责任主体：施工单位）" in brief
 
 
 @pytest.mark.parametrize(("rel", "old", "new", "expected"), [
@@ -206,7 +206,7 @@ def test_residual_grades_in_grade_workbook_report_and_brief(runner, reg, tmp_pat
     assert main["jsk-R01"][8] == "高→低" and main["bgs-R01"][8] == "低"
     report = run(runner, "report", "-r", str(reg), "--as-of", AS_OF, "-o", "-").stdout
     assert "- 风险等级：高（固有）→低（剩余）" in report and "| 高→低 |" in report
-    assert "(风险等级:高→低)" in run(runner, "brief", "p-tang", "-r", str(reg), "-o", "-").stdout
+    assert "（风险等级：高→低）" in run(runner, "brief", "p-tang", "-r", str(reg), "-o", "-").stdout
 
 
 def test_residual_uses_the_factors_method_without_floors(reg):
@@ -243,7 +243,7 @@ def test_fuller_powers_in_the_workbook_and_the_report(runner, reg, tmp_path):
     assert (power.content, power.time_limit, power.disclosure) == (
         "对房屋建筑和市政基础设施工程办理竣工验收备案", "15个工作日", "备案结果在政务服务网公开")
     book = workbook(runner, reg, tmp_path)
-    assert book.sheetnames == ["廉政风险点防控措施一览表", "明细(可筛选)", "职权目录", "权力和责任清单",
+    assert book.sheetnames == ["廉政风险点防控措施一览表", "明细（可筛选）", "职权目录", "权力和责任清单",
                                "岗位风险等级目录", "预警处置记录", "统计"]
     powers = rows(book, "职权目录")
     assert powers[1][10:] == ["职权内容", "行使主体", "条件", "程序", "时限", "追责情形", "监督方式", "公开形式"]
@@ -350,8 +350,8 @@ def test_lz_diff_reports_every_addition_between_two_revisions(runner, tmp_path, 
         {"field": "person", "from": "p-tang", "to": "p-xu"},
         {"field": "rectification_result", "from": "已重新核查3件工程并补齐记录", "to": "已重新核查3件工程"}]}]
     markdown = run(runner, "diff", "before", "HEAD", "-r", str(repo / "registers"), "-f", "markdown").stdout
-    for line in ("  - 适用范围:部门 → 单位", "  - 剩余风险（发生概率×危害程度）:2×3 → 3×3", "  - 剩余等级:低 → 中",
-                 "- 变更职权 `jsk-P01` 建设工程竣工验收备案", "  - 当事人:p-tang → p-xu", "  - 行使主体:机关党支部委员会 → (无)"):
+    for line in ("  - 适用范围：部门 → 单位", "  - 剩余风险（发生概率×危害程度）：2×3 → 3×3", "  - 剩余等级：低 → 中",
+                 "- 变更职权 `jsk-P01` 建设工程竣工验收备案", "  - 当事人：p-tang → p-xu", "  - 行使主体：机关党支部委员会 → （无）"):
         assert line in markdown
 
 
