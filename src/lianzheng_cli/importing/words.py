@@ -114,7 +114,8 @@ def is_party(name: str) -> bool:
 
 
 # A common risk point (共性风险点, format 1.1) as the rendered 一览表 names it in 涉及对象, to its applies_to.
-_COMMON_SUBJECTS = {"本部门各岗位(共性)": "部门", "全单位各岗位(共性)": "单位"}
+COMMON_MARKERS = {"部门": "本部门各岗位（共性）", "单位": "全单位各岗位（共性）"}
+_COMMON_SUBJECTS = {re.sub(r"\s+", "", fold(marker)): scope for scope, marker in COMMON_MARKERS.items()}
 
 
 def common_scope(name: str) -> str | None:
