@@ -36,8 +36,8 @@ tr = messages({
         "en": "risk `{id}` has nearly the same description as `{other}` ({where}, {percent}% alike); copied?",
     },
     "lint.LZ502.common": {
-        "zh": "；如这是各部门共有的风险，可只登记一处并写 applies_to: 单位（共性风险点）",
-        "en": "; if every department shares this risk, register it once with applies_to: 单位 (a common risk point)",
+        "zh": "；如这是各部门共有的风险，可只登记一处并写 `applies_to: 单位`（共性风险点）",
+        "en": "; if every department shares this risk, register it once with `applies_to: 单位` (a common risk point)",
     },
     "lint.LZ503": {
         "zh": "措施“{text}”在{count}个风险点中重复（如 {examples}），应针对本风险点写具体措施",
