@@ -213,7 +213,7 @@ class Comparer:
             return True  # an empty cell changes nothing (a cell unmerged in Excel keeps its value in the first row)
         return bool(shown == expected)
 
-    def _owner_shown(self, owners: tuple[str, ...], owner: str) -> bool:
+    def _owner_shown(self, owners: tuple[str, ...], owner: str | None) -> bool:
         return bool(set(owners) & self.names.shown(owner))
 
     def merged(self, risk: Risk, rows: list[Row]) -> dict[str, tuple[Any, Row]]:
