@@ -1,8 +1,7 @@
 """lz import's output as a register: it validates, and a rendered 一览表 imports back to the same register.
 
-Imports that need only format 1.0 must pass ``lz validate`` now; those that use the 1.1 additions
-(measures without stage or owner, ``parties``, ``applies_to``, ``vocabulary``) are marked xfail until the
-validator implements 1.1, and meanwhile a test checks that they fail on nothing else.
+Every import must pass ``lz validate``, those that use the 1.1 additions (measures without stage or owner,
+``parties``, ``applies_to``, ``vocabulary``) included.
 """
 
 from __future__ import annotations
@@ -119,7 +118,6 @@ def _errors(tmp_path: Path, make) -> list:
 
 
 @pytest.mark.parametrize("case", list(NEEDS_1_1))
-@pytest.mark.xfail(reason="format 1.1 pending", strict=False)
 def test_imports_using_format_1_1_validate(tmp_path, case):
     assert _errors(tmp_path, NEEDS_1_1[case]) == []
 
