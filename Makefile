@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast check docs bench clean
+.PHONY: demo test test-fast check docs schemas bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ check: $(STAMP)  ## 代码检查:ruff(风格)、mypy(类型)、import-linter(流
 
 docs: $(STAMP)  ## 由规则目录生成 docs/rules.md
 	$(BIN)/lz rules --format markdown > docs/rules.md
+
+schemas: $(STAMP)  ## 由 validate/schema_build.py 生成内置词表的 schemas/*.json
+	$(BIN)/python -c 'from lianzheng_cli.validate.schema_build import schema_files; from pathlib import Path; \
+	[Path("schemas", n).write_text(t, encoding="utf-8") for n, t in schema_files().items()]'
 
 bench: $(STAMP)  ## 县级规模基准测试:与同类工具对比,结果写入 benchmarks/results/latest.md
 	$(BIN)/python benchmarks/bench.py

@@ -30,9 +30,9 @@ def parsed(monkeypatch):
     seen: list[str] = []
     original = register_module.check_file
 
-    def spy(raw, rel):
+    def spy(raw, rel, *vocabulary):
         seen.append(rel)
-        return original(raw, rel)
+        return original(raw, rel, *vocabulary)
 
     monkeypatch.setattr(register_module, "check_file", spy)
     return seen

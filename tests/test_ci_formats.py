@@ -67,7 +67,7 @@ def test_code_quality_report_has_gitlabs_fields(repo):
     result = lz(repo / "county" / "registers", "lint", "--as-of", AS_OF, "--format", "codeclimate")
     assert result.returncode == 1, result.stderr  # the fixture has error findings
     issues = json.loads(result.stdout)
-    assert len(issues) == 24
+    assert len(issues) == 29
     for issue in issues:
         assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
         assert isinstance(issue["description"], str) and issue["description"].startswith(issue["check_name"] + " ")
@@ -140,7 +140,7 @@ def test_sarif_is_valid_sarif_2_1_0_with_the_catalogue_as_rules(repo, tmp_path):
     assert rules["LZ501"]["defaultConfiguration"]["level"] == "warning"
     assert rules["LZ012"]["shortDescription"]["text"] == "值的类型不对"
     results = run_["results"]
-    assert len(results) == 24
+    assert len(results) == 29
     assert {r["level"] for r in results} == {"error", "warning"}
     for r in results:
         assert driver["rules"][r["ruleIndex"]]["id"] == r["ruleId"]

@@ -117,6 +117,7 @@ def test_the_example_edits_regrade_risks_of_files_that_did_not_change(example_hi
 def test_the_pair_loader_follows_every_grade_input():
     # diff.pairs follows a risk to its posts and process, a post to its powers and a process to the powers on
     # it, and regrades everything when the org's grading changes. Grading that reads more of the documents
-    # needs the pair loader taught first; then this list grows with it.
-    followed = Inputs(org=frozenset({"grading"}), department=frozenset({"posts", "powers"}))
+    # needs the pair loader taught first; then this list grows with it. A change of the org's vocabulary (its
+    # aliases may name a category otherwise) parses every file, and each side builds them in its own words.
+    followed = Inputs(org=frozenset({"grading", "vocabulary"}), department=frozenset({"posts", "powers"}))
     assert followed == GRADE_INPUTS

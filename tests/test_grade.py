@@ -541,7 +541,7 @@ def test_large_register_lists_only_mismatches_unless_all(monkeypatch, example_re
     text = target.read_text(encoding="utf-8")
     target.write_text(text.replace("grade: 红色", "grade: 黄色", 1), encoding="utf-8")
     short = run(runner, "grade", "-r", str(example_register))
-    assert "共74个风险点，以下只列出申报与计算不一致的1个" in short.output
+    assert "共75个风险点，以下只列出申报与计算不一致的1个" in short.output
     rows = [line.split()[0] for line in short.output.splitlines() if re.match(r"[a-z]+-R\d+ ", line)]
     assert rows == ["wmfz-R01"]
     assert "bgs-R01" not in short.output

@@ -115,9 +115,10 @@ DEPARTMENT_FIELDS = {"schema_version": (), "id": ("id",), "name": ("name",), "ki
                      "warnings": ("warnings",)}
 REGISTER_TABLES = {"people": "people", "posts": "posts", "powers": "powers", "processes": "processes",
                    "risks": "risks", "warnings": "warnings"}
-ORG_FIELDS = {"schema_version": (), "org": ("id", "name", "head", "inspection"), "year": ("year",),
+ORG_FIELDS = {"schema_version": (), "org": ("id", "name", "head", "inspection", "party"), "year": ("year",),
               "grading": ("grading",), "monitoring": ("monitoring",), "policy": ("policy",),
-              "display": ("display_grade",), "lint": ("lint_disable", "lint_severity")}
+              "display": ("display_grade",), "lint": ("lint_disable", "lint_severity"), "parties": ("parties",),
+              "vocabulary": ("vocabulary",)}
 
 
 class Tripwire:
@@ -186,6 +187,6 @@ def test_grades_from_the_declared_keys_alone_equal_the_full_grades(method):
     org = load_keys(files.pop("org.yaml"), "org.yaml", org_keys)
     assert org is not None and "policy" not in org
     departments = [(rel, load_keys(raw, rel, GRADING_KEYS | {"risks"})) for rel, raw in files.items()]
-    assert all(doc is not None and "people" not in doc for _, doc in departments)
+    assert all(doc is not None and "processes" not in doc for _, doc in departments)
     partial = build_register(EXAMPLE, org, departments)
     assert grade_register(partial) == grade_register(register)

@@ -187,6 +187,12 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "en": "unknown key `{key}`; did you mean `{suggestion}`?",
     },
     "LZ011": {"zh": "缺少必填的键 `{key}`（位于 {where}）", "en": "missing required key `{key}` (in {where})"},
+    "LZ011.subject": {
+        "zh": "风险点没有涉及对象（位于 {where}）：写 `posts`（岗位）、`parties`（外部单位），"
+              "或写 `applies_to: 部门`/`单位`（共性风险点），至少一项",
+        "en": "the risk names no one it concerns (in {where}): give `posts`, `parties`, "
+              "or `applies_to: 部门`/`单位` (a common risk point)",
+    },
     "LZ012": {"zh": "`{field}` 应为{expected}，实为{actual}", "en": "`{field}` must be {expected}, not {actual}"},
     "LZ012.bool_hint": {
         "zh": "（YAML 1.2中 `{value}` 是文本，请写 true 或 false）",
@@ -198,9 +204,9 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
     },
     "LZ014": {"zh": "`{field}` 的日期 `{value}` 格式不对，应为 YYYY-MM-DD（如 2025-03-01）",
               "en": "`{field}` date `{value}` is not YYYY-MM-DD (e.g. 2025-03-01)"},
-    "LZ015": {"zh": "`{field}` 的编号 `{value}` 不合规：须以字母或数字开头，只含字母、数字和 . _ -",
+    "LZ015": {"zh": "`{field}` 的编号 `{value}` 不合规：须以字母或数字开头，只含字母、数字和 . _ - ( )",
               "en": "`{field}` id `{value}` is malformed: it must start with a letter or digit and hold only "
-                    "letters, digits and . _ -"},
+                    "letters, digits and . _ - ( )"},
     "LZ015.code": {"zh": "`{value}` 不是规则代码（应如 LZ501）", "en": "`{value}` is not a rule code (like LZ501)"},
     "LZ016": {
         "zh": "`{field}` 的值 `{value}` 超出范围{low}–{high}",
@@ -237,6 +243,32 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "zh": "登记簿中没有部门文件（departments/*.yaml）",
         "en": "the register has no department files (departments/*.yaml)",
     },
+    "LZ026.differs": {
+        "zh": "{path} 与本登记簿的格式（内置词表及 org.yaml 的 vocabulary）不一致，编辑器和 check-jsonschema "
+              "会与 lz 校验结果不同：请运行 lz schema --write 更新",
+        "en": "{path} does not match this register's format (the built-in vocabulary and org.yaml's vocabulary): "
+              "editors and check-jsonschema would disagree with lz; run lz schema --write",
+    },
+    "LZ026.missing": {
+        "zh": "{path} 不存在，而 schemas/ 中有另一份格式文件：请运行 lz schema --write 补齐",
+        "en": "{path} is missing while schemas/ holds the other schema; run lz schema --write",
+    },
+    "LZ027.builtin": {
+        "zh": "`{word}` 已是{vocabulary}的内置写法，不必增补",
+        "en": "`{word}` is already a built-in spelling of {vocabulary}; no need to add it",
+    },
+    "LZ027.twice": {
+        "zh": "`{word}` 在{vocabulary}中增补了两次",
+        "en": "`{word}` is added to {vocabulary} twice",
+    },
+    "LZ027.alias_taken": {
+        "zh": "别名 `{alias}` 已是{vocabulary}中的写法（内置或增补的），不能再作别名",
+        "en": "alias `{alias}` is already a spelling of {vocabulary} (built-in or added); it cannot be an alias",
+    },
+    "LZ027.alias_target": {
+        "zh": "别名 `{alias}` 对应的 `{word}` 不是{vocabulary}的标准词（标准词：{words}）",
+        "en": "alias `{alias}` maps to `{word}`, which is not a word of {vocabulary} (words: {words})",
+    },
     # --- object kinds, for messages ---
     "kind.department": {"zh": "部门", "en": "department"},
     "kind.person": {"zh": "人员", "en": "person"},
@@ -247,7 +279,8 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
     "kind.risk": {"zh": "风险点", "en": "risk"},
     "kind.measure": {"zh": "措施", "en": "measure"},
     "kind.warning": {"zh": "预警记录", "en": "warning"},
-    "kind.owner": {"zh": "责任主体（部门、岗位或人员）", "en": "owner (department, post or person)"},
+    "kind.owner": {"zh": "责任主体（部门、岗位、人员或外部单位）", "en": "owner (department, post, person or party)"},
+    "kind.party": {"zh": "外部单位", "en": "party"},
     # --- usage and configuration (exit 2) ---
     "usage.no_register": {
         "zh": "未找到登记簿：从 {start} 向上没有 registers/org.yaml；请用 --register 指定登记簿目录",

@@ -18,6 +18,7 @@ from lianzheng_cli.cli.init import init_command
 from lianzheng_cli.cli.lint import lint_command, rules_command
 from lianzheng_cli.cli.render import render_app
 from lianzheng_cli.cli.report import report_command
+from lianzheng_cli.cli.schema import schema_command
 from lianzheng_cli.cli.validate import validate_command
 from lianzheng_cli.i18n import messages, set_language
 
@@ -32,7 +33,7 @@ tr = messages({
     },
     "lz.help.version": {"zh": "显示版本号并退出。", "en": "Show the version and exit."},
     "lz.internal_error": {
-        "zh": "lz: 内部错误：{error}\n请设置 LZ_DEBUG=1 重新运行以查看详情，并报告此问题。",
+        "zh": "lz：内部错误：{error}\n请设置 LZ_DEBUG=1 重新运行以查看详情，并报告此问题。",
         "en": "lz: internal error: {error}\nRun again with LZ_DEBUG=1 to see the details, and report the problem.",
     },
 })
@@ -71,6 +72,7 @@ def _root(
 app.command("validate", cls=Command)(validate_command)
 app.command("lint", cls=Command)(lint_command)
 app.command("rules", cls=Command)(rules_command)
+app.command("schema", cls=Command)(schema_command)
 app.command("grade", cls=Command)(grade_command)
 app.add_typer(render_app, name="render")
 app.command("report", cls=Command)(report_command)

@@ -17,14 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from lianzheng_cli.model.grading import Grader, RiskGrade
-from lianzheng_cli.model.records import Grading, Org, Policy, Register, Risk
+from lianzheng_cli.model.records import POWER_TEXTS, Grading, Org, Policy, Power, Register, Risk, WarningRecord
 from lianzheng_cli.vocab import GRADE_RANK
 
 FAIL_ON = ("removed", "lowered", "high-removed")
 
 # Fields of a risk compared one by one, in the order they are reported.
-RISK_FIELDS = ("department", "title", "description", "type", "process", "step", "posts", "likelihood", "impact")
+RISK_FIELDS = ("department", "title", "description", "type", "process", "step", "posts", "likelihood", "impact",
+               "parties", "applies_to", "residual")
 MEASURE_FIELDS = ("text", "stage", "kind", "owner", "due", "status")
+# 1.1: the fuller 职权目录 and 预警处置记录, compared field by field (a rectification's fields flattened)
+POWER_FIELDS = POWER_TEXTS
+WARNING_FIELDS = ("person", "notice", "rectification_requirement", "rectification_due", "rectification_result",
+                  "rectification_done")
 
 
 # --- the result -------------------------------------------------------------------------------------------------
@@ -130,6 +135,19 @@ class Item:
 
 
 @dataclass(frozen=True)
+class ItemChange:
+    """A power or warning whose 1.1 fields changed."""
+
+    id: str
+    department: str
+    name: str
+    changes: tuple[FieldChange, ...]
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "department": self.department, "changes": [c.to_json() for c in self.changes]}
+
+
+@dataclass(frozen=True)
 class PersonMove:
     id: str
     department: str
@@ -155,6 +173,8 @@ class RegisterDiff:
     processes_removed: list[Item] = field(default_factory=list)
     warnings_opened: list[Item] = field(default_factory=list)
     warnings_closed: list[Item] = field(default_factory=list)
+    powers_changed: list[ItemChange] = field(default_factory=list)
+    warnings_changed: list[ItemChange] = field(default_factory=list)
     departments: dict[str, str] = field(default_factory=dict)  # id -> name, for headings
     from_rev: RevisionRef = RevisionRef()
     to_rev: RevisionRef = RevisionRef()
@@ -198,7 +218,7 @@ class RegisterDiff:
         def ids(items: list) -> list[str]:
             return [i.id for i in items]
 
-        return {
+        document: dict[str, Any] = {
             "version": 1,
             "from": {"rev": self.from_rev.rev, "commit": self.from_rev.commit},
             "to": {"rev": self.to_rev.rev, "commit": self.to_rev.commit},
@@ -216,11 +236,16 @@ class RegisterDiff:
             "processes": {"added": ids(self.processes_added), "removed": ids(self.processes_removed)},
             "warnings": {"opened": ids(self.warnings_opened), "closed": ids(self.warnings_closed)},
         }
+        # 1.1: `changed` only when something changed, so a version-1 register's JSON is as it always was
+        for key, changed in (("powers", self.powers_changed), ("warnings", self.warnings_changed)):
+            if changed:
+                document[key]["changed"] = [c.to_json() for c in changed]
+        return document
 
 
 _LISTS = ("risks_added", "risks_removed", "risks_renamed", "risks_changed", "people_joined", "people_left",
           "people_moved", "posts_added", "posts_removed", "powers_added", "powers_removed", "processes_added",
-          "processes_removed", "warnings_opened", "warnings_closed")
+          "processes_removed", "warnings_opened", "warnings_closed", "powers_changed", "warnings_changed")
 
 
 def _plain(value: Any) -> Any:
@@ -256,7 +281,7 @@ def _risk_fields(risk: Risk) -> tuple:
     measures = tuple((m.id, m.text, m.stage, m.kind, m.owner, m.due, m.status) for m in risk.measures)
     return (risk.department, risk.title, risk.description, risk.type, risk.process, risk.step, risk.posts,
             risk.likelihood, risk.impact, tuple(sorted(risk.factors.items())), risk.declared, risk.reviewed,
-            measures)
+            measures, risk.parties, risk.applies_to, risk.residual)
 
 
 def _risk_content(risk: Risk, grade: RiskGrade) -> tuple:
@@ -291,10 +316,34 @@ def _diff_risk(old: Risk, new: Risk, old_grade: RiskGrade, new_grade: RiskGrade)
                                 ("computed_grade", old_grade.computed, new_grade.computed)):
         if before != after:
             changes.append(FieldChange(name, before, after, direction_of(before, after)))
+    if old_grade.residual != new_grade.residual:  # 1.1: 剩余等级; no direction: it raises or lowers no grade
+        changes.append(FieldChange("residual_grade", old_grade.residual, new_grade.residual))
     measures = _diff_measures(old, new)
     if not changes and measures is None:
         return None
     return RiskChange(new.id, new.department, new.title, tuple(changes), measures)
+
+
+def _warning_value(warning: WarningRecord, name: str):
+    if name.startswith("rectification_"):
+        fix = warning.rectification
+        return getattr(fix, name.removeprefix("rectification_")) if fix is not None else None
+    return getattr(warning, name)
+
+
+def _diff_fields(old: dict[str, Power] | dict[str, WarningRecord], new: dict, fields: tuple[str, ...],
+                 value=getattr, name_of=lambda x: x.name) -> list[ItemChange]:
+    """Each item at both sides whose ``fields`` differ, with its changes."""
+    changed = []
+    for key, after in new.items():
+        before = old.get(key)
+        if before is None:
+            continue
+        changes = tuple(FieldChange(f, value(before, f), value(after, f)) for f in fields
+                        if value(before, f) != value(after, f))
+        if changes:
+            changed.append(ItemChange(key, after.department, name_of(after), changes))
+    return _by_department(changed)
 
 
 def _by_department(items: Iterable) -> list:
@@ -371,4 +420,7 @@ def diff_registers(old: Register, new: Register, *, from_rev: RevisionRef | None
     result.warnings_closed = _by_department(
         Item(k, w.department, w.finding or w.level) for k, w in new.warnings.items()
         if w.closed is not None and (k not in old.warnings or old.warnings[k].closed is None))
+    result.powers_changed = _diff_fields(old.powers, new.powers, POWER_FIELDS)
+    result.warnings_changed = _diff_fields(old.warnings, new.warnings, WARNING_FIELDS, _warning_value,
+                                           lambda w: w.finding or w.level)
     return result

@@ -33,7 +33,7 @@ from lianzheng_cli.validate.references import local_checks
 
 SIDES = ("old", "new")
 
-_ID_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+_ID_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-()")  # 1.1: ( ) too
 # Every byte that cannot be part of an id becomes a space: ``raw.translate(_TOKENS).split()`` is the file's words.
 _TOKENS = bytes(c if c in _ID_CHARS else 0x20 for c in range(256))
 
@@ -276,14 +276,14 @@ class _PairLoader:
         found = self._tokens.get(rel)
         if found is None:
             words = set(self.read_shared(rel).translate(_TOKENS).split())
-            found = self._tokens[rel] = frozenset(w.lstrip(b"._-") for w in words)  # an id starts alphanumeric
+            found = self._tokens[rel] = frozenset(w.lstrip(b"._-()") for w in words)  # an id starts alphanumeric
         return found
 
     def _build(self, orgs: dict[str, dict | None], docs: dict[str, dict[str, dict]],
                shared: dict[str, dict]) -> tuple[Register, Register]:
         """Typed registers of both sides; the departments of unchanged files are built once and shared."""
         some_org = orgs["new"] or orgs["old"]
-        common = build_register(Path("."), some_org, sorted(shared.items())).departments if some_org else ()
+        common = build_register(Path("."), some_org, sorted(shared.items())) if some_org else None
         registers = []
         for side in SIDES:
             source = self.sources[side]
@@ -293,7 +293,10 @@ class _PairLoader:
                 registers.append(empty_register(root))
                 continue
             own = build_register(root, org, sorted(docs[side].items()))
-            departments = tuple(sorted((*own.departments, *common), key=lambda d: d.file))
+            if common is not None and common.org.vocabulary != own.org.vocabulary:  # in this side's own words
+                common = build_register(root, org, sorted(shared.items()))
+            shared_departments = common.departments if common is not None else ()
+            departments = tuple(sorted((*own.departments, *shared_departments), key=lambda d: d.file))
             registers.append(Register(root, own.org, departments))
         return registers[0], registers[1]
 

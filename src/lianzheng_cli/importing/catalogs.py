@@ -49,6 +49,9 @@ tr = messages({
     },
 })
 
+# The 权力和责任清单's texts of a power (format 1.1), in the order the format writes them.
+POWER_DETAILS = ("conditions", "procedure", "time_limit", "accountability", "supervision", "disclosure")
+
 _BASIS_ITEM = re.compile(r"《[^》]+》")
 _DATE = re.compile(r"^((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})(?:\s*[-./月]\s*(\d{1,2}))?")
 
@@ -90,8 +93,26 @@ def read_power(row: Row, table: Table, department: DraftDepartment, problems: Pr
     power.holder_names = split_names(values.get("holders", ""))
     content = clean_text(values.get("content", ""))
     power.content = content or None
+    for key in POWER_DETAILS:
+        text = clean_text(values.get(key, ""))
+        if text and not is_nothing(text):
+            power.details[key] = text
+    same = next((p for p in department.powers if p.name == power.name and p.code == power.code), None)
+    if same is not None:  # the same power in a second catalogue (职权目录 and 权力和责任清单, as lz renders 1.1)
+        _merge_power(same, power)
+        return same
     department.powers.append(power)
     return power
+
+
+def _merge_power(kept: DraftPower, other: DraftPower) -> None:
+    """What ``other`` says that ``kept`` does not."""
+    kept.basis = kept.basis or other.basis
+    kept.process_name = kept.process_name or other.process_name
+    kept.holder_names = list(dict.fromkeys([*kept.holder_names, *other.holder_names]))
+    kept.content = kept.content or other.content
+    kept.details = {**other.details, **kept.details}
+    kept.sanzhong_yida = kept.sanzhong_yida or other.sanzhong_yida
 
 
 def basis_items(text: str) -> list[str]:

@@ -113,6 +113,7 @@ class DraftPower:
     process: str | None = None
     holder_names: list[str] = field(default_factory=list)
     content: str | None = None
+    details: dict[str, str] = field(default_factory=dict)  # conditions, procedure … (format 1.1)
 
 
 @dataclass(slots=True, eq=False)  # an entity: compared by identity

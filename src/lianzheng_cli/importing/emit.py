@@ -127,6 +127,8 @@ def _powers(department: DraftDepartment) -> Iterator[str]:
             yield from _text("content", power.content, "    ")
         if power.process:
             yield f"    process: {scalar(power.process)}"
+        for key, text in power.details.items():
+            yield from _text(key, text, "    ")
 
 
 def _processes(department: DraftDepartment) -> Iterator[str]:

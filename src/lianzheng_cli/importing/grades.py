@@ -62,9 +62,15 @@ def grade_of(written: str) -> Grade | None:
 
 
 def parse_cell(written: str) -> Parsed:
-    """A grade column's cell: empty, a grade, or an unknown word."""
+    """A grade column's cell: empty, a grade, or an unknown word.
+
+    ``★★★→★★`` (固有等级→剩余等级, as lz renders a risk with a residual grade, format 1.1) is its inherent grade.
+    """
     if not clean_name(written):
         return Parsed("")
+    inherent, arrow, _residual = written.partition("→")
+    if arrow and grade_of(inherent) is not None:
+        written = inherent
     grade = grade_of(written)
     return Parsed("", grade, None if grade else clean_name(written), clean_name(written))
 

@@ -30,7 +30,7 @@ from lianzheng_cli.importing.names import Names
 from lianzheng_cli.importing.problems import Problems
 from lianzheng_cli.importing.risks import title_and_description
 from lianzheng_cli.importing.text import clean_name, clean_text, fold_punct, split_names
-from lianzheng_cli.importing.words import RISK_TYPES, risk_type, risk_type_word
+from lianzheng_cli.importing.words import COMMON_MARKERS, RISK_TYPES, common_scope, risk_type, risk_type_word
 from lianzheng_cli.model.grading import RiskGrade
 from lianzheng_cli.model.records import Department, Measure, Register, Risk
 from lianzheng_cli.vocab import GRADE_RANK
@@ -155,6 +155,7 @@ class Comparer:
         self.problems = problems
         self.changes: list[Change] = []
         self._posts_reported: set[str] = set()
+        self._party_names = {party.name: party.id for party in register.parties.values()}
 
     # --- what the sheets show, and what they would show for the register ----------------------------------
 
@@ -173,8 +174,19 @@ class Comparer:
         step = next((s.name for s in process.steps if s.id == risk.step), None) if process and risk.step else None
         return {"title": risk.title, "description": risk.description, "type": risk.type,
                 "grade": self.grades[risk.id].effective, "process": process.name if process else None, "step": step,
-                "posts": tuple(register.name_of(p) for p in risk.posts),
-                "measures": tuple((m.text, m.stage) for m in risk.measures)}
+                "posts": self.subjects(risk), "measures": tuple((m.text, m.stage) for m in risk.measures)}
+
+    def subjects(self, risk: Risk) -> tuple[str, ...]:
+        """涉及对象 as the 一览表 shows it: the common scope's marker (1.1) first, the posts, the parties after."""
+        register = self.register
+        names = [register.name_of(p) for p in (*risk.posts, *risk.parties)]
+        if risk.common:
+            names.insert(0, COMMON_MARKERS[risk.applies_to])
+        return tuple(names)
+
+    def _is_post_name(self, name: str) -> bool:
+        """Not the common marker nor an outside party of the register: a post's name."""
+        return common_scope(name) is None and name not in self._party_names
 
     def expected(self, risk: Risk, titled: bool) -> dict[str, Any]:
         """The register's values as the importer reads them back from the sheet (``titled``: from the 明细)."""
@@ -201,7 +213,7 @@ class Comparer:
             return True  # an empty cell changes nothing (a cell unmerged in Excel keeps its value in the first row)
         return bool(shown == expected)
 
-    def _owner_shown(self, owners: tuple[str, ...], owner: str) -> bool:
+    def _owner_shown(self, owners: tuple[str, ...], owner: str | None) -> bool:
         return bool(set(owners) & self.names.shown(owner))
 
     def merged(self, risk: Risk, rows: list[Row]) -> dict[str, tuple[Any, Row]]:
@@ -249,7 +261,7 @@ class Comparer:
             self._process(risk, department, fields, rows[0])
         if "posts" in fields:
             value, row = fields["posts"]
-            ids = [self.post(department, name, row) for name in value]
+            ids = [self.post(department, name, row) for name in value if self._is_post_name(name)]
             ids = list(dict.fromkeys(ids))
             if tuple(ids) != risk.posts:
                 self._change(risk, "posts", self.expected(risk, True)["posts"], value, ids, row.risk.cell("posts"))
@@ -335,10 +347,17 @@ class Comparer:
                     self.problems.at("LZ663", draft.cell("step"), tr(
                         "match.unknown_step", process=process.name, name=draft.step_name, risk=ident))
                 item["step"] = step
-        posts = list(dict.fromkeys(self.post(department, name, row) for name in draft.post_names))
+        names = draft.post_names
+        posts = list(dict.fromkeys(self.post(department, name, row) for name in names if self._is_post_name(name)))
+        parties = list(dict.fromkeys(self._party_names[name] for name in names if name in self._party_names))
+        scope = next((common_scope(name) for name in names if common_scope(name) is not None), None)
+        if scope is not None:
+            item["applies_to"] = scope
         if posts:
             item["posts"] = posts
-        else:
+        if parties:
+            item["parties"] = parties
+        if scope is None and not posts and not parties:
             item["applies_to"] = "部门"  # as the importer records a risk without 涉及对象 (format 1.1)
         grade = draft.grade.value if draft.grade is not None else None
         likelihood, impact = SCORES_OF_GRADE[grade]

@@ -98,8 +98,11 @@ class Names:
             return (own or people)[0].id
         return None
 
-    def shown(self, owner: str) -> set[str]:
-        """The names a 责任主体 may be shown as: its own, and a person's post (the 内部公示 workbook's)."""
+    def shown(self, owner: str | None) -> set[str]:
+        """The names a 责任主体 may be shown as: its own, and a person's post (the 内部公示 workbook's); none
+        when the measure names no owner (format 1.1)."""
+        if owner is None:
+            return set()
         register = self.register
         names = {register.name_of(owner)}
         person = register.people.get(owner)

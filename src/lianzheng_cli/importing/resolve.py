@@ -31,7 +31,7 @@ from lianzheng_cli.importing.draft import (
 from lianzheng_cli.importing.grid import Place
 from lianzheng_cli.importing.ids import Ids, initials
 from lianzheng_cli.importing.problems import Problems
-from lianzheng_cli.importing.words import RISK_TYPES, is_party
+from lianzheng_cli.importing.words import RISK_TYPES, common_scope, is_party
 from lianzheng_cli.vocab import Grade
 
 tr = messages({
@@ -189,6 +189,10 @@ class Resolver:
         for name in risk.post_names:
             if name == department.name:
                 risk.applies_to = "部门"
+                continue
+            scope = common_scope(name)
+            if scope is not None:
+                risk.applies_to = scope
                 continue
             post = self._find_post(name, department)
             if post is None and is_party(name) and name not in self.draft.departments:

@@ -111,3 +111,13 @@ def department_kind(name: str) -> str:
 def is_party(name: str) -> bool:
     """An outside body or group named as 涉及对象 or 责任主体: 施工单位, 各科室, 服务对象 …"""
     return name.startswith("各") or name.endswith(_PARTY_ENDINGS)
+
+
+# A common risk point (共性风险点, format 1.1) as the rendered 一览表 names it in 涉及对象, to its applies_to.
+COMMON_MARKERS = {"部门": "本部门各岗位（共性）", "单位": "全单位各岗位（共性）"}
+_COMMON_SUBJECTS = {re.sub(r"\s+", "", fold(marker)): scope for scope, marker in COMMON_MARKERS.items()}
+
+
+def common_scope(name: str) -> str | None:
+    """``部门`` or ``单位`` when ``name`` is the 一览表's marker of a common risk point (``全单位各岗位（共性）``)."""
+    return _COMMON_SUBJECTS.get(re.sub(r"\s+", "", fold(name)))

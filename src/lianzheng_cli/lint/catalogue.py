@@ -157,7 +157,7 @@ def rules_in_order() -> list[Rule]:
     return [RULES[code] for code in sorted(RULES)]
 
 
-# The codes `lz validate` reports (LZ001–LZ025); listed so `lz rules` and
+# The codes `lz validate` reports (LZ001–LZ027); listed so `lz rules` and
 # docs/rules.md show the whole catalogue. A test keeps this table in step with
 # the validation messages in i18n.
 VALIDATION_CODES: dict[str, tuple[str, str]] = {
@@ -186,11 +186,15 @@ VALIDATION_CODES: dict[str, tuple[str, str]] = {
     "LZ023": ("写了关键环节却没有所属流程", "step without its process"),
     "LZ024": ("因素评分法下风险点缺少 factors", "factors method: the risk has no factors"),
     "LZ025": ("登记簿中没有部门文件", "the register has no department files"),
+    "LZ026": ("schemas/ 中的格式文件与本登记簿不一致（请运行 lz schema --write）",
+              "a schema in schemas/ differs from this register's (run lz schema --write)"),
+    "LZ027": ("词表增补有误（重复增补、已有写法或别名无对应标准词）",
+              "a vocabulary addition is wrong (added twice, spelled already, or an alias to no word)"),
 }
 
 
 # Validation findings are errors, except these.
-VALIDATION_WARNINGS = frozenset({"LZ025"})
+VALIDATION_WARNINGS = frozenset({"LZ025", "LZ026"})
 
 
 def validation_summary(code: str) -> str:

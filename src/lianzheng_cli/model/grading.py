@@ -18,6 +18,8 @@ from lianzheng_cli.model.records import Power, Register, Risk
 from lianzheng_cli.vocab import higher
 
 HEAD, INSPECTION, SUPERVISOR, LEADER = "单位主要负责人", "纪检监察机构", "分管领导", "部门负责人"
+LEADERSHIP, PARTY = "领导班子", "党组织"  # 1.1: roles held by the people of a department (or several)
+LEADERSHIP_KIND = "领导班子"  # the department kind whose people are the 领导班子
 
 
 @dataclass(frozen=True)
@@ -31,15 +33,19 @@ class Inputs:
 # What grading reads, declared so that a loader providing part of a register (lz diff, for files that did not
 # change) provides all of it; tests hold the grader to it. A grade reads the org's method and floors and,
 # through a risk's process and posts, the posts and powers of any department; who monitors a risk reads the
-# org's head and inspection department, its monitoring roles, and departments' leaders.
-GRADE_INPUTS = Inputs(org=frozenset({"grading"}), department=frozenset({"posts", "powers"}))
-MONITOR_INPUTS = Inputs(org=frozenset({"org", "monitoring"}), department=frozenset({"leader", "supervisor"}))
+# org's head, inspection and party departments, its monitoring roles, and departments' leaders, kinds and people
+# (the 领导班子 role is the people of every department of that kind). The org's vocabulary is read with both: its
+# aliases decide what a category or a role written in another spelling is.
+GRADE_INPUTS = Inputs(org=frozenset({"grading", "vocabulary"}), department=frozenset({"posts", "powers"}))
+MONITOR_INPUTS = Inputs(org=frozenset({"org", "monitoring", "vocabulary"}),
+                        department=frozenset({"leader", "supervisor", "kind", "people"}))
 
 
 @dataclass(frozen=True, slots=True)
 class Monitor:
     role: str  # a monitoring role (分级监控)
     person: str | None  # person id; None when the role is unfilled
+    as_written: bool = False  # a role the register added (vocabulary): shown as written, never resolved to people
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +58,7 @@ class RiskGrade:
     declared: str  # as declared, canonical; the computed grade when none is written
     effective: str
     monitors: tuple[Monitor, ...]
+    residual: str | None = None  # 剩余等级: the method's grade of the residual scores (no floors); None if not given
 
     @property
     def mismatch(self) -> bool:
@@ -123,11 +130,25 @@ class Grader:
 
     def method_grade(self, risk: Risk) -> str:
         """The grade the method gives, compared unrounded (a mean of 3.795 is below a threshold of 3.8)."""
+        return self._method_grade(risk.likelihood, risk.impact, risk.factors)
+
+    def _method_grade(self, likelihood: int, impact: int, factors: dict[str, int]) -> str:
         g = self.grading
         if g.method == "factors":
-            mean = factor_mean(risk.factors, g.weights)
+            mean = factor_mean(factors, g.weights)
             return matrix_grade(mean, _exact(g.factors_high), _exact(g.factors_medium))
-        return matrix_grade(risk.likelihood * risk.impact, g.matrix_high, g.matrix_medium)
+        return matrix_grade(likelihood * impact, g.matrix_high, g.matrix_medium)
+
+    def residual_grade(self, risk: Risk) -> str | None:
+        """剩余等级: the method applied to the residual scores, without floors (None when none is given).
+
+        The factors method takes the risk's factors with likelihood and harm as the residual scores say.
+        """
+        if risk.residual is None:
+            return None
+        likelihood, impact = risk.residual
+        factors = {**risk.factors, "likelihood": likelihood, "harm": impact}
+        return self._method_grade(likelihood, impact, factors)
 
     def grade(self, risk: Risk) -> RiskGrade:
         g = self.grading
@@ -143,7 +164,7 @@ class Grader:
         declared = risk.declared or computed
         effective = higher(declared, computed) or computed
         return RiskGrade(risk.id, self.score(risk), method_grade, tuple(labels), computed, declared, effective,
-                         self.monitors(risk, effective))
+                         self.monitors(risk, effective), self.residual_grade(risk))
 
     def monitors(self, risk: Risk, grade: str) -> tuple[Monitor, ...]:
         """分级监控: the roles the grade needs, resolved to people (the same for a department's risks of a grade)."""
@@ -163,7 +184,27 @@ class Grader:
             SUPERVISOR: dept.supervisor if dept else None,
             LEADER: dept.leader if dept else None,
         }
-        return tuple(Monitor(role, people.get(role)) for role in org.monitoring.get(grade, ()))
+        added = org.vocabulary.added_words("monitoring_role")
+        found: list[Monitor] = []
+        for role in org.monitoring.get(grade, ()):
+            if role in added:
+                found.append(Monitor(role, None, as_written=True))
+            elif role in (LEADERSHIP, PARTY):
+                found += [Monitor(role, p) for p in self.group_of(role)] or [Monitor(role, None)]
+            else:
+                found.append(Monitor(role, people.get(role)))
+        return tuple(found)
+
+    def group_of(self, role: str) -> tuple[str, ...]:
+        """The people a group role stands for: 领导班子, every department of that kind's; 党组织, ``org.party``'s
+        (the 领导班子 when the register names no party department)."""
+        departments = self.register.departments
+        party = self.register.org.party
+        if role == PARTY and party:
+            departments = tuple(d for d in departments if d.id == party)
+        else:
+            departments = tuple(d for d in departments if d.kind == LEADERSHIP_KIND)
+        return tuple(p.id for d in departments for p in d.people)
 
     @cached_property
     def grades(self) -> dict[str, RiskGrade]:

@@ -21,13 +21,21 @@ The context, as templates see it (every value a dict, list, string or number):
 - ``open_warnings``: [{id, risk, risk_title, department, date, level, source, finding, action, days, overdue}]
 - ``processes``: [{id, name, department, time_limit, steps: [{id, name, post, time_limit, grade, risks}],
   unplaced_risks: [{id, grade}], mermaid}]
+- ``power_list`` (1.1): [] unless some power gives a fuller 职权目录 field; else every power {id, name, department,
+  category, scope, sanzhong_yida, holders [names], content, subject, conditions, procedure, time_limit,
+  accountability, supervision, disclosure} and ``power_fields`` [{key, title}] of the fields some power gives
+- ``warning_list`` (1.1): [] unless some warning names a person, a notice or a rectification; else every warning
+  {id, date, department, risk, risk_title, level, source, finding, action, closed, person, notice, requirement,
+  due, result, done}
 - ``lint``: None or {total, by_severity {error, warning, info}, rules: [{code, severity, severity_text,
   summary, count}]}
 - ``changes``: None or {from, to, empty, summary_text, departments: [{id, name, entries: [{text, details}]}]}
 
 A risk is {id, title, description, type, department, department_name, process, process_name, step,
-step_name, posts [names], grade (effective, 高/中/低), declared, computed, measures [{id, text, stage, kind,
-owner, owner_name, due, status}], measures_text, monitors [{role, person, name}], monitors_text}.
+step_name, posts [names], parties [names], applies_to (岗位/部门/单位), common, subjects (涉及对象 as one text),
+grade (effective, 高/中/低), declared, computed, residual (剩余等级, or ''), measures [{id, text, stage, kind,
+owner, owner_name, due, status}] (stage and owner may be ''), measures_text, monitors [{role, person, name,
+as_written}], monitors_text}.
 """
 
 from __future__ import annotations
@@ -43,7 +51,7 @@ from lianzheng_cli.fileio import safe_file_part
 from lianzheng_cli.i18n import set_language
 from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.model.order import ordered_risks, risk_order
-from lianzheng_cli.model.records import Process, Register, Risk
+from lianzheng_cli.model.records import POWER_TEXTS, Process, Register, Risk, WarningRecord
 from lianzheng_cli.outputs.templating import grade_text, render_template
 from lianzheng_cli.vocab import ENUMS, GRADE_RANK, GRADES
 
@@ -51,6 +59,11 @@ REPORT_NAME = "廉政风险防控年度报告"
 MAIN_TEMPLATE = "report.md.j2"
 VACANT = "（空缺）"
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
+
+# 1.1: what a common risk point's 涉及对象 says, and the fuller 职权目录's columns
+COMMON_SUBJECTS = {"部门": "本部门各岗位（共性）", "单位": "全单位各岗位（共性）"}
+POWER_TITLES = {"content": "职权内容", "subject": "行使主体", "conditions": "条件", "procedure": "程序",
+                "time_limit": "时限", "accountability": "追责情形", "supervision": "监督方式", "disclosure": "公开形式"}
 
 # Mermaid: one class per grade (高 red, 中 orange, 低 yellow), dark text so labels read in light and dark themes.
 GRADE_CLASSES = {"高": "riskHigh", "中": "riskMedium", "低": "riskLow"}
@@ -145,7 +158,8 @@ def process_flowchart(register: Register, process: Process, grades: dict[str, Ri
 
 
 def _measure_line(number: int, stage: str, text: str, owner: str) -> str:
-    return f"{number}.【{stage}】{text}（责任主体：{owner}）"
+    """``1.【前期预防】…(责任主体:…)``; a measure without a stage or an owner (1.1) leaves that part out."""
+    return f"{number}." + (f"【{stage}】" if stage else "") + text + (f"（责任主体：{owner}）" if owner else "")
 
 
 class _ReportBuilder:
@@ -182,8 +196,42 @@ class _ReportBuilder:
             "overdue_measures": overdue,
             "open_warnings": open_warnings,
             "processes": [self.process(p) for d in register.departments for p in d.processes],
+            **self.powers_and_warnings(),
             "lint": None if lint_findings is None else lint_summary(lint_findings),
             "changes": None if changes is None else changes_summary(changes),
+        }
+
+    def powers_and_warnings(self) -> dict:
+        """1.1: the fuller 职权目录 and 预警处置记录, each listed only when the register says more than version 1."""
+        register = self.register
+        powers = list(register.powers.values())
+        fields = [f for f in POWER_TEXTS if any(getattr(p, f) for p in powers)]
+        holders: dict[str, list[str]] = {}
+        for post in register.posts.values():
+            for power_id in post.powers:
+                holders.setdefault(power_id, []).append(post.name)
+        power_list = [{
+            "id": p.id, "name": p.name, "department": register.by_department[p.department].name,
+            "category": p.category, "scope": p.scope, "sanzhong_yida": p.sanzhong_yida,
+            "holders": holders.get(p.id, []), **{f: getattr(p, f) or "" for f in POWER_TEXTS},
+        } for p in powers] if fields else []
+        warnings = sorted(register.warnings.values(), key=lambda w: (w.date, w.id))
+        fuller = any(w.person or w.notice or w.rectification for w in warnings)
+        return {"power_list": power_list, "power_fields": [{"key": f, "title": POWER_TITLES[f]} for f in fields],
+                "warning_list": [self.warning(w) for w in warnings] if fuller else []}
+
+    def warning(self, w: WarningRecord) -> dict:
+        register = self.register
+        risk = register.risks.get(w.risk)
+        fix = w.rectification
+        return {
+            "id": w.id, "date": w.date.isoformat(), "department": register.by_department[w.department].name,
+            "risk": w.risk, "risk_title": risk.title if risk else "", "level": w.level, "source": w.source or "",
+            "finding": w.finding or "", "action": w.action or "", "closed": w.closed.isoformat() if w.closed else "",
+            "person": register.name_of(w.person) if w.person else "", "notice": w.notice or "",
+            "requirement": (fix.requirement if fix else None) or "",
+            "due": fix.due.isoformat() if fix and fix.due else "", "result": (fix.result if fix else None) or "",
+            "done": fix.done.isoformat() if fix and fix.done else "",
         }
 
     def overview(self, overdue: int, open_warnings: int) -> dict:
@@ -306,12 +354,14 @@ def risk_record(register: Register, risk: Risk, grade: RiskGrade) -> dict:
     process = register.processes.get(risk.process) if risk.process else None
     step = next((s for s in process.steps if s.id == risk.step), None) if process and risk.step else None
     measures = [{
-        "id": m.id, "text": m.text, "stage": m.stage, "kind": m.kind or "", "owner": m.owner,
+        "id": m.id, "text": m.text, "stage": m.stage or "", "kind": m.kind or "", "owner": m.owner or "",
         "owner_name": register.name_of(m.owner), "due": m.due.isoformat() if m.due else "", "status": m.status,
     } for m in risk.measures]
-    monitors = [{"role": m.role, "person": m.person or "",
-                 "name": register.people[m.person].name if m.person in register.people else ""}
-                for m in grade.monitors]
+    monitors: list[dict[str, Any]] = [{"role": m.role, "person": m.person or "",
+                                       "name": register.people[m.person].name if m.person in register.people else "",
+                                       "as_written": m.as_written} for m in grade.monitors]
+    posts = [register.name_of(p) for p in risk.posts]
+    parties = [register.name_of(p) for p in risk.parties]
     return {
         "id": risk.id,
         "title": risk.title,
@@ -323,15 +373,21 @@ def risk_record(register: Register, risk: Risk, grade: RiskGrade) -> dict:
         "process_name": process.name if process else "",
         "step": risk.step or "",
         "step_name": step.name if step else "",
-        "posts": [register.name_of(p) for p in risk.posts],
+        "posts": posts,
+        "parties": parties,
+        "applies_to": risk.applies_to,
+        "common": risk.common,
+        "subjects": "、".join([*([COMMON_SUBJECTS[risk.applies_to]] if risk.common else []), *posts, *parties]),
         "grade": grade.effective,
         "declared": grade.declared,
         "computed": grade.computed,
+        "residual": grade.residual or "",
         "measures": measures,
         "measures_text": "\n".join(_measure_line(i, m["stage"], m["text"], m["owner_name"])
                                    for i, m in enumerate(measures, 1)),
         "monitors": monitors,
-        "monitors_text": "\n".join(f"{m['role']}：{m['name'] or VACANT}" for m in monitors),
+        "monitors_text": "\n".join(m["role"] if m["as_written"] else f"{m['role']}：{m['name'] or VACANT}"
+                                   for m in monitors),
     }
 
 

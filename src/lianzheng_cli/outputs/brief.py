@@ -3,7 +3,8 @@
 A person newly in a post is briefed (交底) on its risks: :func:`build_brief`
 gathers, as plain data, the person, their department and post, the post's
 powers, every risk that names the post (with its effective grade, measures and
-monitors), and the pledge they sign. :func:`render_brief_markdown` renders it
+monitors), the common risk points (1.1 ``applies_to``) of the unit and of their
+department as ``common_risks``, and the pledge they sign. :func:`render_brief_markdown` renders it
 with ``templates/brief/brief.md.j2`` (sandboxed, like the report);
 ``outputs/xlsx/brief_table.py`` writes it as a one-sheet workbook to print.
 
@@ -65,6 +66,12 @@ def build_brief(register: Register, person_id: str, *, grader: Grader | None = N
     post = register.posts.get(person.post)
     risks = ordered_risks(register, [r for r in register.risks.values() if person.post in r.posts])
     records = [risk_record(register, r, grades[r.id]) for r in risks]
+    # 单位 risks, then the 部门 risks of the person's department: they apply to the post without naming it, so they
+    # are told but do not make the post's grade (a post is 高 through a common risk only if that risk lists it).
+    common = [r for r in register.risks.values() if r.common and person.post not in r.posts
+              and (r.applies_to == "单位" or r.department == person.department)]
+    common.sort(key=lambda r: r.applies_to != "单位")
+    common_records = [risk_record(register, r, grades[r.id]) for r in common]
     highest = max((r["grade"] for r in records), key=GRADE_RANK.__getitem__, default="")
     powers = [register.powers[p] for p in (post.powers if post else ()) if p in register.powers]
     # 交底 is given by the department head; a head is briefed by the supervising leader.
@@ -90,6 +97,7 @@ def build_brief(register: Register, person_id: str, *, grader: Grader | None = N
         },
         "highest_grade": highest,
         "risks": records,
+        "common_risks": common_records,
         "briefer": register.name_of(briefer_id) if briefer_id else "",
         "pledge": PLEDGE,
         "signature": SIGNATURE,

@@ -52,6 +52,8 @@ tr = messages({
     "diff.process_removed": {"zh": "删除流程 {id} {name}", "en": "process removed {id} {name}"},
     "diff.warning_opened": {"zh": "新增预警 {id} {name}", "en": "warning opened {id} {name}"},
     "diff.warning_closed": {"zh": "预警办结 {id} {name}", "en": "warning closed {id} {name}"},
+    "diff.power_changed": {"zh": "变更职权 {id} {name}", "en": "power changed {id} {name}"},
+    "diff.warning_changed": {"zh": "变更预警 {id} {name}", "en": "warning changed {id} {name}"},
     "diff.nothing": {"zh": "（无）", "en": "(none)"},
     "diff.field.department": {"zh": "所属部门", "en": "department"},
     "diff.field.title": {"zh": "名称", "en": "title"},
@@ -70,6 +72,24 @@ tr = messages({
     "diff.field.owner": {"zh": "责任主体", "en": "owner"},
     "diff.field.due": {"zh": "完成时限", "en": "due"},
     "diff.field.status": {"zh": "状态", "en": "status"},
+    "diff.field.parties": {"zh": "涉及外部单位", "en": "parties"},
+    "diff.field.applies_to": {"zh": "适用范围", "en": "applies to"},
+    "diff.field.residual": {"zh": "剩余风险（发生概率×危害程度）", "en": "residual (likelihood×impact)"},
+    "diff.field.residual_grade": {"zh": "剩余等级", "en": "residual grade"},
+    "diff.field.content": {"zh": "职权内容", "en": "content"},
+    "diff.field.subject": {"zh": "行使主体", "en": "exercised by"},
+    "diff.field.conditions": {"zh": "条件", "en": "conditions"},
+    "diff.field.procedure": {"zh": "程序", "en": "procedure"},
+    "diff.field.time_limit": {"zh": "时限", "en": "time limit"},
+    "diff.field.accountability": {"zh": "追责情形", "en": "accountability"},
+    "diff.field.supervision": {"zh": "监督方式", "en": "supervision"},
+    "diff.field.disclosure": {"zh": "公开形式", "en": "disclosure"},
+    "diff.field.person": {"zh": "当事人", "en": "person"},
+    "diff.field.notice": {"zh": "通知书编号", "en": "notice"},
+    "diff.field.rectification_requirement": {"zh": "整改要求", "en": "rectification"},
+    "diff.field.rectification_due": {"zh": "整改期限", "en": "rectification due"},
+    "diff.field.rectification_result": {"zh": "整改结果", "en": "rectification result"},
+    "diff.field.rectification_done": {"zh": "整改完成", "en": "rectification done"},
 })
 
 
@@ -99,8 +119,10 @@ def _value(value: Any) -> str:
 
 
 def describe_change(change: FieldChange, esc: Callable[[str], str]) -> str:
-    text = tr("diff.change", field=tr(f"diff.field.{change.field}"), old=esc(_value(change.old)),
-              new=esc(_value(change.new)))
+    old, new = change.old, change.new
+    if change.field == "residual":  # (likelihood, impact) as the grade table writes it: 2×3
+        old, new = ("×".join(map(str, v)) if v else v for v in (old, new))
+    text = tr("diff.change", field=tr(f"diff.field.{change.field}"), old=esc(_value(old)), new=esc(_value(new)))
     return text + (tr(f"diff.{change.direction}") if change.direction else "")
 
 
@@ -145,6 +167,10 @@ def sections(diff: RegisterDiff, *, code: Callable[[str], str] = str, esc: Calla
                        ("diff.warning_opened", diff.warnings_opened), ("diff.warning_closed", diff.warnings_closed)):
         for i in items:
             add(i.department, key, id=code(i.id), name=esc(i.name))
+    for key, changed in (("diff.power_changed", diff.powers_changed), ("diff.warning_changed", diff.warnings_changed)):
+        for item in changed:
+            add(item.department, key, [describe_change(f, esc) for f in item.changes], id=code(item.id),
+                name=esc(item.name))
     return [Section(d, diff.departments.get(d, d), entries) for d, entries in by_department.items()]
 
 

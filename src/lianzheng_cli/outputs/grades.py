@@ -41,6 +41,7 @@ tr = messages({
     "grade.col.declared": {"zh": "申报", "en": "Declared"},
     "grade.col.computed": {"zh": "计算", "en": "Computed"},
     "grade.col.monitors": {"zh": "监控责任人", "en": "Monitors"},
+    "grade.col.residual": {"zh": "固有→剩余", "en": "Inherent→residual"},
     "grade.col.total": {"zh": "合计", "en": "Total"},
     "grade.unfilled": {"zh": "缺{role}", "en": "no {role}"},
     "grade.department": {"zh": "{name}（{id}）", "en": "{name}({id})"},
@@ -108,6 +109,7 @@ class MonitorRow:
     role: str
     person: str | None  # person id; None when the role is unfilled
     name: str | None  # the person's name; None when unfilled
+    as_written: bool = False  # a role the register added: shown as written, never a person
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,8 @@ class GradeRow:
     monitors: tuple[MonitorRow, ...]
     file: str  # relative to the register folder
     path: tuple  # the risk's path in its file, e.g. ("risks", 3)
+    residual: tuple[int, int] | None = None  # 剩余风险 (likelihood, impact), when the register gives one (1.1)
+    residual_grade: str | None = None  # the grading method's grade of the residual scores, no floors
 
     @property
     def mismatch(self) -> bool:
@@ -156,7 +160,16 @@ class GradeRow:
             "floors": list(self.floors),
             "monitors": self.monitor_names,
             "monitor_roles": [{"role": m.role, "person": m.person, "name": m.name} for m in self.monitors],
+            **self._residual_json(),
         }
+
+    def _residual_json(self) -> dict[str, Any]:
+        """``residual`` only where the register gives one: a version-1 register's JSON is as it always was."""
+        if self.residual is None:
+            return {}
+        likelihood, impact = self.residual
+        return {"residual": {"likelihood": likelihood, "impact": impact, "score": likelihood * impact,
+                             "grade": self.residual_grade}}
 
 
 def count_grades(rows: list[GradeRow]) -> dict[str, int]:
@@ -214,13 +227,14 @@ def build_grade_report(register: Register, *, department: str | None = None) -> 
             continue
         grade = grader.grades[risk.id]
         monitors = tuple(
-            MonitorRow(m.role, m.person, register.people[m.person].name if m.person in register.people else None)
+            MonitorRow(m.role, m.person, register.people[m.person].name if m.person in register.people else None,
+                       m.as_written)
             for m in grade.monitors)
         rows.append(GradeRow(
             id=risk.id, department=risk.department, likelihood=risk.likelihood, impact=risk.impact,
             score=grade.score, floors=grade.floors, declared=grade.declared, declared_text=risk.declared_text,
             computed=grade.computed, effective=grade.effective, monitors=monitors,
-            file=risk.at.file, path=risk.at.path))
+            file=risk.at.file, path=risk.at.path, residual=risk.residual, residual_grade=grade.residual))
     departments = [(d.id, d.name) for d in register.departments if department in (None, d.id)]
     return GradeReport(register.org.grading.method, rows, departments, dict(register.org.monitoring))
 
@@ -249,8 +263,18 @@ def _score_text(report: GradeReport, row: GradeRow) -> str:
 def _monitor_text(row: GradeRow) -> str:
     # Spaces, not 、, between names: rich wraps a narrow cell at spaces only.
     parts = [escape(name) for name in row.monitor_names]
-    parts += [f"[yellow]{escape(tr('grade.unfilled', role=m.role))}[/]" for m in row.monitors if m.name is None]
+    parts += [f"[yellow]{escape(tr('grade.unfilled', role=m.role))}[/]" for m in row.monitors
+              if m.name is None and not m.as_written]
+    parts += [escape(m.role) for m in row.monitors if m.as_written]  # an added role, shown as written
     return " ".join(parts)
+
+
+def _residual_text(row: GradeRow) -> str:
+    """固有等级 → 剩余等级, or a dash where no residual is given."""
+    if row.residual_grade is None:
+        return "—"
+    return (f"[{_GRADE_STYLE[row.effective]}]{_word(row.effective)}[/]→"
+            f"[{_GRADE_STYLE[row.residual_grade]}]{_word(row.residual_grade)}[/]")
 
 
 def _chunks(text: str, width: int) -> list[str]:
@@ -271,7 +295,8 @@ def _floors_width(report: GradeReport, department_width: int, total: int) -> int
              department_width,
              *([5] if not factors else []),  # 可能/×危害 on two lines, or 5×5
              max(4, cell_len(tr("grade.col.factor_mean" if factors else "grade.col.score"))),
-             max(3, cell_len(tr("grade.col.declared"))) + 1, max(2, cell_len(tr("grade.col.computed")))]
+             max(3, cell_len(tr("grade.col.declared"))) + 1, max(2, cell_len(tr("grade.col.computed"))),
+             *([max(5, cell_len(tr("grade.col.residual")))] if any(r.residual_grade for r in report.rows) else [])]
     monitors = max([cell_len(" ".join(r.monitor_names + [tr("grade.unfilled", role=m.role) for m in r.monitors
                                                           if m.name is None])) for r in report.rows] + [8])
     columns = len(fixed) + 2
@@ -314,6 +339,9 @@ def _render_rows(report: GradeReport, rows_shown: list[GradeRow], console: Conso
                      max_width=_floors_width(report, width, console.width))
     table.add_column(tr("grade.col.declared"), no_wrap=True)
     table.add_column(tr("grade.col.computed"), no_wrap=True)
+    residuals = any(r.residual_grade for r in rows_shown)  # 1.1: the column only where a residual is given
+    if residuals:
+        table.add_column(tr("grade.col.residual"), no_wrap=True)
     table.add_column(tr("grade.col.monitors"), overflow="fold", min_width=8)
     by_department: dict[str, list[GradeRow]] = {}
     for row in rows_shown:
@@ -335,8 +363,10 @@ def _render_rows(report: GradeReport, rows_shown: list[GradeRow], console: Conso
             cells = [escape(row.id), escape(labels[index]) if index < len(labels) else ""]
             if not factors:
                 cells.append(f"{row.likelihood}×{row.impact}")
-            cells += [_score_text(report, row), escape(" ".join(row.floors)) or "—", declared, computed,
-                      _monitor_text(row)]
+            cells += [_score_text(report, row), escape(" ".join(row.floors)) or "—", declared, computed]
+            if residuals:
+                cells.append(_residual_text(row))
+            cells.append(_monitor_text(row))
             table.add_row(*cells)
     console.print(table)
     separator = "; " if current_language() == "en" else "；"

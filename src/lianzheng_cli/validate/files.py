@@ -28,6 +28,7 @@ from lianzheng_cli.load.positions import Locator
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
 from lianzheng_cli.validate import schema
 from lianzheng_cli.validate.references import Summary, local_checks, summarize
+from lianzheng_cli.vocab import BUILTIN, Vocabulary
 
 # Below this much YAML a worker's start-up costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -47,16 +48,25 @@ class FileResult:
     summary: Summary | None = None  # department files that loaded
     key: str = ""  # content digest, for the cache
     items: dict | None = None  # where list items start: path -> (line, column); kept with the values
+    vocabulary: Vocabulary | None = None  # org.yaml: the register's vocabulary, which its departments are checked by
 
     @property
     def clean(self) -> bool:
         return not self.diagnostics
 
 
-def check_file(raw: bytes, rel: str) -> FileResult:
+def file_key(rel: str, raw: bytes, vocabulary: Vocabulary = BUILTIN) -> str:
+    """A department file's cache key: its name and content, and the register's vocabulary when it has additions
+    (a file valid with one vocabulary may not be with another)."""
+    return digest(rel if vocabulary.builtin else f"{rel}\0{vocabulary.fingerprint}", raw)
+
+
+def check_file(raw: bytes, rel: str, vocabulary: Vocabulary = BUILTIN) -> FileResult:
     """Load one file, check it against its schema and within itself, and summarise it.
 
-    Where its list items start is recorded too (a few percent of the parse), to locate findings later.
+    A department file is checked against the schema of ``vocabulary`` (its register's); org.yaml against the
+    schema of its own vocabulary, which the result carries. Where its list items start is recorded too (a few
+    percent of the parse), to locate findings later.
     """
     items: dict = {}
     loaded = load(raw, rel, items=items)
@@ -72,7 +82,9 @@ def check_file(raw: bytes, rel: str) -> FileResult:
         return positions.find(path, key=key)
 
     kind = kind_of(rel)
-    result.diagnostics.extend(schema.check(kind, loaded.data, rel, locate))
+    if kind == "org":
+        vocabulary = result.vocabulary = Vocabulary.from_org(loaded.data)
+    result.diagnostics.extend(schema.check(kind, loaded.data, rel, locate, vocabulary))
     if kind == "department":
         result.diagnostics.extend(local_checks(rel, loaded.data, locate))
         result.summary = summarize(loaded.data)
@@ -110,6 +122,7 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
     try:
         unreadable: dict[str, Diagnostic] = {}
         org = _read_and_check(source, ORG_FILE, unreadable)
+        vocabulary = org.vocabulary or BUILTIN
         rels = source.department_files()
         raws = [_read(source, rel, unreadable) for rel in rels]
         results: list[FileResult] = []  # one per file, in order: results[i] is rels[i]'s
@@ -118,7 +131,7 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
             if rel in unreadable:
                 results.append(FileResult(rel, None, [unreadable[rel]]))
                 continue
-            key = digest(rel, raw) if cache is not None else ""
+            key = file_key(rel, raw, vocabulary) if cache is not None else ""
             hit = cache.get(key, with_data=keep_data) if cache is not None else None
             if hit is None:
                 todo.append(i)
@@ -131,9 +144,9 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
         total = sum(len(raws[i]) for i in todo)
         keys = [r.key for r in results]
         if jobs > 1 and can_fork() and total >= PARALLEL_MIN_BYTES and source.parallel_safe:
-            checked = _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress)
+            checked = _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vocabulary)
         else:
-            checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress) for i in todo}
+            checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress, vocabulary) for i in todo}
         for i, result in checked.items():
             if not keep_data:
                 result.data = result.items = None
@@ -168,8 +181,8 @@ def _reason(exc: OSError) -> str:
 
 
 def _check_and_store(raw: bytes, rel: str, key: str, cache: FileCache | None,
-                     progress: Callable[[int], None] | None) -> FileResult:
-    result = check_file(raw, rel)
+                     progress: Callable[[int], None] | None, vocabulary: Vocabulary = BUILTIN) -> FileResult:
+    result = check_file(raw, rel, vocabulary)
     result.key = key
     if cache is not None and result.clean and result.summary is not None:
         cache.put(key, result.summary, result.data, result.items)
@@ -178,7 +191,7 @@ def _check_and_store(raw: bytes, rel: str, key: str, cache: FileCache | None,
     return result
 
 
-def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress) -> dict[int, FileResult]:
+def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vocabulary) -> dict[int, FileResult]:
     """Split the files by size between this process and ``jobs - 1`` forked workers."""
     shares: list[list[int]] = [[] for _ in range(jobs)]
     loads = [0] * jobs
@@ -186,8 +199,8 @@ def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress) ->
         j = loads.index(min(loads))
         shares[j].append(i)
         loads[j] += len(raws[i])
-    workers = [Forked(_check_share, rels, raws, keys, share, keep_data, cache) for share in shares[1:]]
-    checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress) for i in shares[0]}
+    workers = [Forked(_check_share, rels, raws, keys, share, keep_data, cache, vocabulary) for share in shares[1:]]
+    checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress, vocabulary) for i in shares[0]}
     for worker in workers:
         returned = worker.result()
         for k, (i, payload, diagnostics, summary) in enumerate(returned):
@@ -201,12 +214,12 @@ def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress) ->
     return checked
 
 
-def _check_share(rels, raws, keys, share, keep_data, cache) -> list[tuple]:
+def _check_share(rels, raws, keys, share, keep_data, cache, vocabulary) -> list[tuple]:
     """In a worker: check a share of the files, store clean ones in the cache, and return findings and
     summaries (and the values, marshalled, only when the caller needs the model)."""
     out = []
     for i in share:
-        result = _check_and_store(raws[i], rels[i], keys[i], cache, None)
+        result = _check_and_store(raws[i], rels[i], keys[i], cache, None, vocabulary)
         payload = marshal.dumps((result.data, result.items)) if keep_data and result.data is not None else None
         out.append((i, payload, result.diagnostics, result.summary))
     return out

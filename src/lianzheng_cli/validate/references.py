@@ -22,11 +22,11 @@ from lianzheng_cli.load.parse import Positions
 from lianzheng_cli.load.paths import subject_at
 from lianzheng_cli.load.positions import Locator
 
-# Department, person, post, power, process, risk and warning ids share one
-# namespace: a measure's owner may name a department, post or person.
+# Department, person, post, power, process, risk, warning and party ids share one
+# namespace: a measure's owner may name a department, post, person or (1.1) party.
 LISTS = {"people": "person", "posts": "post", "powers": "power", "processes": "process",
          "risks": "risk", "warnings": "warning"}
-OWNER_KINDS = ("department", "post", "person")
+OWNER_KINDS = ("department", "post", "person", "party")
 
 Summary = dict[str, Any]  # plain data only: it is marshalled into the cache
 Locate = Callable[[tuple, bool], tuple[int, int]]
@@ -53,9 +53,13 @@ def _ids(values: Any) -> Iterator[tuple[int, str]]:
 
 
 def iter_definitions(doc: Any) -> Iterator[Found]:
-    """(kind, id, path) of every id a department file defines; steps as ``process/step``."""
+    """(kind, id, path) of every id a department file defines; steps as ``process/step``; of org.yaml, its
+    parties."""
     if not isinstance(doc, dict):
         return
+    for i, party in _items(doc, "parties"):
+        if _text(party.get("id")):
+            yield "party", party["id"], ("parties", i, "id")
     if _text(doc.get("id")):
         yield "department", doc["id"], ("id",)
     for key, kind in LISTS.items():
@@ -97,12 +101,16 @@ def iter_references(doc: Any) -> Iterator[Found]:
                 yield "step", f"{process_id}/{step_id}", ("risks", i, "step")
         for j, post_id in _ids(risk.get("posts")):
             yield "post", post_id, ("risks", i, "posts", j)
+        for j, party_id in _ids(risk.get("parties")):
+            yield "party", party_id, ("risks", i, "parties", j)
         for j, measure in _items(risk, "measures"):
             if _text(measure.get("owner")):
                 yield "owner", measure["owner"], ("risks", i, "measures", j, "owner")
     for i, warning in _items(doc, "warnings"):
         if _text(warning.get("risk")):
             yield "risk", warning["risk"], ("warnings", i, "risk")
+        if _text(warning.get("person")):
+            yield "person", warning["person"], ("warnings", i, "person")
 
 
 def _risks_without_factors(doc: Any) -> Iterator[tuple]:
@@ -157,7 +165,14 @@ def local_checks(rel: str, doc: Any, locate: Locate) -> list[Diagnostic]:
 
 
 def check_references(org: Any, summaries: dict[str, Summary], reread: Locator) -> list[Diagnostic]:
-    """Duplicate ids and dangling references across the register, located."""
+    """Duplicate ids and dangling references across the register, located; org.yaml's parties first, so a
+    department file reusing a party's id is the one told."""
+    parties: dict[str, list[str]] = {}
+    for kind, ident, _ in iter_definitions(org):
+        parties.setdefault(kind, []).append(ident)
+    if parties:
+        summaries = {"org.yaml": {"defines": parties, "refers": {}, "risks": 0, "measures": 0, "no_factors": 0},
+                     **summaries}
     check = _ReferenceCheck(summaries, reread)
     check.duplicates()
     check.dangling()
@@ -238,7 +253,7 @@ class _ReferenceCheck:
     def org_references(self, org: Any) -> None:
         if not (isinstance(org, dict) and isinstance(org.get("org"), dict)):
             return
-        for key, kind in (("head", "person"), ("inspection", "department")):
+        for key, kind in (("head", "person"), ("inspection", "department"), ("party", "department")):
             ident = _text(org["org"].get(key))
             if ident and not self.exists(kind, ident):
                 self.report("LZ021", "org.yaml", ("org", key), self.reread.positions("org.yaml"),

@@ -9,10 +9,12 @@ from pathlib import Path
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import tr
 from lianzheng_cli.load.cache import open_cache
-from lianzheng_cli.load.sources import Source
+from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
 from lianzheng_cli.model.records import Doc, Register, build_register
-from lianzheng_cli.validate.files import RegisterFiles, RegisterLocator, read_register
+from lianzheng_cli.validate.files import RegisterFiles, RegisterLocator, check_file, read_register
 from lianzheng_cli.validate.references import check_references
+from lianzheng_cli.validate.schema_build import SCHEMA_FILES, schema_files, schema_folder
+from lianzheng_cli.vocab import BUILTIN, Vocabulary
 
 
 @dataclass
@@ -52,12 +54,49 @@ def validate(root: Path, source: Source | None = None, *, model: bool = True, us
     diagnostics += check_references(files.org.data, summaries, RegisterLocator(root, source))
     if not files.departments:
         diagnostics.append(Diagnostic("LZ025", Severity.WARNING, "org.yaml", 1, 1, tr("LZ025")))
+    if source is None:
+        diagnostics += check_schema_copy(root, files.org.vocabulary or BUILTIN)
     diagnostics.sort(key=lambda d: d.sort_key)
     register = None
     if model and not any(d.severity is Severity.ERROR for d in diagnostics):
         items = {f.rel: f.items for f in files.departments if f.items}
         register = build_register(root, files.org.data, _handed_over(files), items)
     return Validation(root, files, diagnostics, register)
+
+
+def read_vocabulary(root: Path) -> tuple[Vocabulary, list[Diagnostic]]:
+    """The vocabulary of the register at ``root`` (its org.yaml alone), with org.yaml's findings: what
+    ``lz schema`` needs, whatever the department files say."""
+    source = DirectorySource(root)
+    try:
+        raw = source.read(ORG_FILE)
+    except OSError as exc:
+        return BUILTIN, [Diagnostic("LZ009", Severity.ERROR, ORG_FILE, 1, 1, tr("LZ009", reason=exc.strerror or exc))]
+    result = check_file(raw, ORG_FILE)
+    return result.vocabulary or BUILTIN, result.diagnostics
+
+
+def check_schema_copy(root: Path, vocabulary: Vocabulary) -> list[Diagnostic]:
+    """LZ026: the register keeps ``schemas/`` (beside it, as ``lz init`` lays it out) and a file there is not what
+    ``lz schema --write`` would write, so editors and check-jsonschema would judge the files otherwise than lz.
+
+    A register without that folder keeps no copy and is not told; the findings stand at org.yaml's first line
+    (its ``vocabulary`` is what makes a register's schemas its own).
+    """
+    folder = schema_folder(root)
+    if not any((folder / name).is_file() for name in SCHEMA_FILES.values()):
+        return []
+    found = []
+    for name, text in schema_files(vocabulary).items():
+        shown = f"schemas/{name}"
+        try:
+            actual: bytes | None = (folder / name).read_bytes()
+        except OSError:
+            actual = None
+        if actual is None or actual != text.encode("utf-8"):
+            message = tr("LZ026.missing" if actual is None else "LZ026.differs", path=shown)
+            found.append(Diagnostic("LZ026", Severity.WARNING, "org.yaml", 1, 1, message, shown))
+    return found
 
 
 def _handed_over(files: RegisterFiles) -> Iterator[tuple[str, Doc]]:

@@ -21,7 +21,8 @@ from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import current_language, join_list, tr
 from lianzheng_cli.load.paths import subject_at
 from lianzheng_cli.resources import schema_path
-from lianzheng_cli.vocab import ENUMS, canonical_grade
+from lianzheng_cli.validate.schema_build import VOCABULARY_TITLES, build_schema
+from lianzheng_cli.vocab import BUILTIN, ENUMS, Vocabulary, canonical_grade
 
 # (path, key?) -> (line, column)
 Locate = Callable[[tuple, bool], tuple[int, int]]
@@ -29,32 +30,40 @@ Locate = Callable[[tuple, bool], tuple[int, int]]
 
 @cache
 def load_schema(kind: str) -> dict:
+    """The schema shipped in ``schemas/`` (the built-in vocabulary's, as ``schema_build`` generates it)."""
     return json.loads(schema_path(kind).read_text(encoding="utf-8"))
 
 
 @cache
-def _fast_validator(kind: str):
-    return jsonschema_rs.Draft7Validator(load_schema(kind), validate_formats=True)
+def effective_schema(kind: str, vocabulary: Vocabulary = BUILTIN) -> dict:
+    """The schema a register with ``vocabulary`` is validated against: generated once per distinct vocabulary."""
+    return load_schema(kind) if vocabulary.builtin else build_schema(kind, vocabulary)
 
 
 @cache
-def _explaining_validator(kind: str) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(load_schema(kind), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+def _fast_validator(kind: str, vocabulary: Vocabulary = BUILTIN):
+    return jsonschema_rs.Draft7Validator(effective_schema(kind, vocabulary), validate_formats=True)
 
 
-def is_valid(kind: str, data: Any) -> bool:
-    return _fast_validator(kind).is_valid(data)
+@cache
+def _explaining_validator(kind: str, vocabulary: Vocabulary = BUILTIN) -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(effective_schema(kind, vocabulary),
+                                      format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 
 
-def check(kind: str, data: Any, rel: str, locate: Locate) -> list[Diagnostic]:
-    """Schema findings for one document (none when it is valid)."""
-    if is_valid(kind, data):
+def is_valid(kind: str, data: Any, vocabulary: Vocabulary = BUILTIN) -> bool:
+    return _fast_validator(kind, vocabulary).is_valid(data)
+
+
+def check(kind: str, data: Any, rel: str, locate: Locate, vocabulary: Vocabulary = BUILTIN) -> list[Diagnostic]:
+    """Schema findings for one document (none when it is valid) against the schema of ``vocabulary``."""
+    if is_valid(kind, data, vocabulary):
         return []
     found: list[Diagnostic] = []
-    for error in _explaining_validator(kind).iter_errors(data):
+    for error in _explaining_validator(kind, vocabulary).iter_errors(data):
         found.extend(_explain(error, rel, locate, data))
     if not found:  # the two validators disagree: still never pass a failing document
-        for error in _fast_validator(kind).iter_errors(data):
+        for error in _fast_validator(kind, vocabulary).iter_errors(data):
             line, col = locate(tuple(error.instance_path), False)
             found.append(_make("LZ019", rel, line, col, (), tr("schema.other", detail=error.message), data))
     unique = {(d.line, d.column, d.code, d.message): d for d in found}
@@ -74,7 +83,7 @@ def _field(path: tuple) -> str:
 
 
 _TYPE_NAMES = {
-    "zh": {"string": "文本", "integer": "整数", "number": "数字", "boolean": "布尔值(true/false)",
+    "zh": {"string": "文本", "integer": "整数", "number": "数字", "boolean": "布尔值（true/false）",
            "array": "列表", "object": "映射（键：值）", "null": "空值"},
     "en": {"string": "text", "integer": "an integer", "number": "a number", "boolean": "a boolean (true/false)",
            "array": "a list", "object": "a mapping (key: value)", "null": "null"},
@@ -151,6 +160,10 @@ class _Failure:
 
 
 def _explain(error: jsonschema.ValidationError, rel: str, locate: Locate, data: Any) -> list[Diagnostic]:
+    if error.validator == "anyOf" and {"required": ["posts"]} in cast(list, error.validator_value):
+        path = tuple(error.absolute_path)  # a risk with none of posts, parties, applies_to 部门/单位
+        line, col = locate(path, True)
+        return [_make("LZ011", rel, line, col, path, tr("LZ011.subject", where=_field(path)), data)]
     if error.validator in ("anyOf", "oneOf") and error.context:
         best = jsonschema.exceptions.best_match(error.context)
         return _explain(best, rel, locate, data) if best is not None else []
@@ -193,6 +206,9 @@ def _explain_type(f: _Failure) -> list[Diagnostic]:
 
 
 def _explain_enum(f: _Failure) -> list[Diagnostic]:
+    if f.path[:2] == ("vocabulary", "aliases") and len(f.path) == 4:
+        return f.at_value("LZ027", tr("LZ027.alias_target", alias=f.path[3], word=f.error.instance,
+                                      vocabulary=_vocabulary_name(f.path[2]), words=join_list(list(f.expected))))
     allowed = join_list(_allowed_words(f.expected))
     return f.at_value("LZ013", tr("LZ013", field=f.name, value=f.error.instance, allowed=allowed))
 
@@ -233,6 +249,37 @@ def _explain_step_without_process(f: _Failure) -> list[Diagnostic]:
     return [_make("LZ023", f.rel, line, col, f.path, tr("LZ023"), f.data)]
 
 
+def _vocabulary_name(name: Any) -> str:
+    """A vocabulary as a message names it: ``风险类型（risk_type）``, or ``risk_type`` in English."""
+    return str(name) if current_language() == "en" else f"{VOCABULARY_TITLES.get(name, name)}（{name}）"
+
+
+def _explain_not(f: _Failure) -> list[Diagnostic]:
+    """In org.yaml's vocabulary: an added word that is built in already, an alias that is a spelling already."""
+    if f.path[:1] != ("vocabulary",) or len(f.path) < 3:
+        return _explain_other(f)
+    name = _vocabulary_name(f.path[2])
+    if f.path[1] == "add":
+        return f.at_value("LZ027", tr("LZ027.builtin", word=f.error.instance, vocabulary=name))
+    # propertyNames: the error stands at the mapping; the alias is the key
+    line, col = f.locate((*f.path, f.error.instance), True)
+    message = tr("LZ027.alias_taken", alias=f.error.instance, vocabulary=name)
+    return [_make("LZ027", f.rel, line, col, f.path, message, f.data)]
+
+
+def _explain_unique(f: _Failure) -> list[Diagnostic]:
+    """A word added twice to one vocabulary: reported at its second place."""
+    items = cast(list, f.error.instance)
+    seen: set = set()
+    for j, item in enumerate(items):
+        if item in seen:
+            line, col = f.locate((*f.path, j), False)
+            name = _vocabulary_name(f.path[-1])
+            return [_make("LZ027", f.rel, line, col, f.path, tr("LZ027.twice", word=item, vocabulary=name), f.data)]
+        seen.add(item)
+    return _explain_other(f)
+
+
 def _explain_other(f: _Failure) -> list[Diagnostic]:
     return f.at_value("LZ019", tr("schema.other", detail=f"{_field(f.path)}: {f.error.message}"))
 
@@ -255,4 +302,6 @@ _EXPLAINERS: dict[str, Callable[[_Failure], list[Diagnostic]]] = {
     "minLength": _explain_empty,
     "dependencies": _explain_step_without_process,
     "propertyNames": lambda f: [],  # the inner pattern error is reported on its own
+    "not": _explain_not,
+    "uniqueItems": _explain_unique,
 }

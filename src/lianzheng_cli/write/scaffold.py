@@ -3,7 +3,8 @@
 A template file ending in ``.j2`` is rendered with Jinja2; others are copied.
 A path segment ``dot-x`` becomes ``.x`` (so the templates folder holds no
 dotfiles that git, editors or the build would act on). The JSON Schemas are
-copied into ``schemas/``, where the files' modelines and ``.vscode/settings.json`` point.
+written into ``schemas/`` as ``lz schema --write`` writes them, where the files' modelines and
+``.vscode/settings.json`` point.
 
 The pre-commit hook and CI work as generated, with no release of lz to fetch: the hook
 runs the ``lz`` installed on the machine (``repo: local``, ``language: system``), unless
@@ -25,10 +26,11 @@ from lianzheng_cli import __version__
 from lianzheng_cli.i18n import messages
 from lianzheng_cli.load.parse import resolve_plain
 from lianzheng_cli.resources import data_dir
+from lianzheng_cli.validate.schema_build import schema_files
 
 # lz's own repository: the README's link, and a repository carrying .pre-commit-hooks.yaml.
 HOOKS_REPO = "https://github.com/lianzheng-cli/lianzheng-cli"
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._()-]*")
 _YAML_SPECIAL = re.compile(r"[:#\[\]{},&*!|>'\"%@`]|^\s|\s$|^[-?]")
 
 tr = messages({
@@ -38,9 +40,9 @@ tr = messages({
     },
     "init.not_a_folder": {"zh": "{path} 已存在且不是目录", "en": "{path} exists and is not a folder"},
     "init.bad_org_id": {
-        "zh": "单位编号 `{value}` 不合规：须以字母或数字开头，只含字母、数字和 . _ -",
+        "zh": "单位编号 `{value}` 不合规：须以字母或数字开头，只含字母、数字和 . _ - ( )",
         "en": "organization id `{value}` is malformed: it must start with a letter or digit and hold only "
-              "letters, digits and . _ -",
+              "letters, digits and . _ - ( )",
     },
     "init.hooks_pair": {
         "zh": "--hooks-repo 与 --hooks-rev 须同时给出（钩子仓库的地址与版本，如标签或提交）；"
@@ -129,9 +131,9 @@ def _write(target: Path, context: dict) -> list[str]:
         else:
             shutil.copyfile(template, out)
         written.append(out.relative_to(target).as_posix())
-    for schema in sorted(data_dir("schemas").glob("*.schema.json")):
-        out = target / "schemas" / schema.name
+    for name, text in schema_files().items():  # what `lz schema --write` writes for the new register
+        out = target / "schemas" / name
         out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(schema, out)
-        written.append(f"schemas/{schema.name}")
+        out.write_text(text, encoding="utf-8", newline="\n")
+        written.append(f"schemas/{name}")
     return sorted(written)

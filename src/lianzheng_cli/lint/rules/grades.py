@@ -1,4 +1,4 @@
-"""Rules about grades and coverage (评定等级、排查是否全面、动态管理): LZ201–LZ204."""
+"""Rules about grades and coverage (评定等级、排查是否全面、动态管理、剩余风险): LZ201–LZ206."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.lint.catalogue import Context, Finding, rule
 from lianzheng_cli.lint.dates import add_months
 from lianzheng_cli.lint.text import grade_word
+from lianzheng_cli.vocab import GRADE_RANK
+
+EDUCATION = "教育"
 
 tr = messages({
     "lint.LZ201": {
@@ -31,6 +34,16 @@ tr = messages({
         "zh": "风险点 `{id}` 上次复核于{reviewed}，已超过{months}个月的复核周期（应于{due}前复核，截至{as_of}）",
         "en": "risk `{id}` was last reviewed {reviewed}, beyond the {months}-month review period "
               "(due by {due}, as of {as_of})",
+    },    "lint.LZ205": {
+        "zh": "风险点 `{id}` 的剩余等级 {residual}（{likelihood}×{impact}）高于其有效等级 {effective}："
+              "措施落实后的剩余风险不会比固有风险更高",
+        "en": "risk `{id}` has a residual grade {residual} ({likelihood}×{impact}) above its effective grade "
+              "{effective}: what is left after the measures cannot exceed the risk itself",
+    },
+    "lint.LZ206": {
+        "zh": "{grade}风险点 `{id}` 的剩余等级降为 {residual}，但措施只有“教育”一类：只靠教育不足以把高风险降为低风险",
+        "en": "{grade} risk `{id}` is left at {residual} although its measures are all 教育（education）: "
+              "education alone does not bring a high risk down to low",
     },
 })
 
@@ -164,3 +177,74 @@ def check_risk_reviewed(ctx: Context) -> Iterator[Finding]:
                           tr("lint.LZ204", id=risk.id, reviewed=risk.reviewed.isoformat(), months=months,
                              due=due.isoformat(), as_of=ctx.as_of.isoformat()),
                           field="reviewed")
+
+
+@rule(
+    "LZ205", Severity.ERROR,
+    summary="剩余等级高于有效等级",
+    summary_en="a residual grade above the effective grade",
+    rationale="""
+剩余风险（residual）是措施落实后仍然存在的风险：按评定办法对剩余的发生概率和危害程度定级
+（不取定级下限）。剩余等级高于风险点的有效等级（申报等级与计算等级中较高者）说明评分
+写错了：措施不会让风险变大。
+""",
+    bad="""
+- id: A1-3
+  likelihood: 2
+  impact: 3            # 中
+  residual: {likelihood: 4, impact: 4}    # 剩余 高
+""",
+    good="""
+- id: A1-3
+  likelihood: 2
+  impact: 3
+  residual: {likelihood: 2, impact: 2}
+""",
+)
+def check_residual_not_above(ctx: Context) -> Iterator[Finding]:
+    for risk in ctx.register.risks.values():
+        grade = ctx.grades[risk.id]
+        if risk.residual is None or grade.residual is None:
+            continue
+        if GRADE_RANK[grade.residual] > GRADE_RANK[grade.effective]:
+            likelihood, impact = risk.residual
+            yield Finding(risk.at, risk.id,
+                          tr("lint.LZ205", id=risk.id, residual=grade_word(grade.residual), likelihood=likelihood,
+                             impact=impact, effective=grade_word(grade.effective)),
+                          field="residual")
+
+
+@rule(
+    "LZ206", Severity.WARNING,
+    summary="高风险点只靠教育类措施就降为低剩余风险",
+    summary_en="a 高 risk left 低 with only 教育 measures",
+    rationale="""
+“高风险要有实在的监控，不能只靠教育”：等级为“高”的风险点，剩余等级（residual）评为“低”，
+而写了类别的措施全是“教育”类，剩余风险多半评得过低。应补上制度、监督、科技等措施，
+或如实评定剩余风险。
+""",
+    bad="""
+- id: A1-3
+  grade: 高
+  residual: {likelihood: 1, impact: 2}
+  measures:
+    - {id: M1, text: 组织初审人员观看警示教育片并撰写心得, stage: 前期预防, kind: 教育, owner: wmfz}
+""",
+    good="""
+- id: A1-3
+  grade: 高
+  residual: {likelihood: 1, impact: 2}
+  measures:
+    - {id: M1, text: 组织初审人员观看警示教育片并撰写心得, stage: 前期预防, kind: 教育, owner: wmfz}
+    - {id: M2, text: 初审与复核分离并由纪检监察室季度抽查, stage: 中期监控, kind: 监督, owner: jjjc}
+""",
+)
+def check_residual_education_only(ctx: Context) -> Iterator[Finding]:
+    for risk in ctx.register.risks.values():
+        grade = ctx.grades[risk.id]
+        if grade.effective != "高" or grade.residual != "低":
+            continue
+        if {m.kind for m in risk.measures if m.kind} == {EDUCATION}:
+            yield Finding(risk.at, risk.id,
+                          tr("lint.LZ206", grade=grade_word("高"), id=risk.id, residual=grade_word("低")),
+                          field="residual")

@@ -1,4 +1,4 @@
-"""Rules about the measures of a risk (防控措施): LZ101–LZ104."""
+"""Rules about the measures of a risk (防控措施): LZ101–LZ106."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from lianzheng_cli.lint.text import grade_word
 tr = messages({
     "lint.LZ101": {
         "zh": "{grade}风险点 `{id}` 没有“中期监控”措施：高风险点须有过程中的监督或预警措施",
-        "en": "{grade} risk `{id}` has no 中期监控 (in-process monitoring) measure",
+        "en": "{grade} risk `{id}` has no 中期监控（in-process monitoring） measure",
     },
     "lint.LZ102": {
         "zh": "风险点 `{id}` 没有防控措施",
@@ -24,7 +24,14 @@ tr = messages({
     },
     "lint.LZ104": {
         "zh": "{grade}风险点 `{id}` 的措施只有“教育”一类：高风险点须有制度、监督、科技等实在的防控手段",
-        "en": "{grade} risk `{id}` has only 教育 (education) measures; it needs rules, oversight or technology",
+        "en": "{grade} risk `{id}` has only 教育（education） measures; it needs rules, oversight or technology",
+    },    "lint.LZ105": {
+        "zh": "措施 `{id}` 没有写防控阶段（stage）：应写明是前期预防、中期监控还是后期处置",
+        "en": "measure `{id}` has no stage: say whether it is 前期预防，中期监控 or 后期处置",
+    },
+    "lint.LZ106": {
+        "zh": "措施 `{id}` 没有写责任主体（owner）：应写明由哪个部门、岗位、人员或外部单位落实",
+        "en": "measure `{id}` has no owner: name the department, post, person or party that carries it out",
     },
 })
 
@@ -145,3 +152,55 @@ def check_high_risk_not_only_education(ctx: Context) -> Iterator[Finding]:
         kinds = {m.kind for m in risk.measures if m.kind}
         if kinds == {EDUCATION} and ctx.effective(risk) == "高":
             yield Finding(risk.at, risk.id, tr("lint.LZ104", grade=grade_word("高"), id=risk.id), field="measures")
+
+
+@rule(
+    "LZ105", Severity.WARNING,
+    summary="措施没有写防控阶段",
+    summary_en="a measure has no stage",
+    rationale="""
+防控措施分前期预防、中期监控、后期处置三个阶段。由旧表格导入的措施常常没有阶段：格式允许
+省略（不是校验错误），但一览表里看不出措施管的是事前、事中还是事后，按阶段统计时也不计入
+任何一个阶段，中期监控是否缺位（LZ101）也就无从判断。每项没有阶段的措施报告一次。
+""",
+    bad="""
+measures:
+  - {id: M1, text: 初审与复核由不同人员承担, kind: 岗位, owner: wmfz}
+""",
+    good="""
+measures:
+  - {id: M1, text: 初审与复核由不同人员承担, stage: 前期预防, kind: 岗位, owner: wmfz}
+""",
+)
+def check_measure_stage(ctx: Context) -> Iterator[Finding]:
+    for risk in ctx.register.risks.values():
+        for measure in risk.measures:
+            if measure.stage is None:
+                subject = f"{risk.id}/{measure.id}"
+                yield Finding(measure.at, subject, tr("lint.LZ105", id=subject))
+
+
+@rule(
+    "LZ106", Severity.WARNING,
+    summary="措施没有写责任主体",
+    summary_en="a measure has no owner",
+    rationale="""
+“每项措施都要有责任主体”：没有责任主体的措施无人落实，也无从考核。由旧表格导入的措施常常
+没有责任主体：格式允许省略（不是校验错误），但应补上落实措施的部门、岗位、人员或外部单位
+（org.yaml 的 parties）。每项没有责任主体的措施报告一次。
+""",
+    bad="""
+measures:
+  - {id: M1, text: 初审与复核由不同人员承担, stage: 前期预防, kind: 岗位}
+""",
+    good="""
+measures:
+  - {id: M1, text: 初审与复核由不同人员承担, stage: 前期预防, kind: 岗位, owner: wmfz}
+""",
+)
+def check_measure_owner(ctx: Context) -> Iterator[Finding]:
+    for risk in ctx.register.risks.values():
+        for measure in risk.measures:
+            if measure.owner is None:
+                subject = f"{risk.id}/{measure.id}"
+                yield Finding(measure.at, subject, tr("lint.LZ106", id=subject))

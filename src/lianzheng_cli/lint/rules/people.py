@@ -10,8 +10,8 @@ from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.lint.catalogue import ORG_FILE, Context, Finding, rule
 from lianzheng_cli.lint.dates import add_years
 from lianzheng_cli.lint.text import grade_word
-from lianzheng_cli.model.grading import HEAD, INSPECTION, LEADER, SUPERVISOR
-from lianzheng_cli.model.records import At
+from lianzheng_cli.model.grading import HEAD, INSPECTION, LEADER, LEADERSHIP, PARTY, SUPERVISOR
+from lianzheng_cli.model.records import At, Power
 from lianzheng_cli.vocab import GRADES
 
 tr = messages({
@@ -20,6 +20,12 @@ tr = messages({
               "（该岗位因风险点 `{risk}` 而为高风险岗位）",
         "en": "{name} (`{id}`) has held the 高 post `{post}` since {since}, more than {years} years as of {as_of}; "
               "rotate (the post is 高 through risk `{risk}`)",
+    },
+    "lint.LZ301.category": {
+        "zh": "{name}（`{id}`）自 {since} 起在重点岗位 `{post}` 任职，截至 {as_of} 已超过 {years} 年，应定期轮岗"
+              "（该岗位持有{category}类职权 `{power}`）",
+        "en": "{name} (`{id}`) has held the key post `{post}` since {since}, more than {years} years as of {as_of}; "
+              "rotate (the post holds the {category} power `{power}`)",
     },
     "lint.LZ302.late": {
         "zh": "{name}（`{id}`）{since}任职，{briefed}才交底，超过{days}天的交底期限",
@@ -47,6 +53,17 @@ tr = messages({
         "en": "{count} {grade} risk(s) (e.g. `{risk}`) need the role 「{role}」, but department `{department}` "
               "has no `{key}`",
     },
+    "lint.LZ304.group": {
+        "zh": "{grade}风险点（{count} 个，如 `{risk}`）须由“{role}”监控，但登记簿中没有类型为领导班子的部门人员",
+        "en": "{count} {grade} risk(s) (e.g. `{risk}`) need the role 「{role}」， but no department of kind 领导班子 "
+              "has people",
+    },
+    "lint.LZ304.party": {
+        "zh": "{grade}风险点（{count} 个，如 `{risk}`）须由“{role}”监控，但 `org.party` 所指部门 `{department}` "
+              "没有人员",
+        "en": "{count} {grade} risk(s) (e.g. `{risk}`) need the role 「{role}」, but `org.party` names department "
+              "`{department}`, which has no people",
+    },
 })
 
 
@@ -58,6 +75,9 @@ tr = messages({
 重点岗位定期轮岗：岗位被某个等级为高的风险点列为涉及对象（posts）即为高风险岗位。
 在高风险岗位的任职年限从任职日期（since）算起，到 --as-of 日期超过 policy.rotation_years
 （默认5）年即应轮岗；满5年的当天不算超期。
+
+org.yaml 的 `policy.rotation_categories` 列出职权类别（如人事管理、财务管理）时，持有这些类别职权的
+岗位也是重点岗位。部门或单位的共性风险点（applies_to）只让它列出的岗位成为高风险岗位。
 """,
     bad="""
 people:
@@ -70,13 +90,32 @@ people:
 )
 def check_rotation(ctx: Context) -> Iterator[Finding]:
     years = ctx.policy.rotation_years
+    by_category = _posts_by_rotation_category(ctx)
     for person in ctx.register.people.values():
         risk = ctx.high_posts.get(person.post)
-        if risk is not None and ctx.as_of > add_years(person.since, years):
-            yield Finding(person.at, person.id,
-                          tr("lint.LZ301", name=person.name, id=person.id, since=person.since.isoformat(),
-                             post=person.post, as_of=ctx.as_of.isoformat(), years=years, risk=risk.id),
-                          field="since")
+        power = by_category.get(person.post)
+        if ctx.as_of <= add_years(person.since, years):
+            continue
+        params = {"name": person.name, "id": person.id, "since": person.since.isoformat(), "post": person.post,
+                  "as_of": ctx.as_of.isoformat(), "years": years}
+        if risk is not None:  # a 高 post says why first; a post holding a rotation category's power otherwise
+            yield Finding(person.at, person.id, tr("lint.LZ301", risk=risk.id, **params), field="since")
+        elif power is not None:
+            yield Finding(person.at, person.id, tr("lint.LZ301.category", category=power.category, power=power.id,
+                                                   **params), field="since")
+
+
+def _posts_by_rotation_category(ctx: Context) -> dict[str, Power]:
+    """Key posts by power (1.1, ``policy.rotation_categories``): each post holding a power of such a category."""
+    categories = set(ctx.policy.rotation_categories)
+    found: dict[str, Power] = {}
+    if categories:
+        powers = ctx.register.powers
+        for post in ctx.register.posts.values():
+            held = next((powers[p] for p in post.powers if p in powers and powers[p].category in categories), None)
+            if held is not None:
+                found[post.id] = held
+    return found
 
 
 @rule(
@@ -150,7 +189,9 @@ def check_pledge(ctx: Context) -> Iterator[Finding]:
 分级监控：等级决定由谁监控（org.yaml 的 monitoring，默认“高”由单位主要负责人和纪检监察机构，
 “中”由分管领导和部门负责人，“低”由部门负责人）。监控角色落到人：单位主要负责人 = org.head，
 纪检监察机构 = org.inspection 所指部门的负责人，分管领导 = 部门的 supervisor，
-部门负责人 = 部门的 leader。某个等级需要的角色没有人，这些风险点就无人监控。
+部门负责人 = 部门的 leader；领导班子 = 类型为领导班子的部门的全体人员，党组织 = org.party
+所指部门的人员（未写 org.party 时同领导班子）。某个等级需要的角色没有人，这些风险点就无人监控。
+本登记簿增补的监控角色（vocabulary）按原文显示，不对应到人，也不检查。
 每个空缺报告一次（部门或 org.yaml 处），并给出受影响的风险点数。
 """,
     bad="""
@@ -174,7 +215,7 @@ def check_monitors_filled(ctx: Context) -> Iterator[Finding]:
     for risk in register.risks.values():
         grade = ctx.grades[risk.id]
         for monitor in grade.monitors:
-            if monitor.person is not None:
+            if monitor.person is not None or monitor.as_written:
                 continue
             holder = risk.department if monitor.role in (SUPERVISOR, LEADER) else ""
             if monitor.role == INSPECTION and org.inspection:
@@ -186,7 +227,11 @@ def check_monitors_filled(ctx: Context) -> Iterator[Finding]:
         words = join_list([grade_word(g) for g in GRADES if g in grades])
         params = {"grade": words, "count": count, "risk": risk_id, "role": role}
         dept = register.by_department.get(holder)
-        if dept is not None:
+        if role in (LEADERSHIP, PARTY):
+            party = org.party if role == PARTY else None
+            key = "lint.LZ304.party" if party else "lint.LZ304.group"
+            yield Finding(At(ORG_FILE, ("org",)), org.id, tr(key, department=party or "", **params))
+        elif dept is not None:
             key = "supervisor" if role == SUPERVISOR else "leader"
             yield Finding(At(dept.file, ()), dept.id,
                           tr("lint.LZ304.department", department=dept.id, key=key, **params))

@@ -35,13 +35,17 @@ tr = messages({
         "zh": "风险点 `{id}` 的描述与 `{other}`（{where}）几乎相同（相似度{percent}%），疑为照抄照搬",
         "en": "risk `{id}` has nearly the same description as `{other}` ({where}, {percent}% alike); copied?",
     },
+    "lint.LZ502.common": {
+        "zh": "；如这是各部门共有的风险，可只登记一处并写 `applies_to: 单位`（共性风险点）",
+        "en": "; if every department shares this risk, register it once with `applies_to: 单位` (a common risk point)",
+    },
     "lint.LZ503": {
         "zh": "措施“{text}”在{count}个风险点中重复（如 {examples}），应针对本风险点写具体措施",
         "en": "measure 「{text}」 is repeated on {count} risks (e.g. {examples}); write one for this risk",
     },
     "lint.LZ504": {
         "zh": "措施 `{id}` 不具体（去掉“加强、落实、严格”等字样后只剩{length}个字）：应写明做什么、谁做、何时做",
-        "en": "measure `{id}` is not concrete ({length} characters left without words like 加强/落实/严格)",
+        "en": "measure `{id}` is not concrete （{length} characters left without words like 加强/落实/严格）",
     },
 })
 
@@ -86,6 +90,9 @@ def check_description_concrete(ctx: Context) -> Iterator[Finding]:
 照抄照搬是风险排查最常见的毛病：不同岗位、不同部门的风险点描述一字不差，或只换了几个字。
 比较前去掉标点和空格；完全相同，或按相邻两字（字符二元组）计算的相似度不低于
 {int(NEAR_COPY * 100)}%，即报告较后的一条，并指出它抄自哪一条。
+
+同一条风险在不同部门照抄，若确是全单位共有的风险，应只登记一处并写 `applies_to: 单位`
+（共性风险点，适用于全单位各岗位；`部门` 适用于本部门各岗位），不必在每个部门复制一份。
 """,
     bad="""
 - id: wmfz-R02
@@ -110,6 +117,8 @@ def check_description_copied(ctx: Context) -> Iterator[Finding]:
         else:
             message = tr("lint.LZ502.near", id=risk.id, other=other.id, where=where,
                          percent=int(copy.similarity * 100))
+        if other.department != risk.department:  # copied across departments: one common risk instead (1.1)
+            message += tr("lint.LZ502.common")
         yield Finding(risk.at, risk.id, message, field="description")
 
 

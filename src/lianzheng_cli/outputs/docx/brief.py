@@ -66,6 +66,9 @@ def add_brief(document: DocxDocument, brief: dict, prose: Prose) -> None:
     document.prose(prose("intro"))
     if brief["risks"]:
         document.table(RISK_COLUMNS, [_risk_row(n, risk, style) for n, risk in enumerate(brief["risks"], 1)])
+    if brief["common_risks"]:  # 1.1: the unit's and the department's common risk points, told after the post's own
+        document.paragraph("共性廉政风险点（适用于全单位或本部门各岗位）：", keep_with_next=True)
+        document.table(RISK_COLUMNS, [_risk_row(n, risk, style) for n, risk in enumerate(brief["common_risks"], 1)])
     document.heading("二、告知与承诺")
     document.prose(prose("notice"), keep_with_next=True)
     document.prose(prose("pledge"), keep_with_next=True)
@@ -76,9 +79,10 @@ def _risk_row(number: int, risk: dict, style: str) -> list[Cell | str]:
     where = ""
     if risk["process_name"]:
         where = f"\n关键环节：{risk['process_name']}" + (f"/{risk['step_name']}" if risk["step_name"] else "")
-    label = f"{risk['id']} {risk['title']}\n{grade_text(risk['grade'], style)}（{risk['type']}）{where}"
+    grade = grade_text(risk["grade"], style) + (f"→{grade_text(risk['residual'], style)}" if risk["residual"] else "")
+    label = f"{risk['id']} {risk['title']}\n{grade}（{risk['type']}）{where}"
     measures = risk["measures_text"] or "（未制定防控措施）"
-    monitors = "\n".join(f"{m['role']}：{m['name'] or '（空缺）'}" for m in risk["monitors"])
+    monitors = risk["monitors_text"]
     return [str(number), Cell(label, fill=GRADE_FILLS.get(risk["grade"])), risk["description"], measures, monitors]
 
 

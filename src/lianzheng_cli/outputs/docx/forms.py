@@ -264,7 +264,9 @@ def _matters(register: Register, grader: Grader, risks: list[Risk], *, common: b
 
 
 def _spans_departments(register: Register, risk: Risk) -> bool:
-    return len({register.posts[p].department for p in risk.posts if p in register.posts}) > 1
+    """A 共性 risk of the unit: its posts are in several departments, or it says so (1.1 ``applies_to: 单位``)."""
+    return risk.applies_to == "单位" or len({register.posts[p].department for p in risk.posts
+                                             if p in register.posts}) > 1
 
 
 def _unit(register: Register, grader: Grader) -> list[Subject]:

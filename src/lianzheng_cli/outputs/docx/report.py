@@ -82,6 +82,10 @@ class _Report:
     def grade(self, grade: str) -> str:
         return grade_text(grade, self.style)
 
+    def risk_grade(self, risk: dict) -> str:
+        """The effective grade; 固有等级→剩余等级 where a residual is given (1.1)."""
+        return self.grade(risk["grade"]) + (f"→{self.grade(risk['residual'])}" if risk["residual"] else "")
+
     def overview(self) -> None:
         o, grades = self.context["overview"], self.context["grades"]
         self.heading("总体情况")
@@ -123,8 +127,8 @@ class _Report:
             rows = [["部门", risk["department_name"]]]
             if risk["process_name"]:
                 rows.append(["关键环节", risk["process_name"] + (f"/{risk['step_name']}" if risk["step_name"] else "")])
-            rows += [["涉及岗位", "、".join(risk["posts"])], ["风险类型", risk["type"]],
-                     ["风险等级", self.grade(risk["grade"])], ["风险表现", risk["description"]],
+            rows += [["涉及岗位", risk["subjects"]], ["风险类型", risk["type"]],
+                     ["风险等级", self.risk_grade(risk)], ["风险表现", risk["description"]],
                      ["防控措施", risk["measures_text"] or "（未制定）"], ["监控责任人", _monitors(risk)]]
             self.doc.table(LABEL_COLUMNS, [[Cell(k, fill=HEADER_FILL), v] for k, v in rows], header=False, size=12.0,
                            keep_together=True)
@@ -196,10 +200,10 @@ class _Report:
 
     def department_row(self, risk: dict) -> list[Cell | str]:
         where = risk["process_name"] + (f"/{risk['step_name']}" if risk["step_name"] else "")
-        return [risk["id"], risk["title"], risk["description"], where, "、".join(risk["posts"]), risk["type"],
-                Cell(self.grade(risk["grade"]), fill=GRADE_FILLS.get(risk["grade"])),
+        return [risk["id"], risk["title"], risk["description"], where, risk["subjects"], risk["type"],
+                Cell(self.risk_grade(risk), fill=GRADE_FILLS.get(risk["grade"])),
                 risk["measures_text"] or "（未制定防控措施）", _monitors(risk)]
 
 
 def _monitors(risk: dict) -> str:
-    return "\n".join(f"{m['role']}：{m['name'] or VACANT}" for m in risk["monitors"])
+    return risk["monitors_text"]

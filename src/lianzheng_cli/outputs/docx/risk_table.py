@@ -20,6 +20,7 @@ from lianzheng_cli.fileio import safe_file_part
 from lianzheng_cli.model.grading import Grader, RiskGrade
 from lianzheng_cli.model.order import ordered_risks, risk_order
 from lianzheng_cli.model.records import Department, Register, Risk
+from lianzheng_cli.outputs.annual_report import COMMON_SUBJECTS
 from lianzheng_cli.outputs.docx.document import DocxDocument
 from lianzheng_cli.outputs.docx.tables import GRADE_FILLS, Cell, CellLike, Column
 from lianzheng_cli.vocab import GRADE_STYLES, GRADES
@@ -126,13 +127,19 @@ class _Rows:
     def cells(self, risk: Risk) -> list[CellLike]:
         grade = self.grades[risk.id]
         step = self.step_names.get((risk.process, risk.step), "") if risk.process and risk.step else ""
-        posts = "、".join(self.register.name_of(p) for p in risk.posts)
-        measures = "\n".join(f"{i}.【{m.stage}】{m.text}" for i, m in enumerate(risk.measures, 1))
-        return [step, posts, risk.id, f"{risk.title}：{risk.description}", risk.type,
-                Cell(self.style[grade.effective], fill=GRADE_FILLS.get(grade.effective)),
+        posts = [self.register.name_of(p) for p in (*risk.posts, *risk.parties)]
+        if risk.common:  # 1.1: a common risk point, for every post of its department or of the unit
+            posts.insert(0, COMMON_SUBJECTS[risk.applies_to])
+        measures = "\n".join(f"{i}.【{m.stage}】{m.text}" if m.stage else f"{i}.{m.text}"
+                             for i, m in enumerate(risk.measures, 1))
+        shown = self.style[grade.effective] + (f"→{self.style[grade.residual]}" if grade.residual else "")
+        return [step, "、".join(posts), risk.id, f"{risk.title}：{risk.description}", risk.type,
+                Cell(shown, fill=GRADE_FILLS.get(grade.effective)),
                 measures, self.owners(risk), self.monitors(grade)]
 
-    def owner_name(self, ident: str) -> str:
+    def owner_name(self, ident: str | None) -> str:
+        if ident is None:
+            return ""
         person = self.register.people.get(ident)
         if person is not None and self.public:
             return self.register.name_of(person.post)
@@ -148,10 +155,10 @@ class _Rows:
     def monitors(self, grade: RiskGrade) -> str:
         """监控责任人: roles with people, or roles only in public."""
         if self.public:
-            return "\n".join(m.role for m in grade.monitors)
+            return "\n".join(dict.fromkeys(m.role for m in grade.monitors))
         people = self.register.people
-        return "\n".join(f"{m.role}：{people[m.person].name if m.person in people else VACANT}"
-                         for m in grade.monitors)
+        return "\n".join(m.role if m.as_written else
+                         f"{m.role}：{people[m.person].name if m.person in people else VACANT}" for m in grade.monitors)
 
 
 def _merged(text: str, *, first: bool, alone: bool) -> Cell:

@@ -94,16 +94,27 @@ def _write_risks(sheet: Sheet, styles: _Styles, brief: dict) -> None:
     """The header (printed on every page) and a row per risk, shaded when it is 高."""
     sheet.append([(name, styles.label) for name, _ in COLUMNS], height=22)
     sheet.repeat_rows(sheet.row, sheet.row)
+    style = brief["display_grade"]
     for number, risk in enumerate(brief["risks"], 1):
-        high = risk["grade"] == "高"
-        left, center = (styles.left_high, styles.center_high) if high else (styles.left, styles.center)
-        values = (number, risk["id"], risk["title"], risk["description"],
-                  grade_text(risk["grade"], brief["display_grade"]), risk["measures_text"], risk["monitors_text"])
-        lines = max(_line_count(str(v), w) for v, (_, w) in zip(values, COLUMNS, strict=True))
-        sheet.append([(v, left if col in LEFT_COLUMNS else center) for col, v in enumerate(values, 1)],
-                     height=min(LINE_HEIGHT * lines + 6, MAX_ROW_HEIGHT))
+        _write_risk(sheet, styles, number, risk, style)
     if not brief["risks"]:
         _merged_row(sheet, _span("本岗位尚未登记廉政风险点。", styles.center, WIDTH, styles), first=1, height=None)
+    if brief["common_risks"]:  # 1.1: the unit's and the department's common risk points, after the post's own
+        _merged_row(sheet, _span("共性廉政风险点（适用于全单位或本部门各岗位）", styles.label, WIDTH, styles), first=1,
+                    height=22)
+        for number, risk in enumerate(brief["common_risks"], 1):
+            _write_risk(sheet, styles, number, risk, style)
+
+
+def _write_risk(sheet: Sheet, styles: _Styles, number: int, risk: dict, style: str) -> None:
+    high = risk["grade"] == "高"
+    left, center = (styles.left_high, styles.center_high) if high else (styles.left, styles.center)
+    grade = grade_text(risk["grade"], style) + (f"→{grade_text(risk['residual'], style)}" if risk["residual"] else "")
+    values = (number, risk["id"], risk["title"], risk["description"], grade, risk["measures_text"],
+              risk["monitors_text"])
+    lines = max(_line_count(str(v), w) for v, (_, w) in zip(values, COLUMNS, strict=True))
+    sheet.append([(v, left if col in LEFT_COLUMNS else center) for col, v in enumerate(values, 1)],
+                 height=min(LINE_HEIGHT * lines + 6, MAX_ROW_HEIGHT))
 
 
 def _write_pledge(sheet: Sheet, styles: _Styles, brief: dict) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.model.order import ordered_risks, risk_order
-from lianzheng_cli.model.records import Department, Register, Risk
+from lianzheng_cli.model.records import POWER_TEXTS, Department, Register, Risk, WarningRecord
 from lianzheng_cli.outputs.stamp import document_time
 from lianzheng_cli.outputs.xlsx.writer import (
     BOX,
@@ -35,11 +35,21 @@ DATE_FORMAT = "yyyy-mm-dd"
 Progress = Callable[[int], None]
 # the 一览表 prints with narrow margins (more of the wide table on a page) and a small footer
 PAGE_MARGINS = Margins(left=0.4, right=0.4, top=0.5, bottom=0.6, footer=0.25)
+# 1.1: a common risk point (共性风险点) as 涉及对象 says it
+COMMON_SUBJECTS = {"部门": "本部门各岗位（共性）", "单位": "全单位各岗位（共性）"}
+WARNING_FIELDS = ("person", "notice", "requirement", "due", "result", "done")  # 1.1: the fuller 预警处置记录
 
 
 def display_grade(grade: str, style: str) -> str:
     """A canonical grade as the register's ``display.grade`` writes it (★★★, 一级, 红色 …)."""
     return Grade(grade).styled(style)
+
+
+def warning_value(warning: WarningRecord, field: str) -> object:
+    """A 1.1 field of a warning (``person``, ``notice`` or one of its rectification's)."""
+    if field in ("person", "notice"):
+        return getattr(warning, field)
+    return getattr(warning.rectification, field) if warning.rectification is not None else None
 
 
 class Index:
@@ -72,6 +82,10 @@ class Index:
         for post in register.posts.values():
             for power in post.powers:
                 self.holders_of_power.setdefault(power, []).append(post.name)
+        # 1.1 fields some power or warning of the register gives: the columns they add, the same in every workbook
+        self.power_fields = [f for f in POWER_TEXTS if any(getattr(p, f) for p in register.powers.values())]
+        warnings = register.warnings.values()
+        self.warning_fields = [f for f in WARNING_FIELDS if any(warning_value(w, f) for w in warnings)]
 
 
 class Scope:
@@ -108,8 +122,10 @@ class Scope:
         shown = self.grade_text(grade)
         return grade if shown == grade else f"{grade}（{shown}）"
 
-    def owner_name(self, ident: str) -> str:
-        """A measure owner's name; in public a person is shown by their post."""
+    def owner_name(self, ident: str | None) -> str:
+        """A measure owner's name; in public a person is shown by their post; none given (1.1), nothing."""
+        if ident is None:
+            return ""
         name = self._owner_names.get(ident)
         if name is None:
             person = self.register.people.get(ident)
@@ -128,14 +144,27 @@ class Scope:
         return "\n".join(f"{i}.{name}" for i, name in enumerate(names, 1))
 
     def monitors(self, grade: RiskGrade) -> str:
-        """监控责任人 (分级监控): roles with people, or roles only in public."""
+        """监控责任人 (分级监控): roles with people, or roles only in public; a role the register added, as written."""
         if self.public:
-            return "\n".join(m.role for m in grade.monitors)
+            return "\n".join(dict.fromkeys(m.role for m in grade.monitors))
         lines = []
         for m in grade.monitors:
             person = self.register.people.get(m.person) if m.person else None
-            lines.append(f"{m.role}：{person.name if person else '（空缺）'}")
+            lines.append(m.role if m.as_written else f"{m.role}：{person.name if person else '（空缺）'}")
         return "\n".join(lines)
+
+    def subjects(self, risk: Risk) -> str:
+        """涉及对象: the posts a risk lists, its common scope (1.1) first and its outside parties after."""
+        names = [self.index.post_names.get(p, p) for p in risk.posts]
+        names += [self.register.name_of(p) for p in risk.parties]
+        if risk.common:
+            names.insert(0, COMMON_SUBJECTS[risk.applies_to])
+        return "、".join(names)
+
+    def grade_cell(self, grade: RiskGrade) -> str:
+        """The risk's grade as the register displays it; 固有等级→剩余等级 where a residual is given (1.1)."""
+        shown = self.grade_text(grade.effective)
+        return f"{shown}→{self.grade_text(grade.residual)}" if grade.residual else shown
 
 
 class Styles:

@@ -1,7 +1,8 @@
 """廉政风险点防控措施一览表: the print-ready workbook rendered from a register.
 
 Sheets (``SHEETS``): the 一览表 (merged like the paper form), 明细(可筛选) (the same rows unmerged,
-with an autofilter), 职权目录, 岗位风险等级目录, 预警处置记录 and 统计. Both risk sheets are streamed side
+with an autofilter), 职权目录, 权力和责任清单 (only when the powers say what it lists), 岗位风险等级目录,
+预警处置记录 and 统计. Both risk sheets are streamed side
 by side in one pass over the risks; the others are in ``sheets.py``; ``writer.py`` writes them all.
 """
 
@@ -99,8 +100,9 @@ def default_output(register: Register, base: Path | None = None) -> Path:
 
 
 def format_measures(risk: Risk) -> str:
-    """Measures as numbered lines with their stage: ``1.【前期预防】…``."""
-    return "\n".join(f"{i}.【{m.stage}】{m.text}" for i, m in enumerate(risk.measures, 1))
+    """Measures as numbered lines with their stage: ``1.【前期预防】…`` (no brackets for a measure without one)."""
+    return "\n".join(f"{i}.【{m.stage}】{m.text}" if m.stage else f"{i}.{m.text}"
+                     for i, m in enumerate(risk.measures, 1))
 
 
 
@@ -126,7 +128,7 @@ class _RiskRow:
 
 def _risk_rows(scope: Scope) -> Iterator[tuple[Risk, _RiskRow]]:
     register = scope.register
-    step_names, post_names = scope.index.step_names, scope.index.post_names
+    step_names = scope.index.step_names
     for risk in scope.risks():
         grade = scope.grades[risk.id]
         process = register.processes.get(risk.process) if risk.process else None
@@ -134,13 +136,13 @@ def _risk_rows(scope: Scope) -> Iterator[tuple[Risk, _RiskRow]]:
             department=register.by_department[risk.department].name,
             process=process.name if process else "",
             step=step_names.get((risk.process, risk.step), "") if risk.step else "",
-            posts="、".join(post_names.get(p, p) for p in risk.posts),
+            posts=scope.subjects(risk),
             risk_id=risk.id,
             title=risk.title,
             description=risk.description,
             type=risk.type,
             grade=grade.effective,
-            grade_text=scope.grade_text(grade.effective),
+            grade_text=scope.grade_cell(grade),
             measures=format_measures(risk),
             owners=scope.owners(risk),
             monitors=scope.monitors(grade),
@@ -222,7 +224,7 @@ def risk_sheets(form: Form) -> None:
         _sign_off(main, styles)
 
 
-SIGN_OFF = "填报人:__________    审核人:__________    单位负责人:__________    填报日期:______年____月____日"
+SIGN_OFF = "填报人：__________    审核人：__________    单位负责人：__________    填报日期：______年____月____日"
 
 
 def _sign_off(sheet: Sheet, styles: Styles) -> None:
@@ -241,5 +243,5 @@ def _merge_run(sheet: Sheet, run: tuple[object, int], end: int, column: int) -> 
 
 # The workbook's sheets in tab order: each writes its sheet (the first both risk sheets) of one Form.
 SHEETS: tuple[Callable[[Form], None], ...] = (
-    risk_sheets, sheets.powers, sheets.post_grades, sheets.warnings, sheets.statistics,
+    risk_sheets, sheets.powers, sheets.duties, sheets.post_grades, sheets.warnings, sheets.statistics,
 )
