@@ -59,6 +59,40 @@ def test_plain_text_is_unchanged_and_the_fast_path_agrees():
     assert md_text(None) == ""
 
 
+
+def _md_text_line_by_line(value) -> str:
+    """md_text as it was first written (each line on its own): the whole-text version must agree with it."""
+    import re
+
+    inline = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|&"})
+    line_start = re.compile(r"^\s*(?:#{1,6}|\++|-+|\d{1,9}[.)])(?=\s|$)")
+    mention = re.compile(r"(?<!\w)([@#])(?=[\w\-/])")
+
+    def line(text: str) -> str:
+        text = text.translate(inline)
+        start = line_start.match(text)
+        if start:
+            end = start.end() - 1
+            text = text[:end] + "\\" + text[end:]
+        return mention.sub(lambda m: m.group(1) + "\u200b", text)
+
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return "<br>".join(line(part) for part in text.split("\n"))
+
+
+def test_whole_text_escaping_agrees_with_escaping_line_by_line():
+    import random
+
+    pieces = [*"ab 中文\\`*_[]<>|&@#\r\n+-1234567890.)/\t\u3000\x0b\x0c\x85\u2028", "##", "- ", "1. ", "\n\n", "@x",
+              "#1", "12)", "\n  + "]
+    rnd = random.Random(15)
+    texts = [*HOSTILE, "1.【前期预防】审核\n2.【中期监控】- 复核 @组", None, 3]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(20000)]
+    for text in texts:
+        assert md_text(text) == _md_text_line_by_line(text), repr(text)
+
+
 def test_code_spans_cannot_be_closed_from_inside():
     assert md_code("R1`<b>") == "`R1'<b>`"
 

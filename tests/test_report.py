@@ -376,3 +376,109 @@ def test_since_a_revision_whose_register_has_errors_exits_1(runner, tmp_path):
     assert result.stdout == ""
     assert "--since HEAD：该版本的登记簿有错误" in result.stderr
     assert "HEAD:registers/departments/spk.yaml:" in result.stderr and "LZ016" in result.stderr
+
+
+# --- streamed to the file, one report per department, linear in the risks ----------------------------------
+
+
+@pytest.mark.parametrize("template", [None, "甲\n\n\n", "", "\n\n", "{% for i in range(5000) %}{{ i }}\n{% endfor %}\n\n"])
+def test_the_streamed_report_is_the_rendered_text(fixture_register, tmp_path, template):
+    """What write_report streams to the file is what render_report returns: the same text, one final newline."""
+    from lianzheng_cli.outputs.annual_report import write_report
+
+    folder = None
+    if template is not None:
+        folder = _user_template(tmp_path, template)
+    context = build_report_context(register_of(fixture_register), as_of=date.fromisoformat(AS_OF),
+                                   lint_findings=FINDINGS)
+    text = render_report(context, template_dir=folder)
+    written = write_report(context, tmp_path / "out" / "report.md", template_dir=folder)
+    assert written.read_bytes() == text.encode("utf-8")
+    assert text.endswith("\n") and not text.endswith("\n\n")
+
+
+def test_a_template_failing_halfway_leaves_no_file_nor_folder(fixture_register, tmp_path):
+    from lianzheng_cli.outputs.annual_report import write_report
+    from lianzheng_cli.outputs.templating import TemplateProblem
+
+    folder = _user_template(tmp_path, "{% for i in range(20000) %}{{ i }}\n{% endfor %}{{ org.nickname }}\n")
+    context = build_report_context(register_of(fixture_register), as_of=date.fromisoformat(AS_OF))
+    with pytest.raises(TemplateProblem):
+        write_report(context, tmp_path / "out" / "report.md", template_dir=folder)
+    assert not (tmp_path / "out").exists()
+
+
+def test_by_department_writes_each_departments_own_report(runner, fixture_register, tmp_path):
+    from lianzheng_cli.outputs.annual_report import department_report_contexts, department_report_names
+
+    register = register_of(fixture_register)
+    out = tmp_path / "reports"
+    result = run(runner, "report", "-r", str(fixture_register), "--as-of", AS_OF, "--by-department", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    names = department_report_names(register)
+    assert sorted(p.name for p in out.iterdir()) == sorted(names.values())
+    assert len(result.stdout.splitlines()) == len(register.departments)
+    contexts = {d.id: c for d, c in department_report_contexts(register, as_of=date.fromisoformat(AS_OF), lint_findings=[])}
+    for dept in register.departments:
+        text = (out / names[dept.id]).read_text(encoding="utf-8")
+        assert text.startswith(f"# 测试局{dept.name}2025年度廉政风险防控工作报告\n")
+        others = {r.id for r in register.risks.values() if r.department != dept.id}
+        assert not any(f"| {risk_id} |" in text for risk_id in others), dept.id
+        assert all(f"| {r.id} |" in text for r in dept.risks), dept.id
+        context = contexts[dept.id]
+        assert [d["id"] for d in context["departments"]] == [dept.id]
+        assert context["overview"]["risks"] == len(dept.risks)
+        assert context["grade_distribution"]["totals"]["total"] == len(dept.risks)
+        assert {m["department"] for m in context["overdue_measures"]} <= {dept.name}
+        assert {p["department"] for p in context["processes"]} <= {dept.name}
+    # the whole register's report is the same with or without the option's code in the builder
+    whole = run(runner, "report", "-r", str(fixture_register), "--as-of", AS_OF, "-o", "-")
+    assert whole.stdout.startswith("# 测试局2025年度廉政风险防控工作报告\n")
+
+
+def test_by_department_refuses_standard_output_and_a_file(runner, fixture_register, tmp_path):
+    result = run(runner, "report", "-r", str(fixture_register), "--by-department", "-o", "-")
+    assert result.exit_code == 2
+    assert "--by-department" in result.stderr
+    (tmp_path / "file.md").write_text("x")
+    result = run(runner, "report", "-r", str(fixture_register), "--by-department", "-o", str(tmp_path / "file.md"))
+    assert result.exit_code == 2
+    assert "file.md" in result.stderr
+
+
+def test_a_process_is_listed_in_one_pass_over_its_risks(fixture_register):
+    """Each risk's step is read a constant number of times, however many steps the process has: doubling both
+    the steps and the risks doubles the reads (a lookup per step would quadruple them)."""
+    import dataclasses
+
+    from lianzheng_cli.outputs.annual_report import _ReportBuilder
+
+    register = register_of(fixture_register)
+    process = next(p for p in register.processes.values() if len(p.steps) >= 2)
+    real = next(r for r in register.risks.values() if r.process == process.id)
+    reads = [0]
+
+    class CountedRisk:
+        def __init__(self, step: str):
+            self._step = step
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        @property
+        def step(self):
+            reads[0] += 1
+            return self._step
+
+    def reads_for(size: int) -> int:
+        steps = tuple(dataclasses.replace(process.steps[0], id=f"S{i}", name=f"环节{i}") for i in range(size))
+        builder = _ReportBuilder(register, date.fromisoformat(AS_OF))
+        builder.by_process[process.id] = [CountedRisk(f"S{i % size}") for i in range(4 * size)]
+        reads[0] = 0
+        listed = builder.process(dataclasses.replace(process, steps=steps))
+        assert sum(len(s["risks"]) for s in listed["steps"]) == 4 * size
+        return reads[0]
+
+    small, large = reads_for(50), reads_for(100)
+    assert large <= 2 * small + 10, (small, large)
+    assert small <= 3 * 4 * 50  # a few reads a risk (the steps, the flowchart), not one for each step

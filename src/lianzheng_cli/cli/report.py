@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,7 @@ import typer
 
 from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, command_help, start, usage_error
 from lianzheng_cli.cli.lint import parse_as_of
-from lianzheng_cli.fileio import shown_path, write_atomically
+from lianzheng_cli.fileio import shown_path
 from lianzheng_cli.i18n import messages
 
 tr = messages({
@@ -71,6 +72,18 @@ tr = messages({
               "instead of Markdown; files named as in templates/docx/report/ in the --template folder replace "
               "the sections' text.",
     },
+    "report.help.by_department": {
+        "zh": "每个部门单独生成一份报告（只含本部门的内容），-o 为输出目录（默认 out/）。",
+        "en": "One report for each department (its own content only); -o names the output folder (default: out/).",
+    },
+    "report.by_department_stdout": {
+        "zh": "--by-department 生成多个文件，不能输出到终端（-o -）；请用 -o 指定输出目录",
+        "en": "--by-department writes several files, which cannot go to standard output (-o -); name a folder with -o",
+    },
+    "report.output_not_folder": {
+        "zh": "--by-department 时 -o 应为目录，而 {path} 是一个文件",
+        "en": "with --by-department, -o names a folder, but {path} is a file",
+    },
     "report.help.template": {
         "zh": "自己的模板目录：其中的 report.md.j2 及各节模板按文件名替换默认模板（模板在沙箱中运行）。",
         "en": "A folder of your own templates: report.md.j2 and the section templates in it replace the default "
@@ -92,6 +105,7 @@ def report_command(
     template: Annotated[Path | None, typer.Option(
         "--template", metavar="DIR", show_default=False, help=tr.lazy("report.help.template"))] = None,
     docx: Annotated[bool, typer.Option("--docx", help=tr.lazy("report.help.docx"))] = False,
+    by_department: Annotated[bool, typer.Option("--by-department", help=tr.lazy("report.help.by_department"))] = False,
     register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -100,6 +114,8 @@ def report_command(
     from lianzheng_cli.outputs.annual_report import (
         build_report_context,
         default_report_path,
+        department_report_contexts,
+        department_report_names,
         render_report,
     )
     from lianzheng_cli.outputs.templating import TemplateProblem
@@ -107,47 +123,66 @@ def report_command(
     root = start(lang, register)
     if docx and output == "-":
         raise usage_error(tr("report.docx_stdout"))
+    if by_department and output == "-":
+        raise usage_error(tr("report.by_department_stdout"))
     day = parse_as_of(as_of)
     result = checked_register(root, out=sys.stderr)
     reg = result.register
+    del result  # frees the parsed YAML behind the model: the report's data reuses its memory
     day = day or default_as_of(reg.org.year)
     changes = None
     if since is not None:
         changes = _changes_since(since, root)
-    context = build_report_context(reg, as_of=day, lint_findings=lint(reg, as_of=day), changes=changes)
-    if docx:
-        _write_docx(reg, context, output, template)
+    findings = lint(reg, as_of=day)
+    write = _write_docx if docx else _write_markdown
+    if by_department:
+        folder = Path(output) if output is not None else Path.cwd() / "out"
+        if folder.exists() and not folder.is_dir():
+            raise usage_error(tr("report.output_not_folder", path=folder))
+        names = department_report_names(reg)
+        for dept, context in department_report_contexts(reg, as_of=day, lint_findings=findings, changes=changes):
+            name = Path(names[dept.id])
+            write(reg, context, folder / (name.with_suffix(".docx") if docx else name), template)
         return
-    try:
-        text = render_report(context, template_dir=template)
-    except TemplateProblem as exc:
-        raise usage_error(str(exc)) from None
+    context = build_report_context(reg, as_of=day, lint_findings=findings, changes=changes)
+    del findings
     if output == "-":
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(render_report(context, template_dir=template))
+        except TemplateProblem as exc:
+            raise usage_error(str(exc)) from None
         return
-    target = Path(output) if output is not None else default_report_path(reg)
+    if output is not None:
+        target = Path(output)
+    else:
+        target = default_report_path(reg).with_suffix(".docx") if docx else default_report_path(reg)
     if target.is_dir():
-        raise usage_error(tr("report.output_is_folder", path=target))
-    try:
-        write_atomically(target, text)
-    except OSError as exc:
-        raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=exc.strerror or exc)) \
-            from None
-    typer.echo(tr("report.written", path=shown_path(target)))
+        raise usage_error(tr("report.docx_output_is_folder" if docx else "report.output_is_folder", path=target))
+    write(reg, context, target, template)
 
 
-def _write_docx(reg, context: dict, output: str | None, template: Path | None) -> None:
+def _write_markdown(reg, context: dict, target: Path, template: Path | None) -> None:
+    """The report as Markdown, streamed into ``target`` as it is rendered."""
+    from lianzheng_cli.outputs.annual_report import write_report
+
+    _written(target, lambda: write_report(context, target, template_dir=template))
+
+
+def _write_docx(reg, context: dict, target: Path, template: Path | None) -> None:
     """lz report --docx: the report as a Word document."""
-    from lianzheng_cli.outputs.annual_report import default_report_path
     from lianzheng_cli.outputs.docx.report import write_report_docx
     from lianzheng_cli.outputs.stamp import document_time
+
+    _written(target, lambda: write_report_docx(context, target, made=document_time(reg.root, reg.org.year),
+                                                template_dir=template))
+
+
+def _written(target: Path, write: Callable[[], object]) -> None:
+    """Run ``write`` and say where it wrote; a template problem is a usage error, so is an I/O error."""
     from lianzheng_cli.outputs.templating import TemplateProblem
 
-    target = Path(output) if output is not None else default_report_path(reg).with_suffix(".docx")
-    if target.is_dir():
-        raise usage_error(tr("report.docx_output_is_folder", path=target))
     try:
-        write_report_docx(context, target, made=document_time(reg.root, reg.org.year), template_dir=template)
+        write()
     except TemplateProblem as exc:
         raise usage_error(str(exc)) from None
     except OSError as exc:

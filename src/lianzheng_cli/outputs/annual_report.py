@@ -40,22 +40,26 @@ as_written}], monitors_text}.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from lianzheng_cli.diagnostics import Diagnostic
-from lianzheng_cli.fileio import safe_file_part
+from lianzheng_cli.fileio import open_atomically, safe_file_part
 from lianzheng_cli.i18n import set_language
 from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.model.order import ordered_risks, risk_order
-from lianzheng_cli.model.records import POWER_TEXTS, Process, Register, Risk, WarningRecord
-from lianzheng_cli.outputs.templating import grade_text, render_template
+from lianzheng_cli.model.records import POWER_TEXTS, Department, Process, Register, Risk, WarningRecord
+from lianzheng_cli.outputs.paths import department_file_names
+from lianzheng_cli.outputs.templating import grade_text, stream_template
 from lianzheng_cli.vocab import ENUMS, GRADE_RANK, GRADES
 
 REPORT_NAME = "廉政风险防控年度报告"
+WRITE_BATCH = 4096  # rendered pieces (most a few characters) joined into one write
 MAIN_TEMPLATE = "report.md.j2"
 VACANT = "（空缺）"
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -93,14 +97,75 @@ def build_report_context(register: Register, *, as_of: date, lint_findings: list
     return contextvars.copy_context().run(build)
 
 
+def department_report_contexts(register: Register, *, as_of: date, lint_findings: list[Diagnostic] | None = None,
+                               changes: Any = None) -> Iterator[tuple[Department, dict]]:
+    """Each department with its own report's data (``lz report --by-department``), one at a time.
+
+    A department's report is the register's report of that department alone: its risks, processes, grades,
+    follow-up, powers and warnings, the lint findings in its file and the changes in it. Grades and orders are
+    worked out once for all of them; only one department's data is held at a time.
+    """
+    context = contextvars.copy_context()
+    builder = context.run(_ReportBuilder, register, as_of)
+    for dept in register.departments:
+        def build(dept: Department = dept) -> dict:
+            set_language("zh")
+            return builder.context(lint_findings, changes, department=dept)
+
+        yield dept, context.run(build)
+
+
 def render_report(context: dict, *, template_dir: Path | None = None) -> str:
     """The report as Markdown, ending in one newline; ``templating.TemplateProblem`` when a template fails."""
-    return render_template("report", MAIN_TEMPLATE, context, user_dir=template_dir).rstrip("\n") + "\n"
+    return "".join(_report_text(context, template_dir))
+
+
+def write_report(context: dict, path: Path, *, template_dir: Path | None = None) -> Path:
+    """The report as :func:`render_report` gives it, written to ``path`` as it is rendered (never held whole).
+
+    Written atomically: a template that fails halfway leaves no file, nor the folder made for it
+    (``templating.TemplateProblem``).
+    """
+    path = Path(path)
+    made_folder = not path.parent.exists()
+    try:
+        with open_atomically(path) as out:
+            batch: list[str] = []
+            for piece in _report_text(context, template_dir):
+                batch.append(piece)
+                if len(batch) >= WRITE_BATCH:
+                    out.write("".join(batch).encode("utf-8"))
+                    batch.clear()
+            out.write("".join(batch).encode("utf-8"))
+    except BaseException:
+        if made_folder:
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()  # only if nothing else is in it
+        raise
+    return path
+
+
+def _report_text(context: dict, template_dir: Path | None) -> Iterator[str]:
+    """The rendered template in pieces, its trailing newlines made one (as ``text.rstrip("\\n") + "\\n"``)."""
+    held = ""  # newlines that end the text so far: written only when more text follows
+    for piece in stream_template("report", MAIN_TEMPLATE, context, user_dir=template_dir):
+        body = piece.rstrip("\n")
+        if body:
+            yield held + body
+            held = piece[len(body):]
+        else:
+            held += piece
+    yield "\n"
 
 
 def report_name(register: Register) -> str:
     """``<组织名>-<年度>-廉政风险防控年度报告.md``."""
     return f"{safe_file_part(register.org.name)}-{register.org.year}-{REPORT_NAME}.md"
+
+
+def department_report_names(register: Register) -> dict[str, str]:
+    """File name of each department's report (``--by-department``); the id joins a name two departments share."""
+    return department_file_names(register, REPORT_NAME, ".md")
 
 
 def default_report_path(register: Register, base: Path | None = None) -> Path:
@@ -170,18 +235,25 @@ class _ReportBuilder:
         self.grades = grade_register(register)
         self._risks: dict[str, dict] = {}
         self.order = risk_order(register)
+        self.step_names = step_names(register)
         self.by_process: dict[str, list[Risk]] = {}
         for risk in register.risks.values():
             if risk.process:
                 self.by_process.setdefault(risk.process, []).append(risk)
 
-    def context(self, lint_findings: list[Diagnostic] | None, changes: Any) -> dict:
+    def context(self, lint_findings: list[Diagnostic] | None, changes: Any,
+                department: Department | None = None) -> dict:
+        """The whole register's report, or ``department``'s alone."""
         register, org = self.register, self.org
-        departments = [self.department(d.id) for d in register.departments]
-        overdue = self.overdue_measures()
-        open_warnings = self.open_warnings()
+        scope = (department,) if department is not None else register.departments
+        if department is not None:
+            self._risks = {}  # one department's records at a time
+            lint_findings = None if lint_findings is None else [d for d in lint_findings if d.file == department.file]
+        departments = [self.department(d) for d in scope]
+        overdue = self.overdue_measures(scope)
+        open_warnings = self.open_warnings(department)
         return {
-            "title": f"{org.name}{org.year}年度廉政风险防控工作报告",
+            "title": f"{org.name}{department.name if department else ''}{org.year}年度廉政风险防控工作报告",
             "org": {"id": org.id, "name": org.name, "year": org.year},
             "as_of": self.as_of.isoformat(),
             "display_grade": org.display_grade,
@@ -189,22 +261,22 @@ class _ReportBuilder:
             "policy": {"rotation_years": org.policy.rotation_years, "briefing_days": org.policy.briefing_days,
                        "warning_close_days": org.policy.warning_close_days,
                        "review_months": org.policy.review_months},
-            "overview": self.overview(len(overdue), len(open_warnings)),
-            "grade_distribution": self.grade_distribution(),
+            "overview": self.overview(department, len(overdue), len(open_warnings)),
+            "grade_distribution": self.grade_distribution(scope),
             "departments": departments,
             "high_risks": [r for d in departments for r in d["risks"] if r["grade"] == "高"],
             "overdue_measures": overdue,
             "open_warnings": open_warnings,
-            "processes": [self.process(p) for d in register.departments for p in d.processes],
-            **self.powers_and_warnings(),
+            "processes": [self.process(p) for d in scope for p in d.processes],
+            **self.powers_and_warnings(department),
             "lint": None if lint_findings is None else lint_summary(lint_findings),
-            "changes": None if changes is None else changes_summary(changes),
+            "changes": None if changes is None else changes_summary(changes, department.id if department else None),
         }
 
-    def powers_and_warnings(self) -> dict:
+    def powers_and_warnings(self, department: Department | None) -> dict:
         """1.1: the fuller 职权目录 and 预警处置记录, each listed only when the register says more than version 1."""
         register = self.register
-        powers = list(register.powers.values())
+        powers = list(register.powers.values() if department is None else department.powers)
         fields = [f for f in POWER_TEXTS if any(getattr(p, f) for p in powers)]
         holders: dict[str, list[str]] = {}
         for post in register.posts.values():
@@ -215,7 +287,8 @@ class _ReportBuilder:
             "category": p.category, "scope": p.scope, "sanzhong_yida": p.sanzhong_yida,
             "holders": holders.get(p.id, []), **{f: getattr(p, f) or "" for f in POWER_TEXTS},
         } for p in powers] if fields else []
-        warnings = sorted(register.warnings.values(), key=lambda w: (w.date, w.id))
+        warnings = sorted(register.warnings.values() if department is None else department.warnings,
+                          key=lambda w: (w.date, w.id))
         fuller = any(w.person or w.notice or w.rectification for w in warnings)
         return {"power_list": power_list, "power_fields": [{"key": f, "title": POWER_TITLES[f]} for f in fields],
                 "warning_list": [self.warning(w) for w in warnings] if fuller else []}
@@ -234,45 +307,51 @@ class _ReportBuilder:
             "done": fix.done.isoformat() if fix and fix.done else "",
         }
 
-    def overview(self, overdue: int, open_warnings: int) -> dict:
+    def overview(self, department: Department | None, overdue: int, open_warnings: int) -> dict:
         register = self.register
-        risks = list(register.risks.values())
+        if department is None:
+            departments, people, posts = len(register.departments), len(register.people), len(register.posts)
+            powers, processes = list(register.powers.values()), list(register.processes.values())
+            risks, warnings = list(register.risks.values()), len(register.warnings)
+        else:
+            departments, people, posts = 1, len(department.people), len(department.posts)
+            powers, processes = list(department.powers), list(department.processes)
+            risks, warnings = list(department.risks), len(department.warnings)
         measures = [m for r in risks for m in r.measures]
         by_grade = Counter(self.grades[r.id].effective for r in risks)
         by_stage = Counter(m.stage for m in measures)
         by_status = Counter(m.status for m in measures)
         return {
-            "departments": len(register.departments),
-            "people": len(register.people),
-            "posts": len(register.posts),
-            "powers": len(register.powers),
-            "powers_external": sum(p.scope == "外部" for p in register.powers.values()),
-            "powers_sanzhong_yida": sum(p.sanzhong_yida for p in register.powers.values()),
-            "processes": len(register.processes),
-            "steps": sum(len(p.steps) for p in register.processes.values()),
+            "departments": departments,
+            "people": people,
+            "posts": posts,
+            "powers": len(powers),
+            "powers_external": sum(p.scope == "外部" for p in powers),
+            "powers_sanzhong_yida": sum(p.sanzhong_yida for p in powers),
+            "processes": len(processes),
+            "steps": sum(len(p.steps) for p in processes),
             "risks": len(risks),
             "risks_by_grade": {g: by_grade[g] for g in GRADES},
             "measures": len(measures),
             "measures_by_stage": {s: by_stage[s] for s in ENUMS["stage"]},
             "measures_by_status": {s: by_status[s] for s in ENUMS["status"]},
-            "warnings": len(register.warnings),
+            "warnings": warnings,
             "warnings_open": open_warnings,
             "measures_overdue": overdue,
         }
 
-    def grade_distribution(self) -> dict:
+    def grade_distribution(self, departments: tuple[Department, ...]) -> dict:
         rows = []
         totals: Counter[str] = Counter()
-        for dept in self.register.departments:
+        for dept in departments:
             counts = Counter(self.grades[r.id].effective for r in dept.risks)
             totals.update(counts)
             rows.append({"id": dept.id, "name": dept.name, "counts": {g: counts[g] for g in GRADES},
                          "total": len(dept.risks)})
         return {"rows": rows, "totals": {"counts": {g: totals[g] for g in GRADES}, "total": sum(totals.values())}}
 
-    def department(self, dept_id: str) -> dict:
+    def department(self, dept: Department) -> dict:
         register = self.register
-        dept = register.by_department[dept_id]
         return {
             "id": dept.id,
             "name": dept.name,
@@ -285,14 +364,15 @@ class _ReportBuilder:
     def risk(self, risk: Risk) -> dict:
         found = self._risks.get(risk.id)
         if found is None:
-            found = self._risks[risk.id] = risk_record(self.register, risk, self.grades[risk.id])
+            found = self._risks[risk.id] = risk_record(self.register, risk, self.grades[risk.id],
+                                                       step_names=self.step_names)
         return found
 
-    def overdue_measures(self) -> list[dict]:
+    def overdue_measures(self, departments: tuple[Department, ...]) -> list[dict]:
         """Measures whose due date is before the as-of date and that are not 已落实 (the due day itself is in time)."""
         register = self.register
         out = []
-        for dept in register.departments:
+        for dept in departments:
             for risk in ordered_risks(register, dept.risks, order=self.order):
                 for m in risk.measures:
                     if m.due is not None and m.is_overdue(self.as_of):  # overdue implies due; said for mypy
@@ -303,7 +383,7 @@ class _ReportBuilder:
                         })
         return out
 
-    def open_warnings(self) -> list[dict]:
+    def open_warnings(self, department: Department | None) -> list[dict]:
         """Warnings open on the as-of date: issued on or before it and not closed on or before it.
 
         ``overdue`` follows LZ401: open longer than ``warning_close_days`` (the last day is still in time).
@@ -311,7 +391,8 @@ class _ReportBuilder:
         register = self.register
         limit = self.org.policy.warning_close_days
         out = []
-        for w in sorted(register.warnings.values(), key=lambda w: (w.date, w.id)):
+        warnings = register.warnings.values() if department is None else department.warnings
+        for w in sorted(warnings, key=lambda w: (w.date, w.id)):
             if not w.is_open_on(self.as_of):
                 continue
             risk = register.risks.get(w.risk)
@@ -327,10 +408,14 @@ class _ReportBuilder:
     def process(self, process: Process) -> dict:
         register = self.register
         steps = []
-        step_ids = {s.id for s in process.steps}
         at_process = self.by_process.get(process.id, [])
+        at_step: dict[str | None, list[Risk]] = {s.id: [] for s in process.steps}
+        unplaced_risks: list[Risk] = []
+        for risk in at_process:  # one pass: linear in the risks, however many steps the process has
+            placed = at_step.get(risk.step)
+            (unplaced_risks if placed is None else placed).append(risk)
         for step in process.steps:
-            risks = [r for r in at_process if r.step == step.id]
+            risks = at_step[step.id]
             risk_grades = [self.grades[r.id].effective for r in risks]
             highest = max(risk_grades, key=GRADE_RANK.__getitem__) if risk_grades else ""
             steps.append({
@@ -339,8 +424,7 @@ class _ReportBuilder:
                 "grade": highest,
                 "risks": [{"id": r.id, "grade": g} for r, g in zip(risks, risk_grades, strict=True)],
             })
-        unplaced = [{"id": r.id, "title": r.title, "grade": self.grades[r.id].effective}
-                    for r in at_process if r.step not in step_ids]
+        unplaced = [{"id": r.id, "title": r.title, "grade": self.grades[r.id].effective} for r in unplaced_risks]
         return {
             "id": process.id, "name": process.name,
             "department": register.by_department[process.department].name,
@@ -349,10 +433,20 @@ class _ReportBuilder:
         }
 
 
-def risk_record(register: Register, risk: Risk, grade: RiskGrade) -> dict:
-    """One risk as plain data: names for ids, the effective grade, measures and monitors (分级监控)."""
+def risk_record(register: Register, risk: Risk, grade: RiskGrade, *,
+                step_names: dict[tuple[str, str], str] | None = None) -> dict:
+    """One risk as plain data: names for ids, the effective grade, measures and monitors (分级监控).
+
+    ``step_names`` (:func:`step_names`) finds the risk's step at once, when there are many risks to record.
+    """
     process = register.processes.get(risk.process) if risk.process else None
-    step = next((s for s in process.steps if s.id == risk.step), None) if process and risk.step else None
+    step_name = ""
+    if process is not None and risk.step:
+        if step_names is not None:
+            step_name = step_names.get((process.id, risk.step), "")
+        else:
+            step = next((s for s in process.steps if s.id == risk.step), None)
+            step_name = step.name if step else ""
     measures = [{
         "id": m.id, "text": m.text, "stage": m.stage or "", "kind": m.kind or "", "owner": m.owner or "",
         "owner_name": register.name_of(m.owner), "due": m.due.isoformat() if m.due else "", "status": m.status,
@@ -372,7 +466,7 @@ def risk_record(register: Register, risk: Risk, grade: RiskGrade) -> dict:
         "process": risk.process or "",
         "process_name": process.name if process else "",
         "step": risk.step or "",
-        "step_name": step.name if step else "",
+        "step_name": step_name,
         "posts": posts,
         "parties": parties,
         "applies_to": risk.applies_to,
@@ -389,6 +483,15 @@ def risk_record(register: Register, risk: Risk, grade: RiskGrade) -> dict:
         "monitors_text": "\n".join(m["role"] if m["as_written"] else f"{m['role']}：{m['name'] or VACANT}"
                                    for m in monitors),
     }
+
+
+def step_names(register: Register) -> dict[tuple[str, str], str]:
+    """Each step's name by (process, step), the first of a process's steps when two share an id."""
+    names: dict[tuple[str, str], str] = {}
+    for process in register.processes.values():
+        for step in process.steps:
+            names.setdefault((process.id, step.id), step.name)
+    return names
 
 
 def lint_summary(findings: list[Diagnostic]) -> dict:
@@ -409,16 +512,19 @@ def _rule_summary(code: str) -> str:
     return RULES[code].summary if code in RULES else code
 
 
-def changes_summary(diff: Any) -> dict:
-    """What changed since a revision (a ``diff.RegisterDiff``), as sentences grouped by department."""
+def changes_summary(diff: Any, department: str | None = None) -> dict:
+    """What changed since a revision (a ``diff.RegisterDiff``), as sentences grouped by department;
+    with ``department``, that department's changes only (the summary line is still the register's)."""
     from lianzheng_cli.outputs import diff_text as diffreport
 
+    sections = [s for s in diffreport.sections(diff) if department is None or s.department == department]
+    empty = diff.empty if department is None else not any(s.entries for s in sections)
     return {
         "from": diff.from_rev.label,
         "to": diff.to_rev.label,
-        "empty": diff.empty,
-        "summary_text": "" if diff.empty else diffreport.summary_line(diff),
+        "empty": empty,
+        "summary_text": "" if empty else diffreport.summary_line(diff),
         "departments": [{"id": s.department, "name": s.name,
                          "entries": [{"text": e.text, "details": list(e.details)} for e in s.entries]}
-                        for s in diffreport.sections(diff)],
+                        for s in sections],
     }

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +88,27 @@ def template_folders(kind: str, user_dir: Path | None = None) -> list[Path]:
     return [Path(user_dir), shipped]
 
 
+class _Environment(SandboxedEnvironment):
+    """The sandbox, with a shortcut for what templates read most: a key of a plain dict (``r.id``).
+
+    Jinja tries the attribute first and, for a dict, fails with an exception before it reads the key; a name
+    that is no attribute of ``dict`` can only be the key, so it is read at once: the same value, found faster.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if obj.__class__ is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def make_environment(folders: list[Path]) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders], encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -105,10 +125,16 @@ def make_environment(folders: list[Path]) -> SandboxedEnvironment:
 
 def render_template(kind: str, name: str, context: dict, *, user_dir: Path | None = None) -> str:
     """Render template ``name`` of ``kind`` with ``context``; :class:`TemplateProblem` for any template failure."""
+    return "".join(stream_template(kind, name, context, user_dir=user_dir))
+
+
+def stream_template(kind: str, name: str, context: dict, *, user_dir: Path | None = None) -> Iterator[str]:
+    """The text of template ``name`` in pieces as it is rendered (never held whole); joined, what
+    :func:`render_template` gives. :class:`TemplateProblem` for any template failure, raised while iterating."""
     folders = template_folders(kind, user_dir)
     env = make_environment(folders)
     try:
-        return env.get_template(name).render(context)
+        yield from env.get_template(name).generate(context)
     except jinja2.TemplateNotFound as exc:
         shown = join_list([_shown(f) for f in folders])
         raise TemplateProblem(tr("template.not_found", name=exc.name, folders=shown)) from None

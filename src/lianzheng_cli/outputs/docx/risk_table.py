@@ -11,7 +11,6 @@ person's name appears.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from lianzheng_cli.fileio import safe_file_part
 from lianzheng_cli.model.grading import Grader, RiskGrade
 from lianzheng_cli.model.order import ordered_risks, risk_order
 from lianzheng_cli.model.records import Department, Register, Risk
+from lianzheng_cli.outputs import paths
 from lianzheng_cli.outputs.annual_report import COMMON_SUBJECTS
 from lianzheng_cli.outputs.docx.document import DocxDocument
 from lianzheng_cli.outputs.docx.tables import GRADE_FILLS, Cell, CellLike, Column
@@ -69,13 +69,7 @@ def default_output(register: Register, base: Path | None = None) -> Path:
 
 def department_file_names(register: Register) -> dict[str, str]:
     """Each department's file name, as the workbooks are named; the id joins a name two departments share."""
-    counts = Counter(d.name for d in register.departments)
-    org = safe_file_part(register.org.name)
-    names = {}
-    for dept in register.departments:
-        label = dept.name if counts[dept.name] == 1 else f"{dept.name}（{dept.id}）"
-        names[dept.id] = f"{org}-{register.org.year}-{safe_file_part(label)}-{FORM_NAME}.docx"
-    return names
+    return paths.department_file_names(register, FORM_NAME, ".docx")
 
 
 def _legend(register: Register, departments: tuple[Department, ...], public: bool) -> str:
