@@ -320,6 +320,11 @@ def test_builder_scales_columns_to_the_page_and_cleans_text(tmp_path):
 def test_chinese_numbers_of_headings():
     assert [chinese_number(n) for n in (1, 10, 11, 20, 23, 100, 105, 118)] == [
         "一", "十", "十一", "二十", "二十三", "一百", "一百零五", "一百一十八"]
+    # a county's report numbers thousands of high risks
+    numbers = (999, 1000, 1005, 1010, 1200, 2345, 10000, 10010, 12345, 100000, 110500, 1000000, 123456789)
+    assert [chinese_number(n) for n in numbers] == [
+        "九百九十九", "一千", "一千零五", "一千零一十", "一千二百", "二千三百四十五", "一万", "一万零一十",
+        "一万二千三百四十五", "十万", "十一万零五百", "一百万", "一亿二千三百四十五万六千七百八十九"]
 
 
 def test_tables_spooled_to_disk_are_spliced_in_place(tmp_path, monkeypatch):

@@ -65,17 +65,22 @@ LANDSCAPE_MARGINS = {"top": 28.0, "bottom": 26.0, "left": 35.0, "right": 37.0}
 _DIGITS = "〇一二三四五六七八九"
 
 
+_UNITS = ((10**8, "亿"), (10**4, "万"), (1000, "千"), (100, "百"))
+
+
 def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五: the numbers of 一、 and (一) headings."""
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五, 1010 → 一千零一十, 12345 → 一万二千三百四十五:
+    the numbers of 一、 and (一) headings (a county's report numbers its thousands of high risks)."""
     if n < 10:
         return _DIGITS[n]
     if n < 100:
         tens, ones = divmod(n, 10)
         return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
-    hundreds, rest = divmod(n, 100)
-    tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else
-                                 ("一" if rest < 20 else "") + chinese_number(rest))
-    return _DIGITS[hundreds] + "百" + tail
+    size, unit = next((size, unit) for size, unit in _UNITS if n >= size)
+    head, rest = divmod(n, size)
+    tail = "" if rest == 0 else (("零" if rest < size // 10 else "") + ("一" if 10 <= rest < 20 else "")
+                                 + chinese_number(rest))
+    return chinese_number(head) + unit + tail
 
 
 class DocxDocument:
