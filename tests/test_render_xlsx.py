@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from conftest import INSPECTION, LEADERSHIP, ORG, run, write_register
 from lianzheng_cli.outputs.xlsx import risk_table as workbook
 from lianzheng_cli.outputs.xlsx.risk_table import render_by_department, render_workbook
-from lianzheng_cli.outputs.xlsx.writer import _copy_with_rows, _RowSpool, clean_text, xml_text
+from lianzheng_cli.outputs.xlsx.writer import _RowSpool, _ZipOut, clean_text, split_sheet_xml, xml_text
 from lianzheng_cli.validate.register import validate
 
 ORG_STARS = ORG + "display:\n  grade: stars\n"
@@ -641,13 +641,17 @@ def test_rows_are_spliced_into_sheet_data_however_it_is_written(closing):
     row = (b'<row r="1" ht="20" customHeight="1"><c r="A1" s="1" t="inlineStr"><is><t xml:space="preserve">'
            + "甲".encode() + b'</t></is></c><c r="B1" s="1"><v>2</v></c></row>')
     assert spool.size == len(row)
-    head = b"<worksheet>" + b"<cols/>" * 9360 + b"<x/>"  # the closing tag straddles the first 64 KiB chunk
-    source = io.BytesIO(head + closing + b"<mergeCells/></worksheet>")
+    head = b"<worksheet>" + b"<cols/>" * 9360 + b"<x/>"
+    before, after = split_sheet_xml(head + closing + b"<mergeCells/></worksheet>")
     out = io.BytesIO()
-    _copy_with_rows(source, spool, out)
+    package = _ZipOut(out)
+    package.add("xl/worksheets/sheet1.xml", (2025, 1, 1, 0, 0, 0), 0, [before, spool.deflate(1), after])
+    package.close()
     spool.close()
-    assert out.getvalue() == head + b"<sheetData>" + row + b"</sheetData><mergeCells/></worksheet>"
-    ET.fromstring(out.getvalue())
+    with zipfile.ZipFile(out) as book:  # the rows were compressed apart from the rest: zipfile checks the CRC
+        xml = book.read("xl/worksheets/sheet1.xml")
+    assert xml == head + b"<sheetData>" + row + b"</sheetData><mergeCells/></worksheet>"
+    ET.fromstring(xml)
 
 
 def test_progress_counts_every_risk(register, tmp_path, monkeypatch):
@@ -718,3 +722,73 @@ def test_the_filed_table_ends_with_its_sign_off_line_and_the_public_one_does_not
         if not public:
             merged = {str(r) for r in sheet.merged_cells.ranges}
             assert f"A{sheet.max_row}:L{sheet.max_row}" in merged
+
+
+# --- 明细 written in a forked child, and the zip package written by the writer itself -------------------------
+
+
+def test_the_detail_sheet_written_in_a_child_gives_the_same_bytes(example_register, tmp_path, monkeypatch):
+    """The child's rows (compressed there) and this process's give the same workbook, byte for byte."""
+    from lianzheng_cli import forking
+    from lianzheng_cli.outputs.xlsx import writer
+
+    if not forking.can_fork():
+        pytest.skip("this machine cannot fork a child")
+    register = validate(example_register).register
+    assert register is not None
+    children = []
+
+    class Counted(writer.Forked):
+        def __init__(self, *args):
+            children.append(args[0])
+            super().__init__(*args)
+
+    monkeypatch.setattr(writer, "Forked", Counted)
+    monkeypatch.setattr(workbook, "PARALLEL_FROM", 10**9)
+    serial = render_workbook(register, tmp_path / "serial.xlsx")
+    assert children == []
+    monkeypatch.setattr(workbook, "PARALLEL_FROM", 0)
+    parallel = render_workbook(register, tmp_path / "parallel.xlsx")
+    assert len(children) == 1  # 明细 in a child, the 一览表 here
+    assert parallel.read_bytes() == serial.read_bytes()
+    with zipfile.ZipFile(parallel) as package:
+        assert package.testzip() is None  # every entry's CRC, combined from its parts, holds
+        detail = package.read("xl/worksheets/sheet2.xml")
+    assert detail.count(b"<row ") == 1 + len(register.risks)
+    book = load_workbook(parallel)
+    assert book["明细（可筛选）"].auto_filter.ref == f"A1:M{1 + len(register.risks)}"
+
+
+def test_large_sheets_are_compressed_through_a_file_and_zip64_fields_read_back(register, tmp_path, monkeypatch):
+    import tempfile
+
+    from lianzheng_cli.outputs.xlsx import writer
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(writer, "SPOOL_IN_MEMORY", 10)  # every sheet's rows go through a temporary file
+    monkeypatch.setattr(writer, "ZIP64_LIMIT", 2000)  # sizes and offsets past it take ZIP64 fields
+    monkeypatch.setattr(workbook, "PARALLEL_FROM", 0)
+    path = render_workbook(register, tmp_path / "book.xlsx")
+    with zipfile.ZipFile(path) as package:
+        assert package.testzip() is None
+        assert any(i.extra for i in package.infolist())
+    assert list(scratch.iterdir()) == []  # the child's compressed rows were removed with the book
+    assert load_workbook(path)["明细（可筛选）"]["F2"].value == "spk-R2"
+    monkeypatch.undo()
+    plain = render_workbook(register, tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(path) as big, zipfile.ZipFile(plain) as small:
+        assert [(n, big.read(n)) for n in big.namelist()] == [(n, small.read(n)) for n in small.namelist()]
+
+
+@pytest.mark.parametrize("sizes", [(0, 0), (1, 0), (0, 7), (5, 9), (1000, 70001), (3, 1 << 17)])
+def test_crc32_combine_agrees_with_zlib(sizes):
+    import random
+    import zlib
+
+    from lianzheng_cli.outputs.xlsx.writer import crc32_combine
+
+    rnd = random.Random(sum(sizes))
+    first, second = (bytes(rnd.getrandbits(8) for _ in range(n)) for n in sizes)
+    assert crc32_combine(zlib.crc32(first), zlib.crc32(second), len(second)) == zlib.crc32(first + second)

@@ -102,6 +102,10 @@ class Scope:
         self.departments: tuple[Department, ...] = (self.department,) if self.department else register.departments
         self.style = register.org.display_grade
         self._owner_names: dict[str, str] = {}
+        # texts many risks share, made once: a grade cell, a set of monitors, a list of subjects
+        self._grade_cells: dict[tuple[str, str | None], str] = {}
+        self._monitors: dict[tuple, str] = {}
+        self._subjects: dict[tuple, str] = {}
 
     @property
     def title_prefix(self) -> str:
@@ -145,6 +149,12 @@ class Scope:
 
     def monitors(self, grade: RiskGrade) -> str:
         """监控责任人 (分级监控): roles with people, or roles only in public; a role the register added, as written."""
+        text = self._monitors.get(grade.monitors)
+        if text is None:
+            text = self._monitors[grade.monitors] = self._monitors_text(grade)
+        return text
+
+    def _monitors_text(self, grade: RiskGrade) -> str:
         if self.public:
             return "\n".join(dict.fromkeys(m.role for m in grade.monitors))
         lines = []
@@ -155,6 +165,13 @@ class Scope:
 
     def subjects(self, risk: Risk) -> str:
         """涉及对象: the posts a risk lists, its common scope (1.1) first and its outside parties after."""
+        key = (risk.posts, risk.parties, risk.common and risk.applies_to)
+        text = self._subjects.get(key)
+        if text is None:
+            text = self._subjects[key] = self._subjects_text(risk)
+        return text
+
+    def _subjects_text(self, risk: Risk) -> str:
         names = [self.index.post_names.get(p, p) for p in risk.posts]
         names += [self.register.name_of(p) for p in risk.parties]
         if risk.common:
@@ -163,8 +180,13 @@ class Scope:
 
     def grade_cell(self, grade: RiskGrade) -> str:
         """The risk's grade as the register displays it; 固有等级→剩余等级 where a residual is given (1.1)."""
-        shown = self.grade_text(grade.effective)
-        return f"{shown}→{self.grade_text(grade.residual)}" if grade.residual else shown
+        key = (grade.effective, grade.residual)
+        text = self._grade_cells.get(key)
+        if text is None:
+            shown = self.grade_text(grade.effective)
+            text = f"{shown}→{self.grade_text(grade.residual)}" if grade.residual else shown
+            self._grade_cells[key] = text
+        return text
 
 
 class Styles:

@@ -8,7 +8,6 @@ by side in one pass over the risks; the others are in ``sheets.py``; ``writer.py
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from lianzheng_cli.fileio import safe_file_part
 from lianzheng_cli.i18n import messages
 from lianzheng_cli.model.records import Register, Risk
+from lianzheng_cli.outputs import paths
 from lianzheng_cli.outputs.xlsx import sheets
 from lianzheng_cli.outputs.xlsx.form import FORM_NAME, Form, Index, Progress, Scope, Styles
 from lianzheng_cli.outputs.xlsx.writer import Book, Sheet
@@ -42,6 +42,9 @@ DETAIL_COLUMNS = (
 )
 HIGH = GRADES[0]
 PROGRESS_EVERY = 1000  # risks between two progress reports
+# risks from which 明细 is written in a forked child: below, a fork costs more than it saves (and a county
+# rendered --by-department would fork 400 times)
+PARALLEL_FROM = 5000
 
 
 def render_workbook(register: Register, path: Path, *, public: bool = False,
@@ -84,14 +87,8 @@ def workbook_name(register: Register) -> str:
 
 
 def department_file_names(register: Register) -> dict[str, str]:
-    """File name of each department's workbook; the id joins the name when two departments share one."""
-    counts = Counter(d.name for d in register.departments)
-    org = safe_file_part(register.org.name)
-    names = {}
-    for dept in register.departments:
-        label = dept.name if counts[dept.name] == 1 else f"{dept.name}({dept.id})"
-        names[dept.id] = f"{org}-{register.org.year}-{safe_file_part(label)}-{FORM_NAME}.xlsx"
-    return names
+    """File name of each department's workbook; the id joins a name two departments share."""
+    return paths.department_file_names(register, FORM_NAME, ".xlsx", brackets="()")
 
 
 def default_output(register: Register, base: Path | None = None) -> Path:
@@ -163,7 +160,11 @@ def _legend(scope: Scope, risks: int, measures: int) -> str:
 
 
 def risk_sheets(form: Form) -> None:
-    """The 一览表 (merged by department and process) and 明细(可筛选), streamed side by side in one pass."""
+    """The 一览表 (merged by department and process) and 明细(可筛选), the same rows on both.
+
+    With many risks, 明细's rows are written and compressed in a forked child while this process writes the
+    一览表's (``Sheet.write_rows_apart``; the same bytes either way).
+    """
     scope, styles, progress = form.scope, form.styles, form.progress
     risks = measures = 0
     for dept in scope.departments:
@@ -171,11 +172,12 @@ def risk_sheets(form: Form) -> None:
         measures += sum(len(r.measures) for r in dept.risks)
     main = form.sheet(SHEET_MAIN, MAIN_COLUMNS, frozen_rows=3)
     detail = form.sheet(SHEET_DETAIL, DETAIL_COLUMNS, frozen_rows=1)
+    detail.repeat_rows(1, 1)
+    detail.autofilter(1, max(1 + risks, 2))  # the header and a row per risk
+    detail.write_rows_apart(lambda sheet: _detail_rows(form, sheet), parallel=risks >= PARALLEL_FROM)
     form.heading(main, scope.title_prefix + FORM_NAME, _legend(scope, risks, measures))
     form.header(main, MAIN_COLUMNS)
-    form.header(detail, DETAIL_COLUMNS)
     main.repeat_rows(1, 3)
-    detail.repeat_rows(1, 1)
 
     first = main.row + 1
     dept_run: tuple[object, int] = (None, first)  # (department, first row of its run)
@@ -183,9 +185,7 @@ def risk_sheets(form: Form) -> None:
     center, left = styles.center, styles.left
     for number, (risk, row) in enumerate(_risk_rows(scope), 1):
         at = main.row + 1
-        high = row.grade == HIGH
-        c, lt = (styles.center_high, styles.left_high) if high else (center, left)
-        grade_style = styles.grade[row.grade]
+        c, lt = (styles.center_high, styles.left_high) if row.grade == HIGH else (center, left)
 
         dept_key = risk.department
         same_dept = dept_run[0] == dept_key
@@ -203,12 +203,7 @@ def risk_sheets(form: Form) -> None:
             (None if same_dept else row.department, center),
             (None if same_process else row.process, center),
             (row.step, c), (row.posts, c), (row.risk_id, c),
-            (f"{row.title}：{row.description}", lt), (row.type, c), (row.grade_text, grade_style),
-            (row.measures, lt), (row.owners, lt), (row.monitors, lt),
-        ))
-        detail.append((
-            (number, c), (row.department, c), (row.process, c), (row.step, c), (row.posts, c), (row.risk_id, c),
-            (row.title, lt), (row.description, lt), (row.type, c), (row.grade_text, grade_style),
+            (f"{row.title}：{row.description}", lt), (row.type, c), (row.grade_text, styles.grade[row.grade]),
             (row.measures, lt), (row.owners, lt), (row.monitors, lt),
         ))
         if progress is not None and number % PROGRESS_EVERY == 0:
@@ -219,9 +214,21 @@ def risk_sheets(form: Form) -> None:
     end = main.row + 1
     _merge_run(main, dept_run, end, 2)
     _merge_run(main, process_run, end, 3)
-    detail.autofilter(1, max(detail.row, 2))
     if not scope.public:  # the filed copy is signed; the one posted for 内部公示 names nobody
         _sign_off(main, styles)
+
+
+def _detail_rows(form: Form, detail: Sheet) -> None:
+    """明细(可筛选)'s rows: its header, then one row per risk, unmerged."""
+    styles = form.styles
+    form.header(detail, DETAIL_COLUMNS)
+    for number, (_, row) in enumerate(_risk_rows(form.scope), 1):
+        c, lt = (styles.center_high, styles.left_high) if row.grade == HIGH else (styles.center, styles.left)
+        detail.append((
+            (number, c), (row.department, c), (row.process, c), (row.step, c), (row.posts, c), (row.risk_id, c),
+            (row.title, lt), (row.description, lt), (row.type, c), (row.grade_text, styles.grade[row.grade]),
+            (row.measures, lt), (row.owners, lt), (row.monitors, lt),
+        ))
 
 
 SIGN_OFF = "填报人：__________    审核人：__________    单位负责人：__________    填报日期：______年____月____日"

@@ -163,9 +163,10 @@ def statistics(form: Form) -> None:
     table("二、风险类型与等级", "风险类型", [*grade_headers, "合计"],
           [(kind, by_grade(selected)) for kind, selected in by_type.items()])
     statuses = list(ENUMS["status"])
+    by_stage = Counter((m.stage, m.status) for r in risks for m in r.measures)  # one pass over the measures
     stage_rows = []
     for stage in ENUMS["stage"]:
-        measures = [m for r in risks for m in r.measures if m.stage == stage]
-        counted = Counter(m.status for m in measures)
-        stage_rows.append((stage, [len(measures)] + [counted[s] for s in reversed(statuses)]))
+        counted = [by_stage[(stage, s)] for s in reversed(statuses)]
+        total = sum(n for (at, _), n in by_stage.items() if at == stage)
+        stage_rows.append((stage, [total, *counted]))
     table("三、防控措施阶段与落实情况", "措施阶段", ["措施数", *reversed(statuses)], stage_rows)

@@ -4,10 +4,12 @@ A county's 一览表 holds ~1.85 million styled cells (74,000 risks on two sheet
 write-only cells can stream in the time allowed. So openpyxl builds everything but the rows:
 the stylesheet (each style made once, then referred to by its index), column widths, frozen panes,
 merges, the autofilter, page setup, print titles and footer. The rows are written here as ``<row>`` XML
-into one temporary spool per sheet (``_RowSpool``), and after openpyxl has saved the package into memory,
-its zip entries are streamed into the final file with each sheet's spool spliced into its empty
-``<sheetData>``. Row heights are estimated from the wrapped text: LibreOffice does not grow a row to its
-text when it opens a file, and the estimate follows Excel's 宋体 metrics.
+into one temporary spool per sheet (``_RowSpool``) and compressed; after openpyxl has saved the package
+into memory, its zip entries are written to the final file (``_ZipOut``) with each sheet's compressed rows
+joined into its empty ``<sheetData>``. A sheet's rows may be written and compressed in a forked child while
+this process writes the others (``Sheet.write_rows_apart``): the file is the same byte for byte. Row heights
+are estimated from the wrapped text: LibreOffice does not grow a row to its text when it opens a file, and the
+estimate follows Excel's 宋体 metrics.
 
 No text ever becomes a formula: every string cell is an inline string (``t="inlineStr"``), never
 ``<f>``, so ``=…`` stays text and ``#N/A`` is no error value; characters XML cannot hold are dropped.
@@ -19,11 +21,14 @@ only one that reaches into openpyxl's internals (each place says why).
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
+import struct
 import tempfile
 import zipfile
-from collections.abc import Sequence
+import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -40,6 +45,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lianzheng_cli.fileio import open_atomically
+from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.outputs.stamp import zip_time
 
 Column = tuple[str, float]  # (header, width in Excel units; a CJK character in 宋体 10pt takes about 1.9)
@@ -52,7 +58,7 @@ ROW_PADDING = 5.0
 MAX_ROW_HEIGHT = 409.5  # points: Excel's tallest row
 SPOOL_IN_MEMORY = 4 << 20  # bytes of row XML a sheet keeps in memory before its spool moves to a temporary file
 ZIP_LEVEL = 3  # 0.45 × the time of zlib's default 6, for a file 25 % larger
-ZIP64_FROM = 1 << 31  # bytes of sheet XML from which its zip entry needs ZIP64 headers (zipfile's own limit)
+ZIP64_LIMIT = (1 << 31) - 1  # sizes and offsets above this get ZIP64 fields (zipfile's own limit)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # anything clean_text or XML escaping has to touch; most texts have none of it
 _NEEDS_ATTENTION = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -193,7 +199,7 @@ class Book:
 
     def __exit__(self, *exc_info: object) -> None:
         for sheet in self._sheets:
-            sheet._spool.close()
+            sheet._close()
 
     def style(self, style: Style) -> int:
         """The index cells in this workbook give ``style`` (made in the stylesheet the first time)."""
@@ -235,14 +241,17 @@ class Book:
         The file is written next to ``path`` first and moved into place, so a failed save never leaves
         half a workbook behind; an ``OSError`` names ``path``.
         """
+        for sheet in self._sheets:  # this process compresses its sheets while a child may still write one
+            if sheet._elsewhere is None:
+                sheet._rows()
         for sheet in self._sheets:
             sheet._finish()
         package = io.BytesIO()
         self._wb.save(package)  # small: every <sheetData> is still empty
         # openpyxl internals: a sheet's part name in the package is set by the save
-        spools = {sheet._ws.path.lstrip("/"): sheet._spool for sheet in self._sheets}
+        rows = {sheet._ws.path.lstrip("/"): sheet._rows() for sheet in self._sheets}
         with open_atomically(path) as out:
-            _splice_rows(package, spools, out, self._made)
+            _splice_rows(package, rows, out, self._made)
 
 
 class Sheet:
@@ -258,6 +267,8 @@ class Sheet:
             ws.column_dimensions[get_column_letter(i)].width = width
             self._capacity.append(_line_capacity(width))
         self._spool = _RowSpool(len(self._capacity))
+        self._elsewhere: Forked | None = None  # the child writing this sheet's rows (write_rows_apart)
+        self._deflated: _Deflated | None = None
         if spec.frozen_rows:
             ws.freeze_panes = f"A{spec.frozen_rows + 1}"
         _set_up_page(ws, spec.page)
@@ -274,6 +285,21 @@ class Sheet:
     def skip(self, rows: int = 1) -> None:
         """Leave ``rows`` rows out: no cells, the program's height."""
         self.row += rows
+
+    def write_rows_apart(self, write: Callable[[Sheet], None], *, parallel: bool = True) -> None:
+        """``write(sheet)`` writes all of this sheet's rows (``append``, ``skip``), in a forked child when
+        ``parallel`` and the machine can (2 cores: the child writes and compresses this sheet while this
+        process writes the others); the workbook is the same byte for byte either way.
+
+        ``write`` must only add rows: layout (merges, autofilter, print titles) is set here, in this process,
+        and ``row`` is known again when the workbook is saved.
+        """
+        if self.row or self._spool.size:
+            raise RuntimeError("write_rows_apart writes all of a sheet's rows")
+        if parallel and can_fork():
+            self._elsewhere = Forked(_write_and_deflate, self, write)
+        else:
+            self._deflated = _write_and_deflate(self, write)
 
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """Merge a range; its first cell shows, so write the value there (and the others' styles, for borders)."""
@@ -293,8 +319,25 @@ class Sheet:
 
     def _finish(self) -> None:
         """No more rows: what depends on the last one is set."""
+        if self._elsewhere is not None:
+            self._deflated, self._elsewhere = self._elsewhere.result(), None
+        if self._deflated is not None:
+            self.row = self._deflated.rows
         if self._page.print_area:
             self._ws.print_area = f"A1:{get_column_letter(self.width)}{self.row}"
+
+    def _rows(self) -> _Deflated:
+        """The sheet's rows, compressed (here, unless a child did it)."""
+        if self._deflated is None:
+            self._deflated = self._spool.deflate(self.row)
+        return self._deflated
+
+    def _close(self) -> None:
+        self._spool.close()
+        if self._elsewhere is not None:  # never saved: the child's file is still to be removed
+            self._deflated, self._elsewhere = self._elsewhere.result(), None
+        if self._deflated is not None and self._deflated.path is not None:
+            Path(self._deflated.path).unlink(missing_ok=True)
 
     def _fit_height(self, cells: Sequence[Cell]) -> float:
         lines = 1
@@ -326,60 +369,172 @@ def _set_up_page(ws: Worksheet, page: Page) -> None:
         ws.oddFooter.center.size = page.footer_size
 
 
-def _splice_rows(package: IO[bytes], spools: dict[str, _RowSpool], out: IO[bytes], made: datetime | None) -> None:
-    """Copy the zip ``package`` to ``out``, each sheet's spooled rows put into its ``<sheetData>``.
+def _splice_rows(package: IO[bytes], rows: dict[str, _Deflated], out: IO[bytes], made: datetime | None) -> None:
+    """Copy the zip ``package`` to ``out``, each sheet's compressed rows put into its ``<sheetData>``.
 
     Other entries are copied as they are, but for the times ``made`` gives (openpyxl stamps the clock's).
-    A sheet's XML is streamed through in chunks, never held whole.
+    A sheet's rows go through as compressed data, never held whole.
     """
-    with zipfile.ZipFile(package) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
-                                                              compresslevel=ZIP_LEVEL) as target:
+    with zipfile.ZipFile(package) as source:
+        target = _ZipOut(out)
         for entry in source.infolist():
-            written = _entry_made(entry, made) if made is not None else entry
-            spool = spools.get(entry.filename)
-            if spool is None:
-                data = source.read(entry)
+            date_time = zip_time(made) if made is not None else entry.date_time
+            data = source.read(entry)
+            sheet_rows = rows.get(entry.filename)
+            if sheet_rows is None:
                 if made is not None and entry.filename == CORE_PROPERTIES:
                     stamp = made.astimezone(UTC).strftime(r"\g<1>%Y-%m-%dT%H:%M:%SZ\g<2>").encode()
                     data = _MODIFIED.sub(stamp, data)
-                target.writestr(written, data, compresslevel=ZIP_LEVEL)
-                continue
-            # ZIP64 only when the sheet needs it: some spreadsheet programs read ZIP64 headers badly
-            large = entry.file_size + spool.size >= ZIP64_FROM
-            with source.open(entry) as sheet_xml, target.open(written, "w", force_zip64=large) as dest:
-                _copy_with_rows(sheet_xml, spool, dest)
+                target.add(entry.filename, date_time, entry.external_attr, [data])
+            else:
+                head, tail = split_sheet_xml(data)
+                target.add(entry.filename, date_time, entry.external_attr, [head, sheet_rows, tail])
+        target.close()
 
 
-def _entry_made(entry: zipfile.ZipInfo, made: datetime) -> zipfile.ZipInfo:
-    """A fresh entry of the same name, compressed, dated ``made``."""
-    fresh = zipfile.ZipInfo(entry.filename, date_time=zip_time(made))
-    fresh.compress_type = zipfile.ZIP_DEFLATED
-    fresh.external_attr = entry.external_attr
-    fresh.file_size = entry.file_size  # what the ZIP64 decision on open() reads
-    return fresh
+def split_sheet_xml(xml: bytes) -> tuple[bytes, bytes]:
+    """A worksheet's XML around where its rows go: up to and with ``<sheetData>``, and from ``</sheetData>`` on."""
+    found = _SHEET_DATA_END.search(xml)
+    if found is None:
+        raise RuntimeError("openpyxl wrote a worksheet without <sheetData>")
+    # lxml writes an empty sheetData as <sheetData/>
+    opening = b"" if found.group() == b"</sheetData>" else b"<sheetData>"
+    return xml[:found.start()] + opening, b"</sheetData>" + xml[found.end():]
 
 
-def _copy_with_rows(sheet_xml: IO[bytes], spool: _RowSpool, dest: IO[bytes]) -> None:
-    """Copy a sheet's XML, writing the spooled rows at the end of its ``<sheetData>``."""
-    keep = 16  # longer than a split "</sheetData>" or "<sheetData />"
-    pending = b""
+@dataclass(frozen=True, slots=True)
+class _Deflated:
+    """A sheet's rows as raw deflate data ending in a sync flush (more data may follow it in the zip entry):
+    in memory (``data``) or, when large, in a temporary file (``path``) that the book removes."""
+
+    data: bytes | None
+    path: str | None
+    crc: int  # CRC-32 of the row XML
+    size: int  # bytes of row XML
+    compressed: int  # bytes of deflate data
+    rows: int  # the sheet's last row
+
+    def copy_to(self, out: IO[bytes]) -> None:
+        if self.data is not None:
+            out.write(self.data)
+        elif self.path is not None:
+            with open(self.path, "rb") as source:
+                shutil.copyfileobj(source, out, 1 << 20)
+
+
+def _write_and_deflate(sheet: Sheet, write: Callable[[Sheet], None]) -> _Deflated:
+    """A sheet's rows written by ``write`` and compressed (in a forked child, the work of ``write_rows_apart``)."""
+    write(sheet)
+    return sheet._spool.deflate(sheet.row)
+
+
+class _ZipOut:
+    """A zip package written straight to ``out``, each entry deflated: parts compressed here, or already
+    compressed elsewhere (a sheet's rows), one after the other in one entry.
+
+    Deflate data may be joined when each part but the last ends in a sync flush; the entry's CRC is combined
+    from its parts'. ZIP64 fields only where a size or offset needs them (some programs read them badly).
+    """
+
+    def __init__(self, out: IO[bytes]):
+        self._out = out
+        self._offset = 0
+        self._central: list[bytes] = []
+
+    def add(self, name: str, date_time: tuple[int, ...], external_attr: int, parts: list[bytes | _Deflated]) -> None:
+        """An entry whose data is ``parts`` in order; the last is bytes (it ends the deflate stream)."""
+        chunks: list[bytes | _Deflated] = []
+        crc = size = compressed = 0
+        for i, part in enumerate(parts):
+            if isinstance(part, bytes):
+                compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+                last = i == len(parts) - 1
+                data = compressor.compress(part) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+                crc, size, compressed = zlib.crc32(part, crc), size + len(part), compressed + len(data)
+                chunks.append(data)
+            else:
+                crc = crc32_combine(crc, part.crc, part.size)
+                size, compressed = size + part.size, compressed + part.compressed
+                chunks.append(part)
+        flags = 0 if name.isascii() else 0x800  # 0x800: the name is UTF-8
+        encoded = name.encode("utf-8")
+        y, mo, d, h, mi, sec = date_time[:6]
+        dos_time, dos_date = (h << 11) | (mi << 5) | (sec // 2), ((y - 1980) << 9) | (mo << 5) | d
+        large = size > ZIP64_LIMIT or compressed > ZIP64_LIMIT
+        version = 45 if large else 20
+        extra = struct.pack("<HHQQ", 1, 16, size, compressed) if large else b""
+        small_sizes = (0xFFFFFFFF, 0xFFFFFFFF) if large else (compressed, size)
+        self._out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", version, 0, flags, zipfile.ZIP_DEFLATED,
+                                    dos_time, dos_date, crc, *small_sizes, len(encoded), len(extra)))
+        self._out.write(encoded + extra)
+        for chunk in chunks:
+            if isinstance(chunk, bytes):
+                self._out.write(chunk)
+            else:
+                chunk.copy_to(self._out)
+        # the central directory's ZIP64 field holds the sizes and offset too large for their own fields
+        far = self._offset > ZIP64_LIMIT
+        wide = [v for v in (size, compressed) if large] + ([self._offset] if far else [])
+        central_extra = struct.pack(f"<HH{len(wide)}Q", 1, 8 * len(wide), *wide) if wide else b""
+        self._central.append(struct.pack(
+            "<4s4B4HL2L5H2L", b"PK\x01\x02", max(version, 45 if far else 20), 3, version, 0, flags,
+            zipfile.ZIP_DEFLATED, dos_time, dos_date, crc, *small_sizes, len(encoded), len(central_extra), 0, 0, 0,
+            external_attr, 0xFFFFFFFF if far else self._offset) + encoded + central_extra)
+        self._offset += 30 + len(encoded) + len(extra) + compressed
+
+    def close(self) -> None:
+        """The central directory and its end record (ZIP64 ones when the package is that large)."""
+        start = self._offset
+        directory = b"".join(self._central)
+        self._out.write(directory)
+        count = len(self._central)
+        if count > 0xFFFF or start > ZIP64_LIMIT or len(directory) > ZIP64_LIMIT:
+            end64 = start + len(directory)
+            self._out.write(struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count,
+                                        len(directory), start))
+            self._out.write(struct.pack("<4sLQL", b"PK\x06\x07", 0, end64, 1))
+            self._out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF,
+                                        0xFFFFFFFF, 0))
+        else:
+            self._out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), start, 0))
+
+
+def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
+    """The CRC-32 of ``a + b`` from ``crc32(a)``, ``crc32(b)`` and ``len(b)`` (zlib's crc32_combine, which
+    Python's zlib does not offer): ``crc1`` is carried over ``length2`` zero bytes in GF(2), then joined."""
+    if length2 <= 0:
+        return crc1
+    odd = [0xEDB88320] + [1 << n for n in range(31)]  # the operator for one zero bit
+    even = _gf2_square(odd)  # two zero bits
+    odd = _gf2_square(even)  # four
     while True:
-        chunk = sheet_xml.read(1 << 16)
-        pending += chunk
-        found = _SHEET_DATA_END.search(pending)
-        if found is not None:
-            dest.write(pending[:found.start()])
-            if found.group() != b"</sheetData>":  # lxml writes an empty sheetData as <sheetData/>
-                dest.write(b"<sheetData>")
-            spool.copy_to(dest)
-            dest.write(b"</sheetData>")
-            dest.write(pending[found.end():])
-            shutil.copyfileobj(sheet_xml, dest)
-            return
-        if not chunk:
-            raise RuntimeError("openpyxl wrote a worksheet without <sheetData>")
-        dest.write(pending[:-keep])
-        pending = pending[-keep:]
+        even = _gf2_square(odd)  # one zero byte first, then each doubling
+        if length2 & 1:
+            crc1 = _gf2_times(even, crc1)
+        length2 >>= 1
+        if not length2:
+            break
+        odd = _gf2_square(even)
+        if length2 & 1:
+            crc1 = _gf2_times(odd, crc1)
+        length2 >>= 1
+        if not length2:
+            break
+    return crc1 ^ crc2
+
+
+def _gf2_times(matrix: list[int], vector: int) -> int:
+    total, i = 0, 0
+    while vector:
+        if vector & 1:
+            total ^= matrix[i]
+        vector >>= 1
+        i += 1
+    return total
+
+
+def _gf2_square(matrix: list[int]) -> list[int]:
+    return [_gf2_times(matrix, row) for row in matrix]
 
 
 class _RowSpool:
@@ -437,10 +592,39 @@ class _RowSpool:
         self._flush()
         return self._written
 
-    def copy_to(self, dest: IO[bytes]) -> None:
+    def deflate(self, rows: int) -> _Deflated:
+        """The spooled rows compressed, ending in a sync flush; in a temporary file when large."""
         self._flush()
         self._file.seek(0)
-        shutil.copyfileobj(self._file, dest, 1 << 20)
+        compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+        kept: list[bytes] = []
+        crc = size = compressed = 0
+        spill: IO[bytes] | None = None
+        path = None
+        try:
+            while True:
+                chunk = self._file.read(1 << 20)
+                data = compressor.compress(chunk) if chunk else compressor.flush(zlib.Z_SYNC_FLUSH)
+                crc, size, compressed = zlib.crc32(chunk, crc), size + len(chunk), compressed + len(data)
+                if spill is None and compressed > SPOOL_IN_MEMORY:  # large: on to a file
+                    descriptor, path = tempfile.mkstemp(prefix="lz-rows-", suffix=".deflate")
+                    spill = os.fdopen(descriptor, "wb")
+                    spill.write(b"".join(kept))
+                    kept.clear()
+                if spill is not None:
+                    spill.write(data)
+                else:
+                    kept.append(data)
+                if not chunk:
+                    break
+        except BaseException:
+            if path is not None:
+                os.unlink(path)
+            raise
+        finally:
+            if spill is not None:
+                spill.close()
+        return _Deflated(None if path else b"".join(kept), path, crc, size, compressed, rows)
 
     def close(self) -> None:
         self._file.close()
