@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -163,8 +164,12 @@ def render_xlsx_command(
         with progress_bar(len(reg.risks), tr("render.progress_rows")) as advance:
             return render_workbook(reg, target, public=public, progress=advance)
 
-    _write_outputs(output, default_output(reg), "render.output_is_folder", by_department=by_department,
-                   per_department=per_department, one_file=one_file)
+    gc.freeze()  # the model lives to the end: the collections the rows set off need not walk it each time
+    try:
+        _write_outputs(output, default_output(reg), "render.output_is_folder", by_department=by_department,
+                       per_department=per_department, one_file=one_file)
+    finally:
+        gc.unfreeze()  # lz run as a library (tests) collects as before
 
 
 def _write_outputs(output: Path | None, default: Path, is_folder_key: str, *, by_department: bool,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -110,6 +111,26 @@ def report_command(
     lang: LangOption = None,
 ) -> None:
     """lz report: the annual report as Markdown; validates first and writes nothing when the register has errors."""
+    root = start(lang, register)
+    if docx and output == "-":
+        raise usage_error(tr("report.docx_stdout"))
+    if by_department and output == "-":
+        raise usage_error(tr("report.by_department_stdout"))
+    day = parse_as_of(as_of)
+    result = checked_register(root, out=sys.stderr)
+    reg = result.register
+    del result  # frees the parsed YAML behind the model: the report's data reuses its memory
+    gc.freeze()  # the model lives to the end: the collections its report sets off need not walk it each time
+    try:
+        _report(reg, root, day, since=since, output=output, template=template, docx=docx,
+                by_department=by_department)
+    finally:
+        gc.unfreeze()  # lz run as a library (tests) collects as before
+
+
+def _report(reg, root: Path, day, *, since: str | None, output: str | None, template: Path | None, docx: bool,
+            by_department: bool) -> None:
+    """The report of the validated register ``reg``: lint, the data, then the file (or one per department)."""
     from lianzheng_cli.lint import default_as_of, lint
     from lianzheng_cli.outputs.annual_report import (
         build_report_context,
@@ -120,15 +141,6 @@ def report_command(
     )
     from lianzheng_cli.outputs.templating import TemplateProblem
 
-    root = start(lang, register)
-    if docx and output == "-":
-        raise usage_error(tr("report.docx_stdout"))
-    if by_department and output == "-":
-        raise usage_error(tr("report.by_department_stdout"))
-    day = parse_as_of(as_of)
-    result = checked_register(root, out=sys.stderr)
-    reg = result.register
-    del result  # frees the parsed YAML behind the model: the report's data reuses its memory
     day = day or default_as_of(reg.org.year)
     changes = None
     if since is not None:
