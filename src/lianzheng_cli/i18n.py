@@ -114,6 +114,15 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "zh": "包含控制字符 U+{codepoint:04X},Excel 无法保存,请删除",
         "en": "contains control character U+{codepoint:04X}, which Excel cannot hold; delete it",
     },
+    "LZ006.character": {
+        "zh": "包含不允许的字符 U+{codepoint:04X}(控制字符或非字符,YAML 不能读取),请删除",
+        "en": "contains character U+{codepoint:04X} (a control character or non-character YAML cannot read); "
+              "delete it",
+    },
+    "LZ005.size": {
+        "zh": "文件有 {size} MB,超过上限 {limit} MB,拒绝读取(请按部门拆分为多个文件)",
+        "en": "the file has {size} MB, more than the limit of {limit} MB; refused (split it by department)",
+    },
     "LZ007": {"zh": "文件为空", "en": "file is empty"},
     "LZ008": {
         "zh": "一个文件只能包含一个 YAML 文档(此处开始了第二个)",
@@ -122,6 +131,11 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
     "LZ009": {"zh": "文件无法读取:{reason}", "en": "file cannot be read: {reason}"},
     "LZ009.permission": {"zh": "没有读取权限", "en": "permission denied"},
     "LZ009.folder": {"zh": "这是一个文件夹,不是文件", "en": "it is a folder, not a file"},
+    "LZ009.special": {
+        "zh": "这不是普通文件(设备、管道或套接字),不读取",
+        "en": "it is not a regular file (a device, pipe or socket); not read",
+    },
+    "LZ009.loop": {"zh": "链接形成循环", "en": "the links form a loop"},
     "LZ009.missing": {
         "zh": "文件不存在(可能是失效的链接,或读取时被删除)",
         "en": "no such file (a broken link, or removed while reading)",
@@ -249,7 +263,56 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "zh": "缩进不一致:此处的块没有正确结束",
         "en": "inconsistent indentation: the block does not end properly",
     },
-    "yaml.other": {"zh": "{problem}", "en": "{problem}"},
+    "yaml.node_content": {
+        "zh": "此处缺少值(列表或映射没有写完,或逗号后没有内容)",
+        "en": "a value is missing here (an unfinished list or mapping, or nothing after a comma)",
+    },
+    "yaml.bad_start": {
+        "zh": "值不能以此字符开头(以 @、`、% 等开头的文本须加引号)",
+        "en": "a value cannot start with this character (text starting with @, ` or % needs quotes)",
+    },
+    "yaml.document_start": {
+        "zh": "此处多出了内容(缩进不对,或上一项没有写完)",
+        "en": "unexpected content here (wrong indentation, or the item before is unfinished)",
+    },
+    "yaml.document_indicator": {
+        "zh": "引号中的文本不能在行首写 --- 或 ...",
+        "en": "quoted text cannot have --- or ... at the start of a line",
+    },
+    "yaml.escape": {
+        "zh": "双引号中的转义写法无效(\\ 后应为 n、t、\\、\" 等;要写反斜杠本身请改用单引号)",
+        "en": "invalid escape in double quotes (\\ must be followed by n, t, \\, \" …; for a backslash use single "
+              "quotes)",
+    },
+    "yaml.sequence_here": {
+        "zh": "此处不能开始列表项(- 的缩进不对)",
+        "en": "a list item cannot start here (the - is wrongly indented)",
+    },
+    "yaml.key_here": {"zh": "此处不能写 ? 开头的键", "en": "a key starting with ? is not allowed here"},
+    "yaml.line_end": {
+        "zh": "值后面多出了内容(此处应为注释或换行)",
+        "en": "unexpected text after the value (a comment or line break was expected)",
+    },
+    "yaml.anchor_name": {
+        "zh": "锚点(&)或别名(*)的名称只能含字母、数字、- 和 _",
+        "en": "an anchor (&) or alias (*) name holds only letters, digits, - and _",
+    },
+    "yaml.directive": {
+        "zh": "% 开头的指令有误(登记簿不需要 %YAML、%TAG 指令,请删除该行)",
+        "en": "a malformed % directive (registers need no %YAML or %TAG directive; delete the line)",
+    },
+    "yaml.block_scalar": {
+        "zh": "| 或 > 后的标记有误(缩进数字应为 1–9)",
+        "en": "a malformed indicator after | or > (the indentation digit must be 1–9)",
+    },
+    "yaml.tag": {
+        "zh": "! 开头的标签写法有误(登记簿不使用标签;以 ! 开头的文本须加引号)",
+        "en": "a malformed ! tag (registers use no tags; text starting with ! needs quotes)",
+    },
+    "yaml.unknown": {
+        "zh": "此处无法解析(请检查引号、括号、冒号与缩进)",
+        "en": "this cannot be parsed (check quotes, brackets, colons and indentation)",
+    },
 }
 
 # Messages of loading and validation, and the words every stage shares.

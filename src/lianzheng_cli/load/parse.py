@@ -13,7 +13,9 @@ again recording every path's position (milliseconds per file).
 
 from __future__ import annotations
 
+import bisect
 import codecs
+import itertools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -46,6 +48,12 @@ Path_ = tuple[str | int, ...]
 
 # Characters an .xlsx cell (XML 1.0) cannot hold; YAML forbids most of them too.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Every character libyaml's reader refuses: the C0 controls above, DEL, the C1 controls but NEL, surrogates and
+# the non-characters U+FFFE and U+FFFF. Found before the parse, so none of them reaches libyaml as a reader error.
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# A file larger than this is refused before it is parsed (a department of a county is ~0.5 MB; a whole county
+# in one file, 50 MB, still loads).
+MAX_FILE_BYTES = 128 << 20
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUE = frozenset(("true", "True", "TRUE"))
@@ -144,23 +152,35 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
 
 def load(raw: bytes, rel: str, *, items: dict | None = None) -> Loaded:
     """Decode and parse one register file; ``items`` (if given) receives where each list item starts."""
+    if len(raw) > MAX_FILE_BYTES:
+        return Loaded(rel, None, [_diag("LZ005", rel, 1, 1, tr("LZ005.size", size=_megabytes(len(raw)),
+                                                               limit=_megabytes(MAX_FILE_BYTES)))])
     text, diagnostics = decode(raw, rel)
     if text is None:
         return Loaded(rel, None, diagnostics)
     return load_text(text, rel, items=items)
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1 << 20):.0f}" if size >= 10 << 20 else f"{size / (1 << 20):.1f}"
+
+
 def load_text(text: str, rel: str, *, items: dict | None = None) -> Loaded:
-    diagnostics = [
-        _diag("LZ006", rel, *line_col_at(text, m.start()), tr("LZ006.control", codepoint=ord(m.group())))
-        for m in _CONTROL.finditer(text)
-    ]
+    """Parse one file's text: its values, or its findings (every problem libyaml could raise is one of them)."""
+    diagnostics = [_refused(rel, text, m) for m in itertools.islice(_REFUSED.finditer(text), 20)]
     if diagnostics:
-        return Loaded(rel, None, diagnostics[:20])
+        return Loaded(rel, None, diagnostics)
     data = _walk(text, rel, diagnostics, None, items)
     if data is None and not diagnostics:
         diagnostics.append(_diag("LZ007", rel, 1, 1, tr("LZ007")))
     return Loaded(rel, data if not diagnostics else None, diagnostics)
+
+
+def _refused(rel: str, text: str, match: re.Match) -> Diagnostic:
+    """A character libyaml refuses, named at its place: a control character, or one no text may hold."""
+    char = match.group()
+    key = "LZ006.control" if _CONTROL.fullmatch(char) else "LZ006.character"
+    return _diag("LZ006", rel, *line_col_at(text, match.start()), tr(key, codepoint=ord(char)))
 
 
 # A top-level key as the register's files write it: at column 0, plain, then `:` and a space or the line's end.
@@ -183,7 +203,7 @@ def load_keys(raw: bytes, rel: str, keys: Collection[str]) -> dict[str, Any] | N
     for. A file written otherwise (JSON, quoted keys, document markers, directives, UTF-16) gives None.
     """
     raw = raw.removeprefix(codecs.BOM_UTF8)
-    if b"\0" in raw[:2] or _other_breaks(raw):
+    if len(raw) > MAX_FILE_BYTES or b"\0" in raw[:2] or _other_breaks(raw):
         return None
     entries = _top_level_entries(raw)
     if not entries or len({key for key, _ in entries}) != len(entries):
@@ -263,6 +283,54 @@ def positions_of(text: str) -> Positions:
     return Positions(table, data)
 
 
+# Line breaks as libyaml counts them (YAML 1.1): besides \n and \r\n, a lone \r, NEL, LS and PS.
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _odd_breaks(text: str) -> bool:
+    """Whether libyaml counts lines in ``text`` otherwise than by \\n (what editors, git and CI count)."""
+    return ("\r" in text and text.count("\r") != text.count("\r\n")) or any(
+        b in text for b in ("\x85", "\u2028", "\u2029"))
+
+
+class _Relines:
+    """libyaml's (line, column) in a text with odd line breaks as the line and column counted by \\n."""
+
+    def __init__(self, text: str):
+        self._text = text
+        self._yaml = [0, *(m.end() for m in _YAML_BREAK.finditer(text))]
+        self._lines = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def __call__(self, line: int, column: int) -> tuple[int, int]:
+        start = self._yaml[min(line, len(self._yaml)) - 1]
+        offset = min(start + column - 1, len(self._text))
+        row = bisect.bisect_right(self._lines, offset)
+        return row, offset - self._lines[row - 1] + 1
+
+
+def _reline(text: str, table: dict | None, items: dict | None) -> None:
+    """Positions recorded by libyaml's count of lines, counted by \\n instead (rare: only odd line breaks)."""
+    place = _Relines(text)
+    if table is not None:
+        for path, (kl, kc, vl, vc) in table.items():
+            table[path] = (*place(kl, kc), *place(vl, vc))
+    if items is not None:
+        for path, (line, column) in items.items():
+            items[path] = place(line, column)
+
+
+def _mark_place(text: str, mark: Mark) -> tuple[int, int]:
+    """Line and column (1-based, counted by \\n) of a libyaml mark: always a place inside ``text``.
+
+    libyaml counts the mark's index in characters; its line is one past the last when a file ends without a
+    line break (it adds one), so the index is what is trusted.
+    """
+    index = getattr(mark, "index", None)
+    if isinstance(index, int) and 0 <= index:
+        return line_col_at(text, min(index, len(text)))
+    return _Relines(text)(mark.line + 1, mark.column + 1)
+
+
 class _Frame:
     __slots__ = ("anchor", "col", "is_map", "key", "key_col", "key_line", "key_lines", "line", "size", "value")
 
@@ -292,12 +360,18 @@ def _walk(text: str, rel: str, diagnostics: list[Diagnostic], positions: dict | 
     """
     parser = CParser(text)
     try:
-        return _build(parser, text, rel, diagnostics, positions, items)
+        data = _build(parser, text, rel, diagnostics, positions, items)
     except _Abort:
         return None
     except MarkedYAMLError as exc:
         diagnostics.append(_yaml_error(exc, rel, text))
         return None
+    except YAMLError as exc:  # the reader's own errors: characters are checked before, this is the safety net
+        diagnostics.append(_reader_error(exc, rel, text))
+        return None
+    if (positions or items) and _odd_breaks(text):
+        _reline(text, positions, items)
+    return data
 
 
 def _build(parser, text, rel, diagnostics, positions, items):
@@ -309,7 +383,7 @@ def _build(parser, text, rel, diagnostics, positions, items):
     documents = 0
 
     def fail(code: str, mark: Mark, message: str) -> NoReturn:
-        diagnostics.append(_diag(code, rel, mark.line + 1, mark.column + 1, message))
+        diagnostics.append(_diag(code, rel, *_mark_place(text, mark), message))
         raise _Abort
 
     while True:
@@ -434,6 +508,7 @@ def _tagged(event, fail) -> Any:
     fail("LZ004", event.start_mark, tr("LZ004", tag=_short_tag(tag)))
 
 
+# libyaml's problems (matched by substring), each said in the user's language; anything else is "yaml.unknown".
 _YAML_PROBLEMS = (
     ("found unexpected end of stream", "yaml.eof_quoted"),
     ("mapping values are not allowed", "yaml.mapping_values"),
@@ -442,23 +517,55 @@ _YAML_PROBLEMS = (
     ("did not find expected ',' or ']'", "yaml.flow_end"),
     ("did not find expected ',' or '}'", "yaml.flow_end"),
     ("did not find expected '-' indicator", "yaml.block_end"),
+    ("did not find expected node content", "yaml.node_content"),
+    ("found character that cannot start any token", "yaml.bad_start"),
+    ("did not find expected <document start>", "yaml.document_start"),
+    ("found unexpected document indicator", "yaml.document_indicator"),
+    ("tab character", "yaml.tab"),
+    ("escape", "yaml.escape"),
+    ("hexdecimal number", "yaml.escape"),
+    ("block sequence entries are not allowed", "yaml.sequence_here"),
+    ("mapping keys are not allowed", "yaml.key_here"),
+    ("did not find expected comment or line break", "yaml.line_end"),
+    ("did not find expected whitespace or line break", "yaml.line_end"),
+    ("did not find expected alphabetic or numeric character", "yaml.anchor_name"),
+    ("directive", "yaml.directive"),
+    ("incompatible YAML document", "yaml.directive"),
+    ("digit or '.' character", "yaml.directive"),
+    ("indentation indicator", "yaml.block_scalar"),
+    ("tag", "yaml.tag"),
+    ("URI", "yaml.tag"),
+    ("UTF-8 octet", "yaml.tag"),
+    ("did not find expected '!'", "yaml.tag"),
+    ("did not find expected '>'", "yaml.tag"),
 )
+# Problems best shown where their construct opened (the quote, the bracket, the key), not where the parser gave up.
+_AT_CONTEXT = frozenset(("yaml.eof_quoted", "yaml.flow_end", "yaml.expected_colon"))
 
 
 def _yaml_error(exc: MarkedYAMLError, rel: str, text: str) -> Diagnostic:
     problem = exc.problem or exc.context or "?"
     mark = exc.problem_mark or exc.context_mark
     key = next((k for needle, k in _YAML_PROBLEMS if needle in problem), None)
-    if key in ("yaml.eof_quoted", "yaml.flow_end") and exc.context_mark is not None:
-        mark = exc.context_mark  # where the quote or bracket opened, not where the file ended
-    if key is None and mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+    if key in _AT_CONTEXT and exc.context_mark is not None:
+        mark = exc.context_mark
+    line, col = _mark_place(text, mark) if mark is not None else (1, 1)
+    if key in (None, "yaml.bad_start") and _char_at(text, line, col) == "\t":
         key = "yaml.tab"
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if "maximum nesting depth" in problem:  # libyaml's own bound, lower in some builds than ours
         return _diag("LZ005", rel, line, col, tr("LZ005.depth", limit=MAX_DEPTH))
-    return _diag("LZ001", rel, line, col, tr("LZ001", problem=tr(key) if key else problem))
+    return _diag("LZ001", rel, line, col, tr("LZ001", problem=tr(key or "yaml.unknown", problem=problem)))
+
+
+def _reader_error(exc: YAMLError, rel: str, text: str) -> Diagnostic:
+    """A problem of libyaml's reader (it counts bytes of UTF-8), or any other error of the parser, located."""
+    position = getattr(exc, "position", None)
+    line, col = 1, 1
+    if isinstance(position, int) and position >= 0:
+        line, col = line_col_at(text, len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore")))
+    return _diag("LZ001", rel, line, col, tr("LZ001", problem=tr("yaml.unknown", problem=str(exc))))
 
 
 def _char_at(text: str, line: int, column: int) -> str:
-    lines = text.split("\n", line + 1)
-    return lines[line][column : column + 1] if line < len(lines) else ""
+    lines = text.split("\n", line)
+    return lines[line - 1][column - 1: column] if line <= len(lines) else ""

@@ -8,7 +8,7 @@ from pathlib import Path, PurePath
 
 def display_path(root: Path, rel: str) -> str:
     """A diagnostic's file as the user should see it: relative to the current folder when possible."""
-    path = (root / rel).resolve()
+    path = root.resolve() / rel  # the file by its own name, not where a link points
     try:
         return os.path.relpath(path)
     except ValueError:  # another drive on Windows
@@ -30,7 +30,7 @@ def ci_path(root: Path, rel: str, base: Path | None = None) -> str:
     Outside a git repository, and with no ``base``, it is relative to the current folder.
     """
     base = base or repository_root(root) or Path.cwd()
-    path = (root / rel).resolve()
+    path = root.resolve() / rel  # the file by its own name, not where a link points
     try:
         return PurePath(os.path.relpath(path, base.resolve())).as_posix()
     except ValueError:  # another drive on Windows

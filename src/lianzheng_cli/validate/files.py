@@ -25,7 +25,7 @@ from lianzheng_cli.i18n import tr
 from lianzheng_cli.load.cache import FileCache, digest
 from lianzheng_cli.load.parse import Positions, decode, load, positions_of
 from lianzheng_cli.load.positions import Locator
-from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
+from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, NotARegularFile, Source
 from lianzheng_cli.validate import schema
 from lianzheng_cli.validate.references import Summary, local_checks, summarize
 
@@ -162,8 +162,10 @@ def _read_and_check(source: Source, rel: str, unreadable: dict[str, Diagnostic])
 
 
 def _reason(exc: OSError) -> str:
+    if isinstance(exc, NotARegularFile):
+        return tr("LZ009.special")
     key = {errno.EACCES: "LZ009.permission", errno.EPERM: "LZ009.permission", errno.EISDIR: "LZ009.folder",
-           errno.ENOENT: "LZ009.missing"}.get(exc.errno or 0)
+           errno.ENOENT: "LZ009.missing", errno.ELOOP: "LZ009.loop"}.get(exc.errno or 0)
     return tr(key) if key else (exc.strerror or type(exc).__name__)
 
 
