@@ -184,6 +184,10 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
                       "en": "`{field}` names {kind} `{id}`, which does not exist; did you mean `{suggestion}`?"},
     "LZ021.step": {"zh": "环节 `{id}` 不在流程 `{process}` 中(该流程的环节:{steps})",
                    "en": "step `{id}` is not in process `{process}` (its steps: {steps})"},
+    "LZ021.behind": {
+        "zh": "(其他文件中另有 {count} 处引用本文件定义的编号,本文件能读取后再检查)",
+        "en": " ({count} references in other files to ids this file defines are checked once it can be read)",
+    },
     "LZ022": {
         "zh": "部门编号 `{id}` 与文件名 `{stem}` 不一致",
         "en": "department id `{id}` differs from the file name `{stem}`",

@@ -27,7 +27,7 @@ from lianzheng_cli.load.parse import Positions, decode, load, positions_of
 from lianzheng_cli.load.positions import Locator
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, NotARegularFile, Source
 from lianzheng_cli.validate import schema
-from lianzheng_cli.validate.references import Summary, local_checks, summarize
+from lianzheng_cli.validate.references import Summary, local_checks, salvage_definitions, summarize
 
 # Below this much YAML a worker's start-up costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -47,6 +47,7 @@ class FileResult:
     summary: Summary | None = None  # department files that loaded
     key: str = ""  # content digest, for the cache
     items: dict | None = None  # where list items start: path -> (line, column); kept with the values
+    salvaged: list[str] | None = None  # a department file that did not load: the ids it seems to define
 
     @property
     def clean(self) -> bool:
@@ -62,6 +63,8 @@ def check_file(raw: bytes, rel: str) -> FileResult:
     loaded = load(raw, rel, items=items)
     result = FileResult(rel, loaded.data, loaded.diagnostics, items=items)
     if loaded.data is None:
+        if kind_of(rel) == "department":
+            result.salvaged = salvage_definitions(raw, rel)
         return result
     positions: Positions | None = None
 
@@ -116,7 +119,7 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
         todo: list[int] = []
         for i, (rel, raw) in enumerate(zip(rels, raws, strict=True)):
             if rel in unreadable:
-                results.append(FileResult(rel, None, [unreadable[rel]]))
+                results.append(FileResult(rel, None, [unreadable[rel]], salvaged=salvage_definitions(b"", rel)))
                 continue
             key = digest(rel, raw) if cache is not None else ""
             hit = cache.get(key, with_data=keep_data) if cache is not None else None
@@ -192,10 +195,10 @@ def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress) ->
     checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress) for i in shares[0]}
     for worker in workers:
         returned = worker.result()
-        for k, (i, payload, diagnostics, summary) in enumerate(returned):
+        for k, (i, payload, diagnostics, summary, salvaged) in enumerate(returned):
             returned[k] = None  # each payload goes as soon as it is unpacked
             data, items = marshal.loads(payload) if payload is not None else (None, None)
-            checked[i] = FileResult(rels[i], data, diagnostics, summary, keys[i], items)
+            checked[i] = FileResult(rels[i], data, diagnostics, summary, keys[i], items, salvaged)
             if cache is not None and not diagnostics:
                 cache.used.add(keys[i])  # the worker stored it
             if progress:
@@ -210,7 +213,7 @@ def _check_share(rels, raws, keys, share, keep_data, cache) -> list[tuple]:
     for i in share:
         result = _check_and_store(raws[i], rels[i], keys[i], cache, None)
         payload = marshal.dumps((result.data, result.items)) if keep_data and result.data is not None else None
-        out.append((i, payload, result.diagnostics, result.summary))
+        out.append((i, payload, result.diagnostics, result.summary, result.salvaged))
     return out
 
 
