@@ -406,10 +406,9 @@ def _register_sharing_one_measure(tmp_path: Path, risks: int):
 
 
 def test_lz503_work_is_linear_in_the_uses_of_a_repeated_measure(tmp_path):
-    from steps import growth
-
     from lianzheng_cli.lint.catalogue import Context
     from lianzheng_cli.lint.rules.text import check_measure_boilerplate
+    from steps import growth
 
     def work(n):
         ctx = Context(_register_sharing_one_measure(tmp_path, n), date(2025, 12, 31))

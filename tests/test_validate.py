@@ -233,7 +233,7 @@ def test_subprocess_never_prints_a_traceback_on_broken_input(tmp_path):
                           capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
-    assert "departments/ldbz.yaml:2:1: LZ001" in proc.stdout
+    assert "departments/ldbz.yaml:1:5: LZ001" in proc.stdout  # the end of the file, on its last line
 
 
 @pytest.mark.slow
@@ -357,10 +357,9 @@ def test_an_unreadable_file_holds_back_references_to_its_department(tmp_path):
 
 
 def test_suggestion_search_is_bounded_whatever_the_number_of_ids():
-    from steps import growth
-
     from lianzheng_cli.load.parse import positions_of
     from lianzheng_cli.validate.references import check_references
+    from steps import growth
 
     def work(n):
         defined = [f"p-{i:05d}x" for i in range(n)]

@@ -323,12 +323,22 @@ def _mark_place(text: str, mark: Mark) -> tuple[int, int]:
     """Line and column (1-based, counted by \\n) of a libyaml mark: always a place inside ``text``.
 
     libyaml counts the mark's index in characters; its line is one past the last when a file ends without a
-    line break (it adds one), so the index is what is trusted.
+    line break (it adds one), so the index is what is trusted. The end of a file that ends with a line break is
+    shown at the end of its last line (what an editor, git and CI show as the file's last line).
     """
     index = getattr(mark, "index", None)
-    if isinstance(index, int) and 0 <= index:
-        return line_col_at(text, min(index, len(text)))
-    return _Relines(text)(mark.line + 1, mark.column + 1)
+    if not (isinstance(index, int) and index >= 0):
+        return _end_of_lines(text, *_Relines(text)(mark.line + 1, mark.column + 1))
+    index = min(index, len(text))
+    if index == len(text) and text.endswith("\n"):
+        index -= 1
+    return line_col_at(text, index)
+
+
+def _end_of_lines(text: str, line: int, column: int) -> tuple[int, int]:
+    if line > 1 and text.endswith("\n") and line > text.count("\n"):
+        return line_col_at(text, len(text) - 1)
+    return line, column
 
 
 class _Frame:

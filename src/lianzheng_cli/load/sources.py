@@ -43,6 +43,15 @@ def find_register(explicit: Path | None = None, start: Path | None = None) -> Pa
     raise RegisterNotFound(tr("usage.no_register", start=start))
 
 
+def repository_root(start: Path) -> Path | None:
+    """The top folder of the git work tree holding ``start`` (the one with ``.git``), or None outside git."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():  # a folder, or a file in a linked work tree or submodule
+            return folder
+    return None
+
+
 def blob_id(raw: bytes) -> str:
     """Git's id of a blob with these bytes (what ``git hash-object`` prints): the content id of any source's file."""
     return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()

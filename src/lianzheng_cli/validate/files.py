@@ -22,7 +22,7 @@ from typing import Any
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.i18n import tr
-from lianzheng_cli.load.cache import FileCache, digest
+from lianzheng_cli.load.cache import FileCache
 from lianzheng_cli.load.parse import Positions, decode, load, positions_of
 from lianzheng_cli.load.positions import Locator
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, NotARegularFile, Source
@@ -121,7 +121,7 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
             if rel in unreadable:
                 results.append(FileResult(rel, None, [unreadable[rel]], salvaged=salvage_definitions(b"", rel)))
                 continue
-            key = digest(rel, raw) if cache is not None else ""
+            key = cache.digest(rel, raw) if cache is not None else ""
             hit = cache.get(key, with_data=keep_data) if cache is not None else None
             if hit is None:
                 todo.append(i)

@@ -195,6 +195,8 @@ class _ReferenceCheck:
         self.reread = reread
         self.found: list[Diagnostic] = []
         self.unloaded = {ident: rel for rel, idents in unloaded.items() for ident in idents}
+        # ids are usually written with their department's id in front (wmfz-R01): those wait too
+        self.unloaded_prefixes = {PurePosixPath(rel).stem + "-": rel for rel in unloaded}
         self.behind: dict[str, int] = {}  # file that did not load -> references to its ids not reported
         self.first: dict[str, tuple[str, str]] = {}  # id -> (kind, rel)
         self.later: list[tuple[str, str, str]] = []  # (kind, id, rel of a later definition)
@@ -215,7 +217,10 @@ class _ReferenceCheck:
 
     def held_back(self, kind: str, ident: str) -> bool:
         """Whether a dangling reference names an id of a file that did not load (then it is counted, not reported)."""
-        rel = self.unloaded.get(ident.partition("/")[0] if kind == "step" else ident)
+        ident = ident.partition("/")[0] if kind == "step" else ident
+        rel = self.unloaded.get(ident)
+        if rel is None and self.unloaded_prefixes and "-" in ident:
+            rel = self.unloaded_prefixes.get(ident[:ident.index("-") + 1])
         if rel is not None:
             self.behind[rel] = self.behind.get(rel, 0) + 1
         return rel is not None
