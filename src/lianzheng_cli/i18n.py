@@ -8,6 +8,7 @@ run (``--lang`` or ``LZ_LANG``) and read when a message is made.
 
 from __future__ import annotations
 
+import errno
 import os
 from contextvars import ContextVar
 
@@ -61,6 +62,23 @@ class Messages:
 def messages(entries: dict[str, dict[str, str]]) -> Messages:
     """A module's own catalogue, falling back to the shared one."""
     return Messages(entries, fallback=SHARED)
+
+
+_OS_ERRORS = {
+    errno.EACCES: "io.permission", errno.EPERM: "io.permission", errno.EROFS: "io.read_only_fs",
+    errno.ENOSPC: "io.no_space", errno.EDQUOT: "io.no_space", errno.EFBIG: "io.too_large",
+    errno.ENOENT: "io.missing", errno.ENAMETOOLONG: "io.name_too_long", errno.EISDIR: "io.is_folder",
+    errno.ENOTDIR: "io.not_folder", errno.EEXIST: "io.exists", errno.EIO: "io.device", errno.ELOOP: "io.loop",
+    errno.EMFILE: "io.too_many", errno.ENFILE: "io.too_many", errno.EXDEV: "io.device", errno.EBUSY: "io.busy",
+}
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in the user's language (never the system's English)."""
+    key = _OS_ERRORS.get(exc.errno or 0)
+    if key is None:
+        return SHARED("io.other", code=errno.errorcode.get(exc.errno or 0, type(exc).__name__))
+    return SHARED(key)
 
 
 def join_list(items: list[str]) -> str:
@@ -221,6 +239,21 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "zh": "{path} 不是登记簿目录(其中没有 org.yaml)",
         "en": "{path} is not a register folder (it has no org.yaml)",
     },
+    # --- reading and writing files (render, report, brief, grade --write) ---
+    "io.permission": {"zh": "没有权限", "en": "permission denied"},
+    "io.read_only_fs": {"zh": "文件系统为只读", "en": "read-only file system"},
+    "io.no_space": {"zh": "磁盘空间不足", "en": "no space left on the device"},
+    "io.too_large": {"zh": "文件超过允许的大小", "en": "file too large"},
+    "io.missing": {"zh": "文件或目录不存在", "en": "no such file or folder"},
+    "io.name_too_long": {"zh": "文件名过长", "en": "file name too long"},
+    "io.is_folder": {"zh": "这是一个目录", "en": "it is a folder"},
+    "io.not_folder": {"zh": "路径中有一部分不是目录", "en": "a part of the path is not a folder"},
+    "io.exists": {"zh": "文件已存在", "en": "the file exists"},
+    "io.device": {"zh": "设备读写错误", "en": "input/output error"},
+    "io.loop": {"zh": "链接形成循环", "en": "the links form a loop"},
+    "io.too_many": {"zh": "打开的文件过多", "en": "too many open files"},
+    "io.busy": {"zh": "文件正被占用", "en": "the file is busy"},
+    "io.other": {"zh": "系统错误 {code}", "en": "system error {code}"},
     # --- summaries and command output ---
     "summary.clean": {
         "zh": "已检查 {files} 个文件:{departments} 个部门、{risks} 个风险点、{measures} 项措施,没有发现错误",
@@ -236,6 +269,7 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "zh": "没有 `{value}` 这种输出格式,可选:{choices}",
         "en": "no output format `{value}`; choose one of: {choices}",
     },
+    "cli.more_warnings": {"zh": "……另有 {count} 个同类警告", "en": "… and {count} more warnings like these"},
     "cli.help_option": {"zh": "显示此帮助并退出。", "en": "Show this message and exit."},
     "progress.parsing": {"zh": "解析登记簿文件", "en": "parsing register files"},
     "severity.error": {"zh": "错误", "en": "error"},

@@ -73,8 +73,15 @@ app.command("diff", cls=Command)(diff_command)
 app.command("init", cls=Command)(init_command)
 
 
+def _unraisable_quietly(unraisable) -> None:
+    """An error Python could not raise (a file closed as it is collected, after the real error was reported) is
+    not printed as a traceback behind lz's own message."""
+
+
 def main() -> None:
     """Entry point: run the app; an unexpected failure is one line, never a traceback."""
+    if not os.environ.get("LZ_DEBUG"):
+        sys.unraisablehook = _unraisable_quietly
     try:
         app()
     except SystemExit:

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, start, usage_error
+from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, start, usage_error, warn_all
 from lianzheng_cli.fileio import shown_path
-from lianzheng_cli.i18n import messages
+from lianzheng_cli.i18n import messages, os_error_reason
 from lianzheng_cli.model.records import Register
 from lianzheng_cli.outputs.brief import (
     UnknownSubject,
@@ -120,24 +120,26 @@ def brief_command(
     if docx:
         _write_docx(reg, person, department, output, split=split, template=template)
         return
+    overflows: list = []
     try:
         if person is not None:
-            written = _write_person(reg, person, output, xlsx=xlsx)
+            written = _write_person(reg, person, output, xlsx=xlsx, overflows=overflows)
         else:
             assert department is not None  # one of the two, checked above
-            written = _write_department(reg, department, output, xlsx=xlsx)
+            written = _write_department(reg, department, output, xlsx=xlsx, overflows=overflows)
     except UnknownSubject as exc:
         raise usage_error(str(exc)) from None
     except TemplateProblem as exc:
         raise usage_error(str(exc)) from None
     except OSError as exc:
-        raise usage_error(tr("brief.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
+        raise usage_error(tr("brief.cannot_write", path=exc.filename or output, reason=os_error_reason(exc))) \
             from None
+    warn_all(overflows)
     for path in written:
         typer.echo(tr("brief.written", path=shown_path(path)))
 
 
-def _write_person(reg: Register, person: str, output: str | None, *, xlsx: bool) -> list[Path]:
+def _write_person(reg: Register, person: str, output: str | None, *, xlsx: bool, overflows: list) -> list[Path]:
     """One person's brief: to a file, or to standard output with ``-o -``."""
     brief = build_brief(reg, person)
     if output == "-":
@@ -147,10 +149,11 @@ def _write_person(reg: Register, person: str, output: str | None, *, xlsx: bool)
     target = Path(output) if output is not None else Path.cwd() / "out" / brief_file_name(reg, brief, suffix)
     if target.is_dir():
         raise usage_error(tr("brief.output_is_folder", path=target))
-    return [write_brief(brief, target, xlsx=xlsx)]
+    return [write_brief(brief, target, xlsx=xlsx, overflows=overflows)]
 
 
-def _write_department(reg: Register, department: str, output: str | None, *, xlsx: bool) -> list[Path]:
+def _write_department(reg: Register, department: str, output: str | None, *, xlsx: bool,
+                      overflows: list) -> list[Path]:
     """One file per person of the department, in one folder (each person signs their own copy)."""
     briefs = build_department_briefs(reg, department)
     folder = Path(output) if output is not None else Path.cwd() / "out" / department_folder_name(reg, department)
@@ -161,7 +164,7 @@ def _write_department(reg: Register, department: str, output: str | None, *, xls
         typer.echo(tr("brief.nobody", name=dept.name, id=dept.id), err=True)
         return []
     suffix = ".xlsx" if xlsx else ".md"
-    return [write_brief(b, folder / brief_file_name(reg, b, suffix), xlsx=xlsx) for b in briefs]
+    return [write_brief(b, folder / brief_file_name(reg, b, suffix), xlsx=xlsx, overflows=overflows) for b in briefs]
 
 
 def _check_docx_options(*, xlsx: bool, docx: bool, split: bool, template: Path | None, output: str | None,
@@ -221,7 +224,7 @@ def _write_docx(reg, person: str | None, department: str | None, output: str | N
     except (UnknownSubject, TemplateProblem) as exc:
         raise usage_error(str(exc)) from None
     except OSError as exc:
-        raise usage_error(tr("brief.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
+        raise usage_error(tr("brief.cannot_write", path=exc.filename or output, reason=os_error_reason(exc))) \
             from None
     for path in written:
         typer.echo(tr("brief.written", path=shown_path(path)))

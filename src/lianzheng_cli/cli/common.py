@@ -84,6 +84,18 @@ def usage_error(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+SHOWN_WARNINGS = 20
+
+
+def warn_all(notices: list) -> None:
+    """Warnings of a written file (``outputs.xlsx.writer.Overflow`` …: each has ``message()``) on stderr, at most
+    ``SHOWN_WARNINGS`` of them and how many more."""
+    for notice in notices[:SHOWN_WARNINGS]:
+        typer.echo(f"lz: {notice.message()}", err=True)
+    if len(notices) > SHOWN_WARNINGS:
+        typer.echo(f"lz: {tr('cli.more_warnings', count=len(notices) - SHOWN_WARNINGS)}", err=True)
+
+
 def start(lang: Lang | None, register: Path | None) -> Path:
     """Apply ``--lang`` and find the register, or exit 2 with a clear message."""
     if lang is not None:

@@ -19,7 +19,9 @@ from lianzheng_cli.cli.common import (
     progress_bar,
     start,
     usage_error,
+    warn_all,
 )
+from lianzheng_cli.i18n import os_error_reason
 from lianzheng_cli.outputs.xlsx.risk_table import default_output, render_by_department, render_workbook
 
 tr = i18n.messages({
@@ -81,22 +83,24 @@ def render_xlsx_command(
     result = checked_register(root, out=sys.stderr)
     reg = result.register
     del result  # frees the parsed YAML behind the model, so the rows reuse its memory instead of adding to the peak
+    overflows: list = []
     try:
         if by_department:
             folder = output if output is not None else Path.cwd() / "out"
             if folder.exists() and not folder.is_dir():
                 raise usage_error(tr("render.output_not_folder", path=folder))
             with progress_bar(len(reg.risks), tr("render.progress_rows")) as advance:
-                written = render_by_department(reg, folder, public=public, progress=advance)
+                written = render_by_department(reg, folder, public=public, progress=advance, overflows=overflows)
         else:
             target = output if output is not None else default_output(reg)
             if target.is_dir():
                 raise usage_error(tr("render.output_is_folder", path=target))
             with progress_bar(len(reg.risks), tr("render.progress_rows")) as advance:
-                written = [render_workbook(reg, target, public=public, progress=advance)]
+                written = [render_workbook(reg, target, public=public, progress=advance, overflows=overflows)]
     except OSError as exc:
-        raise usage_error(tr("render.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
+        raise usage_error(tr("render.cannot_write", path=exc.filename or output, reason=os_error_reason(exc))) \
             from None
+    warn_all(overflows)
     for path in written:
         typer.echo(tr("render.written", path=_shown(path)))
 
@@ -150,7 +154,7 @@ def render_docx_command(
                 raise usage_error(tr("render.docx_output_is_folder", path=target))
             written = [write_risk_table(reg, target, made=made, public=public)]
     except OSError as exc:
-        raise usage_error(tr("render.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
+        raise usage_error(tr("render.cannot_write", path=exc.filename or output, reason=os_error_reason(exc))) \
             from None
     for path in written:
         typer.echo(tr("render.written", path=_shown(path)))
@@ -199,7 +203,7 @@ def render_forms_command(
     except TemplateProblem as exc:
         raise usage_error(str(exc)) from None
     except OSError as exc:
-        raise usage_error(tr("render.cannot_write", path=exc.filename or folder, reason=exc.strerror or exc)) \
+        raise usage_error(tr("render.cannot_write", path=exc.filename or folder, reason=os_error_reason(exc))) \
             from None
     for path in written:
         typer.echo(tr("render.written", path=_shown(path)))

@@ -18,6 +18,7 @@ from lianzheng_cli.outputs.xlsx.writer import (
     Align,
     Book,
     Cell,
+    Overflow,
     Page,
     Sheet,
     SheetSpec,
@@ -53,7 +54,7 @@ class _Styles:
         self.covered_last = book.style(Style(border=("right", "top", "bottom")))
 
 
-def write_brief_workbook(brief: dict, path: Path) -> Path:
+def write_brief_workbook(brief: dict, path: Path, overflows: list[Overflow] | None = None) -> Path:
     """The brief as a print-ready one-sheet workbook (A4 landscape, fit to width); text never becomes a formula.
 
     Written next to ``path`` first and moved into place; returns ``path``.
@@ -67,6 +68,8 @@ def write_brief_workbook(brief: dict, path: Path) -> Path:
         _write_risks(sheet, styles, brief)
         _write_pledge(sheet, styles, brief)
         book.save(path)
+    if overflows is not None:
+        overflows.extend(book.overflows)
     return path
 
 
@@ -94,6 +97,7 @@ def _write_risks(sheet: Sheet, styles: _Styles, brief: dict) -> None:
     sheet.append([(name, styles.label) for name, _ in COLUMNS], height=22)
     sheet.repeat_rows(sheet.row, sheet.row)
     for number, risk in enumerate(brief["risks"], 1):
+        sheet.subject = risk["id"]
         high = risk["grade"] == "高"
         left, center = (styles.left_high, styles.center_high) if high else (styles.left, styles.center)
         values = (number, risk["id"], risk["title"], risk["description"],
