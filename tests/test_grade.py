@@ -408,32 +408,33 @@ def test_write_refuses_a_read_only_file_and_writes_no_file(tmp_path, runner):
 def test_write_undoes_the_files_already_replaced_when_a_rename_fails(tmp_path, runner, monkeypatch):
     root = two_files_with_mismatches(tmp_path)
     before = snapshot(root)
-    real_replace = os.replace
-    replaced = []
+    real_link = os.link
+    placed = []
 
-    def refuse_spk(src, dst):  # as a folder that refuses the rename would
-        if Path(dst).name == "spk.yaml":
+    def refuse_spk(src, dst):  # as a file system that refuses the new file would
+        if Path(dst).name == "spk.yaml" and str(src).endswith(".lz-tmp"):
             raise PermissionError(13, "Permission denied", str(dst))
-        if str(src).endswith(".lz-tmp"):
-            replaced.append(Path(dst).name)
-        real_replace(src, dst)
+        placed.append(Path(dst).name)
+        real_link(src, dst)
 
-    monkeypatch.setattr(os, "replace", refuse_spk)
+    monkeypatch.setattr(os, "link", refuse_spk)
     result = run(runner, "grade", "-r", str(root), "--write")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "lz: 无法写入 departments/spk.yaml:没有写入权限;未修改任何文件"
-    assert replaced == ["jjjc.yaml", "jjjc.yaml"]  # written, then put back
+    assert result.stderr.strip() == "lz: 无法写入 departments/spk.yaml:没有权限;未修改任何文件"
+    assert "jjjc.yaml" in placed  # written, then put back
     assert snapshot(root) == before  # as it was, and no temporary file is left
 
 
 def test_write_fails_cleanly_when_no_temporary_file_can_be_made(tmp_path, runner, monkeypatch):
+    from lianzheng_cli.write import transaction
+
     root = two_files_with_mismatches(tmp_path)
     before = snapshot(root)
 
     def read_only_folder(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(tempfile, "mkstemp", read_only_folder)
+    monkeypatch.setattr(transaction, "_write_new", read_only_folder)
     result = run(runner, "grade", "-r", str(root), "--write", "--lang", "en")
     assert result.exit_code == 1
     assert result.stderr.strip() == "lz: cannot write departments/jjjc.yaml: permission denied; no file was changed"

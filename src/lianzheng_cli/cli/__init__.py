@@ -16,6 +16,7 @@ from lianzheng_cli.cli.diff import diff_command
 from lianzheng_cli.cli.grade import grade_command
 from lianzheng_cli.cli.init import init_command
 from lianzheng_cli.cli.lint import lint_command, rules_command
+from lianzheng_cli.cli.recover import recover_command
 from lianzheng_cli.cli.render import render_app
 from lianzheng_cli.cli.report import report_command
 from lianzheng_cli.cli.validate import validate_command
@@ -71,6 +72,7 @@ app.command("report", cls=Command)(report_command)
 app.command("brief", cls=Command)(brief_command)
 app.command("diff", cls=Command)(diff_command)
 app.command("init", cls=Command)(init_command)
+app.command("recover", cls=Command)(recover_command)
 
 
 def _unraisable_quietly(unraisable) -> None:

@@ -22,6 +22,7 @@ from lianzheng_cli.load.sources import DirectorySource, RegisterNotFound, find_r
 from lianzheng_cli.model.records import Register
 from lianzheng_cli.outputs.diagnostics import REPORTERS, report
 from lianzheng_cli.validate.register import Validation, validate
+from lianzheng_cli.write.transaction import recover
 
 
 def _in_the_users_language(option):
@@ -101,9 +102,20 @@ def start(lang: Lang | None, register: Path | None) -> Path:
     if lang is not None:
         set_language(lang.value)
     try:
-        return find_register(register)
+        root = find_register(register)
     except RegisterNotFound as exc:
         raise usage_error(str(exc)) from None
+    finish_interrupted_writes(root)
+    return root
+
+
+def finish_interrupted_writes(root: Path, *, wait: float = 0.0) -> list[str]:
+    """Complete or undo a ``grade --write`` that was killed, remove its strays (``write.transaction``); each
+    thing done is said on stderr. Costs two folder listings when there is nothing to do."""
+    notes = recover(root, wait=wait).notes()
+    for note in notes:
+        typer.echo(f"lz: {note}", err=True)
+    return notes
 
 
 @contextmanager

@@ -45,6 +45,9 @@ def grade_command(
         "--department", "-d", help="只评定此部门的风险点(部门编号, 如 wmfz)。", show_default=False)] = None,
     list_all: Annotated[bool, typer.Option(
         "--all", "-a", help="终端表格列出全部风险点 (超过 500 个时默认只列出不一致的)。")] = False,
+    follow_symlinks: Annotated[bool, typer.Option(
+        "--follow-symlinks",
+        help="与 --write 同用: 部门文件是指向登记簿以外的链接时, 修改链接指向的文件 (默认拒绝)。")] = False,
 ) -> None:
     """评定风险等级, 给出监控责任人与各部门分布。
 
@@ -67,7 +70,7 @@ def grade_command(
     written = None
     if write:
         try:
-            written = write_grades(root, grades.changes())
+            written = write_grades(root, grades.changes(), follow_symlinks=follow_symlinks)
         except WriteError as exc:
             typer.echo(f"lz: {exc}", err=True)
             raise typer.Exit(1) from None

@@ -6,9 +6,10 @@ other byte of the file moves. The spelling keeps the value's style (★★ stays
 stars, 一級 stays traditional level words, a quoted value stays quoted) and an
 aligned comment after it keeps its column. Before anything is written, each
 new text is parsed again and must equal the old one except for those grades,
-and every file must be writable; files are then replaced through a temporary
-file in the same folder, and a failure part-way restores the ones already
-replaced, so a run changes all of its files or none.
+and every file must be writable and inside the register (a link out of it only
+with ``--follow-symlinks``); the files are then replaced as one journalled
+transaction (``write.transaction``), so a run changes all of its files or none,
+even when it is killed, and never loses a save another program made meanwhile.
 
 A precise text edit is used rather than a ruamel.yaml round trip: ruamel
 re-emits the whole document (sequence indentation, flow mappings past its line
@@ -18,21 +19,19 @@ every other line byte-identical.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import errno
 import os
 import re
 import stat
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lianzheng_cli.i18n import join_list, messages
+from lianzheng_cli.i18n import join_list, messages, os_error_reason
 from lianzheng_cli.load.parse import Positions, load_text, positions_of
 from lianzheng_cli.vocab import grade_style_of, write_grade
+from lianzheng_cli.write.transaction import Busy, Conflict, Replacement, replace_files
 
 tr = messages({
     "fix.read_only": {
@@ -55,11 +54,6 @@ tr = messages({
         "zh": "无法写入 {file}:{reason};未修改任何文件",
         "en": "cannot write {file}: {reason}; no file was changed",
     },
-    "fix.restore_failed": {
-        "zh": "无法写入 {file}:{reason};以下已写入的文件未能恢复,请用 git 恢复:{files}",
-        "en": "cannot write {file}: {reason}; these files were written and could not be restored, "
-              "restore them with git: {files}",
-    },
     "fix.unplaceable": {
         "zh": "{file}:{line}:{column}: 风险点 {risk} 的 grade 无法原样替换(使用了锚点、别名或转义?),"
               "未修改任何文件;请手工改为 {grade}",
@@ -72,9 +66,24 @@ tr = messages({
               "no file was changed; please report this",
     },
     "fix.reason.permission": {"zh": "没有写入权限", "en": "permission denied"},
-    "fix.reason.read_only_fs": {"zh": "文件系统为只读", "en": "read-only file system"},
-    "fix.reason.no_space": {"zh": "磁盘空间不足", "en": "no space left on the device"},
-    "fix.reason.missing": {"zh": "文件或目录不存在", "en": "no such file or folder"},
+    "fix.read_only_fs": {
+        "zh": "{file} 所在的文件系统为只读,未修改任何文件(请在可写的副本中运行)",
+        "en": "{file} is on a read-only file system; no file was changed (run it in a writable copy)",
+    },
+    "fix.symlink": {
+        "zh": "{file} 是指向登记簿以外的链接({target}),未修改任何文件;确需修改链接指向的文件,请加 --follow-symlinks",
+        "en": "{file} is a link out of the register ({target}); no file was changed; to change the file it points "
+              "to, add --follow-symlinks",
+    },
+    "fix.busy": {
+        "zh": "另一个 lz 正在修改此登记簿,未修改任何文件;请稍后重试",
+        "en": "another lz is changing this register; no file was changed; try again shortly",
+    },
+    "fix.saved_meanwhile": {
+        "zh": "已写入新的等级,但其他程序在写入期间修改了原文件,其内容保存在:{files};请核对后合并",
+        "en": "the grades were written, but another program changed the original meanwhile; its text is kept in: "
+              "{files}; check and merge it",
+    },
 })
 
 _BOM = "\ufeff"
@@ -232,26 +241,15 @@ def _verify(old_text: str, new_text: str, rel: str, changes: list[GradeChange], 
         raise WriteError(tr("fix.verify_failed", file=rel))
 
 
-@dataclass
-class _Planned:
-    rel: str
-    target: Path  # the real file (a symlink is written through, not replaced)
-    original: bytes
-    new: bytes
-    mode: int
-    uid: int
-    gid: int
-
-
 def _reason(exc: OSError) -> str:
-    key = {errno.EACCES: "fix.reason.permission", errno.EPERM: "fix.reason.permission",
-           errno.EROFS: "fix.reason.read_only_fs", errno.ENOSPC: "fix.reason.no_space",
-           errno.ENOENT: "fix.reason.missing"}.get(exc.errno or 0)
-    return tr(key) if key else (exc.strerror or type(exc).__name__)
+    return os_error_reason(exc)
 
 
-def _plan_file(root: Path, rel: str, changes: list[GradeChange]) -> tuple[_Planned, list[GradeEdit]]:
+def _plan_file(root: Path, rel: str, changes: list[GradeChange], *,
+               follow_symlinks: bool = False) -> tuple[Replacement, list[GradeEdit]]:
     target = Path(os.path.realpath(root / rel))
+    if not follow_symlinks and not _inside(target, Path(os.path.realpath(root))):
+        raise WriteError(tr("fix.symlink", file=rel, target=target))
     try:
         info = target.stat()
         original = target.read_bytes()
@@ -259,6 +257,8 @@ def _plan_file(root: Path, rel: str, changes: list[GradeChange]) -> tuple[_Plann
         raise WriteError(tr("fix.vanished", file=rel)) from None
     except OSError as exc:
         raise WriteError(tr("fix.cannot_write", file=rel, reason=_reason(exc))) from None
+    if _read_only_file_system(target.parent):  # no chmod helps there
+        raise WriteError(tr("fix.read_only_fs", file=rel))
     # Marked read-only (no write bit for anyone) is refused even for root: it is the user's intent.
     if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
         raise WriteError(tr("fix.read_only", file=rel))
@@ -270,95 +270,55 @@ def _plan_file(root: Path, rel: str, changes: list[GradeChange]) -> tuple[_Plann
         raise WriteError(tr("fix.not_utf8", file=rel)) from None
     bom = _BOM if text.startswith(_BOM) else ""
     new_text, edits = edit_grades(text[len(bom):], rel, changes)
-    planned = _Planned(rel, target, original, (bom + new_text).encode("utf-8"), stat.S_IMODE(info.st_mode),
-                       info.st_uid, info.st_gid)
+    planned = Replacement(rel, target, original, (bom + new_text).encode("utf-8"), stat.S_IMODE(info.st_mode),
+                          info.st_uid, info.st_gid)
     return planned, edits
 
 
-def _write_temp(planned: _Planned, data: bytes) -> str:
-    """``data`` in a new file beside ``planned.target``, with its mode (and owner, where allowed)."""
-    fd, temp = tempfile.mkstemp(dir=planned.target.parent, prefix=f".{planned.target.name}.", suffix=".lz-tmp")
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _read_only_file_system(folder: Path) -> bool:
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, planned.mode)
-        if hasattr(os, "chown") and (planned.uid, planned.gid) != (os.getuid(), os.getgid()):
-            with contextlib.suppress(OSError):  # only root may give a file away; the content is what matters
-                os.chown(temp, planned.uid, planned.gid)
-    except BaseException:
-        _remove(temp)
-        raise
-    return temp
+        return bool(os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 1))
+    except (OSError, AttributeError):
+        return False
 
 
-def _remove(path: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-
-
-def _commit(plans: list[_Planned]) -> None:
-    """Replace every planned file, or none: temp files first, then the renames, undone on failure."""
-    temps: list[str] = []
+def _commit(root: Path, plans: list[Replacement]) -> list[str]:
+    """Replace every planned file, or none (``write.transaction``); what went wrong as a ``WriteError``."""
     try:
-        for plan in plans:
-            temps.append(_write_temp(plan, plan.new))
+        return replace_files(root, plans)
+    except Conflict as exc:
+        raise WriteError(tr("fix.vanished" if exc.kind == "vanished" else "fix.changed", file=exc.rel)) from None
+    except Busy:
+        raise WriteError(tr("fix.busy")) from None
     except OSError as exc:
-        for temp in temps:
-            _remove(temp)
-        raise WriteError(tr("fix.cannot_write", file=plan.rel, reason=_reason(exc))) from None
-    for plan in plans:  # changed or deleted since it was read: touch nothing
-        try:
-            current = plan.target.read_bytes()
-        except OSError:
-            current = None
-        if current != plan.original:
-            for temp in temps:
-                _remove(temp)
-            key = "fix.vanished" if current is None else "fix.changed"
-            raise WriteError(tr(key, file=plan.rel))
-    done: list[_Planned] = []
-    for index, (plan, temp) in enumerate(zip(plans, temps, strict=True)):
-        try:
-            os.replace(temp, plan.target)
-        except OSError as exc:
-            for leftover in temps[index:]:
-                _remove(leftover)
-            unrestored = _restore(done)
-            if unrestored:
-                raise WriteError(tr("fix.restore_failed", file=plan.rel, reason=_reason(exc),
-                                    files=join_list(unrestored))) from None
-            raise WriteError(tr("fix.cannot_write", file=plan.rel, reason=_reason(exc))) from None
-        done.append(plan)
+        rel = next((p.rel for p in plans if exc.filename and Path(exc.filename).parent == p.target.parent
+                    and p.target.name in Path(exc.filename).name), plans[0].rel)
+        raise WriteError(tr("fix.cannot_write", file=rel, reason=_reason(exc))) from None
 
 
-def _restore(done: list[_Planned]) -> list[str]:
-    """Put back the files already replaced; the ones that could not be."""
-    failed = []
-    for plan in done:
-        try:
-            os.replace(_write_temp(plan, plan.original), plan.target)
-        except OSError:
-            failed.append(plan.rel)
-    return failed
+def write_grades(register_root: Path, changes: Iterable[GradeChange], *,
+                 follow_symlinks: bool = False) -> list[GradeEdit]:
+    """Write each change into its file, all files or none, even if lz is killed; the edits made, file by file.
 
-
-def write_grades(register_root: Path, changes: Iterable[GradeChange]) -> list[GradeEdit]:
-    """Write each change into its file, all files or none; the edits made, file by file.
-
-    Raises :class:`WriteError` (nothing written) when a file is read-only,
-    vanished, changed since it was read, or a grade cannot be replaced exactly.
+    Raises :class:`WriteError` (nothing written) when a file is read-only, on a read-only file system, a link
+    out of the register (unless ``follow_symlinks``), vanished, changed since it was read, or a grade cannot be
+    replaced exactly.
     """
     by_file: dict[str, list[GradeChange]] = {}
     for change in changes:
         by_file.setdefault(change.file, []).append(change)
-    plans: list[_Planned] = []
+    plans: list[Replacement] = []
     edits: list[GradeEdit] = []
     for rel, file_changes in by_file.items():
-        plan, file_edits = _plan_file(Path(register_root), rel, file_changes)
+        plan, file_edits = _plan_file(Path(register_root), rel, file_changes, follow_symlinks=follow_symlinks)
         plans.append(plan)
         edits.extend(sorted(file_edits, key=lambda e: (e.line, e.column)))
     if plans:
-        _commit(plans)
+        kept = _commit(Path(register_root), plans)
+        if kept:
+            raise WriteError(tr("fix.saved_meanwhile", files=join_list(kept)))
     return edits
