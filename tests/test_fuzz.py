@@ -204,7 +204,7 @@ def _tokens(markdown: str):
 
 def _structure(markdown: str) -> dict:
     found = list(_tokens(markdown))
-    shown = "".join(t.content for t in found if t.type == "text")
+    shown = "\n".join(t.content for t in found if t.type == "text")  # a mention never spans two text nodes
     return {
         "headings": [t.tag for t in found if t.type == "heading_open"],
         "links": sum(t.type in ("link_open", "image") for t in found),
@@ -259,6 +259,7 @@ def _baseline() -> dict[str, dict]:
 @settings(max_examples=budget(8))
 @given(HOSTILE, HOSTILE, HOSTILE, HOSTILE)
 @example("=cmd|' /C calc'!A0", "@org/team 请看 #12", "# 伪造标题\n- 列表", "</details><img src=x onerror=alert(1)>")
+@example("=", "=", "=", "@\n- ")  # found by the fuzzer: a mention across a line break is none
 def test_any_register_text_keeps_the_outputs_structure(title, description, measure, name):
     COUNTS["outputs"] += 1
     baseline = _baseline()
