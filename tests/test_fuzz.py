@@ -48,10 +48,10 @@ settings.load_profile(PROFILE)
 pytestmark = pytest.mark.fuzz
 
 
-def budget(ci: int) -> int:
-    """Examples per property: small and fixed for ``make test``; ``FUZZ_SCALE`` times as many for ``make fuzz``
-    (the properties differ a thousandfold in cost: each keeps its share of a round)."""
-    return ci if PROFILE == "ci" else max(1, int(ci * float(os.environ.get("FUZZ_SCALE", "10"))))
+def budget(ci: int, fuzz: int) -> int:
+    """Examples per property: ``ci``, small and fixed, for ``make test``; ``fuzz`` times ``FUZZ_SCALE`` for
+    ``make fuzz`` (the properties differ a thousandfold in cost: each gets its share of a round's time)."""
+    return ci if PROFILE == "ci" else max(1, int(fuzz * float(os.environ.get("FUZZ_SCALE", "10"))))
 
 
 # Examples run per property, reported by ``make fuzz`` (tests/fuzz_run.py reads the file it names).
@@ -118,7 +118,7 @@ REGRESSIONS = [  # issue 14's cases, tried first on every run
 ]
 
 
-@settings(max_examples=budget(300))
+@settings(max_examples=budget(300, fuzz=400))
 @given(broken_files())
 @example(REGRESSIONS[0]).via("issue 14 (1)")
 @example(REGRESSIONS[1]).via("issue 14 (1)")
@@ -166,7 +166,7 @@ def invoke(args: list[str]):
     return result
 
 
-@settings(max_examples=budget(6))
+@settings(max_examples=budget(6, fuzz=30))
 @given(broken_files())
 @example(REGRESSIONS[0])
 @example(REGRESSIONS[4])
@@ -256,7 +256,7 @@ def _baseline() -> dict[str, dict]:
     return _BASELINE
 
 
-@settings(max_examples=budget(8))
+@settings(max_examples=budget(8, fuzz=15))
 @given(HOSTILE, HOSTILE, HOSTILE, HOSTILE)
 @example("=cmd|' /C calc'!A0", "@org/team 请看 #12", "# 伪造标题\n- 列表", "</details><img src=x onerror=alert(1)>")
 @example("=", "=", "=", "@\n- ")  # found by the fuzzer: a mention across a line break is none
