@@ -640,7 +640,7 @@ class Generator:
             group = 2
         full_name = unit[1][3] if (unit[0] == "bureau" and code == "zx") else f"{unit_name}{name}"
         dept = self.new_department(f"{prefix}-{code}", full_name, kind, "")
-        chief_post, vice_posts, chief_person, vice_people = leaders
+        chief_post, vice_posts, _chief_person, vice_people = leaders
         vice_index = self.rng.randrange(len(vice_posts))
         dept.chief_post, dept.vice_post = chief_post, vice_posts[vice_index]
         matters: list[tuple[str, str]] = []

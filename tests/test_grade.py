@@ -6,7 +6,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 
