@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from lianzheng_cli import __version__
-from lianzheng_cli.fileio import write_atomically
 from lianzheng_cli.load.sources import repository_root
 from lianzheng_cli.resources import schema_path
 
@@ -132,21 +131,27 @@ class FileCache:
     def _mac(self, name: str, payload: bytes) -> bytes:
         return hmac.new(self._key, name.encode() + b"\0" + payload, hashlib.sha256).digest()
 
-    def _read(self, name: str) -> Any:
-        blob = (self.folder / name).read_bytes()
-        mac, payload = blob[:MAC_BYTES], blob[MAC_BYTES:]
-        if len(mac) != MAC_BYTES or not hmac.compare_digest(mac, self._mac(name, payload)):
-            raise ValueError("not an entry of this cache")
-        return marshal.loads(payload)
-
     def get(self, key: str, *, with_data: bool) -> CacheEntry | None:
-        """A file's cached summary (and values and item positions, if asked for); None on a miss."""
+        """A file's cached summary (and values and item positions, if asked for); None on a miss.
+
+        An entry is one file: the summary's MAC, its length (8 bytes), the summary, the values' MAC and the
+        values, each MAC over the entry's name and its part; ``validate`` reads the summary part only.
+        """
         try:
-            summary = self._read(f"{key}.s")
-            data, items = self._read(f"{key}.d") if with_data else (None, None)
-            if not _is_summary(summary) or (with_data and not (isinstance(data, dict) and _is_items(items))):
-                return None
-            if with_data and not _is_document(data):
+            with open(self.folder / key, "rb") as handle:
+                mac, size = handle.read(MAC_BYTES), int.from_bytes(handle.read(8), "big")
+                payload = handle.read(size)
+                if len(payload) != size or not hmac.compare_digest(mac, self._mac(key + ".s", payload)):
+                    return None
+                summary = marshal.loads(payload)
+                data = items = None
+                if with_data:
+                    mac, payload = handle.read(MAC_BYTES), handle.read()
+                    if not hmac.compare_digest(mac, self._mac(key + ".d", payload)):
+                        return None
+                    data, items = marshal.loads(payload)
+            if not _is_summary(summary) or (with_data and not (isinstance(data, dict) and _is_items(items)
+                                                                 and _is_document(data))):
                 return None
         except Exception:  # whatever reading the cache raises, it is a miss, never a failure
             return None
@@ -154,12 +159,14 @@ class FileCache:
         return CacheEntry(summary, data, items)
 
     def put(self, key: str, summary: Any, data: Any, items: Any) -> None:
+        """Store a file's entry. Written in place, not renamed: an entry cut short or written twice at once
+        fails its MAC and is a miss."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            for suffix, value in (("d", (data, items)), ("s", summary)):  # summary last: it marks the entry complete
-                name = f"{key}.{suffix}"
-                payload = marshal.dumps(value)
-                write_atomically(self.folder / name, self._mac(name, payload) + payload)
+            head, body = marshal.dumps(summary), marshal.dumps((data, items))
+            with open(self.folder / key, "wb") as handle:
+                handle.write(self._mac(key + ".s", head) + len(head).to_bytes(8, "big") + head)
+                handle.write(self._mac(key + ".d", body) + body)
         except (OSError, ValueError):
             return  # a cache that cannot be written is no cache, not an error
         self.used.add(key)
@@ -171,7 +178,7 @@ class FileCache:
                 if other.is_dir() and other != self.folder.parent and other.name.startswith("v"):
                     shutil.rmtree(other, ignore_errors=True)
             entries = list(self.folder.iterdir()) if self.folder.is_dir() else []
-            if len(entries) > 2 * keep + 200:
+            if len(entries) > keep + 100:
                 for entry in entries:
                     if entry.name.split(".")[0] not in self.used:
                         entry.unlink(missing_ok=True)
