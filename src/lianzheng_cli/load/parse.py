@@ -13,7 +13,6 @@ again recording every path's position (milliseconds per file).
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import itertools
 import re
@@ -38,6 +37,7 @@ from yaml.events import (
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import tr
+from lianzheng_cli.load.places import line_col_at, mark_place, odd_breaks, reader_error, reline, yaml_error
 
 MAX_DEPTH = 100
 # Alias expansion may add at most this many values beyond the file's own size
@@ -120,14 +120,8 @@ class Loaded:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def _diag(code: str, rel: str, line: int, column: int, message: str) -> Diagnostic:
+def _diag(rel: str, code: str, line: int, column: int, message: str) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, rel, line, column, message)
-
-
-def line_col_at(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a character offset."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def decode(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
@@ -135,9 +129,9 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     elif raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return None, [_diag("LZ002", rel, 1, 1, tr("LZ002.utf16", encoding="UTF-32"))]
+        return None, [_diag(rel, "LZ002", 1, 1, tr("LZ002.utf16", encoding="UTF-32"))]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (len(raw) >= 2 and (raw[0] == 0 or raw[1] == 0)):
-        return None, [_diag("LZ002", rel, 1, 1, tr("LZ002.utf16", encoding="UTF-16"))]
+        return None, [_diag(rel, "LZ002", 1, 1, tr("LZ002.utf16", encoding="UTF-16"))]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
@@ -146,14 +140,14 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
         try:
             raw.decode("gb18030")
         except UnicodeDecodeError:
-            return None, [_diag("LZ002", rel, line, col, tr("LZ002.invalid"))]
-        return None, [_diag("LZ002", rel, line, col, tr("LZ002.gb18030"))]
+            return None, [_diag(rel, "LZ002", line, col, tr("LZ002.invalid"))]
+        return None, [_diag(rel, "LZ002", line, col, tr("LZ002.gb18030"))]
 
 
 def load(raw: bytes, rel: str, *, items: dict | None = None) -> Loaded:
     """Decode and parse one register file; ``items`` (if given) receives where each list item starts."""
     if len(raw) > MAX_FILE_BYTES:
-        return Loaded(rel, None, [_diag("LZ005", rel, 1, 1, tr("LZ005.size", size=_megabytes(len(raw)),
+        return Loaded(rel, None, [_diag(rel, "LZ005", 1, 1, tr("LZ005.size", size=_megabytes(len(raw)),
                                                                limit=_megabytes(MAX_FILE_BYTES)))])
     text, diagnostics = decode(raw, rel)
     if text is None:
@@ -172,7 +166,7 @@ def load_text(text: str, rel: str, *, items: dict | None = None) -> Loaded:
         return Loaded(rel, None, diagnostics)
     data = _walk(text, rel, diagnostics, None, items)
     if data is None and not diagnostics:
-        diagnostics.append(_diag("LZ007", rel, 1, 1, tr("LZ007")))
+        diagnostics.append(_diag(rel, "LZ007", 1, 1, tr("LZ007")))
     return Loaded(rel, data if not diagnostics else None, diagnostics)
 
 
@@ -180,7 +174,7 @@ def _refused(rel: str, text: str, match: re.Match) -> Diagnostic:
     """A character libyaml refuses, named at its place: a control character, or one no text may hold."""
     char = match.group()
     key = "LZ006.control" if _CONTROL.fullmatch(char) else "LZ006.character"
-    return _diag("LZ006", rel, *line_col_at(text, match.start()), tr(key, codepoint=ord(char)))
+    return _diag(rel, "LZ006", *line_col_at(text, match.start()), tr(key, codepoint=ord(char)))
 
 
 # A top-level key as the register's files write it: at column 0, plain, then `:` and a space or the line's end.
@@ -283,64 +277,6 @@ def positions_of(text: str) -> Positions:
     return Positions(table, data)
 
 
-# Line breaks as libyaml counts them (YAML 1.1): besides \n and \r\n, a lone \r, NEL, LS and PS.
-_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-
-
-def _odd_breaks(text: str) -> bool:
-    """Whether libyaml counts lines in ``text`` otherwise than by \\n (what editors, git and CI count)."""
-    return ("\r" in text and text.count("\r") != text.count("\r\n")) or any(
-        b in text for b in ("\x85", "\u2028", "\u2029"))
-
-
-class _Relines:
-    """libyaml's (line, column) in a text with odd line breaks as the line and column counted by \\n."""
-
-    def __init__(self, text: str):
-        self._text = text
-        self._yaml = [0, *(m.end() for m in _YAML_BREAK.finditer(text))]
-        self._lines = [0, *(m.end() for m in re.finditer("\n", text))]
-
-    def __call__(self, line: int, column: int) -> tuple[int, int]:
-        start = self._yaml[min(line, len(self._yaml)) - 1]
-        offset = min(start + column - 1, len(self._text))
-        row = bisect.bisect_right(self._lines, offset)
-        return row, offset - self._lines[row - 1] + 1
-
-
-def _reline(text: str, table: dict | None, items: dict | None) -> None:
-    """Positions recorded by libyaml's count of lines, counted by \\n instead (rare: only odd line breaks)."""
-    place = _Relines(text)
-    if table is not None:
-        for path, (kl, kc, vl, vc) in table.items():
-            table[path] = (*place(kl, kc), *place(vl, vc))
-    if items is not None:
-        for path, (line, column) in items.items():
-            items[path] = place(line, column)
-
-
-def _mark_place(text: str, mark: Mark) -> tuple[int, int]:
-    """Line and column (1-based, counted by \\n) of a libyaml mark: always a place inside ``text``.
-
-    libyaml counts the mark's index in characters; its line is one past the last when a file ends without a
-    line break (it adds one), so the index is what is trusted. The end of a file that ends with a line break is
-    shown at the end of its last line (what an editor, git and CI show as the file's last line).
-    """
-    index = getattr(mark, "index", None)
-    if not (isinstance(index, int) and index >= 0):
-        return _end_of_lines(text, *_Relines(text)(mark.line + 1, mark.column + 1))
-    index = min(index, len(text))
-    if index == len(text) and text.endswith("\n"):
-        index -= 1
-    return line_col_at(text, index)
-
-
-def _end_of_lines(text: str, line: int, column: int) -> tuple[int, int]:
-    if line > 1 and text.endswith("\n") and line > text.count("\n"):
-        return line_col_at(text, len(text) - 1)
-    return line, column
-
-
 class _Frame:
     __slots__ = ("anchor", "col", "is_map", "key", "key_col", "key_line", "key_lines", "line", "size", "value")
 
@@ -374,13 +310,13 @@ def _walk(text: str, rel: str, diagnostics: list[Diagnostic], positions: dict | 
     except _Abort:
         return None
     except MarkedYAMLError as exc:
-        diagnostics.append(_yaml_error(exc, rel, text))
+        diagnostics.append(_diag(rel, *yaml_error(exc, text, MAX_DEPTH)))
         return None
     except YAMLError as exc:  # the reader's own errors: characters are checked before, this is the safety net
-        diagnostics.append(_reader_error(exc, rel, text))
+        diagnostics.append(_diag(rel, *reader_error(exc, text)))
         return None
-    if (positions or items) and _odd_breaks(text):
-        _reline(text, positions, items)
+    if (positions or items) and odd_breaks(text):
+        reline(text, positions, items)
     return data
 
 
@@ -393,7 +329,7 @@ def _build(parser, text, rel, diagnostics, positions, items):
     documents = 0
 
     def fail(code: str, mark: Mark, message: str) -> NoReturn:
-        diagnostics.append(_diag(code, rel, *_mark_place(text, mark), message))
+        diagnostics.append(_diag(rel, code, *mark_place(text, mark), message))
         raise _Abort
 
     while True:
@@ -518,64 +454,3 @@ def _tagged(event, fail) -> Any:
     fail("LZ004", event.start_mark, tr("LZ004", tag=_short_tag(tag)))
 
 
-# libyaml's problems (matched by substring), each said in the user's language; anything else is "yaml.unknown".
-_YAML_PROBLEMS = (
-    ("found unexpected end of stream", "yaml.eof_quoted"),
-    ("mapping values are not allowed", "yaml.mapping_values"),
-    ("did not find expected key", "yaml.expected_key"),
-    ("could not find expected ':'", "yaml.expected_colon"),
-    ("did not find expected ',' or ']'", "yaml.flow_end"),
-    ("did not find expected ',' or '}'", "yaml.flow_end"),
-    ("did not find expected '-' indicator", "yaml.block_end"),
-    ("did not find expected node content", "yaml.node_content"),
-    ("found character that cannot start any token", "yaml.bad_start"),
-    ("did not find expected <document start>", "yaml.document_start"),
-    ("found unexpected document indicator", "yaml.document_indicator"),
-    ("tab character", "yaml.tab"),
-    ("escape", "yaml.escape"),
-    ("hexdecimal number", "yaml.escape"),
-    ("block sequence entries are not allowed", "yaml.sequence_here"),
-    ("mapping keys are not allowed", "yaml.key_here"),
-    ("did not find expected comment or line break", "yaml.line_end"),
-    ("did not find expected whitespace or line break", "yaml.line_end"),
-    ("did not find expected alphabetic or numeric character", "yaml.anchor_name"),
-    ("directive", "yaml.directive"),
-    ("incompatible YAML document", "yaml.directive"),
-    ("digit or '.' character", "yaml.directive"),
-    ("indentation indicator", "yaml.block_scalar"),
-    ("tag", "yaml.tag"),
-    ("URI", "yaml.tag"),
-    ("UTF-8 octet", "yaml.tag"),
-    ("did not find expected '!'", "yaml.tag"),
-    ("did not find expected '>'", "yaml.tag"),
-)
-# Problems best shown where their construct opened (the quote, the bracket, the key), not where the parser gave up.
-_AT_CONTEXT = frozenset(("yaml.eof_quoted", "yaml.flow_end", "yaml.expected_colon"))
-
-
-def _yaml_error(exc: MarkedYAMLError, rel: str, text: str) -> Diagnostic:
-    problem = exc.problem or exc.context or "?"
-    mark = exc.problem_mark or exc.context_mark
-    key = next((k for needle, k in _YAML_PROBLEMS if needle in problem), None)
-    if key in _AT_CONTEXT and exc.context_mark is not None:
-        mark = exc.context_mark
-    line, col = _mark_place(text, mark) if mark is not None else (1, 1)
-    if key in (None, "yaml.bad_start") and _char_at(text, line, col) == "\t":
-        key = "yaml.tab"
-    if "maximum nesting depth" in problem:  # libyaml's own bound, lower in some builds than ours
-        return _diag("LZ005", rel, line, col, tr("LZ005.depth", limit=MAX_DEPTH))
-    return _diag("LZ001", rel, line, col, tr("LZ001", problem=tr(key or "yaml.unknown", problem=problem)))
-
-
-def _reader_error(exc: YAMLError, rel: str, text: str) -> Diagnostic:
-    """A problem of libyaml's reader (it counts bytes of UTF-8), or any other error of the parser, located."""
-    position = getattr(exc, "position", None)
-    line, col = 1, 1
-    if isinstance(position, int) and position >= 0:
-        line, col = line_col_at(text, len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore")))
-    return _diag("LZ001", rel, line, col, tr("LZ001", problem=tr("yaml.unknown", problem=str(exc))))
-
-
-def _char_at(text: str, line: int, column: int) -> str:
-    lines = text.split("\n", line)
-    return lines[line - 1][column - 1: column] if line <= len(lines) else ""
