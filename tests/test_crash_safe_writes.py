@@ -140,3 +140,28 @@ def test_a_journal_lz_did_not_write_is_never_acted_on(tmp_path, runner):
     result = run(runner, "validate", "-r", str(root))
     assert target.read_bytes() == before and planted.exists()
     assert "不是本机 lz 写的写入记录" in result.stderr
+
+
+def test_a_key_planted_in_the_repository_does_not_make_a_journal_trusted(tmp_path, runner, monkeypatch):
+    from lianzheng_cli.write import transaction
+
+    root = two_files_with_mismatches(tmp_path)
+    (tmp_path / ".git").mkdir()  # the register's work tree
+    planted_home = tmp_path / ".lz-cache"
+    monkeypatch.setenv("LZ_CACHE_DIR", str(planted_home))  # a CI that keeps its cache inside the checkout
+    planted_home.mkdir(mode=0o700)
+    key = b"k" * 32
+    (planted_home / "key").write_bytes(key)
+    (planted_home / "key").chmod(0o600)
+    target = root / "departments" / "spk.yaml"
+    planted = target.with_name(".spk.yaml.0badc0de.lz-tmp")
+    planted.write_text("schema_version: 1\nid: spk\n", encoding="utf-8")
+    body = ('{"version": 1, "tx": "0badc0de", "entries": [{"rel": "departments/spk.yaml", '
+            f'"target": "{target}", "temp": "{planted}", "aside": "{target}.x.lz-orig", '
+            f'"old": "{transaction._digest(target.read_bytes())}", '
+            f'"new": "{transaction._digest(planted.read_bytes())}"}}]}}').encode()
+    (root / ".lz-journal").write_bytes(body + b"\n" + transaction._journal_mac(key, body).encode() + b"\n")
+    before = target.read_bytes()
+    result = run(runner, "validate", "-r", str(root))
+    assert target.read_bytes() == before, result.output
+    assert "不是本机 lz 写的写入记录" in result.stderr

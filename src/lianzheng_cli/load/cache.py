@@ -223,16 +223,22 @@ def _is_document(value: Any) -> bool:
     return True
 
 
-def open_cache(root: Path, *, enabled: bool = True) -> FileCache | None:
-    """The cache for the register at ``root``, unless disabled (``LZ_NO_CACHE=1``) or unsafe: a cache folder
-    inside the register's work tree, or a key that cannot be had safely, means no cache."""
-    if not enabled or os.environ.get("LZ_NO_CACHE"):
-        return None
+def key_for(root: Path) -> bytes | None:
+    """This user's key, to authenticate what lz keeps about the register at ``root`` (its cache, its write
+    journal); None when the cache folder lies inside the register's work tree (a pull request could put a key
+    there) or no key can be had safely."""
     home = cache_home()
     if _inside(home, repository_root(root) or root):
         return None
-    key = secret_key(home)
-    return FileCache(home, key, root) if key is not None else None
+    return secret_key(home)
+
+
+def open_cache(root: Path, *, enabled: bool = True) -> FileCache | None:
+    """The cache for the register at ``root``, unless disabled (``LZ_NO_CACHE=1``) or unsafe (``key_for``)."""
+    if not enabled or os.environ.get("LZ_NO_CACHE"):
+        return None
+    key = key_for(root)
+    return FileCache(cache_home(), key, root) if key is not None else None
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from lianzheng_cli.fileio import TEMP_SUFFIX
 from lianzheng_cli.i18n import join_list, messages
-from lianzheng_cli.load.cache import secret_key
+from lianzheng_cli.load.cache import key_for
 from lianzheng_cli.load.sources import DEPARTMENTS_DIR
 
 tr = messages({
@@ -216,7 +216,7 @@ def _write_journal(root: Path, tx: str, plans: list[Replacement]) -> None:
     entries = [{"rel": p.rel, "target": str(p.target), "temp": str(p.temp), "aside": str(p.aside),
                 "old": _digest(p.old), "new": _digest(p.new)} for p in plans]
     body = json.dumps({"version": 1, "tx": tx, "entries": entries}, ensure_ascii=False).encode()
-    key = secret_key()
+    key = key_for(root)
     mac = _journal_mac(key, body) if key is not None else ""
     temp = root / f"{JOURNAL}.{tx}{TEMP_SUFFIX}"
     _write_new(temp, body + b"\n" + mac.encode() + b"\n", Replacement("", temp, b"", b"", mode=0o600))
@@ -332,7 +332,7 @@ def recover(root: Path, *, wait: float = 0.0) -> Recovery:
     try:
         with register_lock(root, wait=wait):
             if journal.exists():
-                entries = _trusted_entries(journal)
+                entries = _trusted_entries(journal, key_for(root))
                 if entries is None:
                     found.untrusted = journal
                     return found
@@ -357,12 +357,11 @@ def _strays(root: Path) -> Iterator[Path]:
                 yield folder / name
 
 
-def _trusted_entries(journal: Path) -> list[dict] | None:
+def _trusted_entries(journal: Path, key: bytes | None) -> list[dict] | None:
     """The journal's entries if this user's lz wrote it (its HMAC checks out), else None."""
     try:
         raw = journal.read_bytes()
         body, _, mac = raw.rstrip(b"\n").rpartition(b"\n")
-        key = secret_key()
         if key is None or not hmac.compare_digest(mac.decode("ascii"), _journal_mac(key, body)):
             return None
         data = json.loads(body)
