@@ -547,3 +547,19 @@ def test_large_register_lists_only_mismatches_unless_all(monkeypatch, example_re
     assert "bgs-R01" not in short.output
     full = run(runner, "grade", "-r", str(example_register), "--all")
     assert "bgs-R01" in full.output and "以下只列出" not in full.output
+
+
+def test_the_distribution_by_department_is_one_pass_over_the_risks(tmp_path):
+    """5,000 tiny departments took 45 s (issue 14's scale case): each department scanned every risk."""
+    from steps import growth
+
+    def work(n):
+        departments = {"ldbz": LEADERSHIP, "jjjc": INSPECTION}
+        for i in range(n):
+            departments[f"d{i}"] = (OFFICE_HEAD.replace("id: spk\n", f"id: d{i}\n").replace("spk-", f"d{i}-")
+                                    .replace("p-ke", f"p-ke{i}").replace("owner: spk", f"owner: d{i}")
+                                    + risk(f"R{i}", likelihood=2, impact=2, grade="低", posts=f"d{i}-chushen"))
+        report = report_of(write_register(tmp_path / str(n), ORG, departments))
+        return lambda: report.by_department
+
+    assert growth(work, 60) < 2.6
