@@ -11,7 +11,7 @@ import typer
 from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, command_help, start, usage_error
 from lianzheng_cli.cli.lint import parse_as_of
 from lianzheng_cli.fileio import shown_path, write_atomically
-from lianzheng_cli.i18n import messages
+from lianzheng_cli.i18n import messages, os_error_reason
 
 tr = messages({
     "report.written": {"zh": "已生成：{path}", "en": "written: {path}"},
@@ -131,7 +131,7 @@ def report_command(
     try:
         write_atomically(target, text)
     except OSError as exc:
-        raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=exc.strerror or exc)) \
+        raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=os_error_reason(exc))) \
             from None
     typer.echo(tr("report.written", path=shown_path(target)))
 
@@ -151,7 +151,7 @@ def _write_docx(reg, context: dict, output: str | None, template: Path | None) -
     except TemplateProblem as exc:
         raise usage_error(str(exc)) from None
     except OSError as exc:
-        raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=exc.strerror or exc)) \
+        raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=os_error_reason(exc))) \
             from None
     typer.echo(tr("report.written", path=shown_path(target)))
 
