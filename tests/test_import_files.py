@@ -113,6 +113,21 @@ def test_a_renamed_text_file_an_empty_file_and_a_missing_file_are_usage_errors(t
         import_files([archive])
 
 
+def test_a_zip_of_a_version_python_cannot_read_is_a_broken_file_not_an_internal_error(tmp_path, runner):
+    # found by fuzzing: zipfile raises NotImplementedError for the "version needed to extract" of a damaged file
+    good = tmp_path / "good.xlsx"
+    write_xlsx(good, SheetSpec([[TITLE], HEADER]))
+    raw = bytearray(good.read_bytes())
+    central = raw.index(b"PK\x01\x02")
+    raw[central + 6:central + 8] = (99).to_bytes(2, "little")
+    damaged = tmp_path / "一览表.xlsx"
+    damaged.write_bytes(bytes(raw))
+    with pytest.raises(ImportUsageError, match="已损坏"):
+        import_files([damaged])
+    result = run(runner, "import", str(damaged), "--dry-run")
+    assert result.exit_code == 2 and "已损坏" in result.stderr and "Traceback" not in result.output
+
+
 def test_a_workbook_saved_under_the_wrong_extension_is_read_by_its_content(tmp_path):
     renamed = tmp_path / "一览表.xls"
     shutil.copy(write_xlsx(tmp_path / "real.xlsx", SheetSpec([[TITLE], HEADER, [1, "办公室", "公车", "派车", "司机",
