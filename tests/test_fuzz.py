@@ -1,7 +1,9 @@
 """Fuzzing that stays (issue 14): properties over any bytes of a register file and any text in a register.
 
 - For any bytes, loading and checking a file never raises and every finding lies inside the file; every command
-  (validate, lint, grade, render xlsx, report, brief, diff) exits 0, 1 or 2, never 3, and prints no traceback.
+  (validate, lint, grade, render xlsx, report, brief, schema, diff) exits 0, 1 or 2, never 3, and prints no traceback.
+- For any bytes given to ``lz import`` as an office file, it exits 0, 1 or 2; for any text typed into a rendered
+  workbook, ``lz import --update`` leaves a register that validates (its own edits always read back).
 - For any register text, the workbook holds no formula and the Markdown of the report and of the diff keeps its
   structure: no heading, link, HTML or mention comes from the register.
 
@@ -142,6 +144,7 @@ def test_any_bytes_load_and_check_with_every_finding_inside_the_file(raw):
 COMMANDS = [
     ["validate", "-f", "json"], ["lint", "-f", "json"], ["grade", "--check"], ["render", "xlsx", "-o", "{out}/r.xlsx"],
     ["report", "-o", "{out}/r.md"], ["brief", "p-ke", "-o", "{out}/b.md"], ["brief", "p-ke", "--xlsx", "-o", "{out}/b.xlsx"],
+    ["schema"],
 ]
 
 
@@ -275,6 +278,82 @@ def test_any_register_text_keeps_the_outputs_structure(title, description, measu
         workbook = load_workbook(out / "r.xlsx")
         formulas = [c.coordinate for ws in workbook for row in ws.iter_rows() for c in row if c.data_type == "f"]
         assert formulas == []
+
+
+# --- lz import: any file given as a workbook, any text typed into a rendered one --------------------------------
+
+IMPORT_SOURCES = sorted(p for p in (REPO / "tests" / "fixtures" / "import").iterdir()
+                        if p.suffix in (".xlsx", ".xls", ".docx"))
+
+
+@st.composite
+def office_files(draw) -> tuple[bytes, str]:
+    """An office file damaged as a disk, a mail gateway or a fuzzer could: bytes changed or cut, or any bytes."""
+    source = draw(st.sampled_from(IMPORT_SOURCES))
+    raw = bytearray(source.read_bytes())
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.binary(max_size=300)), source.suffix
+    for _ in range(draw(st.integers(1, 12))):
+        at = draw(st.integers(0, len(raw) - 1))
+        raw[at] = draw(st.integers(0, 255))
+    if draw(st.booleans()):
+        raw = raw[:draw(st.integers(0, len(raw)))]
+    return bytes(raw), source.suffix
+
+
+@settings(max_examples=budget(10, fuzz=60))
+@given(office_files())
+def test_lz_import_of_any_file_exits_0_1_or_2(tmp_path_factory, drawn):
+    COUNTS["import"] += 1
+    raw, suffix = drawn
+    folder = tmp_path_factory.mktemp("import")
+    source = folder / f"表{suffix}"
+    source.write_bytes(raw)
+    invoke(["import", str(source), "--dry-run"])
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """The example register and its workbook as ``lz render xlsx`` writes it, made once."""
+    from conftest import EXAMPLE
+    from lianzheng_cli.outputs.xlsx.risk_table import render_workbook
+    from lianzheng_cli.validate.register import validate
+
+    folder = tmp_path_factory.mktemp("rendered")
+    register = validate(EXAMPLE, use_cache=False).register
+    assert register is not None
+    return render_workbook(register, folder / "一览表.xlsx")
+
+
+TYPED = st.lists(st.one_of(HOSTILE, st.sampled_from(["\x7f", "\x85", "\x9f", "\u2028", "\ufeff", "\ufffe", "\r\n",
+                                                    "\t", "1、", "【前期预防】", "★★★", "高"])),
+                 min_size=1, max_size=3).map("".join)
+
+
+@settings(max_examples=budget(4, fuzz=20))
+@given(TYPED, TYPED)
+@example("甲\x7f乙", "\u2028").via("found by the fuzzer: DEL and line separators written raw into the YAML")
+def test_any_text_typed_into_a_rendered_workbook_updates_into_a_valid_register(rendered, description, measure):
+    from openpyxl import load_workbook as open_book
+
+    from conftest import EXAMPLE
+    from lianzheng_cli.outputs.xlsx.risk_table import SHEET_DETAIL
+
+    COUNTS["import --update"] += 1
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "registers"
+        shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".lz-cache"))
+        book = open_book(rendered)
+        sheet = book[SHEET_DETAIL]
+        columns = {cell.value: cell.column for cell in sheet[1] if cell.value}
+        sheet.cell(2, columns["风险表现"]).value = description
+        sheet.cell(3, columns["防控措施"]).value = measure
+        edited = Path(folder) / "一览表.xlsx"
+        book.save(edited)
+        result = invoke(["import", str(edited), "--update", "--delete", "-r", str(root)])
+        assert "请报告" not in result.output, result.output  # lz's own edit failed its check: lz's bug
+        checked = invoke(["validate", "-r", str(root)])
+        assert checked.exit_code == 0, checked.output
 
 
 def test_make_fuzz_runs_these_properties():
