@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast check docs schemas bench clean
+.PHONY: demo test test-fast check docs schemas bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ check: $(STAMP)  ## 代码检查:ruff(风格)、mypy(类型)、import-linter(流
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+fuzz: $(STAMP)  ## 模糊测试:tests/test_fuzz.py 的性质运行 FUZZ_MINUTES 分钟(默认 10),失败的例子存入 tests/fuzz-examples/
+	FUZZ_MINUTES=$${FUZZ_MINUTES:-10} $(BIN)/python tests/fuzz_run.py
 
 docs: $(STAMP)  ## 由规则目录生成 docs/rules.md
 	$(BIN)/lz rules --format markdown > docs/rules.md

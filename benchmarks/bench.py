@@ -8,6 +8,9 @@ spread. Prints the table and writes it to ``benchmarks/results/latest.md``.
 
     python benchmarks/bench.py [--departments N] [--repeat N] [--seed N]
     BENCH_QUICK=1   a small register (20 departments), 3 repetitions
+    BENCH_ONLY=scale  only issue 14's scale cases (one 50 MB file, 5,000 tiny files, a risk with 10,000
+                    measures, a 1 MB scalar): every command once, cold, with time and peak memory; written to
+                    benchmarks/results/scale.md
     BENCH_PEERS=all also yamllint, and check-jsonschema of the project's venv even without its C parser
 
 check-jsonschema is measured with ruamel.yaml's C parser, as issue 6 measured it: from the
@@ -50,8 +53,10 @@ COUNTY = 400  # departments of the county register the targets are stated for
 PER_BENCH_SECONDS = 60  # repetitions of one benchmark are cut to stay about within this
 TOTAL_SECONDS = 360  # and of all benchmarks together, so that `make bench` stays well under 10 minutes
 
-ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+CACHE = DATA / "lz-cache"  # lz's cache for the measured runs (not the user's): "cold" deletes it
+ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb", "LZ_CACHE_DIR": str(CACHE)}
 ENV.pop("LZ_LANG", None)
+ENV.pop("LZ_NO_CACHE", None)
 
 
 @dataclass
@@ -102,6 +107,15 @@ def ensure_register(departments: int, seed: int) -> tuple[Path, dict, float]:
     figures = json.loads(out.strip().splitlines()[-1])
     stamp.write_text(json.dumps({"key": key, "figures": figures}, ensure_ascii=False, indent=1), encoding="utf-8")
     return folder, figures, time.perf_counter() - started
+
+
+def git_commit(folder: Path) -> None:
+    """Make ``folder`` a git repository with everything in it committed (for ``lz diff``)."""
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "scale case"]):
+        subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c",
+                        "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args], cwd=folder, env=env,
+                       check=True, stdout=subprocess.DEVNULL)
 
 
 # ---------------------------------------------------------------------------
@@ -197,8 +211,7 @@ def make_benches(repo: Path, scratch: Path, commands: set[str], peers_all: bool)
     state = {"cache_fresh": False}
 
     def drop_cache() -> None:
-        for folder in (repo / ".lz-cache", registers / ".lz-cache"):
-            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(CACHE, ignore_errors=True)
         state["cache_fresh"] = False
 
     def after_cold_validate() -> None:  # a cold validate leaves exactly the cache the warm run starts from
@@ -260,7 +273,7 @@ def make_benches(repo: Path, scratch: Path, commands: set[str], peers_all: bool)
             benches.append(Bench("yamllint", "yamllint -f parsable (default rules)",
                                  [str(yamllint), "-f", "parsable", str(registers)], ok_codes=(0, 1), peer=True))
     wanted = [
-        ("validate", Bench("validate-cold", "lz validate, cold (no .lz-cache)", [lz, "validate", *reg], setup=drop_cache,
+        ("validate", Bench("validate-cold", "lz validate, cold (no cache)", [lz, "validate", *reg], setup=drop_cache,
                            teardown=after_cold_validate)),
         ("validate", Bench("validate-warm", "lz validate, warm, one file changed", [lz, "validate", *reg],
                            setup=touch_one_file, teardown=restore_file)),
@@ -388,7 +401,7 @@ def render_markdown(benches: list[Bench], figures: dict, departments: int, seed:
         f"- **Method**: whole-process wall time and peak RSS (`os.wait4`; the largest single process, "
         f"workers are not summed) of each command; up to {repeat} interleaved repetitions, fewer for slow "
         f"commands (column *runs*); median and min–max. Output goes to /dev/null (not a terminal). "
-        f"\"cold\" = `.lz-cache/` deleted before the run. Differences under ~20 % are noise; "
+        f"\"cold\" = lz's cache deleted before the run. Differences under ~20 % are noise; "
         f"load average at the end {os.getloadavg()[0]:.1f} (other work on the machine slows every figure).",
         "",
         "| what | runs | median s | min–max s | peak RSS MB | × libyaml compose |",
@@ -429,6 +442,10 @@ def render_markdown(benches: list[Bench], figures: dict, departments: int, seed:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if os.environ.get("BENCH_ONLY") == "scale":
+        from scale_bench import run_scale
+
+        return run_scale()
     quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--departments", type=int, default=20 if quick else COUNTY)

@@ -792,3 +792,20 @@ def test_crc32_combine_agrees_with_zlib(sizes):
     rnd = random.Random(sum(sizes))
     first, second = (bytes(rnd.getrandbits(8) for _ in range(n)) for n in sizes)
     assert crc32_combine(zlib.crc32(first), zlib.crc32(second), len(second)) == zlib.crc32(first + second)
+
+
+def test_texts_cut_in_the_childs_sheet_are_reported_as_when_written_here(register, tmp_path, monkeypatch):
+    """A text too long for a cell on 明细, written in a child, is reported, in the same order as without one."""
+    from lianzheng_cli.outputs.xlsx.writer import MAX_CELL_TEXT
+
+    risk = next(iter(register.risks.values()))
+    risk.description = "长" * (MAX_CELL_TEXT + 10)  # records are plain dataclasses: a test may stretch one
+    found = {}
+    for parallel, since in (("child", 0), ("here", 10**9)):
+        monkeypatch.setattr(workbook, "PARALLEL_FROM", since)
+        overflows: list = []
+        render_workbook(register, tmp_path / f"{parallel}.xlsx", overflows=overflows)
+        found[parallel] = [(o.sheet, o.cell, o.subject, o.length) for o in overflows]
+    assert found["child"] == found["here"]
+    assert {sheet for sheet, *_ in found["child"]} == {"廉政风险点防控措施一览表", "明细（可筛选）"}
+    assert all(subject == risk.id for *_, subject, _ in found["child"])

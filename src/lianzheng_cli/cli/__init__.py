@@ -16,6 +16,7 @@ from lianzheng_cli.cli.grade import grade_command
 from lianzheng_cli.cli.import_ import import_command
 from lianzheng_cli.cli.init import init_command
 from lianzheng_cli.cli.lint import lint_command, rules_command
+from lianzheng_cli.cli.recover import recover_command
 from lianzheng_cli.cli.render import render_app
 from lianzheng_cli.cli.report import report_command
 from lianzheng_cli.cli.schema import schema_command
@@ -80,10 +81,18 @@ app.command("brief", cls=Command)(brief_command)
 app.command("diff", cls=Command)(diff_command)
 app.command("init", cls=Command)(init_command)
 app.command("import", cls=Command)(import_command)
+app.command("recover", cls=Command)(recover_command)
+
+
+def _unraisable_quietly(unraisable) -> None:
+    """An error Python could not raise (a file closed as it is collected, after the real error was reported) is
+    not printed as a traceback behind lz's own message."""
 
 
 def main() -> None:
     """Entry point: run the app; an unexpected failure is one line, never a traceback."""
+    if not os.environ.get("LZ_DEBUG"):
+        sys.unraisablehook = _unraisable_quietly
     try:
         app()
     except SystemExit:

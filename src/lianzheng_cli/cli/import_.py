@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from lianzheng_cli.cli.common import (
+    FollowSymlinksOption,
     LangOption,
     RegisterOption,
     checked_register,
@@ -17,7 +18,7 @@ from lianzheng_cli.cli.common import (
     start,
     usage_error,
 )
-from lianzheng_cli.i18n import messages, set_language
+from lianzheng_cli.i18n import messages, os_error_reason, set_language
 from lianzheng_cli.importing import ImportOptions, ImportUsageError, import_files, parse_map, write_register
 from lianzheng_cli.importing.update import update_register
 from lianzheng_cli.outputs.import_report import IMPORT_FORMATS
@@ -124,6 +125,7 @@ def import_command(
         "--update", help=tr.lazy("import.help.update"))] = False,
     delete: Annotated[bool, typer.Option(
         "--delete", help=tr.lazy("import.help.delete"))] = False,
+    follow_symlinks: FollowSymlinksOption = False,
     register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -133,9 +135,11 @@ def import_command(
     if update:
         if out is not None:
             raise usage_error(tr("import.update_out"))
-        _update(files, register, column_map, delete=delete, dry_run=dry_run, fmt=fmt, lang=lang)
+        _update(files, register, column_map, delete=delete, dry_run=dry_run, fmt=fmt, lang=lang,
+                follow_symlinks=follow_symlinks)
         return
-    for given, option in ((delete, "--delete"), (register is not None, "--register")):
+    for given, option in ((delete, "--delete"), (register is not None, "--register"),
+                          (follow_symlinks, "--follow-symlinks")):
         if given:
             raise usage_error(tr("import.update_only", option=option))
     if out is None and not dry_run:
@@ -147,21 +151,21 @@ def import_command(
     except ImportUsageError as exc:
         raise usage_error(str(exc)) from None
     except OSError as exc:
-        raise usage_error(tr("import.cannot_write", path=exc.filename or out, reason=exc.strerror or exc)) from None
+        raise usage_error(tr("import.cannot_write", path=exc.filename or out, reason=os_error_reason(exc))) from None
     IMPORT_FORMATS[fmt](result, out, written, sys.stdout)
     if result.problems.errors:
         raise typer.Exit(1)
 
 
 def _update(files: list[Path], register: Path | None, column_map: list[str] | None, *, delete: bool, dry_run: bool,
-            fmt: str, lang: LangOption) -> None:
+            fmt: str, lang: LangOption, follow_symlinks: bool = False) -> None:
     """``--update``: the workbooks into the register they were rendered from."""
     root = start(lang, register)
     checked = checked_register(root, fmt=fmt)
     try:
         options = ImportOptions(column_map=parse_map(column_map or []))
         result = update_register(files, root, checked.register, options, shown=[str(f) for f in files],
-                                 delete=delete, dry_run=dry_run)
+                                 delete=delete, dry_run=dry_run, follow_symlinks=follow_symlinks)
     except ImportUsageError as exc:
         raise usage_error(str(exc)) from None
     except WriteError as exc:

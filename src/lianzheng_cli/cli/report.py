@@ -13,7 +13,7 @@ import typer
 from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, command_help, start, usage_error
 from lianzheng_cli.cli.lint import parse_as_of
 from lianzheng_cli.fileio import shown_path
-from lianzheng_cli.i18n import messages
+from lianzheng_cli.i18n import messages, os_error_reason
 
 tr = messages({
     "report.written": {"zh": "已生成：{path}", "en": "written: {path}"},
@@ -198,7 +198,7 @@ def _written(target: Path, write: Callable[[], object]) -> None:
     except TemplateProblem as exc:
         raise usage_error(str(exc)) from None
     except OSError as exc:
-        raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=exc.strerror or exc)) \
+        raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=os_error_reason(exc))) \
             from None
     typer.echo(tr("report.written", path=shown_path(target)))
 

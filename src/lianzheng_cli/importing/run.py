@@ -8,13 +8,16 @@ table, an unknown ``--map`` field, no organization name or year) are ``ImportUsa
 from __future__ import annotations
 
 import gc
+import os
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lianzheng_cli.fileio import write_atomically
+from lianzheng_cli.fileio import TEMP_SUFFIX, write_atomically
 from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.importing.build import Collected, collect
@@ -210,7 +213,25 @@ def write_register(result: ImportResult, folder: Path) -> list[Path]:
     departments = folder / "departments"
     if (folder / "org.yaml").exists() or (departments.is_dir() and any(departments.glob("*.yaml"))):
         raise ImportUsageError(tr("import.exists", path=folder))
-    return [write_atomically(folder / file.path, file.text) for file in result.files]
+    if folder.is_dir() and any(folder.iterdir()):  # a folder holding other things: the files one by one
+        return [write_atomically(folder / file.path, file.text) for file in result.files]
+    # A new (or empty) folder is filled beside it and renamed into place: an error or a kill half-way leaves no
+    # half register (which the next run would refuse as one), only a hidden .…lz-tmp folder beside it.
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name[:60]}.", suffix=TEMP_SUFFIX))
+    try:
+        for file in result.files:
+            write_atomically(staging / file.path, file.text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)  # as mkdir would have made it, not mkdtemp's 0700
+        if folder.is_dir():
+            folder.rmdir()
+        os.rename(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [folder / file.path for file in result.files]
 
 
 def _field_list() -> str:

@@ -80,7 +80,8 @@ class UpdateResult:
 
 
 def update_register(paths: list[Path], root: Path, register: Register, options: ImportOptions | None = None, *,
-                    shown: list[str] | None = None, delete: bool = False, dry_run: bool = False) -> UpdateResult:
+                    shown: list[str] | None = None, delete: bool = False, dry_run: bool = False,
+                    follow_symlinks: bool = False) -> UpdateResult:
     """Apply the workbooks ``paths`` to the register at ``root`` (``register`` is its model, validated clean).
 
     Raises ``ImportUsageError`` for files that cannot be read and ``WriteError`` (no file changed) when an edit
@@ -99,11 +100,11 @@ def update_register(paths: list[Path], root: Path, register: Register, options: 
             text = (Path(root) / rel).read_bytes().decode("utf-8-sig")  # as written: CRLF stays CRLF
             result.texts[rel] = (text, _edited(text, rel, file_changes))
         else:
-            plan, texts = plan_file(Path(root), rel, _planner(rel, file_changes))
+            plan, texts = plan_file(Path(root), rel, _planner(rel, file_changes), follow_symlinks=follow_symlinks)
             plans.append(plan)
             result.texts[rel] = texts
     if plans:
-        commit_files(plans)
+        commit_files(Path(root), plans)
         result.written = True
     return result
 

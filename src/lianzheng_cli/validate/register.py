@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
@@ -49,9 +49,10 @@ def validate(root: Path, source: Source | None = None, *, model: bool = True, us
     """
     cache = open_cache(root, enabled=use_cache and source is None)
     files = read_register(root, source, keep_data=model, cache=cache, progress=progress)
-    diagnostics = files.diagnostics
     summaries = {f.rel: f.summary for f in files.departments if f.summary is not None}
-    diagnostics += check_references(files.org.data, summaries, RegisterLocator(root, source))
+    unloaded = {f.rel: f.salvaged for f in files.departments if f.salvaged is not None}
+    found, behind = check_references(files.org.data, summaries, RegisterLocator(root, source), unloaded)
+    diagnostics = _with_counts(files.diagnostics, behind) + found
     if not files.departments:
         diagnostics.append(Diagnostic("LZ025", Severity.WARNING, "org.yaml", 1, 1, tr("LZ025")))
     if source is None:
@@ -97,6 +98,15 @@ def check_schema_copy(root: Path, vocabulary: Vocabulary) -> list[Diagnostic]:
             message = tr("LZ026.missing" if actual is None else "LZ026.differs", path=shown)
             found.append(Diagnostic("LZ026", Severity.WARNING, "org.yaml", 1, 1, message, shown))
     return found
+
+
+def _with_counts(diagnostics: list[Diagnostic], behind: dict[str, int]) -> list[Diagnostic]:
+    """Each file that did not load says, in its first finding, how many references to its ids wait for it."""
+    out = []
+    for d in diagnostics:
+        count = behind.pop(d.file, 0)
+        out.append(replace(d, message=d.message + tr("LZ021.behind", count=count)) if count else d)
+    return out
 
 
 def _handed_over(files: RegisterFiles) -> Iterator[tuple[str, Doc]]:

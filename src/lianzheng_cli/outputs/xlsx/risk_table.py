@@ -18,7 +18,7 @@ from lianzheng_cli.model.records import Register, Risk
 from lianzheng_cli.outputs import paths
 from lianzheng_cli.outputs.xlsx import sheets
 from lianzheng_cli.outputs.xlsx.form import FORM_NAME, Form, Index, Progress, Scope, Styles
-from lianzheng_cli.outputs.xlsx.writer import Book, Sheet
+from lianzheng_cli.outputs.xlsx.writer import Book, Overflow, Sheet
 from lianzheng_cli.vocab import GRADES
 
 tr = messages({
@@ -48,36 +48,40 @@ PARALLEL_FROM = 5000
 
 
 def render_workbook(register: Register, path: Path, *, public: bool = False,
-                    department: str | None = None, progress: Progress | None = None) -> Path:
+                    department: str | None = None, progress: Progress | None = None,
+                    overflows: list[Overflow] | None = None) -> Path:
     """Write the 一览表 workbook of ``register`` (or of one ``department``) to ``path``; returns ``path``.
 
     ``public`` is the 内部公示 version: no person's name anywhere and no 预警处置记录.
     ``progress(n)`` is told every so often that ``n`` more risks have been written
     (one row on each risk sheet); over a render the calls add up to the risks in scope.
     The file is written next to ``path`` first and moved into place, so a failed
-    render never leaves half a workbook behind.
+    render never leaves half a workbook behind. Texts too long for a cell are added to ``overflows``.
     """
     if department is not None and department not in register.by_department:
         raise KeyError(tr("render.unknown_department", id=department))
-    return _render(Index(register), Path(path), public, department, progress)
+    return _render(Index(register), Path(path), public, department, progress, overflows)
 
 
 def render_by_department(register: Register, folder: Path, *, public: bool = False,
-                         progress: Progress | None = None) -> list[Path]:
+                         progress: Progress | None = None, overflows: list[Overflow] | None = None) -> list[Path]:
     """One workbook per department into ``folder`` (each office files its own form)."""
     index = Index(register)  # grades and lookups once, not once per department
     names = department_file_names(register)
-    return [_render(index, Path(folder) / names[dept.id], public, dept.id, progress)
+    return [_render(index, Path(folder) / names[dept.id], public, dept.id, progress, overflows)
             for dept in register.departments]
 
 
-def _render(index: Index, path: Path, public: bool, department: str | None, progress: Progress | None) -> Path:
+def _render(index: Index, path: Path, public: bool, department: str | None, progress: Progress | None,
+            overflows: list[Overflow] | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)  # before any row: a bad folder fails at once
     with Book(made=index.made) as book:
         form = Form(book, Styles(book), Scope(index, public, department), progress)
         for sheet in SHEETS:
             sheet(form)
         book.save(path)
+    if overflows is not None:
+        overflows.extend(book.overflows)
     return path
 
 
@@ -184,6 +188,7 @@ def risk_sheets(form: Form) -> None:
     process_run: tuple[object, int] = (None, first)  # ((department, process), first row), only risks on a process
     center, left = styles.center, styles.left
     for number, (risk, row) in enumerate(_risk_rows(scope), 1):
+        main.subject = risk.id
         at = main.row + 1
         c, lt = (styles.center_high, styles.left_high) if row.grade == HIGH else (center, left)
 
@@ -222,7 +227,8 @@ def _detail_rows(form: Form, detail: Sheet) -> None:
     """明细(可筛选)'s rows: its header, then one row per risk, unmerged."""
     styles = form.styles
     form.header(detail, DETAIL_COLUMNS)
-    for number, (_, row) in enumerate(_risk_rows(form.scope), 1):
+    for number, (risk, row) in enumerate(_risk_rows(form.scope), 1):
+        detail.subject = risk.id
         c, lt = (styles.center_high, styles.left_high) if row.grade == HIGH else (styles.center, styles.left)
         detail.append((
             (number, c), (row.department, c), (row.process, c), (row.step, c), (row.posts, c), (row.risk_id, c),
