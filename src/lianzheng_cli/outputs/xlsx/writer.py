@@ -125,6 +125,7 @@ class SheetSpec:
     columns: Sequence[Column]
     frozen_rows: int = 0  # rows that stay in view when scrolling
     page: Page = field(default_factory=Page)
+    hidden: bool = False  # very hidden: a program's data, not shown in the sheet tabs
 
 
 def clean_text(text: str) -> str:
@@ -250,6 +251,8 @@ class Sheet:
 
     def __init__(self, ws: Worksheet, spec: SheetSpec):
         self._ws = ws
+        if spec.hidden:
+            ws.sheet_state = "veryHidden"
         self.row = 0  # the last row written or skipped
         self.width = len(spec.columns)
         self._page = spec.page
