@@ -317,3 +317,27 @@ def test_from_cells_and_dry_run(tmp_path, runner, rendered):
     assert result.exit_code == 0, result.output
     assert "LZ607" not in result.stdout and "LZ625" in result.stdout  # scores written from grades: not carried
     assert _files(out) != _files(EXAMPLE)
+
+
+def test_an_unedited_workbook_is_known_as_such_even_saved_again_by_another_program(tmp_path, rendered):
+    """The register text vouches for the visible sheets by their values: unedited (also once a program saved the
+    workbook again) is restored as is; one changed cell anywhere sends the import through the edits."""
+    import openpyxl
+
+    from lianzheng_cli.importing.read import read_source
+    from lianzheng_cli.importing.snapshot import find_snapshot
+
+    def unchanged(path: Path) -> bool:
+        source = read_source(path)
+        snapshot = find_snapshot(source.sheets)
+        assert snapshot is not None and len(snapshot.sheets) == 7  # the example has a 权力和责任清单
+        return snapshot.unchanged(source.sheets)
+
+    assert unchanged(rendered)
+    book = openpyxl.load_workbook(rendered)
+    resaved = tmp_path / "resaved.xlsx"
+    book.save(resaved)
+    assert unchanged(resaved)
+    book["统计"]["B5"].value = 99  # a figure nobody imports: still an edit the import must look at
+    book.save(edited := tmp_path / "edited.xlsx")
+    assert not unchanged(edited)

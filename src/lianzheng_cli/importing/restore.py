@@ -61,6 +61,11 @@ def restore(source: SourceFile, out: Path | None, options: ImportOptions, *, dry
         return None
     if snapshot is None:
         return None
+    if snapshot.unchanged(source.sheets):  # nothing was edited: the register as it was rendered (and validated)
+        update = UpdateResult([], problems, [], delete=True, dry_run=dry_run)
+        update.problems.on_file("LZ607", source.shown, tr("restore.used", files=len(snapshot.files)))
+        written = None if dry_run or out is None else write_new_register(out, list(snapshot.files.items()))
+        return Restored(update, dict(snapshot.files), written)
     with tempfile.TemporaryDirectory(prefix="lz-import-") as folder:
         root = Path(folder)
         for rel, text in snapshot.files.items():

@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from lianzheng_cli.importing.grid import Sheet
 
@@ -27,19 +28,81 @@ PART_CHARS = 30_000  # a cell holds 32,767 characters; whole lines up to this ma
 _PATH = re.compile(r"(?:departments/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.yaml")
 
 
+_UNIT, _RECORD = "\x1f", "\x1e"  # ASCII's own separators: a cell's text never holds them (XML refuses them)
+SHEET_ROW = "@sheet"  # a row giving a visible sheet's fingerprint: (SHEET_ROW, sheet name, "", fingerprint)
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     files: dict[str, str]  # register-relative path → text
+    sheets: dict[str, str]  # each visible sheet's fingerprint as rendered (``fingerprint``)
+
+    def unchanged(self, sheets: list[Sheet]) -> bool:
+        """Every sheet the workbook was rendered with is there and holds the values it was rendered with: the
+        workbook was not edited (a program that saved it again changes nothing here)."""
+        shown = {sheet.name: sheet for sheet in sheets if not is_snapshot(sheet)}
+        return bool(self.sheets) and shown.keys() == self.sheets.keys() and all(
+            fingerprint(_rows(shown[name])) == digest for name, digest in self.sheets.items())
+
+
+class Fingerprint:
+    """The values of a sheet's rows, as a digest; rows given with their 1-based number, empty ones left out."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.blake2b(digest_size=20)
+
+    def row(self, number: int, values: Iterable[object]) -> None:
+        keys = [cell_key(v) for v in values]
+        while keys and not keys[-1]:
+            keys.pop()
+        if keys:
+            self._hash.update((str(number) + _UNIT + _UNIT.join(keys) + _RECORD).encode("utf-8", "surrogatepass"))
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def fingerprint(rows: Iterable[tuple[int, list]]) -> str:
+    found = Fingerprint()
+    for number, values in rows:
+        found.row(number, values)
+    return found.hexdigest()
+
+
+def cell_key(value: object) -> str:
+    """A cell's value as text, the same whether the writer was given it or a reader read it back: a whole
+    number is one however stored, a date its ISO date, nothing and an empty text alike."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _rows(sheet: Sheet) -> Iterator[tuple[int, list]]:
+    return ((i, row) for i, row in enumerate(sheet.rows, 1))
 
 
 class SnapshotDamaged(Exception):
     """The sheet is there but does not give back the files it names (edited, cut, or not lz's)."""
 
 
-def snapshot_rows(files: Iterable[tuple[str, str | None]]) -> Iterator[tuple[str, ...]]:
-    """The sheet's rows: a marker row, then for each (path, text) its parts; the first part also has the digest.
-    A text that could not be read (``None``) is a row without a digest: the snapshot reads back as damaged."""
+def snapshot_rows(files: Iterable[tuple[str, str | None]],
+                  sheets: dict[str, str] | None = None) -> Iterator[tuple[str, ...]]:
+    """The sheet's rows: a marker row, each visible sheet's fingerprint (``sheets``), then for each (path, text)
+    its parts, the first with the text's digest. A text that could not be read (``None``) is a row without a
+    digest: the snapshot reads back as damaged."""
     yield (MARKER, "", "", NOTE)
+    for name, digest in (sheets or {}).items():
+        yield (SHEET_ROW, name, "", digest)
     for path, text in files:
         if text is None:
             yield (path, "1", "", "")
@@ -72,9 +135,13 @@ def find_snapshot(sheets: list[Sheet]) -> Snapshot | None:
         return None
     parts: dict[str, list[str]] = {}
     digests: dict[str, str] = {}
+    fingerprints: dict[str, str] = {}
     for row in sheet.rows[1:]:
         path = _text(row, 0)
         if not path:
+            continue
+        if path == SHEET_ROW:
+            fingerprints[_text(row, 1)] = _text(row, 3)
             continue
         if not _PATH.fullmatch(path):
             raise SnapshotDamaged(path)
@@ -91,7 +158,7 @@ def find_snapshot(sheets: list[Sheet]) -> Snapshot | None:
             raise SnapshotDamaged(path)
     if "org.yaml" not in files:
         raise SnapshotDamaged("org.yaml")
-    return Snapshot(files)
+    return Snapshot(files, fingerprints)
 
 
 def is_snapshot(sheet: Sheet) -> bool:

@@ -25,7 +25,8 @@ def register_text(form: Form) -> None:
     sheet = form.book.sheet(SheetSpec(SHEET, COLUMNS, hidden=True))
     style = form.styles.legend
     files = (_read(root, rel) for rel in (ORG_FILE, *(dept.file for dept in scope.departments)))
-    for row in snapshot_rows(files):  # one file in memory at a time
+    sheets = {name: found.hexdigest() for name, found in form.fingerprints.items()}
+    for row in snapshot_rows(files, sheets):  # one file in memory at a time
         sheet.append([(value, style) for value in row], height=15)  # not fitted: nobody reads it there
 
 

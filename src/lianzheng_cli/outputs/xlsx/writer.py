@@ -23,7 +23,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -254,6 +254,7 @@ class Sheet:
         if spec.hidden:
             ws.sheet_state = "veryHidden"
         self.row = 0  # the last row written or skipped
+        self.on_row: Callable[[int, Sequence[Cell]], None] | None = None  # told each row written (number, cells)
         self.width = len(spec.columns)
         self._page = spec.page
         self._capacity = []
@@ -273,6 +274,8 @@ class Sheet:
         """
         self.row += 1
         self._spool.write(self.row, cells, self._fit_height(cells) if height == FIT else height)
+        if self.on_row is not None:
+            self.on_row(self.row, cells)
 
     def skip(self, rows: int = 1) -> None:
         """Leave ``rows`` rows out: no cells, the program's height."""
