@@ -321,23 +321,41 @@ def test_from_cells_and_dry_run(tmp_path, runner, rendered):
 
 def test_an_unedited_workbook_is_known_as_such_even_saved_again_by_another_program(tmp_path, rendered):
     """The register text vouches for the visible sheets by their values: unedited (also once a program saved the
-    workbook again) is restored as is; one changed cell anywhere sends the import through the edits."""
+    workbook again) is restored as is; a sheet with one changed cell is read for its edits, the others are not."""
     import openpyxl
 
     from lianzheng_cli.importing.read import read_source
     from lianzheng_cli.importing.snapshot import find_snapshot
 
-    def unchanged(path: Path) -> bool:
+    def edited(path: Path) -> list[str]:
         source = read_source(path)
         snapshot = find_snapshot(source.sheets)
         assert snapshot is not None and len(snapshot.sheets) == 7  # the example has a 权力和责任清单
-        return snapshot.unchanged(source.sheets)
+        return [sheet.name for sheet in snapshot.edited(source.sheets)]
 
-    assert unchanged(rendered)
+    assert edited(rendered) == []
     book = openpyxl.load_workbook(rendered)
     resaved = tmp_path / "resaved.xlsx"
     book.save(resaved)
-    assert unchanged(resaved)
+    assert edited(resaved) == []
     book["统计"]["B5"].value = 99  # a figure nobody imports: still an edit the import must look at
+    book.save(changed := tmp_path / "edited.xlsx")
+    assert edited(changed) == ["统计"]
+
+
+def test_an_edit_in_the_detail_sheet_alone_is_applied(tmp_path, runner, rendered):
+    import openpyxl
+
+    book = openpyxl.load_workbook(rendered)
+    sheet = book["明细（可筛选）"]
+    header = [c.value for c in sheet[1]]
+    code, text = header.index("风险点编号"), header.index("风险表现")
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[code].value == "bgs-R03")
+    row[text].value = row[text].value + "，且不登记用印事由"
     book.save(edited := tmp_path / "edited.xlsx")
-    assert not unchanged(edited)
+    out = tmp_path / "new"
+    result = run(runner, "import", str(edited), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    changed = _diff(runner, EXAMPLE, out)["risks"]["changed"]
+    assert [(c["id"], [f["field"] for f in c["changes"]]) for c in changed] == [("bgs-R03", ["description"])]
+    assert changed[0]["changes"][0]["to"].endswith("，且不登记用印事由")

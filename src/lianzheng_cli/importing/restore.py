@@ -10,7 +10,7 @@ or invalid register text is reported (LZ608) and the workbook is read from its v
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lianzheng_cli.i18n import messages
@@ -61,7 +61,8 @@ def restore(source: SourceFile, out: Path | None, options: ImportOptions, *, dry
         return None
     if snapshot is None:
         return None
-    if snapshot.unchanged(source.sheets):  # nothing was edited: the register as it was rendered (and validated)
+    edited = snapshot.edited(source.sheets)
+    if not edited:  # the register as it was rendered (and validated then): no sheet to read
         update = UpdateResult([], problems, [], delete=True, dry_run=dry_run)
         update.problems.on_file("LZ607", source.shown, tr("restore.used", files=len(snapshot.files)))
         written = None if dry_run or out is None else write_new_register(out, list(snapshot.files.items()))
@@ -77,8 +78,9 @@ def restore(source: SourceFile, out: Path | None, options: ImportOptions, *, dry
             first = f"{errors[0].file}:{errors[0].line}: {errors[0].message}" if errors else ""
             problems.on_file("LZ608", source.shown, tr("restore.invalid", first=first))
             return None
+        # only the edited sheets are read: an edit in the 一览表 is not undone by its unedited 明细
         update = update_register([source.path], root, checked.register, options, shown=[source.shown],
-                                 delete=True, sources=[source])
+                                 delete=True, sources=[replace(source, sheets=edited)])
         update.problems.on_file("LZ607", source.shown, tr("restore.used", files=len(snapshot.files)))
         update.problems.items.insert(0, update.problems.items.pop())  # said first: it explains all that follows
         update.dry_run = dry_run  # the edits were made in the temporary copy; reported as the user asked

@@ -37,12 +37,11 @@ class Snapshot:
     files: dict[str, str]  # register-relative path → text
     sheets: dict[str, str]  # each visible sheet's fingerprint as rendered (``fingerprint``)
 
-    def unchanged(self, sheets: list[Sheet]) -> bool:
-        """Every sheet the workbook was rendered with is there and holds the values it was rendered with: the
-        workbook was not edited (a program that saved it again changes nothing here)."""
-        shown = {sheet.name: sheet for sheet in sheets if not is_snapshot(sheet)}
-        return bool(self.sheets) and shown.keys() == self.sheets.keys() and all(
-            fingerprint(_rows(shown[name])) == digest for name, digest in self.sheets.items())
+    def edited(self, sheets: list[Sheet]) -> list[Sheet]:
+        """The visible sheets whose values are not those they were rendered with (a sheet added counts; one
+        deleted is no edit to read). A program that saved the workbook again changes nothing here."""
+        shown = [sheet for sheet in sheets if not sheet.hidden and not is_snapshot(sheet)]
+        return [sheet for sheet in shown if self.sheets.get(sheet.name) != fingerprint(_rows(sheet))]
 
 
 class Fingerprint:
