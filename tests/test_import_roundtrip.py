@@ -359,3 +359,13 @@ def test_an_edit_in_the_detail_sheet_alone_is_applied(tmp_path, runner, rendered
     changed = _diff(runner, EXAMPLE, out)["risks"]["changed"]
     assert [(c["id"], [f["field"] for f in c["changes"]]) for c in changed] == [("bgs-R03", ["description"])]
     assert changed[0]["changes"][0]["to"].endswith("，且不登记用印事由")
+
+
+def test_only_the_whole_registers_internal_workbook_carries_the_register(tmp_path):
+    import openpyxl
+
+    register = _load(EXAMPLE)
+    public = render_workbook(register, tmp_path / "public.xlsx", public=True)
+    department = render_workbook(register, tmp_path / "bgs.xlsx", department="bgs")
+    for path in (public, department):
+        assert "登记簿原文" not in openpyxl.load_workbook(path).sheetnames, path

@@ -99,12 +99,12 @@ def has_grade(text: str) -> bool:
     return take_grade(text).found
 
 
-def split_risks(cell: str) -> tuple[Parsed, ...]:
+def split_risks(cell: str) -> list[Parsed]:
     """The risks of one cell: several when its lines start several items that each carry a grade
     (``★★★1、…⏎★★2、…``, ``1、…(高)⏎2、…(中)``); otherwise the one text and its grade.
 
     Remembered, as ``measures.split_measures`` is: ``--update`` reads each risk cell again to compare."""
-    return _split_risks(cell)
+    return list(_split_risks(cell))
 
 
 @lru_cache(maxsize=1 << 17)

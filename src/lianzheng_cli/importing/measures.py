@@ -57,12 +57,12 @@ def stage_of(word: str) -> str | None:
     return STAGES.get(re.sub(r"\s+", "", word))
 
 
-def split_measures(cell: str, stage: str | None = None) -> tuple[Measure, ...]:
+def split_measures(cell: str, stage: str | None = None) -> list[Measure]:
     """The measures of one cell; ``stage`` (a stage column's) for those without a tag of their own.
 
     Remembered: an lz workbook holds each measures cell in the 一览表 and the 明细, and ``--update`` reads it
     again to compare (a county: 74,000 cells read three times)."""
-    return _split_measures(cell, stage)
+    return list(_split_measures(cell, stage))
 
 
 @lru_cache(maxsize=1 << 17)

@@ -106,6 +106,13 @@ class Scope:
         self._owner_names: dict[str, str] = {}
 
     @property
+    def carries_register(self) -> bool:
+        """The workbook carries the register's text (``register_text.py``): the whole register's, internal version.
+        A public one must not carry names and warnings, and one department's files alone are no register (its
+        risks name other departments' posts and people)."""
+        return not self.public and self.department is None
+
+    @property
     def title_prefix(self) -> str:
         """``示例县商务局2025年度`` or ``示例县商务局对外贸易发展室2025年度``."""
         dept = self.department.name if self.department else ""
@@ -215,7 +222,7 @@ class Form:
         """A new sheet, printed as the form prints (A4, landscape but for the narrow 统计)."""
         page = Page(portrait=portrait, margins=PAGE_MARGINS, footer_font="宋体,Regular", footer_size=9)
         sheet = self.book.sheet(SheetSpec(title, columns, frozen_rows, page))
-        if not self.scope.public:  # the public version carries no register text
+        if self.scope.carries_register:
             found = self.fingerprints[title] = Fingerprint()
             sheet.on_row = lambda number, cells: found.row(number, (_as_read(v) for v, _ in cells))
         return sheet

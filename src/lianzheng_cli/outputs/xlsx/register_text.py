@@ -1,7 +1,7 @@
 """The register the workbook shows, as text in a very hidden sheet, so that ``lz import`` gives it back exactly.
 
-The sheet's layout is ``importing.snapshot``'s (the side that reads it). The public version leaves it out: it
-would carry the names and warning records that version must not show.
+The sheet's layout is ``importing.snapshot``'s (the side that reads it). The public version and a department's
+own workbook (``--by-department``) leave it out (``Scope.carries_register``).
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ COLUMNS = (("文件", 24), ("段", 6), ("内容", 80), ("SHA-256", 66))
 def register_text(form: Form) -> None:
     """登记簿原文 (very hidden): org.yaml and the department files of the workbook's scope, as they are on disk."""
     scope = form.scope
-    if scope.public:
+    if not scope.carries_register:
         return
     root = scope.register.root
     sheet = form.book.sheet(SheetSpec(SHEET, COLUMNS, hidden=True))
     style = form.styles.legend
-    files = (_read(root, rel) for rel in (ORG_FILE, *(dept.file for dept in scope.departments)))
+    files = (_read(root, rel) for rel in (ORG_FILE, *(dept.file for dept in scope.register.departments)))
     sheets = {name: found.hexdigest() for name, found in form.fingerprints.items()}
     for row in snapshot_rows(files, sheets):  # one file in memory at a time
         sheet.append([(value, style) for value in row], height=15)  # not fitted: nobody reads it there
