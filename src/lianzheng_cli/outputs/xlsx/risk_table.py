@@ -2,8 +2,9 @@
 
 Sheets (``SHEETS``): the 一览表 (merged like the paper form), 明细(可筛选) (the same rows unmerged,
 with an autofilter), 职权目录, 权力和责任清单 (only when the powers say what it lists), 岗位风险等级目录,
-预警处置记录 and 统计. Both risk sheets are streamed side
-by side in one pass over the risks; the others are in ``sheets.py``; ``writer.py`` writes them all.
+预警处置记录, 统计, and the register's own text, very hidden, for ``lz import`` (``register_text.py``).
+Both risk sheets are streamed side by side in one pass over the risks; the others are in ``sheets.py``;
+``writer.py`` writes them all.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from lianzheng_cli.i18n import messages
 from lianzheng_cli.model.records import Register, Risk
 from lianzheng_cli.outputs.xlsx import sheets
 from lianzheng_cli.outputs.xlsx.form import FORM_NAME, Form, Index, Progress, Scope, Styles
+from lianzheng_cli.outputs.xlsx.register_text import register_text
 from lianzheng_cli.outputs.xlsx.writer import Book, Overflow, Sheet
 from lianzheng_cli.vocab import GRADES
 
@@ -249,4 +251,5 @@ def _merge_run(sheet: Sheet, run: tuple[object, int], end: int, column: int) -> 
 # The workbook's sheets in tab order: each writes its sheet (the first both risk sheets) of one Form.
 SHEETS: tuple[Callable[[Form], None], ...] = (
     risk_sheets, sheets.powers, sheets.duties, sheets.post_grades, sheets.warnings, sheets.statistics,
+    register_text,
 )
