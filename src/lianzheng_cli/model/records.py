@@ -285,6 +285,10 @@ class Register:
     by_department: dict[str, Department] = field(default_factory=dict)
     # Source positions recorded at load: file -> list item path -> (line, column), to locate findings cheaply.
     item_positions: dict[str, dict[tuple, tuple[int, int]]] = field(default_factory=dict)
+    # The yearly cycle (model.cycle): approvals.yaml, org.yaml's 评分标准 (None: the default), assessments.yaml
+    approvals: tuple[Any, ...] = ()
+    standard: tuple[Any, ...] | None = None
+    assessment_scores: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         self.parties = {party.id: party for party in self.org.parties}
@@ -415,8 +419,16 @@ def _build_org(doc: Doc) -> Org:
 
 
 def build_register(root: Path, org_doc: Doc, departments: Iterable[tuple[str, Doc]],
-                   item_positions: dict[str, dict[tuple, tuple[int, int]]] | None = None) -> Register:
-    """The typed register from documents that passed validation, in the words of the register's vocabulary."""
+                   item_positions: dict[str, dict[tuple, tuple[int, int]]] | None = None,
+                   records: dict[str, Doc] | None = None) -> Register:
+    """The typed register from documents that passed validation, in the words of the register's vocabulary;
+    ``records`` are the yearly cycle's files (approvals.yaml, assessments.yaml) by name, when present."""
+    from lianzheng_cli.model import cycle  # it builds on this module's At
+
     org = _build_org(org_doc)
+    records = records or {}
     return Register(root, org, tuple(_build_department(rel, doc, org.vocabulary) for rel, doc in departments),
-                    item_positions=item_positions or {})
+                    item_positions=item_positions or {},
+                    approvals=cycle.build_approvals(records.get(cycle.APPROVALS_FILE), org.vocabulary),
+                    standard=cycle.build_standard(org_doc),
+                    assessment_scores=cycle.build_scores(records.get(cycle.ASSESSMENTS_FILE)))

@@ -11,6 +11,8 @@ from lianzheng_cli.i18n import tr
 from lianzheng_cli.load.cache import open_cache
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
 from lianzheng_cli.model.records import Doc, Register, build_register
+from lianzheng_cli.model.cycle import APPROVALS_FILE
+from lianzheng_cli.validate.cycle import check_approvals_current, check_record_references, read_records
 from lianzheng_cli.validate.files import RegisterFiles, RegisterLocator, check_file, read_register
 from lianzheng_cli.validate.references import check_references
 from lianzheng_cli.validate.schema_build import SCHEMA_FILES, schema_files, schema_folder
@@ -54,13 +56,25 @@ def validate(root: Path, source: Source | None = None, *, model: bool = True, us
     diagnostics += check_references(files.org.data, summaries, RegisterLocator(root, source))
     if not files.departments:
         diagnostics.append(Diagnostic("LZ025", Severity.WARNING, "org.yaml", 1, 1, tr("LZ025")))
+    vocabulary = files.org.vocabulary or BUILTIN
+    records = read_records(root, source, vocabulary)
+    locator = RegisterLocator(root, source)
+    diagnostics += [d for r in records for d in r.diagnostics]
+    department_ids = {d for s in summaries.values() for d in s["defines"].get("department", ())}
+    diagnostics += check_record_references(records, department_ids, locator)
     if source is None:
-        diagnostics += check_schema_copy(root, files.org.vocabulary or BUILTIN)
+        diagnostics += check_schema_copy(root, vocabulary)
+        approvals = next((r for r in records if r.rel == APPROVALS_FILE and r.clean), None)
+        if approvals is not None:
+            diagnostics += check_approvals_current(root, approvals.data, [f.rel for f in files.departments],
+                                                   vocabulary, locator)
     diagnostics.sort(key=lambda d: d.sort_key)
     register = None
     if model and not any(d.severity is Severity.ERROR for d in diagnostics):
         items = {f.rel: f.items for f in files.departments if f.items}
-        register = build_register(root, files.org.data, _handed_over(files), items)
+        items.update({r.rel: r.items for r in records if r.items})
+        register = build_register(root, files.org.data, _handed_over(files), items,
+                                  {r.rel: r.data for r in records})
     return Validation(root, files, diagnostics, register)
 
 
