@@ -17,7 +17,7 @@ DEFAULT_STANDARD: tuple[AssessmentItem, ...] = (
     AssessmentItem("yjcz", "预警按时处置", 10, "warnings_closed"),
     AssessmentItem("jd", "廉洁风险交底", 10, "people_briefed"),
     AssessmentItem("cn", "廉洁承诺", 10, "people_pledged"),
-    AssessmentItem("gf", "登记簿规范（检查无错误）", 10, "lint_errors", 1.0),
+    AssessmentItem("gf", "登记簿规范", 10, "lint_errors", 1.0),
     AssessmentItem("mzcp", "民主测评", 10, None),
 )
 
