@@ -23,6 +23,7 @@ DEFAULT_STANDARD: tuple[AssessmentItem, ...] = (
 
 # 百分制 bands, highest first: a score at or above the bound is in the band.
 BANDS: tuple[tuple[float, str], ...] = ((90, "好"), (80, "较好"), (70, "一般"), (0, "差"))
+BAND_TEXT = "好（90–100）、较好（80–89）、一般（70–79）、差（70以下）"  # as documents print the bands
 BAND_KEYS = {"好": "good", "较好": "fairly_good", "一般": "average", "差": "poor"}
 
 

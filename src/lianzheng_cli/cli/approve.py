@@ -10,7 +10,6 @@ import typer
 from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, command_help, start, usage_error
 from lianzheng_cli.fileio import shown_path
 from lianzheng_cli.i18n import join_list, messages
-from lianzheng_cli.vocab import ENUMS
 
 tr = messages({
     "approve.help": {
@@ -30,13 +29,14 @@ tr = messages({
               "an unknown body or department).",
     },
     "approve.help.by": {
-        "zh": "审核主体：{words}（或 org.yaml 的 vocabulary 增补的词）。",
-        "en": "Who approved: {words} (or a word added in org.yaml's vocabulary).",
+        "zh": "审核主体：部门会议、分管领导、党委会、党组会、领导小组（或 org.yaml 的 vocabulary 增补的词）。",
+        "en": "Who approved: a word of the approval_body vocabulary (department meeting, supervising leader, party "
+              "committee, party group, leading group, in Chinese), or a word added in org.yaml's vocabulary.",
     },
     "approve.help.date": {"zh": "审核日期，默认今天。", "en": "The date of the approval; default: today."},
     "approve.help.ref": {
-        "zh": "会议纪要或文件的文号，如 局党组会〔2025〕3号。",
-        "en": "The meeting's or document's reference, e.g. 局党组会〔2025〕3号.",
+        "zh": "会议纪要或文件的文号，如“局党组会〔2025〕3号”。",
+        "en": "The meeting's or document's reference number, as the minutes give it.",
     },
     "approve.help.department": {
         "zh": "只审核这个部门（部门编号）；省略则审核整个登记簿。",
@@ -65,8 +65,7 @@ tr = messages({
 
 @command_help(tr.lazy("approve.help"))
 def approve_command(
-    by: Annotated[str, typer.Option("--by", metavar="BODY", help=tr.lazy(
-        "approve.help.by", words="、".join(ENUMS["approval_body"])))],
+    by: Annotated[str, typer.Option("--by", metavar="BODY", help=tr.lazy("approve.help.by"))],
     day: Annotated[str | None, typer.Option(
         "--date", metavar="YYYY-MM-DD", show_default=False, help=tr.lazy("approve.help.date"))] = None,
     ref: Annotated[str | None, typer.Option(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,20 +23,25 @@ from lianzheng_cli.fileio import shown_path
 from lianzheng_cli.i18n import messages
 from lianzheng_cli.outputs.assess import ASSESS_FORMATS
 
+if TYPE_CHECKING:
+    from lianzheng_cli.assess import Assessment
+    from lianzheng_cli.diagnostics import Diagnostic
+    from lianzheng_cli.model.records import Register
+
 tr = messages({
     "assess.help": {
         "zh": "年度考核：按评分标准为每个部门和本单位打分（百分制），逐项列出得分与依据。\n\n"
               "评分标准写在 org.yaml 的 assessment.items，没有时用 lz 内置的默认标准（见 docs/assess.md）。"
               "各项由登记簿计算（风险排查覆盖、高风险点中期监控、措施按期落实、预警按时办结、交底、承诺、"
               "检查错误），或由考核组打分，得分记在 assessments.yaml。"
-              "等级：好 90–100，较好 80–89，一般 70–79，差 70以下。\n\n"
+              "等级：好（90–100）、较好（80–89）、一般（70–79）、差（70以下）。\n\n"
               "退出码：0 已评分；1 登记簿或 assessments.yaml 有错误；2 用法错误。",
         "en": "The yearly assessment: score each department and the unit out of 100 by the assessment standard, "
               "item by item with the evidence.\n\n"
               "The standard is org.yaml's assessment.items, else the default shipped with lz (see "
               "docs/assess.md). Items are computed from the register (risk coverage, high risks monitored, "
               "measures on time, warnings closed in time, briefings, pledges, lint errors) or scored by the "
-              "assessment group in assessments.yaml. Bands: 好 90–100, 较好 80–89, 一般 70–79, 差 below 70.\n\n"
+              "assessment group in assessments.yaml. Bands: good 90–100, fairly good 80–89, average 70–79, poor below 70.\n\n"
               "Exit codes: 0 scored; 1 the register or assessments.yaml has errors; 2 usage error.",
     },
     "assess.help.format": {
@@ -75,7 +81,6 @@ def assess_command(
     lang: LangOption = None,
 ) -> None:
     """lz assess: the yearly score of each department and of the unit."""
-    from lianzheng_cli.assess import assess
     from lianzheng_cli.lint import default_as_of, lint
 
     root = start(lang, register)
@@ -83,12 +88,7 @@ def assess_command(
     result = checked_register(root, out=sys.stderr)
     reg = result.register
     as_of = as_of or default_as_of(reg.org.year)
-    assessment = assess(reg, as_of=as_of, lint_findings=lint(reg, as_of=as_of))
-    if assessment.problems:
-        for d in assessment.problems:
-            typer.echo(f"{shown_path(root / d.file)}:{d.line}:{d.column}: {d.code} {d.message}", err=True)
-        typer.echo(f"lz: {tr('assess.problems', count=len(assessment.problems))}", err=True)
-        raise typer.Exit(1)
+    assessment = scored(reg, as_of, lint(reg, as_of=as_of))
     if xlsx is not None:
         from lianzheng_cli.outputs.xlsx.assessment import write_assessment_workbook
 
@@ -102,3 +102,22 @@ def assess_command(
     ASSESS_FORMATS[fmt](assessment, reg.org.id, reg.org.name, sys.stdout)
     if xlsx is not None:
         typer.echo(tr("assess.written", path=shown_path(xlsx)), err=fmt == "json")
+
+
+def scored(reg: Register, as_of: date, findings: list[Diagnostic]) -> Assessment:
+    """The register's assessment; its errors in assessments.yaml are listed and lz exits 1."""
+    from lianzheng_cli.assess import assess
+
+    assessment = assess(reg, as_of=as_of, lint_findings=findings)
+    if assessment.problems:
+        for d in assessment.problems:
+            typer.echo(f"{shown_path(reg.root / d.file)}:{d.line}:{d.column}: {d.code} {d.message}", err=True)
+        typer.echo(f"lz: {tr('assess.problems', count=len(assessment.problems))}", err=True)
+        raise typer.Exit(1)
+    return assessment
+
+
+def keeps_assessment(reg: Register) -> bool:
+    """Whether the register keeps a yearly assessment (a 评分标准 in org.yaml, or assessments.yaml): then the
+    report has its 年度考核 section."""
+    return reg.standard is not None or bool(reg.assessment_scores)

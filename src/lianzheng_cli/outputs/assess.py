@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from lianzheng_cli.assess import Assessment, ItemScore, Score
+from lianzheng_cli.assess.standard import BAND_TEXT
 from lianzheng_cli.i18n import current_language, messages
 
 tr = messages({
@@ -18,15 +19,16 @@ tr = messages({
         "zh": "{org}{year}年度考核（百分制，截至{as_of}；评分标准：{source}）",
         "en": "{org}, assessment of {year} (out of 100, as of {as_of}; standard: {source})",
     },
-    "assess.source.default": {"zh": "lz 内置默认标准", "en": "the default standard of lz"},
-    "assess.source.org": {"zh": "org.yaml 的评分标准", "en": "the standard in org.yaml"},
+    "assess.source.default": {"zh": "默认评分标准（lz 内置，见 docs/assess.md）",
+                              "en": "the default standard (built into lz, see docs/assess.md)"},
+    "assess.source.org": {"zh": "本单位评分标准（org.yaml）", "en": "the unit's standard (org.yaml)"},
     "assess.unit": {"zh": "单位：{name}，{score}分（{band}）", "en": "unit: {name}, {score} ({band})"},
     "assess.department": {"zh": "部门：{name}（{id}），{score}分（{band}）",
                           "en": "department: {name} ({id}), {score} ({band})"},
     "assess.item": {"zh": "{name}（{id}）{score}/{points}：{evidence}",
                     "en": "{name} ({id}) {score}/{points}: {evidence}"},
     "assess.unmet": {"zh": "未达：{ids}", "en": "not met: {ids}"},
-    "assess.more": {"zh": "等{count}项", "en": "and {count} more"},
+    "assess.more": {"zh": "等{count}项", "en": " ({count} in all)"},
     "assess.evidence.risk_coverage": {"zh": "职权{counted}项，有风险点的{met}项",
                                       "en": "{met} of {counted} powers have a risk point"},
     "assess.evidence.high_monitoring": {"zh": "高风险点{counted}个，有中期监控措施的{met}个",
@@ -123,16 +125,21 @@ def write_json(assessment: Assessment, org_id: str, out: TextIO) -> None:
 # --- text -----------------------------------------------------------------------------------------------------
 
 
+def shown_ids(ids: list[str], language: str | None = None, limit: int = SHOWN_IDS) -> str:
+    """``a、b、c等12项``: the first ``limit`` ids and how many there are."""
+    shown = "、".join(ids[:limit])
+    if len(ids) > limit:
+        shown += said("assess.more", language or current_language(), count=len(ids))
+    return shown
+
+
 def _item_lines(score: Score) -> list[str]:
     lines = []
     for item in score.items:
         lines.append("    " + tr("assess.item", name=item.item.name, id=item.item.id, score=number(item.score),
                                  points=number(item.item.points), evidence=evidence(item)))
         if item.unmet_ids and item.score < item.item.points:
-            shown = "、".join(item.unmet_ids[:SHOWN_IDS])
-            if len(item.unmet_ids) > SHOWN_IDS:
-                shown += tr("assess.more", count=len(item.unmet_ids))
-            lines.append("      " + tr("assess.unmet", ids=shown))
+            lines.append("      " + tr("assess.unmet", ids=shown_ids(item.unmet_ids)))
     return lines
 
 
@@ -164,13 +171,16 @@ def assessment_context(assessment: Assessment) -> dict[str, Any]:
     """Plain data for the report's 年度考核 section (Chinese, as the report is)."""
     def row(score: Score) -> dict[str, Any]:
         return {"id": score.department, "name": score.name, "score": number(score.total), "band": score.band,
-                "items": [{"id": i.item.id, "name": i.item.name, "points": number(i.item.points),
+                "scores": [{"id": i.item.id, "name": i.item.name, "points": number(i.item.points),
                            "score": number(i.score), "evidence": evidence(i, "zh"),
                            "unmet": i.unmet_ids if i.score < i.item.points else []} for i in score.items]}
 
+    shortfalls = [{"department": d.name, "item": i.item.name, "ids": shown_ids(i.unmet_ids, "zh")}
+                  for d in assessment.departments for i in d.items if i.unmet_ids and i.score < i.item.points]
     return {
+        "shortfalls": shortfalls, "bands": BAND_TEXT,
         "year": assessment.year, "as_of": assessment.as_of.isoformat(), "source": source_text(assessment, "zh"),
-        "items": [{"id": i.id, "name": i.name, "points": number(i.points)} for i in assessment.standard],
+        "standard": [{"id": i.id, "name": i.name, "points": number(i.points)} for i in assessment.standard],
         "unit": row(assessment.unit),
         "departments": [row(d) for d in assessment.departments],
     }

@@ -92,7 +92,7 @@ def assessment_standard() -> Schema:
                                              {"type": "number", "exclusiveMinimum": 0}, example=2),
                   }, ("id", "name", "points"),
                   oneOf=[{"required": ["indicator"]}, {"required": ["manual"]}])
-    return record("考核评分标准", "年度考核（百分制）的评分标准：好 90–100，较好 80–89，一般 70–79，差 70以下。"
+    return record("考核评分标准", "年度考核（百分制）的评分标准：好（90–100）、较好（80–89）、一般（70–79）、差（70以下）。"
                   "省略时 lz assess 用内置的默认标准（见 docs/assess.md）。", {
                       "items": array("评分项", "评分项列表。", item, min_items=1),
                   }, ("items",))

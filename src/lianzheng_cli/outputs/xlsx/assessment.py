@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from lianzheng_cli.assess import Assessment, Score
-from lianzheng_cli.assess.standard import BANDS
+from lianzheng_cli.assess.standard import BAND_TEXT
 from lianzheng_cli.model.records import Register
-from lianzheng_cli.outputs.assess import evidence, number, source_text
+from lianzheng_cli.outputs.assess import evidence, number, shown_ids, source_text
 from lianzheng_cli.outputs.xlsx.form import Form, Index, Scope, Styles
 from lianzheng_cli.outputs.xlsx.writer import Book, Cell
 
@@ -20,20 +20,6 @@ SHEET_EVIDENCE = "评分依据"
 EVIDENCE_COLUMNS = (("考核对象", 16), ("评分项", 18), ("分值", 7), ("得分", 7), ("评分依据", 40),
                     ("未达标的对象（编号）", 44))
 UNMET_SHOWN = 50  # ids listed in one cell
-
-
-def band_legend() -> str:
-    """``好 90–100，较好 80–89.9，一般 70–79.9，差 70以下``."""
-    bounds = [b for b, _ in BANDS]
-    parts = []
-    for i, (bound, word) in enumerate(BANDS):
-        if i == 0:
-            parts.append(f"{word}{bound}–100")
-        elif bound:
-            parts.append(f"{word}{bound}–{bounds[i - 1] - 0.1:g}")
-        else:
-            parts.append(f"{word}{bounds[i - 1]}以下")
-    return "，".join(parts)
 
 
 def write_assessment_workbook(register: Register, assessment: Assessment, path: Path) -> Path:
@@ -59,7 +45,7 @@ def scores_sheet(form: Form, assessment: Assessment) -> None:
                ("总分", 8), ("等级", 7))
     sheet = form.sheet(SHEET_SCORES, columns, frozen_rows=3)
     legend = (f"截至{assessment.as_of.isoformat()}；评分标准：{source_text(assessment, 'zh')}；"
-              f"百分制：{band_legend()}")
+              f"百分制：{BAND_TEXT}")
     form.heading(sheet, f"{form.scope.title_prefix}考核评分表", legend)
     form.header(sheet, columns)
     sheet.repeat_rows(1, 3)
@@ -79,6 +65,6 @@ def evidence_sheet(form: Form, assessment: Assessment) -> None:
     for score in _scores(assessment):
         for item in score.items:
             unmet = item.unmet_ids if item.score < item.item.points else []
-            shown = "、".join(unmet[:UNMET_SHOWN]) + (f"等{len(unmet)}项" if len(unmet) > UNMET_SHOWN else "")
+            shown = shown_ids(unmet, "zh", UNMET_SHOWN)
             sheet.append(((score.name, c), (item.item.name, lt), (item.item.points, c), (item.score, c),
                           (evidence(item, "zh"), lt), (shown, lt)))
