@@ -366,7 +366,7 @@ def test_cli_rules_lists_every_code(runner):
     assert codes == list(VALIDATION_CODES) + sorted(RULES)
     document = json.loads(run(runner, "rules", "--format", "json").output)
     assert [r["code"] for r in document["rules"]] == codes
-    assert document["rules"][27] == {**document["rules"][27], "code": "LZ101", "command": "lint",
+    assert document["rules"][28] == {**document["rules"][28], "code": "LZ101", "command": "lint",
                                      "severity": "warning"}
 
 

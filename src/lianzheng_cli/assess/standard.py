@@ -29,8 +29,8 @@ BAND_KEYS = {"好": "good", "较好": "fairly_good", "一般": "average", "差":
 
 def standard_of(register: Register) -> tuple[tuple[AssessmentItem, ...], str]:
     """The items the register is assessed by, and where they come from (``org.yaml`` or ``default``)."""
-    if register.standard:
-        return tuple(register.standard), "org.yaml"
+    if register.org.assessment:
+        return tuple(register.org.assessment), "org.yaml"
     return DEFAULT_STANDARD, "default"
 
 

@@ -120,4 +120,4 @@ def scored(reg: Register, as_of: date, findings: list[Diagnostic]) -> Assessment
 def keeps_assessment(reg: Register) -> bool:
     """Whether the register keeps a yearly assessment (a 评分标准 in org.yaml, or assessments.yaml): then the
     report has its 年度考核 section."""
-    return reg.standard is not None or bool(reg.assessment_scores)
+    return reg.org.assessment is not None or bool(reg.assessment_scores)

@@ -268,6 +268,7 @@ class Org:
     party: str | None = None  # 1.1: the department of the unit's party organization (党组织)
     parties: tuple[Party, ...] = ()  # 1.1: 外部单位与群体
     vocabulary: Vocabulary = BUILTIN  # 1.1: the built-in words and the register's own
+    assessment: tuple[Any, ...] | None = None  # 评分标准 (model.cycle.AssessmentItem); None: lz's default standard
 
 
 @dataclass
@@ -285,9 +286,8 @@ class Register:
     by_department: dict[str, Department] = field(default_factory=dict)
     # Source positions recorded at load: file -> list item path -> (line, column), to locate findings cheaply.
     item_positions: dict[str, dict[tuple, tuple[int, int]]] = field(default_factory=dict)
-    # The yearly cycle (model.cycle): approvals.yaml, org.yaml's 评分标准 (None: the default), assessments.yaml
+    # The yearly cycle (model.cycle): approvals.yaml and assessments.yaml
     approvals: tuple[Any, ...] = ()
-    standard: tuple[Any, ...] | None = None
     assessment_scores: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
@@ -415,7 +415,13 @@ def _build_org(doc: Doc) -> Org:
                     for i, p in enumerate(doc.get("parties") or ()))
     return Org(info["id"], info["name"], info.get("head"), info.get("inspection"), doc["year"], grading, monitoring,
                policy, (doc.get("display") or {}).get("grade", "word"), tuple(lint.get("disable") or ()),
-               dict(lint.get("severity") or {}), info.get("party"), parties, vocabulary)
+               dict(lint.get("severity") or {}), info.get("party"), parties, vocabulary, _standard(doc))
+
+
+def _standard(doc: Doc) -> tuple[Any, ...] | None:
+    from lianzheng_cli.model.cycle import build_standard  # it builds on this module's At
+
+    return build_standard(doc)
 
 
 def build_register(root: Path, org_doc: Doc, departments: Iterable[tuple[str, Doc]],
@@ -430,5 +436,4 @@ def build_register(root: Path, org_doc: Doc, departments: Iterable[tuple[str, Do
     return Register(root, org, tuple(_build_department(rel, doc, org.vocabulary) for rel, doc in departments),
                     item_positions=item_positions or {},
                     approvals=cycle.build_approvals(records.get(cycle.APPROVALS_FILE), org.vocabulary),
-                    standard=cycle.build_standard(org_doc),
                     assessment_scores=cycle.build_scores(records.get(cycle.ASSESSMENTS_FILE)))
