@@ -158,7 +158,8 @@ def _share(item: AssessmentItem, met: list[str], unmet: list[str]) -> ItemScore:
 
 
 def _split(objects: Iterable, meets: Callable, ident: Callable = lambda o: o.id) -> tuple[list[str], list[str]]:
-    met, unmet = [], []
+    met: list[str] = []
+    unmet: list[str] = []
     for obj in objects:
         (met if meets(obj) else unmet).append(ident(obj))
     return met, unmet

@@ -41,7 +41,8 @@ tr = messages({
               "The standard is org.yaml's assessment.items, else the default shipped with lz (see "
               "docs/assess.md). Items are computed from the register (risk coverage, high risks monitored, "
               "measures on time, warnings closed in time, briefings, pledges, lint errors) or scored by the "
-              "assessment group in assessments.yaml. Bands: good 90–100, fairly good 80–89, average 70–79, poor below 70.\n\n"
+              "assessment group in assessments.yaml. Bands: good 90–100, fairly good 80–89, average 70–79, "
+              "poor below 70.\n\n"
               "Exit codes: 0 scored; 1 the register or assessments.yaml has errors; 2 usage error.",
     },
     "assess.help.format": {

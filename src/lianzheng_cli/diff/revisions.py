@@ -11,11 +11,10 @@ from typing import Any
 
 from lianzheng_cli.diff.compare import RegisterDiff, RevisionRef, diff_registers
 from lianzheng_cli.diff.pairs import Problem, load_pair
-from lianzheng_cli.load.cache import open_cache
 from lianzheng_cli.i18n import messages
+from lianzheng_cli.load.cache import open_cache
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
 from lianzheng_cli.model.cycle import APPROVALS_FILE, build_approvals, latest_approval
-
 
 APPROVED = "approved"  # the revision of the latest approval (approvals.yaml)
 
@@ -38,7 +37,8 @@ tr = messages({
         "en": "approved → revision {short}, approved by {approval}",
     },
     "diff.approved.department_note": {
-        "zh": "approved → {approval}审核的版本 {short}（没有审核整个登记簿的记录，取最近一次对部门 {department} 的审核）",
+        "zh": "approved → {approval}审核的版本 {short}"
+              "（没有审核整个登记簿的记录，取最近一次对部门 {department} 的审核）",
         "en": "approved → revision {short}, approved by {approval} (no approval of the whole register: took the "
               "latest, of department {department})",
     },

@@ -10,14 +10,13 @@ from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import tr
 from lianzheng_cli.load.cache import open_cache
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
-from lianzheng_cli.model.records import Doc, Register, build_register
 from lianzheng_cli.model.cycle import APPROVALS_FILE
+from lianzheng_cli.model.records import Doc, Register, build_register
 from lianzheng_cli.validate.cycle import check_approvals_current, check_record_references, read_records
 from lianzheng_cli.validate.files import RegisterFiles, RegisterLocator, check_file, read_register
 from lianzheng_cli.validate.references import check_references
 from lianzheng_cli.validate.schema_build import SCHEMA_FILES, schema_files, schema_folder
 from lianzheng_cli.vocab import BUILTIN, Vocabulary
-
 
 # The schemas of approvals.yaml and assessments.yaml: a register's schemas/ from before them is not out of date.
 OPTIONAL_SCHEMA_FILES = frozenset({SCHEMA_FILES["approvals"], SCHEMA_FILES["assessments"]})

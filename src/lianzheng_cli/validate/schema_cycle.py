@@ -31,8 +31,8 @@ def _version() -> Schema:
 
 
 def approvals_schema(vocabulary: Vocabulary = BUILTIN) -> Schema:
-    approval = record("审核记录", "一次审核：审核主体、日期、会议文号、范围（整个登记簿或一个部门）与所审核的 git 版本。"
-                      "必填 body、date、revision。由 lz approve 追加。", {
+    approval = record("审核记录", "一次审核：审核主体、日期、会议文号、范围（整个登记簿或一个部门）"
+                      "与所审核的 git 版本。必填 body、date、revision。由 lz approve 追加。", {
                           "body": word("approval_body", vocabulary, "审核主体", "审核登记簿的会议或领导。", "党组会"),
                           "date": day("审核日期", "审核的日期（YYYY-MM-DD）。示例：2025-03-01。", "2025-03-01"),
                           "ref": text("会议文号", "会议纪要或文件的文号。示例：局党组会〔2025〕3号。",
@@ -92,8 +92,8 @@ def assessment_standard() -> Schema:
                                              {"type": "number", "exclusiveMinimum": 0}, example=2),
                   }, ("id", "name", "points"),
                   oneOf=[{"required": ["indicator"]}, {"required": ["manual"]}])
-    return record("考核评分标准", "年度考核（百分制）的评分标准：好（90–100）、较好（80–89）、一般（70–79）、差（70以下）。"
-                  "省略时 lz assess 用内置的默认标准（见 docs/assess.md）。", {
+    return record("考核评分标准", "年度考核（百分制）的评分标准：好（90–100）、较好（80–89）、一般（70–79）、"
+                  "差（70以下）。省略时 lz assess 用内置的默认标准（见 docs/assess.md）。", {
                       "items": array("评分项", "评分项列表。", item, min_items=1),
                   }, ("items",))
 
