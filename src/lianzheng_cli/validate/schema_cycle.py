@@ -26,8 +26,12 @@ INDICATOR_NAMES = {
 REVISION_PATTERN = "^[0-9a-f]{40}$"
 
 
-def _version() -> Schema:
-    return described("格式版本", "文件格式版本号，目前只能为 1。示例：schema_version: 1。", {"const": 1}, example=1)
+def _record_file(kind: str, title: str, description: str, key: str, records: Schema) -> Schema:
+    """A file of records: its version and one list."""
+    version = described("格式版本", "文件格式版本号，目前只能为 1。示例：schema_version: 1。", {"const": 1}, example=1)
+    return root(kind, title, description, {"type": "object", "required": ["schema_version"],
+                                           "additionalProperties": False,
+                                           "properties": {"schema_version": version, key: records}})
 
 
 def approvals_schema(vocabulary: Vocabulary = BUILTIN) -> Schema:
@@ -43,13 +47,11 @@ def approvals_schema(vocabulary: Vocabulary = BUILTIN) -> Schema:
                                                 "此后该范围内的部门文件有改动时，lz validate 给出 LZ028 警告。",
                                                 {"type": "string", "pattern": REVISION_PATTERN}),
                       }, ("body", "date", "revision"))
-    return root("approvals", "审核记录（approvals.yaml）",
-                "登记簿的审核记录（registers/approvals.yaml）：部门会议、分管领导、党委会/党组会、领导小组审核了"
-                "哪个版本。lz approve 追加记录，lz validate 据此提示审核后又有改动的部门。",
-                {"type": "object", "required": ["schema_version"], "additionalProperties": False,
-                 "properties": {"schema_version": _version(),
-                                "approvals": array("审核记录", "审核记录列表，按时间先后追加。默认：[]。", approval,
-                                                   default=[])}})
+    return _record_file("approvals", "审核记录（approvals.yaml）",
+                        "登记簿的审核记录（registers/approvals.yaml）：部门会议、分管领导、党委会/党组会、领导小组审核了"
+                        "哪个版本。lz approve 追加记录，lz validate 据此提示审核后又有改动的部门。",
+                        "approvals", array("审核记录", "审核记录列表，按时间先后追加。默认：[]。", approval,
+                                           default=[]))
 
 
 def assessments_schema(vocabulary: Vocabulary = BUILTIN) -> Schema:
@@ -63,12 +65,10 @@ def assessments_schema(vocabulary: Vocabulary = BUILTIN) -> Schema:
         "by": text("评分人", "打分的考核组或人员。示例：考核组。", "考核组"),
         "note": text("说明", "评分依据或说明。示例：民主测评平均分。", "民主测评平均分"),
     }, ("year", "item", "score"))
-    return root("assessments", "考核评分记录（assessments.yaml）",
-                "年度考核中人工评分项的得分（registers/assessments.yaml），如民主测评、查阅档案；"
-                "其余项由 lz assess 从登记簿计算。",
-                {"type": "object", "required": ["schema_version"], "additionalProperties": False,
-                 "properties": {"schema_version": _version(),
-                                "scores": array("人工评分", "人工评分列表。默认：[]。", score, default=[])}})
+    return _record_file("assessments", "考核评分记录（assessments.yaml）",
+                        "年度考核中人工评分项的得分（registers/assessments.yaml），如民主测评、查阅档案；"
+                        "其余项由 lz assess 从登记簿计算。",
+                        "scores", array("人工评分", "人工评分列表。默认：[]。", score, default=[]))
 
 
 def assessment_standard() -> Schema:
