@@ -121,6 +121,13 @@ def test_approve_refuses_outside_git_and_with_uncommitted_changes(runner, repo, 
                                                         encoding="utf-8")
     refused = run(runner, "approve", "-r", str(registers), "--by", "党组会")
     assert refused.exit_code == 2 and "registers/departments/new.yaml" in refused.stderr
+    (registers / "departments" / "new.yaml").unlink()
+    (registers / "说明.txt").write_text("登记簿说明\n", encoding="utf-8")
+    commit(repo, "说明", "2025-02-21T10:00:00+08:00")
+    git_run(repo, "mv", "registers/说明.txt", "registers/填写说明.txt")  # a rename: two paths in git's status
+    refused = run(runner, "approve", "-r", str(registers), "--by", "党组会")
+    assert refused.exit_code == 2, refused.output
+    assert "改动：registers/填写说明.txt；" in refused.stderr
 
 
 def test_approve_usage_errors(runner, repo):

@@ -103,6 +103,6 @@ def build_standard(doc: Any) -> tuple[AssessmentItem, ...] | None:
     section = doc.get("assessment") if isinstance(doc, dict) else None
     if not isinstance(section, dict) or not section.get("items"):
         return None
-    return tuple(AssessmentItem(i["id"], i["name"], float(i["points"]), None if i.get("manual") else i["indicator"],
-                                float(i.get("deduction", DEFAULT_DEDUCTION)))
+    return tuple(AssessmentItem(i["id"], i["name"], i["points"], None if i.get("manual") else i["indicator"],
+                                i.get("deduction", DEFAULT_DEDUCTION))
                  for i in section["items"])

@@ -81,9 +81,12 @@ def _uncommitted(repo, folder: str, department: str | None) -> list[str]:
         paths = [str(top / ORG_FILE), str(top / DEPARTMENTS_DIR / f"{department}.yaml")]
     out = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", *paths)
     changed = []
-    for entry in out.split("\0"):
+    entries = iter(out.split("\0"))
+    for entry in entries:
         if len(entry) < 4:
             continue
+        if entry[0] in "RC":
+            next(entries, None)  # a rename or copy is followed by the path it came from
         path = PurePosixPath(entry[3:])
         inside = path.relative_to(top) if folder and path.is_relative_to(top) else path
         if str(inside) in RECORD_FILES or any(part.startswith(".") for part in inside.parts):
