@@ -52,7 +52,7 @@ def test_the_warning_appears_only_after_a_change(runner, repo):
     result = run(runner, "approve", "-r", str(registers), "--by", "党组会", "--date", "2025-03-01", "--ref", REF)
     assert result.exit_code == 0, result.output
     head = git_run(repo, "rev-parse", "HEAD")
-    assert f"已记录审核：党组会 2025-03-01（{REF}），范围：整个登记簿，版本 {head[:7]}" in result.stdout
+    assert f"已记录审核：党组会 2025-03-01，{REF}，范围：整个登记簿，版本 {head[:7]}" in result.stdout
     text = (registers / "approvals.yaml").read_text(encoding="utf-8")
     assert text.endswith(f"approvals:\n  - body: 党组会\n    date: 2025-03-01\n    ref: {REF}\n    revision: {head}\n")
     assert lz028(runner, registers) == []  # approved as it is: nothing to tell
@@ -67,7 +67,7 @@ def test_the_warning_appears_only_after_a_change(runner, repo):
     assert lz028(runner, registers, "lint") == ["departments/wmfz.yaml:1"]
     shown = run(runner, "validate", "-r", str(registers))
     assert shown.exit_code == 0  # a warning, not an error
-    assert (f"LZ028 部门 `wmfz` 在最近一次审核（党组会 2025-03-01（{REF}），版本 {head[:7]}）之后有改动，"
+    assert (f"LZ028 部门 `wmfz` 在最近一次审核（党组会 2025-03-01，{REF}，版本 {head[:7]}）之后有改动，"
             "请重新审核（lz approve）") in shown.stdout
 
     # the department's own meeting approves the new version: the warning goes, the others stay approved
@@ -89,7 +89,7 @@ def test_lz_diff_approved_compares_with_the_last_approved_revision(runner, repo,
         result = run(runner, "diff", *args)
         assert result.exit_code == 0, result.output
         assert "approved（" in result.stdout and "wmfz-R01" in result.stdout, args
-        assert "approved → 党组会 2025-03-01审核的版本" in result.output
+        assert "approved → 最近一次审核的版本 " in result.output and "（党组会 2025-03-01）" in result.output
     assert "wmfz-R01" not in run(runner, "diff", "HEAD").stdout  # HEAD itself has the change
 
 

@@ -33,14 +33,14 @@ tr = messages({
         "en": "the revision of the latest approval, {short}, is not in the repository",
     },
     "diff.approved.note": {
-        "zh": "approved → {approval}审核的版本 {short}",
-        "en": "approved → revision {short}, approved by {approval}",
+        "zh": "approved → 最近一次审核的版本 {short}（{approval}）",
+        "en": "approved → revision {short}, the latest approved ({approval})",
     },
     "diff.approved.department_note": {
-        "zh": "approved → {approval}审核的版本 {short}"
-              "（没有审核整个登记簿的记录，取最近一次对部门 {department} 的审核）",
-        "en": "approved → revision {short}, approved by {approval} (no approval of the whole register: took the "
-              "latest, of department {department})",
+        "zh": "approved → 最近一次审核的版本 {short}（{approval}；没有审核整个登记簿的记录，"
+              "取最近一次对部门 {department} 的审核）",
+        "en": "approved → revision {short}, the latest approved ({approval}; no approval of the whole register: "
+              "took the latest, of department {department})",
     },
 })
 

@@ -20,12 +20,12 @@ from lianzheng_cli.vocab import BUILTIN, Vocabulary
 
 tr = messages({
     "approval.text": {"zh": "{body} {date}", "en": "{body} {date}"},
-    "approval.text_ref": {"zh": "{body} {date}（{ref}）", "en": "{body} {date} ({ref})"},
+    "approval.text_ref": {"zh": "{body} {date}，{ref}", "en": "{body} {date}, {ref}"},
 })
 
 
 def approval_text(approval: Approval) -> str:
-    """``党组会 2025-03-01（局党组会〔2025〕3号）``: who approved, when, and the meeting's reference."""
+    """``党组会 2025-03-01，局党组会〔2025〕3号``: who approved, when, and the meeting's reference (for messages)."""
     date = approval.date.isoformat()
     if approval.ref:
         return tr("approval.text_ref", body=approval.body, date=date, ref=approval.ref)
