@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from lianzheng_cli.cli.assess import keeps_assessment, scored
 from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, command_help, start, usage_error
 from lianzheng_cli.cli.lint import parse_as_of
 from lianzheng_cli.fileio import shown_path, write_atomically
@@ -114,7 +115,9 @@ def report_command(
     changes = None
     if since is not None:
         changes = _changes_since(since, root)
-    context = build_report_context(reg, as_of=day, lint_findings=lint(reg, as_of=day), changes=changes)
+    findings = lint(reg, as_of=day)
+    assessment = scored(reg, day, findings) if keeps_assessment(reg) else None
+    context = build_report_context(reg, as_of=day, lint_findings=findings, changes=changes, assessment=assessment)
     if docx:
         _write_docx(reg, context, output, template)
         return

@@ -17,6 +17,7 @@ from pathlib import Path
 from lianzheng_cli.fileio import safe_file_part
 from lianzheng_cli.i18n import messages
 from lianzheng_cli.model.records import Register, Risk
+from lianzheng_cli.outputs.approval import approval_line
 from lianzheng_cli.outputs.xlsx import sheets
 from lianzheng_cli.outputs.xlsx.form import FORM_NAME, Form, Index, Progress, Scope, Styles
 from lianzheng_cli.outputs.xlsx.register_text import register_text
@@ -165,6 +166,9 @@ def _legend(scope: Scope, risks: int, measures: int) -> str:
         parts.append("风险等级：" + " ".join(f"{scope.grade_text(g)}={g}" for g in GRADES))
     if scope.public:
         parts.append("内部公示版")
+    approval = approval_line(scope.register, scope.department.id if scope.department else None)
+    if approval:
+        parts.append(approval)
     return "    ".join(parts)
 
 
