@@ -204,6 +204,9 @@ def test_documents_print_the_approval_line(runner, repo, tmp_path):
     book = tmp_path / "一览表.xlsx"
     assert run(runner, "render", "xlsx", "-r", str(registers), "-o", str(book)).exit_code == 0
     assert line in openpyxl.load_workbook(book).worksheets[0]["A2"].value
+    restored = tmp_path / "restored"  # the workbook carries approvals.yaml too: an import gives it back
+    assert run(runner, "import", str(book), "--out", str(restored)).exit_code == 0
+    assert (restored / "approvals.yaml").read_bytes() == (registers / "approvals.yaml").read_bytes()
     folder = tmp_path / "by-department"
     assert run(runner, "render", "xlsx", "-r", str(registers), "--by-department", "-o", str(folder)).exit_code == 0
     wmfz = next(p for p in folder.iterdir() if "对外贸易发展室" in p.name)
