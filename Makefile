@@ -11,13 +11,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)  ## 安装并在示例登记簿上运行主流程:校验、检查、一览表与年度报告(Markdown 与 Word),一份 Word 告知书
+demo: $(STAMP)  ## 安装并在示例登记簿上运行主流程:校验、检查、一览表与年度报告(Markdown 与 Word),一份 Word 告知书,年度考核
 	$(BIN)/lz validate
 	$(BIN)/lz lint
 	$(BIN)/lz render xlsx
 	$(BIN)/lz report
 	$(BIN)/lz report --docx
 	$(BIN)/lz brief p-zhang --docx
+	$(BIN)/lz assess --xlsx out/考核评分表.xlsx
 
 test: $(STAMP)  ## 运行测试
 	$(BIN)/python -m pytest

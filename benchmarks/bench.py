@@ -294,7 +294,13 @@ def make_benches(repo: Path, scratch: Path, commands: set[str], peers_all: bool)
         ("import", Bench("import", "lz import of the register's rendered workbook --out a new folder",
                          [lz, "import", str(workbook), "--out", str(imported)], ok_codes=(0, 1),
                          setup=render_workbook, teardown=drop_imported,
-                         note="the 一览表 `lz render xlsx` wrote, rendered once before")),
+                         note="the 一览表 `lz render xlsx` wrote, rendered once before: restored from the register "
+                              "text it carries")),
+        ("import", Bench("import-cells", "lz import --from-cells of that workbook (what every office's own "
+                                         "一览表 goes through)",
+                         [lz, "import", str(workbook), "--from-cells", "--out", str(imported)], ok_codes=(0, 1),
+                         setup=render_workbook, teardown=drop_imported,
+                         note="every row of the 一览表 and its 明细 read and interpreted")),
     ]
     for command, bench in wanted:
         bench.available = command in commands
@@ -376,6 +382,8 @@ def targets(by: dict[str, Bench], county: bool) -> list[tuple[str, str, str]]:
     add("`render xlsx` peak RSS ≤ 600 MB", m, 600, f"{m:.0f} MB" if m else "")
     r = ratio(med("import"), t)
     add("`import` of the rendered workbook ≤ 1.5 × `render xlsx`", r, 1.5, f"{r:.2f} ×" if r else "")
+    r = ratio(med("import-cells"), t)
+    add("`import --from-cells` of it ≤ 1.5 × `render xlsx`", r, 1.5, f"{r:.2f} ×" if r else "")
     m = rss("validate-cold")
     add("`validate` peak RSS ≤ 1 GiB", m, 1024, f"{m:.0f} MB" if m else "")
     if not county:

@@ -65,6 +65,14 @@ def test_a_text_longer_than_a_cell_is_reported_and_noted_not_cut_silently(tmp_pa
     cells = [c for ws in wb for row in ws.iter_rows(values_only=True) for c in row
              if isinstance(c, str) and c.startswith("1.【中期监控】初审与复核")]
     assert cells and all(len(c) == MAX_CELL_TEXT and "全文见登记簿" in c for c in cells)
+    # the register text it carries keeps the whole text, and vouches for the cut cells as they were written
+    from lianzheng_cli.importing.read import read_source
+    from lianzheng_cli.importing.snapshot import find_snapshot
+
+    source = read_source(target)
+    snapshot = find_snapshot(source.sheets)
+    assert snapshot is not None and text in snapshot.files["departments/spk.yaml"]
+    assert snapshot.edited(source.sheets) == []
 
 
 @pytest.mark.parametrize(("command", "target"), [

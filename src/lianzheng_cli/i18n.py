@@ -305,6 +305,16 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "zh": "别名 `{alias}` 对应的 `{word}` 不是{vocabulary}的标准词（标准词：{words}）",
         "en": "alias `{alias}` maps to `{word}`, which is not a word of {vocabulary} (words: {words})",
     },
+    # --- the yearly cycle (validate/cycle.py) ---
+    "LZ028": {
+        "zh": "部门 `{id}` 在最近一次审核（{approval}，版本 {short}）之后有改动，请重新审核（lz approve）",
+        "en": "department `{id}` changed after its latest approval ({approval}, revision {short}); "
+              "approve it again (lz approve)",
+    },
+    "LZ028.unknown_revision": {
+        "zh": "审核记录的版本 {short} 不在本仓库中，无法判断审核后有无改动",
+        "en": "revision {short} of this approval is not in the repository, so later changes cannot be told",
+    },
     # --- object kinds, for messages ---
     "kind.department": {"zh": "部门", "en": "department"},
     "kind.person": {"zh": "人员", "en": "person"},

@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from lianzheng_cli import __version__
+from lianzheng_cli.cli.approve import approve_command
+from lianzheng_cli.cli.assess import assess_command
 from lianzheng_cli.cli.brief import brief_command
 from lianzheng_cli.cli.common import Command, Group, LangOption, command_help
 from lianzheng_cli.cli.diff import diff_command
@@ -78,6 +80,8 @@ app.command("grade", cls=Command)(grade_command)
 app.add_typer(render_app, name="render")
 app.command("report", cls=Command)(report_command)
 app.command("brief", cls=Command)(brief_command)
+app.command("approve", cls=Command)(approve_command)
+app.command("assess", cls=Command)(assess_command)
 app.command("diff", cls=Command)(diff_command)
 app.command("init", cls=Command)(init_command)
 app.command("import", cls=Command)(import_command)

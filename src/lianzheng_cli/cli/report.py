@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from lianzheng_cli.cli.assess import keeps_assessment, scored
 from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, command_help, start, usage_error
 from lianzheng_cli.cli.lint import parse_as_of
 from lianzheng_cli.fileio import shown_path
@@ -146,17 +147,19 @@ def _report(reg, root: Path, day, *, since: str | None, output: str | None, temp
     if since is not None:
         changes = _changes_since(since, root)
     findings = lint(reg, as_of=day)
+    assessment = scored(reg, day, findings) if keeps_assessment(reg) else None
     write = _write_docx if docx else _write_markdown
     if by_department:
         folder = Path(output) if output is not None else Path.cwd() / "out"
         if folder.exists() and not folder.is_dir():
             raise usage_error(tr("report.output_not_folder", path=folder))
         names = department_report_names(reg)
-        for dept, context in department_report_contexts(reg, as_of=day, lint_findings=findings, changes=changes):
+        for dept, context in department_report_contexts(reg, as_of=day, lint_findings=findings, changes=changes,
+                                                        assessment=assessment):
             name = Path(names[dept.id])
             write(reg, context, folder / (name.with_suffix(".docx") if docx else name), template)
         return
-    context = build_report_context(reg, as_of=day, lint_findings=findings, changes=changes)
+    context = build_report_context(reg, as_of=day, lint_findings=findings, changes=changes, assessment=assessment)
     del findings
     if output == "-":
         try:

@@ -26,16 +26,22 @@ from lianzheng_cli.load.cache import FileCache
 from lianzheng_cli.load.parse import Positions, decode, load, positions_of
 from lianzheng_cli.load.positions import Locator
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, NotARegularFile, Source
+from lianzheng_cli.model.cycle import APPROVALS_FILE, ASSESSMENTS_FILE
 from lianzheng_cli.validate import schema
 from lianzheng_cli.validate.references import Summary, local_checks, salvage_definitions, summarize
 from lianzheng_cli.vocab import BUILTIN, Vocabulary
+
+RECORD_KINDS = {APPROVALS_FILE: "approvals", ASSESSMENTS_FILE: "assessments"}
 
 # Below this much YAML a worker's start-up costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
 
 
 def kind_of(rel: str) -> str:
-    return "org" if rel == ORG_FILE else "department"
+    """The schema a file is checked by: org.yaml, the yearly cycle's record files by name, else a department."""
+    if rel == ORG_FILE:
+        return "org"
+    return RECORD_KINDS.get(rel, "department")
 
 
 @dataclass(slots=True)

@@ -2,8 +2,9 @@
 
 Sheets (``SHEETS``): the 一览表 (merged like the paper form), 明细(可筛选) (the same rows unmerged,
 with an autofilter), 职权目录, 权力和责任清单 (only when the powers say what it lists), 岗位风险等级目录,
-预警处置记录 and 统计. Both risk sheets are streamed side
-by side in one pass over the risks; the others are in ``sheets.py``; ``writer.py`` writes them all.
+预警处置记录, 统计, and the register's own text, very hidden, for ``lz import`` (``register_text.py``).
+Both risk sheets are streamed side by side in one pass over the risks; the others are in ``sheets.py``;
+``writer.py`` writes them all.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from lianzheng_cli.fileio import safe_file_part
 from lianzheng_cli.i18n import messages
 from lianzheng_cli.model.records import Register, Risk
 from lianzheng_cli.outputs import paths
+from lianzheng_cli.outputs.approval import approval_line
 from lianzheng_cli.outputs.xlsx import sheets
 from lianzheng_cli.outputs.xlsx.form import FORM_NAME, Form, Index, Progress, Scope, Styles
-from lianzheng_cli.outputs.xlsx.writer import Book, Overflow, Sheet
+from lianzheng_cli.outputs.xlsx.register_text import register_text
+from lianzheng_cli.outputs.xlsx.writer import Book, Cell, Overflow, Sheet
 from lianzheng_cli.vocab import GRADES
 
 tr = messages({
@@ -160,6 +163,9 @@ def _legend(scope: Scope, risks: int, measures: int) -> str:
         parts.append("风险等级：" + " ".join(f"{scope.grade_text(g)}={g}" for g in GRADES))
     if scope.public:
         parts.append("内部公示版")
+    approval = approval_line(scope.register, scope.department.id if scope.department else None)
+    if approval:
+        parts.append(approval)
     return "    ".join(parts)
 
 
@@ -176,9 +182,14 @@ def risk_sheets(form: Form) -> None:
         measures += sum(len(r.measures) for r in dept.risks)
     main = form.sheet(SHEET_MAIN, MAIN_COLUMNS, frozen_rows=3)
     detail = form.sheet(SHEET_DETAIL, DETAIL_COLUMNS, frozen_rows=1)
+    # what 明细's rows are told to (the register text's fingerprint) is told here, from the same rows in the same
+    # order, since a child's copy would keep it
+    told, detail.on_row = detail.on_row, None
     detail.repeat_rows(1, 1)
     detail.autofilter(1, max(1 + risks, 2))  # the header and a row per risk
     detail.write_rows_apart(lambda sheet: _detail_rows(form, sheet), parallel=risks >= PARALLEL_FROM)
+    if told is not None:
+        told(1, form.header_cells(DETAIL_COLUMNS))
     form.heading(main, scope.title_prefix + FORM_NAME, _legend(scope, risks, measures))
     form.header(main, MAIN_COLUMNS)
     main.repeat_rows(1, 3)
@@ -211,6 +222,8 @@ def risk_sheets(form: Form) -> None:
             (f"{row.title}：{row.description}", lt), (row.type, c), (row.grade_text, styles.grade[row.grade]),
             (row.measures, lt), (row.owners, lt), (row.monitors, lt),
         ))
+        if told is not None:
+            told(1 + number, _detail_cells(styles, number, row))
         if progress is not None and number % PROGRESS_EVERY == 0:
             progress(PROGRESS_EVERY)
     written = main.row - first + 1
@@ -225,16 +238,17 @@ def risk_sheets(form: Form) -> None:
 
 def _detail_rows(form: Form, detail: Sheet) -> None:
     """明细(可筛选)'s rows: its header, then one row per risk, unmerged."""
-    styles = form.styles
     form.header(detail, DETAIL_COLUMNS)
     for number, (risk, row) in enumerate(_risk_rows(form.scope), 1):
         detail.subject = risk.id
-        c, lt = (styles.center_high, styles.left_high) if row.grade == HIGH else (styles.center, styles.left)
-        detail.append((
-            (number, c), (row.department, c), (row.process, c), (row.step, c), (row.posts, c), (row.risk_id, c),
+        detail.append(_detail_cells(form.styles, number, row))
+
+
+def _detail_cells(styles: Styles, number: int, row: _RiskRow) -> tuple[Cell, ...]:
+    c, lt = (styles.center_high, styles.left_high) if row.grade == HIGH else (styles.center, styles.left)
+    return ((number, c), (row.department, c), (row.process, c), (row.step, c), (row.posts, c), (row.risk_id, c),
             (row.title, lt), (row.description, lt), (row.type, c), (row.grade_text, styles.grade[row.grade]),
-            (row.measures, lt), (row.owners, lt), (row.monitors, lt),
-        ))
+            (row.measures, lt), (row.owners, lt), (row.monitors, lt))
 
 
 SIGN_OFF = "填报人：__________    审核人：__________    单位负责人：__________    填报日期：______年____月____日"
@@ -257,4 +271,5 @@ def _merge_run(sheet: Sheet, run: tuple[object, int], end: int, column: int) -> 
 # The workbook's sheets in tab order: each writes its sheet (the first both risk sheets) of one Form.
 SHEETS: tuple[Callable[[Form], None], ...] = (
     risk_sheets, sheets.powers, sheets.duties, sheets.post_grades, sheets.warnings, sheets.statistics,
+    register_text,
 )

@@ -177,6 +177,7 @@ class SheetSpec:
     columns: Sequence[Column]
     frozen_rows: int = 0  # rows that stay in view when scrolling
     page: Page = field(default_factory=Page)
+    hidden: bool = False  # very hidden: a program's data, not shown in the sheet tabs
 
 
 def clean_text(text: str) -> str:
@@ -306,11 +307,14 @@ class Sheet:
 
     def __init__(self, ws: Worksheet, spec: SheetSpec, overflows: list[Overflow] | None = None):
         self._ws = ws
+        if spec.hidden:
+            ws.sheet_state = "veryHidden"
         self.row = 0  # the last row written or skipped
         self.subject = ""  # what the rows being written are about (a risk's id): named when a text is cut
         self._title = spec.title
         self._overflows = overflows if overflows is not None else []
         self._book_overflows = self._overflows
+        self.on_row: Callable[[int, Sequence[Cell]], None] | None = None  # told each row written (number, cells)
         self.width = len(spec.columns)
         self._page = spec.page
         self._capacity = []
@@ -332,6 +336,8 @@ class Sheet:
         """
         self.row += 1
         self._spool.write(self.row, cells, self._fit_height(cells) if height == FIT else height, self._cut)
+        if self.on_row is not None:
+            self.on_row(self.row, cells)
 
     def _cut(self, column: int, text: str) -> str:
         """A text too long for a cell (column 1-based of the row being written): cut, with a note, and reported."""
