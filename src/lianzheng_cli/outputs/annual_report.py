@@ -249,6 +249,7 @@ class _ReportBuilder:
         self._risks: dict[str, dict] = {}
         self.order = risk_order(register)
         self.step_names = step_names(register)
+        self._findings_by_file: tuple[list[Diagnostic], dict[str, list[Diagnostic]]] | None = None
         self.by_process: dict[str, list[Risk]] = {}
         for risk in register.risks.values():
             if risk.process:
@@ -261,7 +262,7 @@ class _ReportBuilder:
         scope = (department,) if department is not None else register.departments
         if department is not None:
             self._risks = {}  # one department's records at a time
-            lint_findings = None if lint_findings is None else [d for d in lint_findings if d.file == department.file]
+            lint_findings = None if lint_findings is None else self.findings_in(lint_findings, department.file)
         departments = [self.department(d) for d in scope]
         overdue = self.overdue_measures(scope)
         open_warnings = self.open_warnings(department)
@@ -285,6 +286,15 @@ class _ReportBuilder:
             "lint": None if lint_findings is None else lint_summary(lint_findings),
             "changes": None if changes is None else changes_summary(changes, department.id if department else None),
         }
+
+    def findings_in(self, findings: list[Diagnostic], file: str) -> list[Diagnostic]:
+        """The findings in ``file``: grouped by file once, not searched once for each department."""
+        if self._findings_by_file is None or self._findings_by_file[0] is not findings:
+            by_file: dict[str, list[Diagnostic]] = {}
+            for finding in findings:
+                by_file.setdefault(finding.file, []).append(finding)
+            self._findings_by_file = (findings, by_file)
+        return self._findings_by_file[1].get(file, [])
 
     def powers_and_warnings(self, department: Department | None) -> dict:
         """1.1: the fuller 职权目录 and 预警处置记录, each listed only when the register says more than version 1."""

@@ -14,6 +14,7 @@ the template file and line.
 
 from __future__ import annotations
 
+import functools
 import os
 import traceback
 from collections.abc import Iterator
@@ -115,12 +116,19 @@ def make_environment(folders: list[Path]) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,
+        auto_reload=True,  # kept by _environment: a template changed on disk is read again
     )
     env.filters["md_cell"] = md_cell
     env.filters["md_text"] = md_text
     env.filters["grade"] = _grade_filter
     return env
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
+    """The environment of ``folders``, kept: its templates are compiled once, not once per document
+    (``lz report --by-department`` renders one for each of 400 departments)."""
+    return make_environment(list(folders))
 
 
 def render_template(kind: str, name: str, context: dict, *, user_dir: Path | None = None) -> str:
@@ -132,7 +140,7 @@ def stream_template(kind: str, name: str, context: dict, *, user_dir: Path | Non
     """The text of template ``name`` in pieces as it is rendered (never held whole); joined, what
     :func:`render_template` gives. :class:`TemplateProblem` for any template failure, raised while iterating."""
     folders = template_folders(kind, user_dir)
-    env = make_environment(folders)
+    env = _environment(tuple(folders))
     try:
         yield from env.get_template(name).generate(context)
     except jinja2.TemplateNotFound as exc:
