@@ -163,3 +163,27 @@ def json_value(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def gather_export(partitions: dict[str, list[tuple[Path, str, int]]], folder: Path) -> None:
+    """An export folder made of exported partitions: ``partitions[table]`` lists ``(partition folder, unit, year)``.
+
+    Each unit's and year's partition is replaced; a table none of them has rows for gets one empty file (in the
+    first unit's partition), so every engine finds every table with its columns.
+    """
+    for name, table in TABLES.items():
+        found = partitions.get(name, [])
+        for source, unit, year in found:
+            where = partition_folder(folder, name, unit, year)
+            if where.exists():
+                shutil.rmtree(where)
+            shutil.copytree(source, where)
+        if not found and partitions.get("units"):
+            _, unit, year = partitions["units"][0]
+            where = partition_folder(folder, name, unit, year)
+            where.mkdir(parents=True, exist_ok=True)
+            con = connect()
+            try:
+                con.execute(f"COPY ({_empty_select(table)}) TO {sql_string(where / DATA_FILE)} (FORMAT parquet)")
+            finally:
+                con.close()

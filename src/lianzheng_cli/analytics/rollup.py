@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lianzheng_cli.analytics.parquet import RowSpool, connect, create_views
+from lianzheng_cli.analytics.parquet import RowSpool, connect, create_views, gather_export
 from lianzheng_cli.analytics.tables import EXPORT_VERSION, TABLES
 from lianzheng_cli.analytics.units import (
     Unit,
@@ -42,6 +42,7 @@ class UnitTotals:
     unit: str
     year: int
     name: str
+    as_of: date | None = None  # the date counted to: --date, else the earlier of today and 31 December of its year
     departments: int = 0
     people: int = 0
     powers: int = 0
@@ -76,7 +77,8 @@ class UnitTotals:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "unit": self.unit, "year": self.year, "name": self.name, "departments": self.departments,
+            "unit": self.unit, "year": self.year, "name": self.name,
+            "as_of": self.as_of.isoformat() if self.as_of else None, "departments": self.departments,
             "people": self.people, "powers": self.powers, "risks": self.risks,
             "risks_by_grade": self.risks_by_grade, "risks_by_type": self.risks_by_type,
             "measures": self.measures, "measures_by_stage": self.measures_by_stage,
@@ -120,7 +122,7 @@ class CrossCopy:
 
 @dataclass
 class Rollup:
-    as_of: date
+    as_of: date | None  # --date; None: each unit is counted to the earlier of today and the end of its year
     units: list[Unit]  # every SOURCE, in the order given
     totals: list[UnitTotals]  # the clean units, in the order given
     copies: list[CrossCopy]
@@ -155,13 +157,13 @@ class Rollup:
     def to_json(self) -> dict[str, Any]:
         """The ``lz rollup --format json`` contract: keys stable and language-independent."""
         county = self.county().to_json()
-        for key in ("unit", "year", "name", "assessment", "by_department"):
+        for key in ("unit", "year", "name", "as_of", "assessment", "by_department"):
             county.pop(key)
         ranked = self.ranking
         return {
             "version": JSON_VERSION,
             "export_version": EXPORT_VERSION,
-            "as_of": self.as_of.isoformat(),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
             "units": [t.to_json() for t in self.totals],
             "county": county,
             "ranking": [{"rank": n, "unit": t.unit, "year": t.year, "name": t.name,
@@ -175,7 +177,7 @@ class Rollup:
         }
 
 
-def run_rollup(sources: list[str], *, as_of: date, cache: Path) -> Rollup:
+def run_rollup(sources: list[str], *, as_of: date | None, cache: Path, today: date | None = None) -> Rollup:
     """Validate and export each SOURCE (from the cache when unchanged), then total them with DuckDB."""
     folder = cache / f"v{EXPORT_VERSION}"
     units = [Unit(argument) for argument in sources]
@@ -198,7 +200,7 @@ def run_rollup(sources: list[str], *, as_of: date, cache: Path) -> Rollup:
                 create_views(con, _files(folder, ok), extra=("key",))
                 keys = [u.key for u in ok]
                 con.execute("CREATE TEMP TABLE chosen AS SELECT unnest($1::VARCHAR[]) AS key", [keys])
-                totals = _totals(con, ok, as_of)
+                totals = _totals(con, ok, as_of, today or date.today())
                 copies = _copies(con)
             finally:
                 con.close()
@@ -252,11 +254,16 @@ _PER_UNIT = {
 _CHOSEN = "WHERE key IN (SELECT key FROM chosen)"
 
 
-def _totals(con: Any, units: list[Unit], as_of: date) -> list[UnitTotals]:
+def _totals(con: Any, units: list[Unit], as_of: date | None, today: date) -> list[UnitTotals]:
     by_unit = {(u.unit, u.year): UnitTotals(u.unit or "", u.year or 0, u.name or "") for u in units}
-    params = {"as_of": as_of, "done": DONE}
+    # lz report's default (lint.default_as_of) for each unit, unless a date is given
+    day = "$as_of" if as_of is not None else "least($as_of, make_date(year, 12, 31))"
+    params = {"as_of": as_of or today, "done": DONE}
+    for key, totals in by_unit.items():
+        totals.as_of = as_of or min(today, date(key[1], 12, 31))
 
     def rows(sql: str) -> list[tuple]:
+        sql = sql.replace("$as_of", day)
         used = {k: v for k, v in params.items() if f"${k}" in sql}
         return con.execute(sql.format(chosen=_CHOSEN), used).fetchall()
 
@@ -282,11 +289,11 @@ def _totals(con: Any, units: list[Unit], as_of: date) -> list[UnitTotals]:
             setattr(totals, attribute, {w: found.get(w, 0) for w in words})
     for totals in by_unit.values():
         totals.risks = sum(totals.risks_by_grade.values())
-    _departments(con, by_unit, params)
+    _departments(con, by_unit, params, day)
     return [by_unit[(u.unit, u.year)] for u in units]
 
 
-def _departments(con: Any, by_unit: dict[tuple, UnitTotals], params: dict[str, Any]) -> None:
+def _departments(con: Any, by_unit: dict[tuple, UnitTotals], params: dict[str, Any], day: str) -> None:
     """Each unit's departments with their people, risks by grade, measures, overdue measures and open warnings."""
     grade_columns = ", ".join(f"count(r.risk) FILTER (r.grade = '{g}') AS \"{g}\"" for g in GRADES)
     query = f"""
@@ -307,7 +314,7 @@ def _departments(con: Any, by_unit: dict[tuple, UnitTotals], params: dict[str, A
         LEFT JOIN p USING (unit, year, department) LEFT JOIN m USING (unit, year, department)
         LEFT JOIN w USING (unit, year, department)
         ORDER BY d.unit, d.year, d.file"""
-    for unit, year, dept, name, people, risks, *rest in con.execute(query, params).fetchall():
+    for unit, year, dept, name, people, risks, *rest in con.execute(query.replace("$as_of", day), params).fetchall():
         grades, (measures, overdue, open_warnings) = rest[:len(GRADES)], rest[len(GRADES):]
         by_unit[(unit, year)].by_department.append({
             "department": dept, "name": name, "people": people, "risks": risks,
@@ -332,3 +339,18 @@ def _copies(con: Any) -> list[CrossCopy]:
     copies.sort(key=lambda c: (-len({p.unit for p in c.places}), c.places[0].unit, c.places[0].risk))
     return copies
 
+
+
+def export_rollup(rollup: Rollup, folder: Path) -> None:
+    """``lz rollup --export DIR``: the clean units' tables as one export folder (what ``lz query`` and any engine
+    read), copied from the cache."""
+    tables = rollup.cache / f"v{EXPORT_VERSION}" / "tables"
+    partitions: dict[str, list[tuple[Path, str, int]]] = {}
+    for unit in rollup.units:
+        if not unit.ok or unit.unit is None or unit.year is None:
+            continue
+        for name in TABLES:
+            where = tables / name / f"key={unit.key}" / f"unit={unit.unit}" / f"year={unit.year}"
+            if where.is_dir():
+                partitions.setdefault(name, []).append((where, unit.unit, unit.year))
+    gather_export(partitions, folder)
