@@ -185,9 +185,9 @@ def run_rollup(sources: list[str], *, as_of: date | None, cache: Path, today: da
     try:
         with tempfile.TemporaryDirectory(prefix="lz-rollup-") as scratch:
             spool = RowSpool(Path(scratch), extra=("key",))
-            fresh = []
+            fresh, seen = [], {}
             for unit in units:
-                if _prepare(unit, folder, repos, spool):
+                if _prepare(unit, folder, repos, spool, seen):
                     fresh.append(unit)
             con = connect(threads=None)
             try:
@@ -210,12 +210,17 @@ def run_rollup(sources: list[str], *, as_of: date | None, cache: Path, today: da
     return Rollup(as_of, units, totals, copies, cache)
 
 
-def _prepare(unit: Unit, folder: Path, repos: dict[str, Any], spool: RowSpool) -> bool:
+def _prepare(unit: Unit, folder: Path, repos: dict[str, Any], spool: RowSpool, seen: dict[str, Unit]) -> bool:
     """Resolve, key and (unless cached) validate one unit; True when its rows went into ``spool``."""
     source, root, unit.place, unit.problem = open_source(unit.argument, repos)
     if source is None:
         return False
     unit.key = content_key(source)
+    first = seen.setdefault(unit.key, unit)
+    if first is not unit:  # the same files twice in this run: checked once (mark_duplicates counts it once)
+        unit.unit, unit.year, unit.name, unit.errors, unit.warnings = (first.unit, first.year, first.name,
+                                                                      first.errors, first.warnings)
+        return False
     meta = read_meta(folder, unit.key)
     if meta is not None:
         from_meta(unit, meta)

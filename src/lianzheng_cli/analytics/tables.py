@@ -148,7 +148,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("risk", V, "风险点编号"),
         _c("date", D, "预警日期"),
         _c("level", V, "预警等级：提示、预警、亮牌……"),
-        _c("source", V, "来源：监督检查、审计、信访举报……", null=True),
+        _c("source", V, "来源：巡视、审计、信访举报……", null=True),
         _c("finding", V, "发现的问题", null=True),
         _c("action", V, "处置方式", null=True),
         _c("closed", D, "办结日期；未办结为空", null=True),
@@ -208,3 +208,24 @@ def table_rows(register: Register, grades: dict[str, RiskGrade]) -> Iterator[tup
     # Approval records and assessments (issue 16, parts 1–2) come with their own records; none yet.
     yield "approvals", []
     yield "assessments", []
+
+
+# --- docs/export.md's schema section is generated from TABLES (make docs); a test holds the two together ---
+
+SCHEMA_START, SCHEMA_END = "<!-- schema:start -->", "<!-- schema:end -->"
+
+
+def schema_markdown() -> str:
+    """Every table's columns as Markdown: name, type, whether it may be empty, meaning."""
+    lines = ["每张表都有两个分区列（取自目录名，不在文件中）：", "", "| 列 | 类型 | 说明 |", "|---|---|---|"]
+    lines += [f"| `{c.name}` | {c.type} | {c.doc} |" for c in PARTITION]
+    for table in TABLES.values():
+        lines += ["", f"### `{table.name}`：{table.title}", "", "| 列 | 类型 | 可为空 | 说明 |", "|---|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.type} | {'是' if c.nullable else '否'} | {c.doc} |" for c in table.columns]
+    return "\n".join(lines)
+
+
+def with_schema(text: str) -> str:
+    """``text`` (docs/export.md) with its schema section replaced by :func:`schema_markdown`."""
+    before, rest = text.split(SCHEMA_START, 1)
+    return f"{before}{SCHEMA_START}\n{schema_markdown()}\n{SCHEMA_END}{rest.split(SCHEMA_END, 1)[1]}"

@@ -1,0 +1,124 @@
+"""lz export parquet and lz query: the tables read back with DuckDB and pyarrow against the one schema,
+docs/export.md generated from it, and lz query refusing anything but one SELECT."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+from conftest import REPO, run
+
+from lianzheng_cli.analytics.tables import PARTITION, TABLES, schema_markdown, with_schema
+
+ARROW_TYPES = {"VARCHAR": "string", "INTEGER": "int32", "DOUBLE": "double", "BOOLEAN": "bool", "DATE": "date32[day]"}
+
+
+@pytest.fixture
+def exported(example_register: Path, tmp_path: Path, runner) -> Path:
+    folder = tmp_path / "export"
+    result = run(runner, "export", "parquet", str(folder), "-r", str(example_register))
+    assert result.exit_code == 0, result.output
+    assert "risks 75行" in result.stdout
+    return folder
+
+
+def test_every_table_has_a_file_with_the_documented_columns_and_types(exported):
+    for name, table in TABLES.items():
+        [file] = (exported / name).glob("unit=*/year=*/*.parquet")
+        assert file.parent.name == "year=2025" and file.parent.parent.name == "unit=demo-swj"
+        schema = pq.read_schema(file)
+        assert schema.names == list(table.names), name  # the partition columns are not in the file
+        assert [str(t) for t in schema.types] == [ARROW_TYPES[c.type] for c in table.columns], name
+
+
+def test_read_back_with_duckdb_and_hive_partitions(exported):
+    con = duckdb.connect()
+    for name, table in TABLES.items():
+        glob = (exported / name / "*" / "*" / "*.parquet").as_posix()
+        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{glob}', hive_partitioning = true, "
+                                "hive_types = {'unit': VARCHAR, 'year': INTEGER})").fetchall()
+        columns = {row[0]: row[1] for row in described}
+        expected = {c.name: c.type for c in (*table.columns, *PARTITION)}
+        assert columns == expected, name
+    risks = (exported / "risks" / "*" / "*" / "*.parquet").as_posix()
+    grades = dict(con.execute(f"SELECT grade, count(*) FROM read_parquet('{risks}', hive_partitioning = true) "
+                              "GROUP BY grade").fetchall())
+    assert grades == {"高": 19, "中": 37, "低": 19}
+    people = (exported / "people" / "*" / "*" / "*.parquet").as_posix()
+    assert con.execute(f"SELECT typeof(since), min(since) FROM '{people}' GROUP BY ALL").fetchone()[0] == "DATE"
+
+
+def test_read_back_with_pyarrow_dataset(exported):
+    risks = ds.dataset(exported / "risks", format="parquet", partitioning="hive").to_table()
+    assert risks.num_rows == 75
+    assert set(risks.column("unit").to_pylist()) == {"demo-swj"}
+    assert set(risks.column("year").to_pylist()) == {2025}
+    measures = ds.dataset(exported / "measures", format="parquet", partitioning="hive").to_table()
+    assert str(measures.schema.field("due").type) == "date32[day]"
+    approvals = ds.dataset(exported / "approvals", format="parquet", partitioning="hive").to_table()
+    assert approvals.num_rows == 0 and approvals.schema.names[:6] == list(TABLES["approvals"].names)
+
+
+def test_export_replaces_its_own_partition_and_keeps_others(exported, example_register, runner):
+    other = exported / "risks" / "unit=other" / "year=2024"
+    other.mkdir(parents=True)
+    (other / "data_0.parquet").write_bytes((next((exported / "risks").glob("unit=demo-swj/*/*.parquet"))).read_bytes())
+    result = run(runner, "export", "parquet", str(exported), "-r", str(example_register))
+    assert result.exit_code == 0
+    assert (other / "data_0.parquet").is_file()
+    assert len(list((exported / "risks" / "unit=demo-swj").glob("*/*.parquet"))) == 1
+
+
+def test_a_register_with_errors_is_not_exported(example_register, tmp_path, runner):
+    org = example_register / "org.yaml"
+    org.write_text(org.read_text(encoding="utf-8").replace("year: 2025", "year: 二〇二五"), encoding="utf-8")
+    result = run(runner, "export", "parquet", str(tmp_path / "out"), "-r", str(example_register))
+    assert result.exit_code == 1
+    assert "org.yaml:" in result.output and "LZ012" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_docs_export_md_is_generated_from_the_schema():
+    text = (REPO / "docs" / "export.md").read_text(encoding="utf-8")
+    assert schema_markdown() in text
+    assert with_schema(text) == text, "run make docs"
+
+
+def test_query_over_an_export_and_a_register(exported, example_register, runner):
+    out = run(runner, "query", "WITH g AS (SELECT grade, count(*) AS n FROM risks GROUP BY grade) "
+              "SELECT * FROM g ORDER BY n DESC, grade", str(exported), "--format", "json")
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)[0] == {"grade": "中", "n": 37}
+    direct = run(runner, "query", "SELECT min(since) AS first FROM people", str(example_register), "-f", "csv")
+    assert direct.exit_code == 0, direct.output
+    assert direct.stdout.splitlines()[0] == "first" and direct.stdout.splitlines()[1].count("-") == 2
+    table = run(runner, "query", "SELECT risk, grade FROM risks ORDER BY risk LIMIT 2", str(exported))
+    assert "共2行" in table.stdout
+
+
+@pytest.mark.parametrize("sql", [
+    "INSERT INTO risks SELECT * FROM risks",
+    "DELETE FROM risks",
+    "CREATE TABLE x AS SELECT 1",
+    "COPY risks TO 'stolen.csv'",
+    "SELECT 1; DROP VIEW risks",
+    "ATTACH 'other.duckdb'",
+    "SET enable_external_access = true",
+    "PRAGMA version",
+])
+def test_query_refuses_anything_but_one_select(exported, runner, sql, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, "query", sql, str(exported))
+    assert result.exit_code == 2
+    assert "lz: " in result.stderr
+    assert not (tmp_path / "stolen.csv").exists()
+
+
+def test_query_reads_only_the_export(exported, runner):
+    result = run(runner, "query", "SELECT * FROM read_text('/etc/hostname')", str(exported))
+    assert result.exit_code == 1
+    assert "查询失败" in result.stderr
