@@ -10,8 +10,8 @@ import duckdb
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from conftest import REPO, run
 
+from conftest import REPO, run
 from lianzheng_cli.analytics.tables import PARTITION, TABLES, schema_markdown, with_schema
 
 ARROW_TYPES = {"VARCHAR": "string", "INTEGER": "int32", "DOUBLE": "double", "BOOLEAN": "bool", "DATE": "date32[day]"}

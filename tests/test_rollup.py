@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, run, write_register
 from docx import Document
 from openpyxl import load_workbook
 
+from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, run, write_register
 from lianzheng_cli.analytics.rollup import run_rollup
 from lianzheng_cli.outputs.annual_report import build_report_context
 from lianzheng_cli.outputs.grades import build_grade_report
@@ -127,7 +127,7 @@ def test_a_unit_with_an_error_is_listed_and_left_out(units, tmp_path, runner):
     assert failed["source"] == str(units[2])
     [error] = failed["errors"]
     assert error["code"] == "LZ012" and error["file"] == "departments/spk.yaml"
-    assert error["location"].endswith("departments/spk.yaml:%d:%d" % (error["line"], error["column"]))
+    assert error["location"].endswith(f"departments/spk.yaml:{error['line']}:{error['column']}")
     assert data["county"]["risks"] == 3  # unit C's risk is not summed
     text = run(runner, "rollup", *map(str, units), "--date", AS_OF.isoformat(), "--cache", str(tmp_path / "cache"))
     assert "有错误的单位（1个，未计入汇总）" in text.stdout and "LZ012" in text.stdout
@@ -204,7 +204,7 @@ def test_county_workbook_and_word_summary(units, tmp_path, runner):
     total = rows[-1]
     assert total[1] == "合计" and total[header.index("风险点")] == 3
     unit_rows = list(book["乙局"].iter_rows(values_only=True))
-    assert ("采购科", "cgk") == unit_rows[2][:2]
+    assert unit_rows[2][:2] == ("采购科", "cgk")
     copies = list(book["单位间照抄照搬"].iter_rows(values_only=True))[1:]
     assert {(r[3], r[5]) for r in copies} == {("unit-a", "R1"), ("unit-b", "R7")}
     failed = list(book["有错误的单位"].iter_rows(values_only=True))[1:]

@@ -24,8 +24,8 @@ tr = messages({
         "en": "only one statement can be run; this has {count}",
     },
     "query.not_select": {
-        "zh": "只能执行只读的 SELECT（或 WITH … SELECT）查询，不能执行 {kind} 语句",
-        "en": "only a read-only SELECT (or WITH … SELECT) can be run, not a {kind} statement",
+        "zh": "只能执行只读的 SELECT 查询（可带 WITH），不能执行 {kind} 语句",
+        "en": "only a read-only SELECT (WITH allowed) can be run, not a {kind} statement",
     },
     "query.syntax": {"zh": "SQL语法错误：{error}", "en": "SQL syntax error: {error}"},
     "query.failed": {"zh": "查询失败：{error}", "en": "the query failed: {error}"},

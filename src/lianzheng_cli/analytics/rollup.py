@@ -185,7 +185,8 @@ def run_rollup(sources: list[str], *, as_of: date | None, cache: Path, today: da
     try:
         with tempfile.TemporaryDirectory(prefix="lz-rollup-") as scratch:
             spool = RowSpool(Path(scratch), extra=("key",))
-            fresh, seen = [], {}
+            fresh: list[Unit] = []
+            seen: dict[str, Unit] = {}
             for unit in units:
                 if _prepare(unit, folder, repos, spool, seen):
                     fresh.append(unit)
@@ -260,7 +261,8 @@ _CHOSEN = "WHERE key IN (SELECT key FROM chosen)"
 
 
 def _totals(con: Any, units: list[Unit], as_of: date | None, today: date) -> list[UnitTotals]:
-    by_unit = {(u.unit, u.year): UnitTotals(u.unit or "", u.year or 0, u.name or "") for u in units}
+    by_unit: dict[tuple[str, int], UnitTotals] = {
+        (u.unit or "", u.year or 0): UnitTotals(u.unit or "", u.year or 0, u.name or "") for u in units}
     # lz report's default (lint.default_as_of) for each unit, unless a date is given
     day = "$as_of" if as_of is not None else "least($as_of, make_date(year, 12, 31))"
     params = {"as_of": as_of or today, "done": DONE}
@@ -295,10 +297,10 @@ def _totals(con: Any, units: list[Unit], as_of: date | None, today: date) -> lis
     for totals in by_unit.values():
         totals.risks = sum(totals.risks_by_grade.values())
     _departments(con, by_unit, params, day)
-    return [by_unit[(u.unit, u.year)] for u in units]
+    return [by_unit[(u.unit or "", u.year or 0)] for u in units]
 
 
-def _departments(con: Any, by_unit: dict[tuple, UnitTotals], params: dict[str, Any], day: str) -> None:
+def _departments(con: Any, by_unit: dict[tuple[str, int], UnitTotals], params: dict[str, Any], day: str) -> None:
     """Each unit's departments with their people, risks by grade, measures, overdue measures and open warnings."""
     grade_columns = ", ".join(f"count(r.risk) FILTER (r.grade = '{g}') AS \"{g}\"" for g in GRADES)
     query = f"""

@@ -44,12 +44,12 @@ def _c(name: str, type_: str, doc: str, *, null: bool = False) -> Column:
     return Column(name, type_, null, doc)
 
 
-V, I, D, B, F = "VARCHAR", "INTEGER", "DATE", "BOOLEAN", "DOUBLE"
+V, INT, D, B, F = "VARCHAR", "INTEGER", "DATE", "BOOLEAN", "DOUBLE"
 
 # The hive partition columns every table has, from its folder names.
 PARTITION = (
     _c("unit", V, "单位编号（org.yaml 的 org.id）；分区目录 unit=…"),
-    _c("year", I, "登记簿年度（org.yaml 的 year）；分区目录 year=…"),
+    _c("year", INT, "登记簿年度（org.yaml 的 year）；分区目录 year=…"),
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (
@@ -99,12 +99,12 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("name", V, "流程名称"),
         _c("department", V, "部门编号"),
         _c("time_limit", V, "时限", null=True),
-        _c("steps", I, "环节数"),
+        _c("steps", INT, "环节数"),
     )),
     Table("steps", "环节", (
         _c("process", V, "流程编号"),
         _c("step", V, "环节编号（在流程内唯一）"),
-        _c("position", I, "环节在流程中的序号，从1起"),
+        _c("position", INT, "环节在流程中的序号，从1起"),
         _c("name", V, "环节名称"),
         _c("department", V, "部门编号"),
         _c("post", V, "经办岗位（岗位编号）", null=True),
@@ -121,15 +121,15 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("process", V, "所属流程（流程编号）", null=True),
         _c("step", V, "关键环节（环节编号）", null=True),
         _c("posts", V, "涉及岗位（岗位编号，以逗号分隔）"),
-        _c("likelihood", I, "发生概率，1–5"),
-        _c("impact", I, "危害程度，1–5"),
+        _c("likelihood", INT, "发生概率，1–5"),
+        _c("impact", INT, "危害程度，1–5"),
         _c("score", F, "分值：矩阵法为概率×危害，因素法为加权均分"),
         _c("declared", V, "申报等级（高、中、低）；未写时为计算等级"),
         _c("computed", V, "按评定办法计算的等级"),
         _c("grade", V, "有效等级：申报与计算中较高者；各统计均按此"),
         _c("residual", V, "剩余风险等级", null=True),
         _c("reviewed", D, "复核日期", null=True),
-        _c("measures", I, "防控措施数"),
+        _c("measures", INT, "防控措施数"),
     )),
     Table("measures", "防控措施", (
         _c("risk", V, "风险点编号"),

@@ -26,15 +26,15 @@ tr = messages({
         "en": "Export the register's tables for analytical engines.",
     },
     "export.parquet.help": {
-        "zh": "把登记簿导出为Parquet数据表（单位、部门、人员、岗位、职权、流程、环节、风险点、措施、预警……），"
-              "按单位和年度分区（unit=…/year=…/），DuckDB、Spark、Trino、pandas可直接读取；"
+        "zh": "把登记簿导出为Parquet数据表（单位、部门、人员、岗位、职权、流程、环节、风险点、措施、预警等），"
+              "按单位和年度分区（目录 unit=编号/year=年度），DuckDB、Spark、Trino、pandas可直接读取；"
               "表与列见 docs/export.md。\n\n"
               "同一目录中已有的其他单位或年度的分区保留不动：逐个单位导出到同一目录即得全县的数据集。\n\n"
               "先校验登记簿，有错误时列出错误并以退出码 1 结束，不导出。\n\n"
               "退出码：0 已导出；1 登记簿有错误；2 用法错误或无法写入。",
         "en": "Export the register as Parquet tables (units, departments, people, posts, powers, processes, steps, "
-              "risks, measures, warnings …), partitioned by unit and year (unit=…/year=…/), for DuckDB, Spark, "
-              "Trino or pandas to read as they are; the tables and columns are in docs/export.md.\n\n"
+              "risks, measures, warnings and more), partitioned by unit and year (folders unit=ID/year=YEAR), "
+              "for DuckDB, Spark, Trino or pandas to read as they are; tables and columns: docs/export.md.\n\n"
               "Other units' and years' partitions already in the folder stay: exporting each unit into one folder "
               "makes a county's dataset.\n\n"
               "Validates the register first; with errors, lists them and exits 1 without exporting.\n\n"

@@ -19,7 +19,7 @@ tr = messages({
               "SOURCE 是 lz export parquet 或 lz rollup --export 导出的目录，或登记簿目录（先校验再导出到临时目录）；"
               "默认为当前登记簿。每张表是一个视图：units、departments、people、posts、powers、processes、steps、"
               "risks、measures、warnings、approvals、assessments，各有 unit 与 year 列；表与列见 docs/export.md。\n\n"
-              "只能执行一条 SELECT（或 WITH … SELECT）语句；查询只能读取导出目录中的文件。\n\n"
+              "只能执行一条 SELECT 语句（可带 WITH）；查询只能读取导出目录中的文件。\n\n"
               "示例：lz query \"SELECT unit, grade, count(*) FROM risks GROUP BY ALL\"\n\n"
               "退出码：0 已查询；1 查询失败或登记簿有错误；2 不是只读查询或用法错误。",
         "en": "Run a read-only SQL query (DuckDB) over a register's or a rollup's exported tables.\n\n"
@@ -27,7 +27,7 @@ tr = messages({
               "(validated, then exported to a temporary folder); default: the current register. Each table is a "
               "view: units, departments, people, posts, powers, processes, steps, risks, measures, warnings, "
               "approvals, assessments, each with the columns unit and year; see docs/export.md.\n\n"
-              "Only one SELECT (or WITH … SELECT) statement is run, and it reads only the export's files.\n\n"
+              "Only one SELECT statement (WITH allowed) is run, and it reads only the export's files.\n\n"
               "Example: lz query \"SELECT unit, grade, count(*) FROM risks GROUP BY ALL\"\n\n"
               "Exit codes: 0 done; 1 the query failed or the register has errors; 2 not a read-only query, "
               "or usage error.",

@@ -51,7 +51,8 @@ tr = messages({
     },
     "rollup.help.xlsx": {
         "zh": "另写全县工作簿：汇总表，每个单位一个工作表，有错误的单位，照抄照搬。",
-        "en": "Also write the county workbook: 汇总表, a sheet per unit, the units with errors, the copies.",
+        "en": "Also write the county workbook: the summary sheet, a sheet per unit, the units with errors, "
+              "the copies.",
     },
     "rollup.help.docx": {"zh": "另写Word汇总报告。", "en": "Also write the summary as a Word document."},
     "rollup.help.export": {
@@ -85,7 +86,7 @@ def rollup_command(
     lang: LangOption = None,
 ) -> None:
     """lz rollup SOURCE...: many units' registers into one county view, on DuckDB."""
-    from lianzheng_cli.analytics.rollup import export_rollup, run_rollup
+    from lianzheng_cli.analytics.rollup import run_rollup
     from lianzheng_cli.analytics.units import cache_home
 
     if lang is not None:
@@ -94,11 +95,11 @@ def rollup_command(
     rollup = run_rollup(sources, as_of=day, cache=cache or cache_home())
     ROLLUP_FORMATS[fmt](rollup, sys.stdout)
     made = _made(day or date.today())
-    for target, write in ((xlsx, _write_xlsx), (docx, _write_docx), (export, export_rollup)):
+    for target, write in ((xlsx, _write_xlsx), (docx, _write_docx), (export, _write_export)):
         if target is None:
             continue
         try:
-            write(rollup, target) if write is export_rollup else write(rollup, target, made)
+            write(rollup, target, made)
         except OSError as exc:
             raise usage_error(tr("rollup.cannot_write", path=exc.filename or target, reason=exc.strerror or exc)) \
                 from None
@@ -107,7 +108,7 @@ def rollup_command(
 
 
 def _made(day: date) -> datetime:
-    """The time the documents say they were made: ``SOURCE_DATE_EPOCH``, else the as-of date (same input, same bytes)."""
+    """The time the documents say they were made: ``SOURCE_DATE_EPOCH``, else the as-of date (same bytes)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
@@ -118,6 +119,12 @@ def _write_xlsx(rollup, target: Path, made: datetime) -> None:
     from lianzheng_cli.outputs.xlsx.rollup import write_rollup_workbook
 
     write_rollup_workbook(rollup, target, made=made)
+
+
+def _write_export(rollup, target: Path, made: datetime) -> None:
+    from lianzheng_cli.analytics.rollup import export_rollup
+
+    export_rollup(rollup, target)
 
 
 def _write_docx(rollup, target: Path, made: datetime) -> None:

@@ -166,6 +166,9 @@ def render_json(rollup: Rollup, out: TextIO) -> None:
 
 # --- Markdown: a Chinese document ---
 
+RANKING_NOTE = "按考核得分排序；未考核时按措施落实率（已落实措施占全部措施的比例），再按逾期措施少者在前。"
+
+
 def summary_title(rollup: Rollup) -> str:
     as_of = rollup.as_of.isoformat() if rollup.as_of else "今天或各单位年度末"
     return f"廉政风险防控登记簿汇总（{len(rollup.totals)}个单位，截至{as_of}）"
@@ -176,7 +179,7 @@ def render_markdown(rollup: Rollup, out: TextIO) -> None:
     lines += _md_table(["单位", *(zh for _, zh, _, _ in COLUMNS)],
                        [[unit_label(t), *(get(t) for *_, get in COLUMNS)] for t in rollup.totals]
                        + [["合计", *(get(rollup.county()) for *_, get in COLUMNS)]])
-    lines += ["", "## 排名", "", "按考核得分排序；未考核时按措施落实率（已落实措施占全部措施的比例），再按逾期措施少者在前。", ""]
+    lines += ["", "## 排名", "", RANKING_NOTE, ""]
     lines += _md_table(["名次", "单位", "落实率", "逾期措施"],
                        [[n, unit_label(t), _share(t.done_share), t.measures_overdue]
                         for n, t in enumerate(rollup.ranking, 1)])

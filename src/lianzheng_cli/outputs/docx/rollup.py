@@ -9,7 +9,7 @@ from pathlib import Path
 from lianzheng_cli.analytics.rollup import Rollup
 from lianzheng_cli.outputs.docx.document import DocxDocument
 from lianzheng_cli.outputs.docx.tables import Column
-from lianzheng_cli.outputs.rollup import COLUMNS, summary_title, unit_label
+from lianzheng_cli.outputs.rollup import COLUMNS, RANKING_NOTE, summary_title, unit_label
 
 
 def write_rollup_docx(rollup: Rollup, path: Path, *, made: datetime) -> Path:
@@ -21,7 +21,7 @@ def write_rollup_docx(rollup: Rollup, path: Path, *, made: datetime) -> Path:
     rows = [[unit_label(t), *(str(get(t)) for *_, get in COLUMNS)] for t in rollup.totals]
     document.table(columns, [*rows, ["合计", *(str(get(county)) for *_, get in COLUMNS)]])
     document.heading("二、排名")
-    document.paragraph("按考核得分排序；未考核时按措施落实率（已落实措施占全部措施的比例），再按逾期措施少者在前。")
+    document.paragraph(RANKING_NOTE)
     document.table([Column("名次", 12, "center"), Column("单位", 60), Column("落实率", 20, "right"),
                     Column("逾期措施", 20, "right")],
                    [[str(n), unit_label(t), "–" if t.done_share is None else f"{t.done_share:.0%}",
