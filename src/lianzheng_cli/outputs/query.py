@@ -7,15 +7,17 @@ import json
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from lianzheng_cli.analytics.query import QueryResult
 from lianzheng_cli.i18n import messages
 from lianzheng_cli.outputs.diagnostics import make_console
+
+if TYPE_CHECKING:  # DuckDB is imported only by the commands that use it
+    from lianzheng_cli.analytics.query import QueryResult
 
 tr = messages({
     "query.rows": {"zh": "共{count}行", "en": "{count} rows"},

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from lianzheng_cli.analytics.rollup import Rollup, UnitTotals
-from lianzheng_cli.analytics.units import Unit
 from lianzheng_cli.i18n import current_language, messages
 from lianzheng_cli.outputs.diagnostics import make_console
 from lianzheng_cli.outputs.markdown import md_cell, md_text
 from lianzheng_cli.vocab import GRADES
+
+if TYPE_CHECKING:  # DuckDB is imported only by the commands that use it
+    from lianzheng_cli.analytics.rollup import Rollup, UnitTotals
+    from lianzheng_cli.analytics.units import Unit
 
 TEXT_COPIES = 20  # copies listed in the terminal; the other formats list all of them
 
@@ -54,7 +56,7 @@ tr = messages({
 })
 
 # (key, Chinese heading, English heading, value of a unit's totals)
-Getter = Callable[[UnitTotals], Any]
+Getter = Callable[["UnitTotals"], Any]
 
 
 def _share(value: float | None) -> str:
