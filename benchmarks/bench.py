@@ -8,6 +8,8 @@ spread. Prints the table and writes it to ``benchmarks/results/latest.md``.
 
     python benchmarks/bench.py [--departments N] [--repeat N] [--seed N]
     BENCH_QUICK=1   a small register (20 departments), 3 repetitions
+    BENCH_ONLY=rollup  only issue 16's scale: lz rollup of a county of 400 units (cold, warm) and lz query over a
+                    province's export (100 counties, ~7 million risks); written to benchmarks/results/rollup.md
     BENCH_PEERS=all also yamllint, and check-jsonschema of the project's venv even without its C parser
 
 check-jsonschema is measured with ruamel.yaml's C parser, as issue 6 measured it: from the
@@ -429,6 +431,10 @@ def render_markdown(benches: list[Bench], figures: dict, departments: int, seed:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if os.environ.get("BENCH_ONLY") == "rollup":
+        from rollup_bench import run_rollup_bench
+
+        return run_rollup_bench()
     quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--departments", type=int, default=20 if quick else COUNTY)
