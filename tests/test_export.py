@@ -122,3 +122,19 @@ def test_query_reads_only_the_export(exported, runner):
     result = run(runner, "query", "SELECT * FROM read_text('/etc/hostname')", str(exported))
     assert result.exit_code == 1
     assert "查询失败" in result.stderr
+
+
+def test_a_unit_id_with_parentheses_is_percent_encoded_and_read_back(tmp_path, runner):
+    from conftest import ORG, write_register
+
+    register = write_register(tmp_path, ORG.replace("id: test-org", "id: xz(1)"))
+    folder = tmp_path / "export"
+    assert run(runner, "export", "parquet", str(folder), "-r", str(register)).exit_code == 0
+    assert (folder / "risks" / "unit=xz%281%29" / "year=2025" / "data_0.parquet").is_file()
+    out = run(runner, "query", "SELECT DISTINCT unit FROM risks", str(folder), "-f", "csv")
+    assert out.stdout == "unit\nxz(1)\n"
+    rollup_export = tmp_path / "county"
+    result = run(runner, "rollup", str(register), "--cache", str(tmp_path / "cache"), "--export", str(rollup_export),
+                 "-f", "json")
+    assert result.exit_code == 0
+    assert (rollup_export / "risks" / "unit=xz%281%29" / "year=2025").is_dir()

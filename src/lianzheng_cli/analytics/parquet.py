@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 import duckdb
 
@@ -92,7 +93,9 @@ def _read_rows(path: Path, table: Table, partition: Sequence[str]) -> str:
 
 
 def partition_folder(root: Path, table: str, unit: str, year: int) -> Path:
-    return root / table / f"unit={unit}" / f"year={year}"
+    """``root/table/unit=…/year=…``, the value percent-encoded as DuckDB, Hive and Spark write it (an id's
+    parentheses become %28 %29; readers decode them)."""
+    return root / table / f"unit={quote(unit, safe='._-')}" / f"year={year}"
 
 
 def export_register(register: Register, folder: Path) -> dict[str, int]:

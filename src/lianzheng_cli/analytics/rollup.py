@@ -357,7 +357,6 @@ def export_rollup(rollup: Rollup, folder: Path) -> None:
         if not unit.ok or unit.unit is None or unit.year is None:
             continue
         for name in TABLES:
-            where = tables / name / f"key={unit.key}" / f"unit={unit.unit}" / f"year={unit.year}"
-            if where.is_dir():
+            for where in (tables / name / f"key={unit.key}").glob("unit=*/year=*"):
                 partitions.setdefault(name, []).append((where, unit.unit, unit.year))
     gather_export(partitions, folder)
