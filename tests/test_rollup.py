@@ -225,3 +225,12 @@ def test_rollup_export_is_queried(units, tmp_path, runner):
     assert json.loads(out.stdout) == [{"unit": "unit-a", "n": 1}, {"unit": "unit-b", "n": 2}]
     empty = run(runner, "query", "SELECT count(*) AS n FROM approvals", str(export), "--format", "csv")
     assert empty.stdout == "n\n0\n"
+
+
+def test_checking_on_a_forked_worker_gives_the_same_rollup(units, tmp_path, monkeypatch):
+    from lianzheng_cli.analytics import rollup as module
+
+    alone = run_rollup([str(u) for u in units], as_of=AS_OF, cache=tmp_path / "one").to_json()
+    monkeypatch.setattr(module, "FORK_FROM", 2)  # unit B (the second folder) is checked by the worker
+    shared = run_rollup([str(u) for u in units], as_of=AS_OF, cache=tmp_path / "two").to_json()
+    assert shared == alone

@@ -8,12 +8,13 @@ DuckDB writes the Parquet files, partitioned hive style (``unit=…/year=…``).
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import quote
 
 import duckdb
@@ -34,17 +35,21 @@ def sql_string(text: str | Path) -> str:
 def connect(*, threads: int | None = 1) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB; one thread by default (small files: threads only cost)."""
     config: dict[str, Any] = {"threads": threads} if threads else {}
-    return duckdb.connect(config=config)
+    con = duckdb.connect(config=config)
+    con.execute("SET enable_progress_bar = false")  # DuckDB would draw one on the terminal
+    return con
 
 
 class RowSpool:
-    """Rows of every table, with their partition columns (and any others), spooled as JSON lines."""
+    """Rows of every table, with their partition columns (and any others), spooled as JSON: one file per table
+    and register, an array of objects encoded at once (the encoder's C loop, not a call per row)."""
 
     def __init__(self, folder: Path, extra: Sequence[str] = ()):
         self.folder = folder
         self.extra = tuple(extra)  # leading partition columns before unit and year (the cache's ``key``)
         self.counts = dict.fromkeys(TABLES, 0)
-        self._files: dict[str, IO[str]] = {}
+        self._files = 0
+        self._name = secrets.token_hex(4)  # several spools (a forked worker's) write into one folder
 
     def add(self, register: Register, *, extra: Sequence[Any] = ()) -> dict[str, int]:
         """The register's rows; returns how many each table got."""
@@ -52,33 +57,38 @@ class RowSpool:
         front.update(unit=register.org.id, year=register.org.year)
         grades = grade_register(register)
         added = {}
+        self._files += 1
         for name, rows in table_rows(register, grades):
-            out = self._files.get(name)
-            if out is None:
-                out = self._files[name] = (self.folder / f"{name}.jsonl").open("w", encoding="utf-8")
-            names = TABLES[name].names
-            for row in rows:
-                out.write(json.dumps({**front, **dict(zip(names, row, strict=True))}, ensure_ascii=False))
-                out.write("\n")
-            self.counts[name] += len(rows)
             added[name] = len(rows)
+            if not rows:
+                continue
+            names = TABLES[name].names
+            folder = self.folder / name
+            folder.mkdir(exist_ok=True)
+            records = [{**front, **dict(zip(names, row, strict=True))} for row in rows]
+            # dumps, not dump: only a one-shot encoding runs in C (json.dump streams through the Python encoder)
+            (folder / f"{self._name}-{self._files}.json").write_text(json.dumps(records, ensure_ascii=False),
+                                                                      encoding="utf-8")
+            self.counts[name] += len(rows)
         return added
 
-    def close(self) -> None:
-        for out in self._files.values():
-            out.close()
+    def merge(self, counts: dict[str, int]) -> None:
+        """Count rows another process spooled into this folder."""
+        for name, n in counts.items():
+            self.counts[name] += n
+
+    def source(self, name: str) -> str:
+        """The table's spooled rows as a DuckDB table expression."""
+        return _read_rows(self.folder / name / "*.json", TABLES[name], [*self.extra, "unit", "year"])
 
     def write(self, con: duckdb.DuckDBPyConnection, target: Path) -> None:
         """Each table with rows into ``target/<table>/<extra>=…/unit=…/year=…/data_0.parquet``."""
-        self.close()
         target.mkdir(parents=True, exist_ok=True)
-        partition = [*self.extra, "unit", "year"]
-        for name, table in TABLES.items():
-            if not self.counts[name]:
-                continue
-            source = _read_rows(self.folder / f"{name}.jsonl", table, partition)
-            con.execute(f"COPY (SELECT * FROM {source}) TO {sql_string(target / name)} "
-                        f"(FORMAT parquet, PARTITION_BY ({', '.join(partition)}), OVERWRITE_OR_IGNORE true)")
+        partition = ", ".join([*self.extra, "unit", "year"])
+        for name in TABLES:
+            if self.counts[name]:
+                con.execute(f"COPY (SELECT * FROM {self.source(name)}) TO {sql_string(target / name)} "
+                            f"(FORMAT parquet, PARTITION_BY ({partition}), OVERWRITE_OR_IGNORE true)")
 
 
 def _columns_sql(table: Table, partition: Iterable[str]) -> str:
@@ -88,8 +98,7 @@ def _columns_sql(table: Table, partition: Iterable[str]) -> str:
 
 
 def _read_rows(path: Path, table: Table, partition: Sequence[str]) -> str:
-    return (f"read_json({sql_string(path)}, format='newline_delimited', "
-            f"columns={_columns_sql(table, partition)})")
+    return f"read_json({sql_string(path)}, format='array', columns={_columns_sql(table, partition)})"
 
 
 def partition_folder(root: Path, table: str, unit: str, year: int) -> Path:
@@ -108,7 +117,6 @@ def export_register(register: Register, folder: Path) -> dict[str, int]:
     with tempfile.TemporaryDirectory(prefix="lz-export-") as scratch:
         spool = RowSpool(Path(scratch))
         spool.add(register)
-        spool.close()
         con = connect()
         try:
             for name, table in TABLES.items():
@@ -116,8 +124,7 @@ def export_register(register: Register, folder: Path) -> dict[str, int]:
                 staged = Path(scratch) / "out" / name
                 staged.mkdir(parents=True)
                 columns = ", ".join(table.names)
-                source = _read_rows(Path(scratch) / f"{name}.jsonl", table, ("unit", "year"))
-                query = f"SELECT {columns} FROM {source}" if spool.counts[name] else _empty_select(table)
+                query = f"SELECT {columns} FROM {spool.source(name)}" if spool.counts[name] else _empty_select(table)
                 con.execute(f"COPY ({query}) TO {sql_string(staged / DATA_FILE)} (FORMAT parquet)")
                 if where.exists():
                     shutil.rmtree(where)
@@ -133,10 +140,12 @@ def _empty_select(table: Table) -> str:
 
 
 def create_views(con: duckdb.DuckDBPyConnection, files: dict[str, list[Path]], *,
-                 extra: Sequence[str] = ()) -> None:
+                 extra: Sequence[str] = (), load: bool = False, tables: Iterable[str] = TABLES) -> None:
     """A view per table over its Parquet files (with the hive partition columns first); a table without
-    files is an empty view with the same columns."""
-    for name, table in TABLES.items():
+    files is an empty view with the same columns. ``load``: tables read once into memory instead (many queries
+    over thousands of small files, as the rollup makes, would read every file's metadata again each time)."""
+    for name in tables:
+        table = TABLES[name]
         found = files.get(name) or []
         partition = [*extra, "unit", "year"]
         if not found:
@@ -148,7 +157,7 @@ def create_views(con: duckdb.DuckDBPyConnection, files: dict[str, list[Path]], *
                                     for p in partition) + "}"
             query = (f"SELECT {', '.join(partition)}, {', '.join(table.names)} FROM read_parquet({listed}, "
                      f"hive_partitioning=true, hive_types={types})")
-        con.execute(f"CREATE OR REPLACE VIEW {name} AS {query}")
+        con.execute(f"CREATE OR REPLACE {'TABLE' if load else 'VIEW'} {name} AS {query}")
 
 
 def export_files(folder: Path) -> dict[str, list[Path]]:

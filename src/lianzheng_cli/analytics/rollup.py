@@ -27,7 +27,9 @@ from lianzheng_cli.analytics.units import (
     read_meta,
     write_meta,
 )
+from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.lint.rules.text import MIN_RISK_CONTENT
+from lianzheng_cli.load.sources import DirectorySource, Source
 from lianzheng_cli.model.records import DONE
 from lianzheng_cli.vocab import ENUMS, GRADES
 
@@ -184,12 +186,12 @@ def run_rollup(sources: list[str], *, as_of: date | None, cache: Path, today: da
     repos: dict[str, Any] = {}
     try:
         with tempfile.TemporaryDirectory(prefix="lz-rollup-") as scratch:
+            todo, twins = _locate(units, folder, repos)
             spool = RowSpool(Path(scratch), extra=("key",))
-            fresh: list[Unit] = []
-            seen: dict[str, Unit] = {}
-            for unit in units:
-                if _prepare(unit, folder, repos, spool, seen):
-                    fresh.append(unit)
+            fresh = _check_all(todo, folder, spool)
+            for unit, first in twins:  # the same files twice in this run: checked once, counted once
+                unit.unit, unit.year, unit.name, unit.errors, unit.warnings = (
+                    first.unit, first.year, first.name, first.errors, first.warnings)
             con = connect(threads=None)
             try:
                 if fresh:
@@ -198,7 +200,7 @@ def run_rollup(sources: list[str], *, as_of: date | None, cache: Path, today: da
                     write_meta(folder, unit)
                 mark_duplicates(units)
                 ok = [u for u in units if u.ok]
-                create_views(con, _files(folder, ok), extra=("key",))
+                create_views(con, _files(folder, ok), extra=("key",), load=True, tables=ROLLUP_TABLES)
                 keys = [u.key for u in ok]
                 con.execute("CREATE TEMP TABLE chosen AS SELECT unnest($1::VARCHAR[]) AS key", [keys])
                 totals = _totals(con, ok, as_of, today or date.today())
@@ -211,37 +213,85 @@ def run_rollup(sources: list[str], *, as_of: date | None, cache: Path, today: da
     return Rollup(as_of, units, totals, copies, cache)
 
 
-def _prepare(unit: Unit, folder: Path, repos: dict[str, Any], spool: RowSpool, seen: dict[str, Unit]) -> bool:
-    """Resolve, key and (unless cached) validate one unit; True when its rows went into ``spool``."""
-    source, root, unit.place, unit.problem = open_source(unit.argument, repos)
-    if source is None:
-        return False
-    unit.key = content_key(source)
-    first = seen.setdefault(unit.key, unit)
-    if first is not unit:  # the same files twice in this run: checked once (mark_duplicates counts it once)
-        unit.unit, unit.year, unit.name, unit.errors, unit.warnings = (first.unit, first.year, first.name,
-                                                                      first.errors, first.warnings)
-        return False
-    meta = read_meta(folder, unit.key)
-    if meta is not None:
-        from_meta(unit, meta)
-        return False
-    drop_partial(folder, unit.key)
-    register = check_unit(unit, source, root)
-    if register is None:
-        write_meta(folder, unit)  # its errors, so a warm run lists them without checking again
-        return False
-    spool.add(register, extra=(unit.key,))
-    return True
+Todo = list[tuple[Unit, Source, Path]]
+
+
+def _locate(units: list[Unit], folder: Path, repos: dict[str, Any]) -> tuple[Todo, list[tuple[Unit, Unit]]]:
+    """Resolve and key every unit; those neither cached nor repeated are to be checked."""
+    todo: Todo = []
+    twins: list[tuple[Unit, Unit]] = []
+    seen: dict[str, Unit] = {}
+    for unit in units:
+        source, root, unit.place, unit.problem = open_source(unit.argument, repos)
+        if source is None:
+            continue
+        unit.key = content_key(source)
+        first = seen.setdefault(unit.key, unit)
+        if first is not unit:
+            twins.append((unit, first))
+            continue
+        meta = read_meta(folder, unit.key)
+        if meta is not None:
+            from_meta(unit, meta)
+        else:
+            todo.append((unit, source, root))
+    return todo, twins
+
+
+def _check_all(todo: Todo, folder: Path, spool: RowSpool) -> list[Unit]:
+    """Validate the units to check and spool the clean ones' rows: on two processes when there are many and they
+    are folders (a git revision's reader cannot be shared with a forked worker). Returns the units spooled."""
+    for unit, _, _ in todo:
+        drop_partial(folder, unit.key or "")
+    shared = [i for i, (_, source, _) in enumerate(todo) if isinstance(source, DirectorySource)]
+    forked = shared[1::2] if can_fork() and len(shared) >= FORK_FROM else []
+    worker = Forked(_check_many, todo, forked, spool.folder) if forked else None
+    results, counts = _check_many(todo, [i for i in range(len(todo)) if i not in set(forked)], spool.folder)
+    if worker is not None:
+        more, more_counts = worker.result()
+        results += more
+        for name, n in more_counts.items():
+            counts[name] = counts.get(name, 0) + n
+    spool.merge(counts)
+    fresh = []
+    for i, (name, year, title, errors, warnings, spooled) in sorted(results):
+        unit = todo[i][0]
+        unit.unit, unit.year, unit.name, unit.errors, unit.warnings = name, year, title, errors, warnings
+        if spooled:
+            fresh.append(unit)
+        else:
+            write_meta(folder, unit)  # its errors, so a warm run lists them without checking again
+    return fresh
+
+
+FORK_FROM = 8  # units to check from which half of them go to a forked worker
+
+
+def _check_many(todo: Todo, chosen: list[int], scratch: Path) -> tuple[list[tuple], dict[str, int]]:
+    """Validate ``todo[i]`` for each chosen ``i``, spooling the clean ones' rows into ``scratch``; each one's
+    outcome ``(i, (unit, year, name, errors, warnings, spooled))`` and the rows spooled per table."""
+    spool = RowSpool(scratch, extra=("key",))
+    results = []
+    for i in chosen:
+        unit, source, root = todo[i]
+        register = check_unit(unit, source, root)
+        if register is not None:
+            spool.add(register, extra=(unit.key,))
+        results.append((i, (unit.unit, unit.year, unit.name, unit.errors, unit.warnings, register is not None)))
+    return results, spool.counts
+
+
+# The tables the rollup's queries read.
+ROLLUP_TABLES = ("units", "departments", "people", "powers", "risks", "measures", "warnings")
 
 
 def _files(folder: Path, units: list[Unit]) -> dict[str, list[Path]]:
-    """Each table's Parquet files of the chosen units' cache entries."""
+    """Each table's Parquet files of the chosen units' cache entries (the cache holds other runs' units too)."""
+    chosen = {f"key={unit.key}" for unit in units}
     files: dict[str, list[Path]] = {}
-    for name in TABLES:
-        found = files[name] = []
-        for unit in units:
-            found += sorted((folder / "tables" / name / f"key={unit.key}").glob("unit=*/year=*/*.parquet"))
+    for name in ROLLUP_TABLES:
+        found = (folder / "tables" / name).glob("key=*/unit=*/year=*/*.parquet")
+        files[name] = sorted(p for p in found if p.parents[2].name in chosen)
     return files
 
 
