@@ -153,16 +153,19 @@ def create_views(con: duckdb.DuckDBPyConnection, files: dict[str, list[Path]], *
             query = _empty_select(table).replace("SELECT ", "SELECT " + ", ".join(columns) + ", ", 1)
         else:
             listed = "[" + ", ".join(sql_string(f) for f in found) + "]"
-            types = "{" + ", ".join(f"{sql_string(p)}: {sql_string(PARTITION_TYPES.get(p, 'VARCHAR'))}"
-                                    for p in partition) + "}"
+            # the hive keys of the folders (unit=…/year=…, or a coarser county=…/year=… with unit in the files)
+            keys = [part.split("=", 1)[0] for part in found[0].parts if "=" in part]
+            types = "{" + ", ".join(f"{sql_string(k)}: {sql_string(PARTITION_TYPES.get(k, 'VARCHAR'))}"
+                                    for k in keys) + "}"
             query = (f"SELECT {', '.join(partition)}, {', '.join(table.names)} FROM read_parquet({listed}, "
                      f"hive_partitioning=true, hive_types={types})")
         con.execute(f"CREATE OR REPLACE {'TABLE' if load else 'VIEW'} {name} AS {query}")
 
 
 def export_files(folder: Path) -> dict[str, list[Path]]:
-    """The Parquet files of each table of an export folder (``<table>/unit=…/year=…/*.parquet``)."""
-    return {name: sorted((folder / name).glob("unit=*/year=*/*.parquet")) for name in TABLES}
+    """The Parquet files of each table of an export folder: ``<table>/unit=…/year=…/*.parquet`` as lz writes it,
+    or any hive layout whose files hold the columns the folders do not (``county=…/year=…/`` holding ``unit``)."""
+    return {name: sorted((folder / name).glob("**/*.parquet")) for name in TABLES}
 
 
 def is_export(folder: Path) -> bool:
