@@ -138,3 +138,15 @@ def test_a_unit_id_with_parentheses_is_percent_encoded_and_read_back(tmp_path, r
                  "-f", "json")
     assert result.exit_code == 0
     assert (rollup_export / "risks" / "unit=xz%281%29" / "year=2025").is_dir()
+
+
+def test_query_reads_a_coarser_layout_with_unit_in_the_files(exported, tmp_path, runner):
+    province = tmp_path / "province"
+    province.mkdir()
+    risks = (exported / "risks" / "*" / "*" / "*.parquet").as_posix()
+    duckdb.execute(f"COPY (SELECT 'c001' AS county, * FROM read_parquet('{risks}', hive_partitioning = true)) "
+                   f"TO '{province / 'risks'}' (FORMAT parquet, PARTITION_BY (county, year))")
+    out = run(runner, "query", "SELECT unit, year, count(*) AS n FROM risks GROUP BY ALL", str(province),
+              "-f", "json")
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout) == [{"unit": "demo-swj", "year": 2025, "n": 75}]

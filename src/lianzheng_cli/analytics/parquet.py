@@ -169,8 +169,8 @@ def export_files(folder: Path) -> dict[str, list[Path]]:
 
 
 def is_export(folder: Path) -> bool:
-    """Whether ``folder`` holds an export (a ``units`` table)."""
-    return (folder / "units").is_dir()
+    """Whether ``folder`` holds an export: Parquet files in a table's folder (a register's departments/ has none)."""
+    return any(next((folder / name).glob("**/*.parquet"), None) is not None for name in TABLES)
 
 
 def json_value(value: Any) -> Any:
