@@ -112,15 +112,30 @@ def province_key(counties: int) -> str:
     return h.hexdigest()
 
 
+def province_paths(counties: int) -> tuple[Path, Path]:
+    return DATA / f"province-{counties}x{UNITS_PER_COUNTY}", DATA / f"province-{counties}.json"
+
+
 def ensure_province(counties: int) -> tuple[Path, dict, float]:
-    """The province's export folder, built once with DuckDB SQL; (folder, figures, seconds it took to build)."""
+    """The province's export folder, built once with DuckDB SQL; (folder, figures, seconds it took to build).
+
+    Built in a process of its own: this one's memory would count in the peak RSS of every command it starts
+    (Linux keeps a process's high-water mark across fork and exec).
+    """
+    folder, stamp = province_paths(counties)
+    built = 0.0
+    if not (folder.is_dir() and stamp.is_file()
+            and json.loads(stamp.read_text(encoding="utf-8")).get("key") == province_key(counties)):
+        subprocess.run([sys.executable, __file__, "--province", str(counties)], check=True)
+        built = json.loads(stamp.read_text(encoding="utf-8"))["seconds"]
+    return folder, json.loads(stamp.read_text(encoding="utf-8"))["figures"], built
+
+
+def build_province(counties: int) -> None:
     import duckdb
 
-    folder, stamp = DATA / f"province-{counties}x{UNITS_PER_COUNTY}", DATA / f"province-{counties}.json"
+    folder, stamp = province_paths(counties)
     key = province_key(counties)
-    if folder.is_dir() and stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")).get("key") == key:
-        recorded = json.loads(stamp.read_text(encoding="utf-8"))
-        return folder, recorded["figures"], 0.0
     units = counties * UNITS_PER_COUNTY
     print(f"building the province: {counties} counties, {units} units, {units * RISKS_PER_UNIT:,} risks …",
           file=sys.stderr, flush=True)
@@ -152,7 +167,6 @@ def ensure_province(counties: int) -> tuple[Path, dict, float]:
     figures["files"] = sum(1 for _ in folder.rglob("*.parquet"))
     seconds = time.perf_counter() - started
     stamp.write_text(json.dumps({"key": key, "figures": figures, "seconds": seconds}), encoding="utf-8")
-    return folder, figures, seconds
 
 
 def run_rollup_bench() -> int:
@@ -227,4 +241,7 @@ def render(rows: list[tuple[str, Bench]], county: dict, province: dict, counties
 
 if __name__ == "__main__":
     os.environ.update(ENV)
+    if sys.argv[1:2] == ["--province"]:
+        build_province(int(sys.argv[2]))
+        sys.exit(0)
     sys.exit(run_rollup_bench())

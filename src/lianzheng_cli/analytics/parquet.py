@@ -81,14 +81,15 @@ class RowSpool:
         """The table's spooled rows as a DuckDB table expression."""
         return _read_rows(self.folder / name / "*.json", TABLES[name], [*self.extra, "unit", "year"])
 
-    def write(self, con: duckdb.DuckDBPyConnection, target: Path) -> None:
-        """Each table with rows into ``target/<table>/<extra>=…/unit=…/year=…/data_0.parquet``."""
-        target.mkdir(parents=True, exist_ok=True)
-        partition = ", ".join([*self.extra, "unit", "year"])
+    def write_batch(self, con: duckdb.DuckDBPyConnection, target: Path, batch: str) -> None:
+        """Each table with rows into one file ``target/<table>/batch=<batch>/data_0.parquet``, every unit's rows
+        with their key, unit and year columns (one file a table: a warm run reads a few files, not thousands)."""
         for name in TABLES:
             if self.counts[name]:
-                con.execute(f"COPY (SELECT * FROM {self.source(name)}) TO {sql_string(target / name)} "
-                            f"(FORMAT parquet, PARTITION_BY ({partition}), OVERWRITE_OR_IGNORE true)")
+                folder = target / name / f"batch={batch}"
+                folder.mkdir(parents=True, exist_ok=True)
+                con.execute(f"COPY (SELECT * FROM {self.source(name)}) TO {sql_string(folder / DATA_FILE)} "
+                            "(FORMAT parquet)")
 
 
 def _columns_sql(table: Table, partition: Iterable[str]) -> str:
@@ -124,7 +125,7 @@ def export_register(register: Register, folder: Path) -> dict[str, int]:
                 staged = Path(scratch) / "out" / name
                 staged.mkdir(parents=True)
                 columns = ", ".join(table.names)
-                query = f"SELECT {columns} FROM {spool.source(name)}" if spool.counts[name] else _empty_select(table)
+                query = f"SELECT {columns} FROM {spool.source(name)}" if spool.counts[name] else empty_select(table)
                 con.execute(f"COPY ({query}) TO {sql_string(staged / DATA_FILE)} (FORMAT parquet)")
                 if where.exists():
                     shutil.rmtree(where)
@@ -135,7 +136,7 @@ def export_register(register: Register, folder: Path) -> dict[str, int]:
         return dict(spool.counts)
 
 
-def _empty_select(table: Table) -> str:
+def empty_select(table: Table) -> str:
     return "SELECT " + ", ".join(f"CAST(NULL AS {c.type}) AS {c.name}" for c in table.columns) + " WHERE false"
 
 
@@ -150,7 +151,7 @@ def create_views(con: duckdb.DuckDBPyConnection, files: dict[str, list[Path]], *
         partition = [*extra, "unit", "year"]
         if not found:
             columns = [f"CAST(NULL AS {PARTITION_TYPES.get(p, 'VARCHAR')}) AS {p}" for p in partition]
-            query = _empty_select(table).replace("SELECT ", "SELECT " + ", ".join(columns) + ", ", 1)
+            query = empty_select(table).replace("SELECT ", "SELECT " + ", ".join(columns) + ", ", 1)
         else:
             listed = "[" + ", ".join(sql_string(f) for f in found) + "]"
             # the hive keys of the folders (unit=…/year=…, or a coarser county=…/year=… with unit in the files)
@@ -178,27 +179,3 @@ def json_value(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-def gather_export(partitions: dict[str, list[tuple[Path, str, int]]], folder: Path) -> None:
-    """An export folder made of exported partitions: ``partitions[table]`` lists ``(partition folder, unit, year)``.
-
-    Each unit's and year's partition is replaced; a table none of them has rows for gets one empty file (in the
-    first unit's partition), so every engine finds every table with its columns.
-    """
-    for name, table in TABLES.items():
-        found = partitions.get(name, [])
-        for source, unit, year in found:
-            where = partition_folder(folder, name, unit, year)
-            if where.exists():
-                shutil.rmtree(where)
-            shutil.copytree(source, where)
-        if not found and partitions.get("units"):
-            _, unit, year = partitions["units"][0]
-            where = partition_folder(folder, name, unit, year)
-            where.mkdir(parents=True, exist_ok=True)
-            con = connect()
-            try:
-                con.execute(f"COPY ({_empty_select(table)}) TO {sql_string(where / DATA_FILE)} (FORMAT parquet)")
-            finally:
-                con.close()

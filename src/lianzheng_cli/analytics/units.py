@@ -6,13 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lianzheng_cli import __version__
-from lianzheng_cli.analytics.tables import EXPORT_VERSION, TABLES
+from lianzheng_cli.analytics.tables import EXPORT_VERSION
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.diff.revisions import register_folder_named
 from lianzheng_cli.fileio import write_atomically
@@ -62,6 +61,7 @@ class Unit:
     errors: list[Diagnostic] = field(default_factory=list)  # validation errors
     warnings: int = 0
     cached: bool = False  # its export came from the cache
+    batch: str | None = None  # the cache's batch of tables holding its rows (None: it has errors)
 
     @property
     def ok(self) -> bool:
@@ -73,7 +73,7 @@ class Unit:
 
     def meta(self) -> dict[str, Any]:
         return {"unit": self.unit, "year": self.year, "name": self.name, "warnings": self.warnings,
-                "errors": [d.to_dict() for d in self.errors]}
+                "batch": self.batch, "errors": [d.to_dict() for d in self.errors]}
 
 
 def content_key(source: Source) -> str:
@@ -124,7 +124,7 @@ def read_meta(cache: Path, key: str) -> dict | None:
         meta = json.loads(meta_path(cache, key).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return meta if isinstance(meta, dict) and "errors" in meta else None
+    return meta if isinstance(meta, dict) and "errors" in meta and "batch" in meta else None
 
 
 def write_meta(cache: Path, unit: Unit) -> None:
@@ -135,6 +135,7 @@ def write_meta(cache: Path, unit: Unit) -> None:
 
 def from_meta(unit: Unit, meta: dict) -> None:
     unit.unit, unit.year, unit.name, unit.warnings = meta["unit"], meta["year"], meta["name"], meta["warnings"]
+    unit.batch = meta["batch"]
     unit.errors = [Diagnostic(d["code"], Severity(d["severity"]), d["file"], d["line"], d["column"], d["message"],
                               d.get("subject")) for d in meta["errors"]]
     unit.cached = True
@@ -160,9 +161,3 @@ def mark_duplicates(units: list[Unit]) -> None:
         other = seen.setdefault((unit.unit, unit.year), unit)
         if other is not unit:
             unit.problem = tr("rollup.twice", unit=unit.unit, year=unit.year, other=other.argument)
-
-
-def drop_partial(cache: Path, key: str) -> None:
-    """Leftovers of an interrupted export of ``key`` (its tables without its marker)."""
-    for name in TABLES:
-        shutil.rmtree(cache / "tables" / name / f"key={key}", ignore_errors=True)

@@ -86,16 +86,24 @@ def rollup_command(
     lang: LangOption = None,
 ) -> None:
     """lz rollup SOURCE...: many units' registers into one county view, on DuckDB."""
+    import duckdb
+
     from lianzheng_cli.analytics.rollup import run_rollup
     from lianzheng_cli.analytics.units import cache_home
 
     if lang is not None:
         set_language(lang.value)
     day = parse_as_of(as_of)
-    rollup = run_rollup(sources, as_of=day, cache=cache or cache_home())
+    try:
+        rollup = run_rollup(sources, as_of=day, cache=cache or cache_home(), export=export)
+    except (OSError, duckdb.IOException) as exc:  # the cache or --export cannot be written
+        raise usage_error(tr("rollup.cannot_write", path=getattr(exc, "filename", None) or export or cache,
+                             reason=getattr(exc, "strerror", None) or exc)) from None
     ROLLUP_FORMATS[fmt](rollup, sys.stdout)
     made = _made(day or date.today())
-    for target, write in ((xlsx, _write_xlsx), (docx, _write_docx), (export, _write_export)):
+    if export is not None:
+        typer.echo(tr("rollup.written", path=shown_path(export)), err=fmt != "text")
+    for target, write in ((xlsx, _write_xlsx), (docx, _write_docx)):
         if target is None:
             continue
         try:
@@ -119,12 +127,6 @@ def _write_xlsx(rollup, target: Path, made: datetime) -> None:
     from lianzheng_cli.outputs.xlsx.rollup import write_rollup_workbook
 
     write_rollup_workbook(rollup, target, made=made)
-
-
-def _write_export(rollup, target: Path, made: datetime) -> None:
-    from lianzheng_cli.analytics.rollup import export_rollup
-
-    export_rollup(rollup, target)
 
 
 def _write_docx(rollup, target: Path, made: datetime) -> None:
