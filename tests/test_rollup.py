@@ -156,6 +156,8 @@ def test_warm_run_takes_unchanged_units_from_the_cache(units, tmp_path):
                        encoding="utf-8")
     warm = run_rollup([str(u) for u in units], as_of=AS_OF, cache=cache)
     assert [u.cached for u in warm.units] == [True, False, True]  # C's errors come from the cache too
+    batches = sorted((cache / "v1" / "tables" / "risks").glob("batch=*/data_0.parquet"))
+    assert len(batches) == 2  # the cold run's units in one file, the changed unit in another
     assert warm.failed[0].errors == cold.failed[0].errors
     assert warm.totals[0].to_json() == cold.totals[0].to_json()
     assert warm.totals[1].measures_done == cold.totals[1].measures_done + 1
