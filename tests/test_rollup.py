@@ -131,6 +131,8 @@ def test_a_unit_with_an_error_is_listed_and_left_out(units, tmp_path, runner):
     assert data["county"]["risks"] == 3  # unit C's risk is not summed
     text = run(runner, "rollup", *map(str, units), "--date", AS_OF.isoformat(), "--cache", str(tmp_path / "cache"))
     assert "有错误的单位（1个，未计入汇总）" in text.stdout and "LZ012" in text.stdout
+    assert "1. 甲局（unit-a）：落实率100%，逾期措施0项" in text.stdout
+    assert "2. 乙局（unit-b）：落实率0%，逾期措施1项" in text.stdout
 
 
 def test_json_keys_are_stable(units, tmp_path, runner):

@@ -47,6 +47,14 @@ tr = messages({
         "zh": "……另有{count}处，用 --format json 或 --xlsx 查看全部",
         "en": "… {count} more; --format json or --xlsx lists them all",
     },
+    "rollup.rank": {
+        "zh": "{rank:>4}. {unit}：落实率{share}，逾期措施{overdue}项",
+        "en": "{rank:>4}. {unit}: {share} of measures carried out, {overdue} overdue",
+    },
+    "rollup.rank.score": {
+        "zh": "{rank:>4}. {unit}：考核得分{score}（{band}），落实率{share}，逾期措施{overdue}项",
+        "en": "{rank:>4}. {unit}: assessed {score} ({band}), {share} of measures carried out, {overdue} overdue",
+    },
     "rollup.none_failed": {"zh": "所有单位均通过校验。", "en": "Every unit validated clean."},
     "rollup.no_copies": {"zh": "未发现单位间照抄照搬的风险点。", "en": "No risk text is copied between units."},
     "rollup.cached": {
@@ -123,8 +131,12 @@ def _text_ranking(rollup: Rollup, console: Console) -> None:
     console.print(tr("rollup.ranking"))
     for n, t in enumerate(rollup.ranking, 1):
         score = t.assessment.get("score") if t.assessment else None
-        shown = f"{score}" if score is not None else _share(t.done_share)
-        console.print(f"{n:>4}. {escape(unit_label(t))}  {shown}  {t.measures_overdue}")
+        common = {"rank": n, "unit": escape(unit_label(t)), "share": _share(t.done_share),
+                  "overdue": t.measures_overdue}
+        if score is None:
+            console.print(tr("rollup.rank", **common))
+        else:
+            console.print(tr("rollup.rank.score", score=score, band=(t.assessment or {}).get("band", ""), **common))
 
 
 def _text_failed(rollup: Rollup, console: Console) -> None:
