@@ -22,7 +22,6 @@ from lianzheng_cli.vocab import GRADES
 
 if TYPE_CHECKING:  # DuckDB is imported only by the commands that use it
     from lianzheng_cli.analytics.rollup import Rollup, UnitTotals
-    from lianzheng_cli.analytics.units import Unit
 
 TEXT_COPIES = 20  # copies listed in the terminal; the other formats list all of them
 
@@ -39,6 +38,7 @@ tr = messages({
         "en": "Units with errors ({count}, left out of the totals):",
     },
     "rollup.failed.unit": {"zh": "{source}（{unit}）：{count}个错误", "en": "{source} ({unit}): {count} errors"},
+    "rollup.failed.source": {"zh": "{source}：{count}个错误", "en": "{source}: {count} errors"},
     "rollup.copies": {
         "zh": "单位间照抄照搬的风险点（{count}处，风险表现去掉空白与标点后相同）：",
         "en": "Risks copied between units ({count}; the same description once spaces and punctuation are folded):",
@@ -92,10 +92,6 @@ def unit_label(t: UnitTotals) -> str:
     return f"{t.name}（{t.unit}）"
 
 
-def failed_label(u: Unit) -> str:
-    return u.unit or "?"
-
-
 # --- text ---
 
 def render_text(rollup: Rollup, out: TextIO) -> None:
@@ -103,7 +99,7 @@ def render_text(rollup: Rollup, out: TextIO) -> None:
     english = current_language() == "en"
     table = Table(title=tr("rollup.title", units=len(rollup.units), as_of=_as_of(rollup)),
                   box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), title_justify="left")
-    table.add_column(UNIT_HEADING[english])
+    table.add_column(UNIT_HEADING[english], overflow="fold")  # a long name folds, never cut short
     for _, zh, en, _get in COLUMNS:
         table.add_column(en if english else zh, justify="right")
     for t in rollup.totals:
@@ -123,7 +119,7 @@ def _as_of(rollup: Rollup) -> str:
 
 
 def _width(out: TextIO) -> int:
-    return 120 if not hasattr(out, "isatty") or not out.isatty() else Console().width
+    return 160 if not hasattr(out, "isatty") or not out.isatty() else Console().width
 
 
 def _text_ranking(rollup: Rollup, console: Console) -> None:
@@ -150,8 +146,8 @@ def _text_failed(rollup: Rollup, console: Console) -> None:
         if u.problem:
             console.print(f"  {escape(u.problem)}")
             continue
-        console.print("  " + escape(tr("rollup.failed.unit", source=u.argument, unit=failed_label(u),
-                                        count=len(u.errors))))
+        key = "rollup.failed.unit" if u.unit else "rollup.failed.source"
+        console.print("  " + escape(tr(key, source=u.argument, unit=u.unit, count=len(u.errors))))
         for d in u.errors:
             console.print(f"    {escape(u.located(d))}: {d.code} {escape(d.message)}")
 
