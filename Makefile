@@ -4,20 +4,21 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast check docs schemas bench clean
+.PHONY: demo test test-fast check docs schemas bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)  ## 安装并在示例登记簿上运行主流程:校验、检查、一览表与年度报告(Markdown 与 Word),一份 Word 告知书
+demo: $(STAMP)  ## 安装并在示例登记簿上运行主流程:校验、检查、一览表与年度报告(Markdown 与 Word),一份 Word 告知书,年度考核
 	$(BIN)/lz validate
 	$(BIN)/lz lint
 	$(BIN)/lz render xlsx
 	$(BIN)/lz report
 	$(BIN)/lz report --docx
 	$(BIN)/lz brief p-zhang --docx
+	$(BIN)/lz assess --xlsx out/考核评分表.xlsx
 
 test: $(STAMP)  ## 运行测试
 	$(BIN)/python -m pytest
@@ -29,6 +30,9 @@ check: $(STAMP)  ## 代码检查:ruff(风格)、mypy(类型)、import-linter(流
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+fuzz: $(STAMP)  ## 模糊测试:tests/test_fuzz.py 的性质运行 FUZZ_MINUTES 分钟(默认 10),失败的例子存入 tests/fuzz-examples/
+	FUZZ_MINUTES=$${FUZZ_MINUTES:-10} $(BIN)/python tests/fuzz_run.py
 
 docs: $(STAMP)  ## 由规则目录生成 docs/rules.md,由导出表的定义生成 docs/export.md 的表结构
 	$(BIN)/lz rules --format markdown > docs/rules.md

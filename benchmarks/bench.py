@@ -8,6 +8,9 @@ spread. Prints the table and writes it to ``benchmarks/results/latest.md``.
 
     python benchmarks/bench.py [--departments N] [--repeat N] [--seed N]
     BENCH_QUICK=1   a small register (20 departments), 3 repetitions
+    BENCH_ONLY=scale  only issue 14's scale cases (one 50 MB file, 5,000 tiny files, a risk with 10,000
+                    measures, a 1 MB scalar): every command once, cold, with time and peak memory; written to
+                    benchmarks/results/scale.md
     BENCH_ONLY=rollup  only issue 16's scale: lz rollup of a county of 400 units (cold, warm) and lz query over a
                     province's export (100 counties, ~7 million risks); written to benchmarks/results/rollup.md
     BENCH_PEERS=all also yamllint, and check-jsonschema of the project's venv even without its C parser
@@ -52,8 +55,10 @@ COUNTY = 400  # departments of the county register the targets are stated for
 PER_BENCH_SECONDS = 60  # repetitions of one benchmark are cut to stay about within this
 TOTAL_SECONDS = 360  # and of all benchmarks together, so that `make bench` stays well under 10 minutes
 
-ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+CACHE = DATA / "lz-cache"  # lz's cache for the measured runs (not the user's): "cold" deletes it
+ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb", "LZ_CACHE_DIR": str(CACHE)}
 ENV.pop("LZ_LANG", None)
+ENV.pop("LZ_NO_CACHE", None)
 
 
 @dataclass
@@ -104,6 +109,15 @@ def ensure_register(departments: int, seed: int) -> tuple[Path, dict, float]:
     figures = json.loads(out.strip().splitlines()[-1])
     stamp.write_text(json.dumps({"key": key, "figures": figures}, ensure_ascii=False, indent=1), encoding="utf-8")
     return folder, figures, time.perf_counter() - started
+
+
+def git_commit(folder: Path) -> None:
+    """Make ``folder`` a git repository with everything in it committed (for ``lz diff``)."""
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "scale case"]):
+        subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c",
+                        "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args], cwd=folder, env=env,
+                       check=True, stdout=subprocess.DEVNULL)
 
 
 # ---------------------------------------------------------------------------
@@ -199,8 +213,7 @@ def make_benches(repo: Path, scratch: Path, commands: set[str], peers_all: bool)
     state = {"cache_fresh": False}
 
     def drop_cache() -> None:
-        for folder in (repo / ".lz-cache", registers / ".lz-cache"):
-            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(CACHE, ignore_errors=True)
         state["cache_fresh"] = False
 
     def after_cold_validate() -> None:  # a cold validate leaves exactly the cache the warm run starts from
@@ -262,7 +275,7 @@ def make_benches(repo: Path, scratch: Path, commands: set[str], peers_all: bool)
             benches.append(Bench("yamllint", "yamllint -f parsable (default rules)",
                                  [str(yamllint), "-f", "parsable", str(registers)], ok_codes=(0, 1), peer=True))
     wanted = [
-        ("validate", Bench("validate-cold", "lz validate, cold (no .lz-cache)", [lz, "validate", *reg], setup=drop_cache,
+        ("validate", Bench("validate-cold", "lz validate, cold (no cache)", [lz, "validate", *reg], setup=drop_cache,
                            teardown=after_cold_validate)),
         ("validate", Bench("validate-warm", "lz validate, warm, one file changed", [lz, "validate", *reg],
                            setup=touch_one_file, teardown=restore_file)),
@@ -283,7 +296,13 @@ def make_benches(repo: Path, scratch: Path, commands: set[str], peers_all: bool)
         ("import", Bench("import", "lz import of the register's rendered workbook --out a new folder",
                          [lz, "import", str(workbook), "--out", str(imported)], ok_codes=(0, 1),
                          setup=render_workbook, teardown=drop_imported,
-                         note="the 一览表 `lz render xlsx` wrote, rendered once before")),
+                         note="the 一览表 `lz render xlsx` wrote, rendered once before: restored from the register "
+                              "text it carries")),
+        ("import", Bench("import-cells", "lz import --from-cells of that workbook (what every office's own "
+                                         "一览表 goes through)",
+                         [lz, "import", str(workbook), "--from-cells", "--out", str(imported)], ok_codes=(0, 1),
+                         setup=render_workbook, teardown=drop_imported,
+                         note="every row of the 一览表 and its 明细 read and interpreted")),
     ]
     for command, bench in wanted:
         bench.available = command in commands
@@ -365,6 +384,8 @@ def targets(by: dict[str, Bench], county: bool) -> list[tuple[str, str, str]]:
     add("`render xlsx` peak RSS ≤ 600 MB", m, 600, f"{m:.0f} MB" if m else "")
     r = ratio(med("import"), t)
     add("`import` of the rendered workbook ≤ 1.5 × `render xlsx`", r, 1.5, f"{r:.2f} ×" if r else "")
+    r = ratio(med("import-cells"), t)
+    add("`import --from-cells` of it ≤ 1.5 × `render xlsx`", r, 1.5, f"{r:.2f} ×" if r else "")
     m = rss("validate-cold")
     add("`validate` peak RSS ≤ 1 GiB", m, 1024, f"{m:.0f} MB" if m else "")
     if not county:
@@ -390,7 +411,7 @@ def render_markdown(benches: list[Bench], figures: dict, departments: int, seed:
         f"- **Method**: whole-process wall time and peak RSS (`os.wait4`; the largest single process, "
         f"workers are not summed) of each command; up to {repeat} interleaved repetitions, fewer for slow "
         f"commands (column *runs*); median and min–max. Output goes to /dev/null (not a terminal). "
-        f"\"cold\" = `.lz-cache/` deleted before the run. Differences under ~20 % are noise; "
+        f"\"cold\" = lz's cache deleted before the run. Differences under ~20 % are noise; "
         f"load average at the end {os.getloadavg()[0]:.1f} (other work on the machine slows every figure).",
         "",
         "| what | runs | median s | min–max s | peak RSS MB | × libyaml compose |",
@@ -431,6 +452,10 @@ def render_markdown(benches: list[Bench], figures: dict, departments: int, seed:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if os.environ.get("BENCH_ONLY") == "scale":
+        from scale_bench import run_scale
+
+        return run_scale()
     if os.environ.get("BENCH_ONLY") == "rollup":
         from rollup_bench import run_rollup_bench
 

@@ -1161,12 +1161,93 @@ def figures(root: Path, register: Register, revised: list[str]) -> dict:
             "warnings": sum(len(d.warnings) for d in register.departments), "revised_departments": revised}
 
 
+# ---------------------------------------------------------------------------
+# Scale cases (issue 14): registers at the edges of what a file may hold
+# ---------------------------------------------------------------------------
+
+SCALE_CASES = ("one-file", "many-files", "many-measures", "big-scalar")
+ONE_FILE_DEPARTMENTS = 260  # merged into one file of ~50 MB
+MANY_FILES = 5000
+MANY_MEASURES = 10_000
+BIG_SCALAR_CHARACTERS = 350_000  # ~1 MB of UTF-8
+
+
+def scale_register(out: Path, case: str, seed: int = 1) -> dict:
+    """Write one scale case under ``out/registers`` and return its figures.
+
+    one-file: a county of ``ONE_FILE_DEPARTMENTS`` departments in one department file (~50 MB);
+    many-files: ``MANY_FILES`` tiny department files; many-measures: a risk with ``MANY_MEASURES`` measures;
+    big-scalar: a risk whose description is ~1 MB.
+    """
+    if case == "one-file":
+        register = Generator(seed).build(ONE_FILE_DEPARTMENTS)
+        register.departments = [merged(register.departments)]
+        write_register(register, out)
+        org = out / "registers" / "org.yaml"
+        org.write_text(org.read_text(encoding="utf-8").replace("inspection: jjjc", "inspection: county"),
+                       encoding="utf-8")
+        return figures(out / "registers", register, [])
+    folder = out / "registers" / "departments"
+    folder.mkdir(parents=True, exist_ok=True)
+    count = MANY_FILES if case == "many-files" else 1
+    for n in range(1, count + 1):
+        measures, description = 1, None
+        if case == "many-measures":
+            measures = MANY_MEASURES
+        elif case == "big-scalar":
+            sentence = "窗口人员对材料齐全的申请故意不一次性告知补正内容,让申请人反复跑,借机索要好处。"
+            description = (sentence * (BIG_SCALAR_CHARACTERS // len(sentence) + 1))[:BIG_SCALAR_CHARACTERS]
+        (folder / f"d{n:05d}.yaml").write_text(tiny_department(n, measures, description), encoding="utf-8")
+    org = ORG_YAML.format(year=YEAR, head="p-d00001").replace("inspection: jjjc", "inspection: d00001")
+    (out / "registers" / "org.yaml").write_text(org, encoding="utf-8")
+    files = [out / "registers" / "org.yaml", *sorted(folder.glob("*.yaml"))]
+    return {"files": len(files), "bytes": sum(f.stat().st_size for f in files), "departments": count,
+            "risks": count, "measures": count * measures, "lines": 0, "people": count, "warnings": 0,
+            "revised_departments": []}
+
+
+def merged(departments: list[Department]) -> Department:
+    """Every department of a county in one: ids are unique county-wide already; owners that named a department
+    name the one left."""
+    first = departments[0]
+    one = Department("county", "示例县(全县合并)", "内设机构", "全县各部门合并为一个文件(规模测试)", ("高", "中", "低"),
+                     False, leader=first.leader, supervisor=first.supervisor)
+    ids = {d.id for d in departments}
+    for dept in departments:
+        for key in ("people", "posts", "powers", "processes", "risks", "warnings"):
+            getattr(one, key).extend(getattr(dept, key))
+    for risk in one.risks:
+        for measure in risk.get("measures", ()):
+            if measure.get("owner") in ids:
+                measure["owner"] = one.id
+    return one
+
+
+def tiny_department(n: int, measures: int = 1, description: str | None = None) -> str:
+    """A department with one person, one post and one risk (with ``measures`` measures)."""
+    d = f"d{n:05d}"
+    stages = ("前期预防", "中期监控", "后期处置")
+    lines = [
+        "schema_version: 1", f"id: {d}", f"name: 第{n}号科室", "kind: 内设机构", f"leader: p-{d}", f"supervisor: p-{d}",
+        "people:",
+        f"  - {{id: p-{d}, name: 甲某某, post: {d}-zr, since: 2024-01-01, briefed: 2024-01-10, pledged: 2025-02-01}}",
+        "posts:", f"  - {{id: {d}-zr, name: 科室主任}}",
+        "risks:", f"  - id: {d}-R1", "    title: 物资验收不核对数量",
+        f"    description: {description or f'第{n}号科室主任在物资验收时不核对数量,对供应商少供的物资照样签收入库'}",
+        "    type: 岗位职责", f"    posts: [{d}-zr]", "    likelihood: 2", "    impact: 3", "    measures:",
+    ]
+    lines += [f"      - {{id: M{i}, text: 第{i}项:验收由两人共同进行并留存签字记录备查, stage: {stages[i % 3]}, "
+              f"kind: 监督, owner: {d}}}" for i in range(1, measures + 1)]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--departments", type=int, default=400, help="number of department files (400: county scale)")
     parser.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same bytes")
     parser.add_argument("--out", type=Path, required=True, help="folder to write DIR/registers/... into (must be empty)")
     parser.add_argument("--git", action="store_true", help="commit two revisions tagged 2024 and 2025")
+    parser.add_argument("--scale", choices=SCALE_CASES, help="a scale case instead of a county (issue 14)")
     parser.add_argument("--units", type=int, default=0, help="a county of this many units, each its own register")
     args = parser.parse_args(argv)
     if args.departments < 1:
@@ -1176,6 +1257,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     if args.units:
         stats = generate_county(args.out, units=args.units, seed=args.seed)
+    elif args.scale:
+        stats = scale_register(args.out, args.scale, args.seed)
     else:
         stats = generate(args.out, departments=args.departments, seed=args.seed, with_git=args.git)
     revised = stats.pop("revised_departments")

@@ -114,8 +114,11 @@ def write_register(root: Path, org: str = ORG, departments: dict[str, str] | Non
 
 
 @pytest.fixture(autouse=True)
-def _chinese_by_default(monkeypatch):
+def _chinese_by_default(monkeypatch, tmp_path_factory):
     monkeypatch.delenv("LZ_LANG", raising=False)
+    # each test its own cache folder (and key), never the user's ~/.cache/lz
+    monkeypatch.setenv("LZ_CACHE_DIR", str(tmp_path_factory.mktemp("lz-cache")))
+    monkeypatch.delenv("LZ_NO_CACHE", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
     set_language(None)

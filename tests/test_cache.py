@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import marshal
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 from conftest import OFFICE, write_register
+from lianzheng_cli.cli import app
 from lianzheng_cli.load import cache as cache_module
+from lianzheng_cli.load.cache import FORMAT
 from lianzheng_cli.validate import files as register_module
 from lianzheng_cli.validate.register import validate
 
@@ -20,8 +25,12 @@ def outcome(root, **options):
     return diagnostics, result.summary(), risks
 
 
-def entries(root):
-    return sorted(p.name for p in (root / ".lz-cache").glob("*/*"))
+def cache_folder():
+    return Path(os.environ["LZ_CACHE_DIR"])
+
+
+def entry_files(pattern="*"):
+    return sorted(cache_folder().glob(f"v*/*/{pattern}"))
 
 
 @pytest.fixture
@@ -79,14 +88,14 @@ def test_renamed_and_deleted_files(tmp_path):
 
 def test_cache_from_another_version_is_ignored_and_removed(example_register, parsed, monkeypatch):
     outcome(example_register)
-    old = {p.parent.name for p in (example_register / ".lz-cache").glob("*/*")}
+    old = {p.parent.parent.name for p in entry_files()}
     monkeypatch.setattr(cache_module, "__version__", "0.0.0-other")
     cache_module.fingerprint.cache_clear()
     try:
         parsed.clear()
         validate(example_register)
         assert len(parsed) == 11  # everything parsed again
-        now = {p.parent.name for p in (example_register / ".lz-cache").glob("*/*")}
+        now = {p.parent.parent.name for p in entry_files()}
         assert now and not (now & old)
     finally:
         cache_module.fingerprint.cache_clear()
@@ -95,7 +104,7 @@ def test_cache_from_another_version_is_ignored_and_removed(example_register, par
 @pytest.mark.parametrize("garbage", [b"", b"\x00not marshal", marshal.dumps(["a", "list"])])
 def test_corrupt_cache_entry_is_ignored_and_rebuilt(example_register, parsed, garbage):
     cold = outcome(example_register)
-    for entry in (example_register / ".lz-cache").glob("*/*.s"):
+    for entry in entry_files():
         entry.write_bytes(garbage)
     parsed.clear()
     assert outcome(example_register) == cold
@@ -107,16 +116,16 @@ def test_corrupt_cache_entry_is_ignored_and_rebuilt(example_register, parsed, ga
 
 def test_cache_can_be_deleted_or_disabled(example_register, monkeypatch):
     cold = outcome(example_register)
-    shutil.rmtree(example_register / ".lz-cache")
+    shutil.rmtree(cache_folder())
     monkeypatch.setenv("LZ_NO_CACHE", "1")
     assert outcome(example_register) == cold
-    assert not (example_register / ".lz-cache").exists()
+    assert not cache_folder().exists()
 
 
 def test_files_with_findings_are_not_cached(tmp_path):
     root = write_register(tmp_path, departments={"spk": OFFICE.replace("likelihood: 3", "likelihood: 0")})
     outcome(root)
-    stored = {p.stem for p in (root / ".lz-cache").glob("*/*.s")}
+    stored = {p.name for p in entry_files()}
     assert len(stored) == 0
 
 
@@ -131,3 +140,105 @@ def test_parallel_load_equals_serial(example_register, monkeypatch):
     assert outcome(example_register, use_cache=False) == serial
     assert outcome(example_register) == serial  # workers fill the cache
     assert outcome(example_register) == serial  # and it is read back
+
+
+# --- issue 14: a cache that cannot be planted ----------------------------------------------------------------
+
+
+def _unkeyed_name(rel: str, raw: bytes) -> str:
+    """The entry name the old cache used: anyone could compute it."""
+    h = hashlib.blake2b(rel.encode(), digest_size=20)
+    h.update(b"\0")
+    h.update(raw)
+    return h.hexdigest()
+
+
+@pytest.fixture
+def ci_home(tmp_path, monkeypatch):
+    """Like CI: no LZ_CACHE_DIR, a fresh home."""
+    monkeypatch.delenv("LZ_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+@pytest.mark.parametrize("planted", ["clean entry", "odd types", "five bytes"])
+def test_a_planted_cache_never_makes_a_broken_file_pass(example_register, ci_home, runner, monkeypatch, planted):
+    from lianzheng_cli.validate.files import check_file
+
+    target = example_register / "departments" / "wmfz.yaml"
+    clean = check_file(target.read_bytes(), "departments/wmfz.yaml")
+    broken = b"schema_version: 1\nid: [wmfz,\n"  # not valid YAML
+    target.write_bytes(broken)
+    summary, data = {
+        "clean entry": (marshal.dumps(clean.summary), marshal.dumps((clean.data, clean.items))),
+        "odd types": (marshal.dumps({"defines": 5, "refers": "x", "risks": "many"}), marshal.dumps((1, 2))),
+        "five bytes": (b"[\xff\xff\xff\x7f", b"[\xff\xff\xff\x7f"),  # a list of 2**31 items: MemoryError
+    }[planted]
+    # committed with `git add -f`: the folder and names the cache used inside the register
+    name = _unkeyed_name("departments/wmfz.yaml", broken)
+    for folder in (example_register / ".lz-cache" / f"v{FORMAT}-{cache_module.fingerprint()}",
+                   example_register / ".lz-cache" / f"v2-{cache_module.fingerprint()}"):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.s").write_bytes(summary)
+        (folder / f"{name}.d").write_bytes(data)
+    monkeypatch.chdir(example_register.parent)
+    for command in ("validate", "lint"):
+        result = runner.invoke(app, [command, "-r", str(example_register)])
+        assert result.exit_code == 1, result.output
+        assert "departments/wmfz.yaml:2:11: LZ001" in result.output and "LZ021" not in result.output
+
+
+def test_an_entry_copied_under_another_name_in_the_real_cache_is_a_miss(example_register, parsed):
+    outcome(example_register)
+    target = example_register / "departments" / "wmfz.yaml"
+    cache = cache_module.open_cache(example_register)
+    assert cache is not None
+    clean_name = cache.digest("departments/wmfz.yaml", target.read_bytes())
+    broken = b"schema_version: 1\nid: [wmfz,\n"
+    target.write_bytes(broken)
+    broken_name = cache.digest("departments/wmfz.yaml", broken)  # even knowing the name
+    (cache.folder / broken_name).write_bytes((cache.folder / clean_name).read_bytes())
+    parsed.clear()
+    codes = [d[0] for d in outcome(example_register)[0]]
+    assert codes == ["LZ001"] and "departments/wmfz.yaml" in parsed
+
+
+@pytest.mark.parametrize("value", [
+    {"defines": 5, "refers": {}, "risks": 1, "measures": 1, "no_factors": 0},
+    {"defines": {"risk": [1]}, "refers": {}, "risks": 1, "measures": 1, "no_factors": 0},
+    {"defines": {}, "refers": {}, "risks": True, "measures": 1, "no_factors": 0},
+    ["a", "list"],
+])
+def test_cache_values_are_type_checked_even_when_authentic(example_register, value):
+    cold = outcome(example_register)
+    cache = cache_module.open_cache(example_register)
+    for entry in entry_files():
+        payload = marshal.dumps(value)  # as if lz itself had written it
+        entry.write_bytes(cache._mac(entry.name + ".s", payload) + len(payload).to_bytes(8, "big") + payload)
+    assert outcome(example_register) == cold
+
+
+def test_any_error_reading_an_entry_is_a_miss(example_register):
+    cold = outcome(example_register)
+    cache = cache_module.open_cache(example_register)
+    for entry in entry_files():
+        head = entry.read_bytes()[:40 + int.from_bytes(entry.read_bytes()[32:40], "big")]
+        payload = b"[\xff\xff\xff\x7f"  # marshal's list of 2**31 items: MemoryError where memory is short
+        entry.write_bytes(head + cache._mac(entry.name + ".d", payload) + payload)
+    assert outcome(example_register) == cold
+
+
+def test_the_key_is_private_and_lives_with_the_cache_not_the_register(example_register):
+    outcome(example_register)
+    key = cache_folder() / "key"
+    assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
+    assert not (example_register / ".lz-cache").exists()
+    key.chmod(0o644)  # readable by others: replaced, and its entries become misses
+    cache = cache_module.open_cache(example_register)
+    assert cache is not None and key.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_cache_folder_inside_the_register_is_not_used(example_register, monkeypatch):
+    monkeypatch.setenv("LZ_CACHE_DIR", str(example_register / ".lz-cache"))
+    assert cache_module.open_cache(example_register) is None

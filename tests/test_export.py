@@ -150,3 +150,21 @@ def test_query_reads_a_coarser_layout_with_unit_in_the_files(exported, tmp_path,
               "-f", "json")
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout) == [{"unit": "demo-swj", "year": 2025, "n": 75}]
+
+
+def test_approval_records_are_exported(tmp_path, runner):
+    from conftest import write_register
+
+    register = write_register(tmp_path)
+    (register / "approvals.yaml").write_text(
+        "schema_version: 1\napprovals:\n  - {body: 党组会, date: 2025-03-01, ref: 局党组会〔2025〕3号, revision: "
+        + "b" * 40 + "}\n  - {body: 部门会议, date: 2025-03-05, department: spk, revision: " + "c" * 40 + "}\n",
+        encoding="utf-8")
+    folder = tmp_path / "export"
+    result = run(runner, "export", "parquet", str(folder), "-r", str(register))
+    assert result.exit_code == 0, result.output
+    out = run(runner, "query", "SELECT position, body, date, reference, department FROM approvals ORDER BY position",
+              str(folder), "-f", "json")
+    assert json.loads(out.stdout) == [
+        {"position": 1, "body": "党组会", "date": "2025-03-01", "reference": "局党组会〔2025〕3号", "department": None},
+        {"position": 2, "body": "部门会议", "date": "2025-03-05", "reference": None, "department": "spk"}]

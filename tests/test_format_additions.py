@@ -244,7 +244,7 @@ def test_fuller_powers_in_the_workbook_and_the_report(runner, reg, tmp_path):
         "对房屋建筑和市政基础设施工程办理竣工验收备案", "15个工作日", "备案结果在政务服务网公开")
     book = workbook(runner, reg, tmp_path)
     assert book.sheetnames == ["廉政风险点防控措施一览表", "明细（可筛选）", "职权目录", "权力和责任清单",
-                               "岗位风险等级目录", "预警处置记录", "统计"]
+                               "岗位风险等级目录", "预警处置记录", "统计", "登记簿原文"]
     powers = rows(book, "职权目录")
     assert powers[1][10:] == ["职权内容", "行使主体", "条件", "程序", "时限", "追责情形", "监督方式", "公开形式"]
     jsk = next(r for r in powers if r[2] == "jsk-P01")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -113,6 +114,21 @@ def test_a_renamed_text_file_an_empty_file_and_a_missing_file_are_usage_errors(t
         import_files([archive])
 
 
+def test_a_zip_of_a_version_python_cannot_read_is_a_broken_file_not_an_internal_error(tmp_path, runner):
+    # found by fuzzing: zipfile raises NotImplementedError for the "version needed to extract" of a damaged file
+    good = tmp_path / "good.xlsx"
+    write_xlsx(good, SheetSpec([[TITLE], HEADER]))
+    raw = bytearray(good.read_bytes())
+    central = raw.index(b"PK\x01\x02")
+    raw[central + 6:central + 8] = (99).to_bytes(2, "little")
+    damaged = tmp_path / "一览表.xlsx"
+    damaged.write_bytes(bytes(raw))
+    with pytest.raises(ImportUsageError, match="已损坏"):
+        import_files([damaged])
+    result = run(runner, "import", str(damaged), "--dry-run")
+    assert result.exit_code == 2 and "已损坏" in result.stderr and "Traceback" not in result.output
+
+
 def test_a_workbook_saved_under_the_wrong_extension_is_read_by_its_content(tmp_path):
     renamed = tmp_path / "一览表.xls"
     shutil.copy(write_xlsx(tmp_path / "real.xlsx", SheetSpec([[TITLE], HEADER, [1, "办公室", "公车", "派车", "司机",
@@ -207,3 +223,30 @@ def test_docs_list_every_header_word_problem_code_category_and_stage_word():
     missing += [word for word in CATEGORY_MAP if word not in docs]
     missing += [word for word in STAGES if word == STAGES[word] and word not in docs]
     assert missing == []
+
+
+def test_a_new_register_folder_appears_whole_or_not_at_all(tmp_path, runner, monkeypatch):
+    import lianzheng_cli.importing.run as importing_run
+
+    _fixture_workbook(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    real_write = importing_run.write_atomically
+    written = []
+
+    def full_disk_at_the_second_file(path, data):
+        if written:
+            raise OSError(28, "No space left on device", str(path))
+        written.append(path)
+        return real_write(path, data)
+
+    monkeypatch.setattr(importing_run, "write_atomically", full_disk_at_the_second_file)
+    result = run(runner, "import", "一览表.xlsx", "-o", "registers")
+    assert result.exit_code == 2 and "磁盘空间不足" in result.stderr, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["一览表.xlsx"]  # no half register, no staging folder
+    monkeypatch.setattr(importing_run, "write_atomically", real_write)
+    result = run(runner, "import", "一览表.xlsx", "-o", "registers")
+    assert (tmp_path / "registers" / "departments" / "bgs.yaml").is_file(), result.output
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "registers").stat().st_mode & 0o777 == 0o777 & ~mask  # as mkdir makes it, not 0700
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["registers", "一览表.xlsx"]

@@ -164,7 +164,7 @@ NOT_CARRIED_OF_MEASURES = {"kind", "due", "status"}
 BY_ID_ONLY = {"posts", "step"}
 
 
-def test_lz_diff_of_a_register_and_its_rendered_workbook_imported_shows_no_change(tmp_path, runner, round_trip):
+def test_lz_diff_of_a_register_and_its_workbook_read_from_cells_shows_no_change(tmp_path, runner, round_trip):
     """render → import into a new folder → lz diff of the two folders: no change in any risk, measure, grade, post
     or process but what the workbook does not carry, and ids the importer made (compared by name)."""
     import json
@@ -211,3 +211,161 @@ def test_lz_diff_of_a_register_and_its_rendered_workbook_imported_shows_no_chang
     assert posts(original, document["posts"]["removed"]) == posts(imported, document["posts"]["added"])
     assert {original.people[p].name for p in document["people"]["left"]} == \
            {imported.people[p].name for p in document["people"]["joined"]}
+
+
+# --- a workbook lz rendered carries its register: importing it gives that register back, with the sheet's edits
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.yaml"))}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("rendered")
+    return render_workbook(_load(EXAMPLE), folder / "一览表.xlsx")
+
+
+def _diff(runner, old: Path, new: Path) -> dict:
+    import json
+
+    result = run(runner, "diff", str(old), str(new), "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_a_rendered_workbook_imports_back_to_its_register_byte_for_byte(tmp_path, runner, rendered):
+    out = tmp_path / "new"
+    result = run(runner, "import", str(rendered), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "LZ607" in result.stdout and "已写入新登记簿" in result.stdout
+    assert _files(out) == {rel: data for rel, data in _files(EXAMPLE).items() if not rel.startswith(".")}
+    summary = _diff(runner, EXAMPLE, out)["summary"]
+    assert set(summary.values()) == {0}, summary
+
+
+def test_an_edit_made_in_excel_is_the_one_change_after_import(tmp_path, runner, rendered):
+    import openpyxl
+
+    book = openpyxl.load_workbook(rendered)
+    sheet = book["廉政风险点防控措施一览表"]
+    header = [c.value for c in sheet[3]]
+    code, grade = header.index("风险点编号"), header.index("风险等级")
+    row = next(r for r in sheet.iter_rows(min_row=4) if r[code].value == "bgs-R02")
+    row[grade].value = "★★★"  # 中 → 高
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    out = tmp_path / "new"
+    result = run(runner, "import", str(edited), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    document = _diff(runner, EXAMPLE, out)
+    changed = document["risks"]["changed"]
+    assert [(c["id"], [f["field"] for f in c["changes"]]) for c in changed] == [("bgs-R02", ["grade"])]
+    assert document["summary"]["grade_raised"] == 1
+    before, after = _files(EXAMPLE), _files(out)
+    assert [rel for rel in after if after[rel] != before[rel]] == ["departments/bgs.yaml"]
+    old_lines = before["departments/bgs.yaml"].decode().splitlines()
+    new_lines = after["departments/bgs.yaml"].decode().splitlines()
+    assert [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b] == [("    grade: 中", "    grade: 高")]
+
+
+def _tampered(rendered: Path, tmp_path: Path, change) -> Path:
+    import openpyxl
+
+    from lianzheng_cli.importing.snapshot import SHEET
+
+    book = openpyxl.load_workbook(rendered)
+    change(book[SHEET])
+    path = tmp_path / "tampered.xlsx"
+    book.save(path)
+    return path
+
+
+def test_a_changed_register_text_is_reported_and_the_visible_sheets_are_read(tmp_path, runner, rendered):
+    def plant(sheet) -> None:  # a grade changed in the hidden text only: it must not pass for the register
+        cell = next(r[2] for r in sheet.iter_rows(min_row=2) if r[0].value == "departments/bgs.yaml")
+        cell.value = cell.value.replace("grade: 中", "grade: 高", 1)
+
+    out = tmp_path / "new"
+    result = run(runner, "import", str(_tampered(rendered, tmp_path, plant)), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "LZ608" in result.stdout and "departments/bgs.yaml" in result.stdout and "LZ607" not in result.stdout
+    assert "导入 10 个部门" in result.stdout  # read from the sheets like any other workbook
+    assert _files(out)["departments/bgs.yaml"] != _files(EXAMPLE)["departments/bgs.yaml"]
+
+
+def test_a_register_text_naming_a_file_outside_the_register_writes_nothing_there(tmp_path, runner, rendered):
+    import hashlib
+
+    def escape(sheet) -> None:
+        text = "schema_version: 1\n"
+        sheet.append(["../../escaped.yaml", "1", text, hashlib.sha256(text.encode()).hexdigest()])
+
+    out = tmp_path / "deep" / "new"
+    result = run(runner, "import", str(_tampered(rendered, tmp_path, escape)), "--out", str(out))
+    assert "LZ608" in result.stdout and "../../escaped.yaml" in result.stdout
+    assert list(tmp_path.rglob("escaped.yaml")) == []
+
+
+def test_from_cells_and_dry_run(tmp_path, runner, rendered):
+    out = tmp_path / "new"
+    result = run(runner, "import", str(rendered), "--out", str(out), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "LZ607" in result.stdout and "试运行" in result.stdout
+    assert not out.exists()
+    result = run(runner, "import", str(rendered), "--out", str(out), "--from-cells")
+    assert result.exit_code == 0, result.output
+    assert "LZ607" not in result.stdout and "LZ625" in result.stdout  # scores written from grades: not carried
+    assert _files(out) != _files(EXAMPLE)
+
+
+def test_an_unedited_workbook_is_known_as_such_even_saved_again_by_another_program(tmp_path, rendered):
+    """The register text vouches for the visible sheets by their values: unedited (also once a program saved the
+    workbook again) is restored as is; a sheet with one changed cell is read for its edits, the others are not."""
+    import openpyxl
+
+    from lianzheng_cli.importing.read import read_source
+    from lianzheng_cli.importing.snapshot import find_snapshot
+
+    def edited(path: Path) -> list[str]:
+        source = read_source(path)
+        snapshot = find_snapshot(source.sheets)
+        assert snapshot is not None and len(snapshot.sheets) == 7  # the example has a 权力和责任清单
+        return [sheet.name for sheet in snapshot.edited(source.sheets)]
+
+    assert edited(rendered) == []
+    book = openpyxl.load_workbook(rendered)
+    resaved = tmp_path / "resaved.xlsx"
+    book.save(resaved)
+    assert edited(resaved) == []
+    book["统计"]["B5"].value = 99  # a figure nobody imports: still an edit the import must look at
+    book.save(changed := tmp_path / "edited.xlsx")
+    assert edited(changed) == ["统计"]
+
+
+def test_an_edit_in_the_detail_sheet_alone_is_applied(tmp_path, runner, rendered):
+    import openpyxl
+
+    book = openpyxl.load_workbook(rendered)
+    sheet = book["明细（可筛选）"]
+    header = [c.value for c in sheet[1]]
+    code, text = header.index("风险点编号"), header.index("风险表现")
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[code].value == "bgs-R03")
+    row[text].value = row[text].value + "，且不登记用印事由"
+    book.save(edited := tmp_path / "edited.xlsx")
+    out = tmp_path / "new"
+    result = run(runner, "import", str(edited), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    changed = _diff(runner, EXAMPLE, out)["risks"]["changed"]
+    assert [(c["id"], [f["field"] for f in c["changes"]]) for c in changed] == [("bgs-R03", ["description"])]
+    assert changed[0]["changes"][0]["to"].endswith("，且不登记用印事由")
+
+
+def test_only_the_whole_registers_internal_workbook_carries_the_register(tmp_path):
+    import openpyxl
+
+    register = _load(EXAMPLE)
+    public = render_workbook(register, tmp_path / "public.xlsx", public=True)
+    department = render_workbook(register, tmp_path / "bgs.xlsx", department="bgs")
+    for path in (public, department):
+        assert "登记簿原文" not in openpyxl.load_workbook(path).sheetnames, path

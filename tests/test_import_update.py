@@ -285,3 +285,71 @@ def test_crlf_files_stay_crlf(runner, repo, book):
     assert result.exit_code == 0, result.output
     data = path.read_bytes()
     assert b"description: |-\r\n      \xe7\xac\xac" in data and b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_characters_yaml_refuses_as_written_are_escaped_and_read_back(runner, repo, book):
+    # DEL and C1 controls would be LZ006 written as they are; NEL and U+2028 would be read as line breaks.
+    odd = "甲\x7f乙\x85丙\u2028丁\u202e戊"
+    edit(book, lambda detail, main: detail.set("bgs-R02", "风险表现", odd))
+    result = update(runner, book)
+    assert result.exit_code == 0, result.output
+    text = (repo / "registers/departments/bgs.yaml").read_text(encoding="utf-8")
+    assert "\\u007f" in text and "\\u0085" in text and "\\u2028" in text and "\x7f" not in text
+    register = validate(repo / "registers", use_cache=False).register
+    assert register is not None and register.risks["bgs-R02"].description == odd
+
+
+def test_a_link_out_of_the_register_is_written_only_with_follow_symlinks(runner, repo, book, tmp_path):
+    outside = tmp_path / "elsewhere" / "bgs.yaml"
+    outside.parent.mkdir()
+    linked = repo / "registers/departments/bgs.yaml"
+    outside.write_bytes(linked.read_bytes())
+    linked.unlink()
+    linked.symlink_to(outside)
+    edit(book, lambda detail, main: detail.set("bgs-R02", "风险类型", "岗位职责"))
+    before = outside.read_bytes()
+    result = update(runner, book)
+    assert result.exit_code == 1
+    assert "是指向登记簿以外的链接" in result.stderr and "--follow-symlinks" in result.stderr
+    assert outside.read_bytes() == before and linked.is_symlink()
+    result = update(runner, book, "--follow-symlinks")
+    assert result.exit_code == 0, result.output
+    assert "type: 岗位职责" in outside.read_text(encoding="utf-8") and linked.is_symlink()
+
+
+# Runs `lz import --update` and kills it (os._exit, like SIGKILL) as it puts the second new file in place.
+KILLER = """
+import os, sys
+from lianzheng_cli.cli import main
+count = [0]
+def watch(real):
+    def call(src, dst, *args, **kwargs):
+        if str(src).endswith(".lz-tmp") and str(dst).endswith(".yaml"):
+            count[0] += 1
+            if count[0] == 2:
+                os._exit(137)
+        return real(src, dst, *args, **kwargs)
+    return call
+os.replace, os.rename, os.link = watch(os.replace), watch(os.rename), watch(os.link)
+sys.argv = ["lz", "import", sys.argv[1], "--update"]
+main()
+"""
+
+
+def test_an_update_killed_between_two_files_is_completed_by_lz_recover(runner, repo, book):
+    import subprocess
+    import sys
+
+    def change(detail: Sheet, main: Sheet) -> None:
+        detail.set("bgs-R02", "风险类型", "岗位职责")
+        detail.set("zfdd-R01", "风险类型", "业务流程")
+
+    edit(book, change)
+    killed = subprocess.run([sys.executable, "-c", KILLER, str(book)], cwd=repo, capture_output=True, text=True)
+    assert killed.returncode == 137, killed.stderr
+    assert (repo / "registers" / ".lz-journal").exists()
+    result = run(runner, "recover")
+    assert result.exit_code == 0 and "已完成上次被中断的写入" in result.stderr, result.output
+    types = {c["id"]: c["changes"][0]["to"] for c in diff_json(runner)["risks"]["changed"]}
+    assert types == {"bgs-R02": "岗位职责", "zfdd-R01": "业务流程"}
+    assert not [p for p in (repo / "registers").rglob(".*") if p.is_file()]  # no journal, no stray

@@ -20,7 +20,8 @@ from lianzheng_cli.write.scaffold import HOOKS_REPO, ScaffoldError, scaffold
 FILES = [
     ".github/workflows/lz.yml", ".gitignore", ".gitlab-ci.yml", ".pre-commit-config.yaml",
     ".vscode/extensions.json", ".vscode/settings.json", "README.md", "registers/departments/bgs.yaml",
-    "registers/org.yaml", "schemas/department.schema.json", "schemas/org.schema.json",
+    "registers/org.yaml", "schemas/approvals.schema.json", "schemas/assessments.schema.json",
+    "schemas/department.schema.json", "schemas/org.schema.json",
 ]
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 
@@ -35,7 +36,7 @@ def test_scaffold_writes_the_repository_and_it_validates_clean(runner, tmp_path)
     target = tmp_path / "登记簿"
     result = run(runner, "init", str(target), "--year", "2025", "--org-name", "示例县统计局", "--org-id", "tjj")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"已在 {target} 生成登记簿仓库（11个文件）。下一步：\n")
+    assert result.stdout.startswith(f"已在 {target} 生成登记簿仓库（13个文件）。下一步：\n")
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == FILES
     checked = run(runner, "validate", "-r", str(target / "registers"))
     assert checked.exit_code == 0, checked.output
@@ -62,9 +63,13 @@ def test_schemas_are_wired_to_editors(tmp_path):
     assert settings["yaml.schemas"] == {
         "./schemas/org.schema.json": ["registers/org.yaml"],
         "./schemas/department.schema.json": ["registers/departments/*.yaml", "registers/departments/*.yml"],
+        "./schemas/approvals.schema.json": ["registers/approvals.yaml"],
+        "./schemas/assessments.schema.json": ["registers/assessments.yaml"],
     }
     assert (root / "schemas/org.schema.json").read_bytes() == (REPO / "schemas/org.schema.json").read_bytes()
-    assert (root / ".gitignore").read_text(encoding="utf-8").splitlines()[1:] == [".lz-cache/", "out/"]
+    ignored = [line for line in (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+               if not line.startswith("#")]
+    assert ignored == ["out/", "*.lz-tmp", "*.lz-orig", ".lz-journal", ".lz-cache/"]
 
 
 LOCAL_HOOK = {"id": "lz-lint", "name": "lz lint（校验并检查登记簿）", "entry": "lz lint", "language": "system",

@@ -98,7 +98,7 @@ def test_a_duplicate_code_is_refused():
 def test_validation_codes_match_the_validation_messages():
     message_codes = {key.split(".")[0] for key in SHARED.entries if re.match(r"LZ0\d\d", key)}
     assert set(VALIDATION_CODES) == message_codes
-    assert list(VALIDATION_CODES) == [f"LZ{n:03d}" for n in range(1, 28)]
+    assert list(VALIDATION_CODES) == [f"LZ{n:03d}" for n in range(1, 29)]
 
 
 # --- near copies ----------------------------------------------------------------------------------
@@ -366,7 +366,7 @@ def test_cli_rules_lists_every_code(runner):
     assert codes == list(VALIDATION_CODES) + sorted(RULES)
     document = json.loads(run(runner, "rules", "--format", "json").output)
     assert [r["code"] for r in document["rules"]] == codes
-    assert document["rules"][27] == {**document["rules"][27], "code": "LZ101", "command": "lint",
+    assert document["rules"][28] == {**document["rules"][28], "code": "LZ101", "command": "lint",
                                      "severity": "warning"}
 
 
@@ -389,3 +389,32 @@ def test_forked_heavy_rules_give_the_same_findings(monkeypatch):
     monkeypatch.setattr(engine, "can_fork", lambda: True)
     assert engine.lint(register, as_of=date(2025, 12, 31)) == serial
     assert any(d.code == "LZ502" for d in serial)
+
+
+# --- issue 14: lint's work grows linearly with what the register repeats ------------------------------
+
+
+def _register_sharing_one_measure(tmp_path: Path, risks: int):
+    lines = [OFFICE.split("risks:")[0] + "risks:"]
+    for i in range(risks):
+        lines.append(f"  - {{id: R{i}, title: 初审把关不严, description: 第{i}号风险点的描述足够具体并且彼此不同以免触发照抄, "
+                     f"type: 业务流程, posts: [spk-chushen], likelihood: 2, impact: 2, grade: 低, "
+                     f"measures: [{{id: M1, text: 初审与复核分离并留存现场核查记录, stage: 中期监控, kind: 监督, owner: spk}}]}}")
+    root = write_register(tmp_path / str(risks), departments={"ldbz": LEADERSHIP, "jjjc": INSPECTION,
+                                                              "spk": "\n".join(lines) + "\n"})
+    return load_register(root)
+
+
+def test_lz503_work_is_linear_in_the_uses_of_a_repeated_measure(tmp_path):
+    from lianzheng_cli.lint.catalogue import Context
+    from lianzheng_cli.lint.rules.text import check_measure_boilerplate
+    from steps import growth
+
+    def work(n):
+        ctx = Context(_register_sharing_one_measure(tmp_path, n), date(2025, 12, 31))
+        return lambda: list(check_measure_boilerplate(ctx))
+
+    assert growth(work, 300) < 2.5  # each finding names 3 others: quadratic before (4 ×)
+    [first, *_] = list(check_measure_boilerplate(Context(_register_sharing_one_measure(tmp_path, 5),
+                                                         date(2025, 12, 31))))
+    assert "5个风险点" in first.message and "`R1`、`R2`、`R3`" in first.message

@@ -123,3 +123,51 @@ def test_a_tag_on_a_list_is_named_as_written():
     [d] = load(b"a: !!python/object/apply:os.system [ls]\n", "x.yaml").diagnostics
     assert (d.code, d.line, d.column) == ("LZ004", 1, 4)
     assert "`!!python/object/apply:os.system`" in d.message
+
+
+# --- issue 14: nothing in a file escapes the loader as an internal error or lands outside the file ---------
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x80", "\x84", "\x86", "\x9f", "\ufffe", "\uffff"])
+@pytest.mark.parametrize("where", ["comment", "value"])
+def test_characters_libyaml_refuses_are_lz006_at_their_place(char, where):
+    text = ("schema_version: 1\nid: xfs\n# note" + char + "\nname: a\n" if where == "comment"
+            else "schema_version: 1\nid: xfs\nname: 甲" + char + "乙\n")
+    [d] = load(text.encode(), "x.yaml").diagnostics
+    assert (d.code, d.line) == ("LZ006", 3)
+    assert d.column == (7 if where == "comment" else 8)
+    assert f"U+{ord(char):04X}" in d.message
+
+
+def test_nel_is_read():
+    assert load('a: "甲\x85乙"\n'.encode(), "x.yaml").diagnostics == []
+
+
+@pytest.mark.parametrize(("raw", "where"), [
+    (b"schema_version: 1\nid", (2, 1)),  # the key that has no colon, not line 3 of a 2-line file
+    (b"schema_version: 1\nid: [a,", (2, 8)),
+    (b"a: 1\nb: {c: 1", (2, 4)),
+    (b'a: "x', (1, 4)),
+])
+def test_a_finding_at_the_end_of_an_unfinished_file_lies_inside_it(raw, where):
+    [d] = load(raw, "x.yaml").diagnostics
+    assert (d.code, (d.line, d.column)) == ("LZ001", where)
+    lines = raw.decode().split("\n")
+    assert d.line <= len(lines) and d.column <= len(lines[d.line - 1]) + 1
+    assert not any(word in d.message for word in ("found", "expected", "while"))  # said in Chinese
+
+
+def test_positions_are_counted_by_line_feeds_whatever_libyaml_counts():
+    text = 'a: "甲\u2028乙"\nb:\n  - c: 1\n'
+    positions = positions_of(text)
+    assert positions.find(("b", 0, "c")) == (3, 8)
+    text = 'a: "x\ry"\nb:\n  - c: 1\n'  # a lone carriage return: a line break to libyaml, not to git or an editor
+    assert positions_of(text).find(("b", 0, "c")) == (3, 8)
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(monkeypatch):
+    from lianzheng_cli.load import parse
+
+    monkeypatch.setattr(parse, "MAX_FILE_BYTES", 100)
+    [d] = load(b"a: " + b"x" * 200 + b"\n", "x.yaml").diagnostics
+    assert d.code == "LZ005" and "MB" in d.message

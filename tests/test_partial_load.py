@@ -118,7 +118,7 @@ REGISTER_TABLES = {"people": "people", "posts": "posts", "powers": "powers", "pr
 ORG_FIELDS = {"schema_version": (), "org": ("id", "name", "head", "inspection", "party"), "year": ("year",),
               "grading": ("grading",), "monitoring": ("monitoring",), "policy": ("policy",),
               "display": ("display_grade",), "lint": ("lint_disable", "lint_severity"), "parties": ("parties",),
-              "vocabulary": ("vocabulary",)}
+              "vocabulary": ("vocabulary",), "assessment": ("assessment",)}
 
 
 class Tripwire:

@@ -203,7 +203,10 @@ def all_cells(wb):
 
 
 def test_sheets_in_order(book, public_book):
-    assert book.sheetnames == ["廉政风险点防控措施一览表", "明细（可筛选）", "职权目录", "岗位风险等级目录", "预警处置记录", "统计"]
+    assert book.sheetnames == ["廉政风险点防控措施一览表", "明细（可筛选）", "职权目录", "岗位风险等级目录", "预警处置记录", "统计",
+                               "登记簿原文"]
+    assert [ws.sheet_state for ws in book.worksheets] == ["visible"] * 6 + ["veryHidden"]  # lz import's, not shown
+    # the public version carries no register text: it would name the people and warnings it leaves out
     assert public_book.sheetnames == ["廉政风险点防控措施一览表", "明细（可筛选）", "职权目录", "岗位风险等级目录", "统计"]
 
 
@@ -593,7 +596,8 @@ def test_merges_survive_the_splice(book):
     assert sorted(str(r) for r in main.merged_cells.ranges) == ["A14:L14", "A1:L1", "A2:L2", "B11:B12", "B4:B10",
                                                                  "C11:C12", "C4:C5"]
     titles = {name: [str(r) for r in book[name].merged_cells.ranges] for name in book.sheetnames[2:]}
-    assert titles == {"职权目录": ["A1:J1"], "岗位风险等级目录": ["A1:J1"], "预警处置记录": ["A1:L1"], "统计": ["A1:E1"]}
+    assert titles == {"职权目录": ["A1:J1"], "岗位风险等级目录": ["A1:J1"], "预警处置记录": ["A1:L1"], "统计": ["A1:E1"],
+                      "登记簿原文": []}
 
 
 def test_every_part_is_well_formed_xml_and_no_cell_is_a_formula(hostile_path):
@@ -604,7 +608,7 @@ def test_every_part_is_well_formed_xml_and_no_cell_is_a_formula(hostile_path):
         styles = ET.fromstring(package.read("xl/styles.xml"))
         formats = len(styles.find(f"{main_ns}cellXfs"))
         sheets = sorted(n for n in package.namelist() if n.startswith("xl/worksheets/sheet"))
-        assert len(sheets) == 6
+        assert len(sheets) == 7  # the six of the form and the register's text
         parts = [n for n in package.namelist() if n.endswith((".xml", ".rels"))]
         assert len(parts) == len(package.namelist())
         for name in parts:

@@ -238,3 +238,13 @@ def test_checking_on_a_forked_worker_gives_the_same_rollup(units, tmp_path, monk
     monkeypatch.setattr(module, "FORK_FROM", 2)  # unit B (the second folder) is checked by the worker
     shared = run_rollup([str(u) for u in units], as_of=AS_OF, cache=tmp_path / "two").to_json()
     assert shared == alone
+
+
+def test_an_approval_record_added_is_a_change(units, tmp_path):
+    cache = tmp_path / "cache"
+    run_rollup([str(units[0])], as_of=AS_OF, cache=cache)
+    (units[0] / "approvals.yaml").write_text(
+        "schema_version: 1\napprovals:\n  - {body: 党组会, date: 2025-03-01, revision: " + "b" * 40 + "}\n",
+        encoding="utf-8")
+    again = run_rollup([str(units[0])], as_of=AS_OF, cache=cache)
+    assert [u.cached for u in again.units] == [False]

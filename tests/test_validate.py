@@ -233,7 +233,7 @@ def test_subprocess_never_prints_a_traceback_on_broken_input(tmp_path):
                           capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
-    assert "departments/ldbz.yaml:2:1: LZ001" in proc.stdout
+    assert "departments/ldbz.yaml:1:5: LZ001" in proc.stdout  # the end of the file, on its last line
 
 
 @pytest.mark.slow
@@ -329,3 +329,52 @@ def test_a_file_without_read_permission_is_lz009(small_register):
     assert ("LZ009", "departments/spk.yaml") in {(d.code, d.file) for d in diagnostics}
     # the file's own error stands for it: references into it are not reported as extra errors here
     assert all(d.file != "departments/spk.yaml" or d.code == "LZ009" for d in diagnostics)
+
+
+# --- issue 14: a file that does not load hides no error and adds none; suggestions are bounded -------------
+
+
+def test_references_to_a_file_that_does_not_load_wait_behind_its_own_error(tmp_path):
+    # The leadership file ends inside a flow mapping: every reference to its people and posts would dangle.
+    broken = LEADERSHIP.replace("  - {id: p-vice, name: 乙某某", "  - {id: p-vice, name: [乙某某")
+    root = write_register(tmp_path, departments={"ldbz": broken, "jjjc": INSPECTION, "spk": OFFICE})
+    [d] = validate(root).diagnostics
+    assert (d.code, d.file) == ("LZ001", "departments/ldbz.yaml")
+    # spk: leader's supervisor p-vice; jjjc: supervisor p-head; org.yaml: head p-head
+    assert "另有3处引用" in d.message
+    # a reference to an id nobody defines is still reported
+    office_text = OFFICE.replace("supervisor: p-vice", "supervisor: p-nobody")
+    root = write_register(tmp_path / "2", departments={"ldbz": broken, "jjjc": INSPECTION, "spk": office_text})
+    assert [x.code for x in validate(root).diagnostics] == ["LZ001", "LZ021"]
+
+
+def test_an_unreadable_file_holds_back_references_to_its_department(tmp_path):
+    root = write_register(tmp_path)
+    (root / "departments" / "jjjc.yaml").unlink()
+    (root / "departments" / "jjjc.yaml").mkdir()
+    [d] = validate(root).diagnostics  # org.yaml's inspection: jjjc waits
+    assert d.code == "LZ009" and "另有1处引用" in d.message
+
+
+def test_suggestion_search_is_bounded_whatever_the_number_of_ids():
+    from lianzheng_cli.load.parse import positions_of
+    from lianzheng_cli.validate.references import check_references
+    from steps import growth
+
+    def work(n):
+        defined = [f"p-{i:05d}x" for i in range(n)]
+        dangling = [f"p-{i:05d}y" for i in range(0, n, 10)]  # one in ten dangles, each near an id
+        text = "risks:\n  - posts: [" + ", ".join(dangling) + "]\n"
+
+        class Reread:
+            def positions(self, rel):
+                return positions_of(text if rel == "departments/b.yaml" else "a: 1\n")
+
+        summaries = {"departments/a.yaml": {"defines": {"post": defined}, "refers": {}, "risks": 0, "measures": 0,
+                                            "no_factors": 0},
+                     "departments/b.yaml": {"defines": {}, "refers": {"post": dangling}, "risks": 1, "measures": 0,
+                                            "no_factors": 0}}
+        return lambda: check_references(None, summaries, Reread())
+
+    # dangling references grow with the ids: linear work is 2 ×, a search over every id per reference 4 ×
+    assert growth(work, 1000) < 2.6

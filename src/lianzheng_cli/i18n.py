@@ -8,6 +8,7 @@ run (``--lang`` or ``LZ_LANG``) and read when a message is made.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -117,6 +118,23 @@ def messages(entries: dict[str, dict[str, str]]) -> Messages:
     return Messages(entries, fallback=SHARED)
 
 
+_OS_ERRORS = {
+    errno.EACCES: "io.permission", errno.EPERM: "io.permission", errno.EROFS: "io.read_only_fs",
+    errno.ENOSPC: "io.no_space", errno.EDQUOT: "io.no_space", errno.EFBIG: "io.too_large",
+    errno.ENOENT: "io.missing", errno.ENAMETOOLONG: "io.name_too_long", errno.EISDIR: "io.is_folder",
+    errno.ENOTDIR: "io.not_folder", errno.EEXIST: "io.exists", errno.EIO: "io.device", errno.ELOOP: "io.loop",
+    errno.EMFILE: "io.too_many", errno.ENFILE: "io.too_many", errno.EXDEV: "io.device", errno.EBUSY: "io.busy",
+}
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in the user's language (never the system's English)."""
+    key = _OS_ERRORS.get(exc.errno or 0)
+    if key is None:
+        return SHARED("io.other", code=errno.errorcode.get(exc.errno or 0, type(exc).__name__))
+    return SHARED(key)
+
+
 def join_list(items: list[str]) -> str:
     return (", " if current_language() == "en" else "、").join(items)
 
@@ -168,6 +186,15 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "zh": "包含控制字符 U+{codepoint:04X}，Excel无法保存，请删除",
         "en": "contains control character U+{codepoint:04X}, which Excel cannot hold; delete it",
     },
+    "LZ006.character": {
+        "zh": "包含不允许的字符 U+{codepoint:04X}（控制字符或非字符，YAML 不能读取），请删除",
+        "en": "contains character U+{codepoint:04X} (a control character or non-character YAML cannot read); "
+              "delete it",
+    },
+    "LZ005.size": {
+        "zh": "文件有{size} MB，超过上限{limit} MB，拒绝读取（请按部门拆分为多个文件）",
+        "en": "the file has {size} MB, more than the limit of {limit} MB; refused (split it by department)",
+    },
     "LZ007": {"zh": "文件为空", "en": "file is empty"},
     "LZ008": {
         "zh": "一个文件只能包含一个YAML文档（此处开始了第二个）",
@@ -176,6 +203,11 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
     "LZ009": {"zh": "文件无法读取：{reason}", "en": "file cannot be read: {reason}"},
     "LZ009.permission": {"zh": "没有读取权限", "en": "permission denied"},
     "LZ009.folder": {"zh": "这是一个文件夹，不是文件", "en": "it is a folder, not a file"},
+    "LZ009.special": {
+        "zh": "这不是普通文件（设备、管道或套接字），不读取",
+        "en": "it is not a regular file (a device, pipe or socket); not read",
+    },
+    "LZ009.loop": {"zh": "链接形成循环", "en": "the links form a loop"},
     "LZ009.missing": {
         "zh": "文件不存在（可能是失效的链接，或读取时被删除）",
         "en": "no such file (a broken link, or removed while reading)",
@@ -230,6 +262,10 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
                       "en": "`{field}` names {kind} `{id}`, which does not exist; did you mean `{suggestion}`?"},
     "LZ021.step": {"zh": "环节 `{id}` 不在流程 `{process}` 中（该流程的环节：{steps}）",
                    "en": "step `{id}` is not in process `{process}` (its steps: {steps})"},
+    "LZ021.behind": {
+        "zh": "（其他文件中另有{count}处引用本文件定义的编号，本文件能读取后再检查）",
+        "en": " ({count} references in other files to ids this file defines are checked once it can be read)",
+    },
     "LZ022": {
         "zh": "部门编号 `{id}` 与文件名 `{stem}` 不一致",
         "en": "department id `{id}` differs from the file name `{stem}`",
@@ -269,6 +305,16 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "zh": "别名 `{alias}` 对应的 `{word}` 不是{vocabulary}的标准词（标准词：{words}）",
         "en": "alias `{alias}` maps to `{word}`, which is not a word of {vocabulary} (words: {words})",
     },
+    # --- the yearly cycle (validate/cycle.py) ---
+    "LZ028": {
+        "zh": "部门 `{id}` 在最近一次审核（{approval}，版本 {short}）之后有改动，请重新审核（lz approve）",
+        "en": "department `{id}` changed after its latest approval ({approval}, revision {short}); "
+              "approve it again (lz approve)",
+    },
+    "LZ028.unknown_revision": {
+        "zh": "审核记录的版本 {short} 不在本仓库中，无法判断审核后有无改动",
+        "en": "revision {short} of this approval is not in the repository, so later changes cannot be told",
+    },
     # --- object kinds, for messages ---
     "kind.department": {"zh": "部门", "en": "department"},
     "kind.person": {"zh": "人员", "en": "person"},
@@ -290,6 +336,21 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "zh": "{path} 不是登记簿目录（其中没有 org.yaml）",
         "en": "{path} is not a register folder (it has no org.yaml)",
     },
+    # --- reading and writing files (render, report, brief, grade --write) ---
+    "io.permission": {"zh": "没有权限", "en": "permission denied"},
+    "io.read_only_fs": {"zh": "文件系统为只读", "en": "read-only file system"},
+    "io.no_space": {"zh": "磁盘空间不足", "en": "no space left on the device"},
+    "io.too_large": {"zh": "文件超过允许的大小", "en": "file too large"},
+    "io.missing": {"zh": "文件或目录不存在", "en": "no such file or folder"},
+    "io.name_too_long": {"zh": "文件名过长", "en": "file name too long"},
+    "io.is_folder": {"zh": "这是一个目录", "en": "it is a folder"},
+    "io.not_folder": {"zh": "路径中有一部分不是目录", "en": "a part of the path is not a folder"},
+    "io.exists": {"zh": "文件已存在", "en": "the file exists"},
+    "io.device": {"zh": "设备读写错误", "en": "input/output error"},
+    "io.loop": {"zh": "链接形成循环", "en": "the links form a loop"},
+    "io.too_many": {"zh": "打开的文件过多", "en": "too many open files"},
+    "io.busy": {"zh": "文件正被占用", "en": "the file is busy"},
+    "io.other": {"zh": "系统错误 {code}", "en": "system error {code}"},
     # --- summaries and command output ---
     "summary.clean": {
         "zh": "已检查{files}个文件：{departments}个部门、{risks}个风险点、{measures}项措施，没有发现错误",
@@ -335,7 +396,56 @@ _SHARED_ENTRIES: dict[str, dict[str, str]] = {
         "zh": "缩进不一致：此处的块没有正确结束",
         "en": "inconsistent indentation: the block does not end properly",
     },
-    "yaml.other": {"zh": "{problem}", "en": "{problem}"},
+    "yaml.node_content": {
+        "zh": "此处缺少值（列表或映射没有写完，或逗号后没有内容）",
+        "en": "a value is missing here (an unfinished list or mapping, or nothing after a comma)",
+    },
+    "yaml.bad_start": {
+        "zh": "值不能以此字符开头（以 @、`、% 等开头的文本须加引号）",
+        "en": "a value cannot start with this character (text starting with @, ` or % needs quotes)",
+    },
+    "yaml.document_start": {
+        "zh": "此处多出了内容（缩进不对，或上一项没有写完）",
+        "en": "unexpected content here (wrong indentation, or the item before is unfinished)",
+    },
+    "yaml.document_indicator": {
+        "zh": "引号中的文本不能在行首写 --- 或 ...",
+        "en": "quoted text cannot have --- or ... at the start of a line",
+    },
+    "yaml.escape": {
+        "zh": "双引号中的转义写法无效（\\ 后应为 n、t、\\、\" 等；要写反斜杠本身请改用单引号）",
+        "en": "invalid escape in double quotes (\\ must be followed by n, t, \\, \" …; for a backslash use single "
+              "quotes)",
+    },
+    "yaml.sequence_here": {
+        "zh": "此处不能开始列表项（- 的缩进不对）",
+        "en": "a list item cannot start here (the - is wrongly indented)",
+    },
+    "yaml.key_here": {"zh": "此处不能写以 `?` 开头的键", "en": "a key starting with ? is not allowed here"},
+    "yaml.line_end": {
+        "zh": "值后面多出了内容（此处应为注释或换行）",
+        "en": "unexpected text after the value (a comment or line break was expected)",
+    },
+    "yaml.anchor_name": {
+        "zh": "锚点（&）或别名（*）的名称只能含字母、数字、- 和 _",
+        "en": "an anchor (&) or alias (*) name holds only letters, digits, - and _",
+    },
+    "yaml.directive": {
+        "zh": "% 开头的指令有误（登记簿不需要 %YAML、%TAG 指令，请删除该行）",
+        "en": "a malformed % directive (registers need no %YAML or %TAG directive; delete the line)",
+    },
+    "yaml.block_scalar": {
+        "zh": "| 或 > 后的标记有误（缩进数字应为1–9）",
+        "en": "a malformed indicator after | or > (the indentation digit must be 1–9)",
+    },
+    "yaml.tag": {
+        "zh": "`!` 开头的标签写法有误（登记簿不使用标签；以 `!` 开头的文本须加引号）",
+        "en": "a malformed ! tag (registers use no tags; text starting with ! needs quotes)",
+    },
+    "yaml.unknown": {
+        "zh": "此处无法解析（请检查引号、括号、冒号与缩进）",
+        "en": "this cannot be parsed (check quotes, brackets, colons and indentation)",
+    },
 }
 
 # Messages of loading and validation, and the words every stage shares.

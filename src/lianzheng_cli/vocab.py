@@ -94,6 +94,11 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "领导班子": ("領導班子",), "党组织": ("黨組織",),
     },
     "applies_to": {"岗位": ("崗位",), "部门": ("部門",), "单位": ("單位",)},  # 1.1: common risk points
+    # 审核主体 of an approval record (approvals.yaml)
+    "approval_body": {
+        "部门会议": ("部門會議",), "分管领导": ("分管領導",), "党委会": ("黨委會",), "党组会": ("黨組會",),
+        "领导小组": ("領導小組",),
+    },
 }
 
 _CANONICAL: dict[str, dict[str, str]] = {
@@ -174,9 +179,9 @@ def higher(a: str | None, b: str | None) -> str | None:
 # The vocabularies a register may extend, in the contract's order; the first may get new words (`add`), the
 # others take aliases only (`aliases`: another spelling of a canonical word).
 EXTENDABLE = ("risk_type", "measure_kind", "department_kind", "category", "warning_source", "warning_action",
-              "monitoring_role")
+              "monitoring_role", "approval_body")
 VOCABULARY_NAMES = ("risk_type", "stage", "measure_kind", "status", "department_kind", "category",
-                    "warning_source", "warning_level", "warning_action", "monitoring_role")
+                    "warning_source", "warning_level", "warning_action", "monitoring_role", "approval_body")
 
 
 @dataclass(frozen=True)

@@ -155,12 +155,12 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("person", V, "当事人（人员编号）", null=True),
     )),
     Table("approvals", "审核备案记录", (
-        _c("approval", V, "记录编号"),
-        _c("body", V, "审核机构：部门会议、分管领导、党委会/党组会、领导小组"),
+        _c("position", INT, "记录在 approvals.yaml 中的序号，从1起"),
+        _c("body", V, "审核主体：部门会议、分管领导、党委会、党组会、领导小组"),
         _c("date", D, "审核日期"),
-        _c("reference", V, "会议或文件编号", null=True),
+        _c("reference", V, "会议文号", null=True),
         _c("department", V, "所审核的部门编号；审核整个登记簿时为空", null=True),
-        _c("revision", V, "所审核的 git 版本（提交编号）", null=True),
+        _c("revision", V, "所审核的 git 提交（完整编号）"),
     )),
     Table("assessments", "考核", (
         _c("department", V, "部门编号；单位总分为空", null=True),
@@ -205,8 +205,9 @@ def table_rows(register: Register, grades: dict[str, RiskGrade]) -> Iterator[tup
     yield "measures", measures
     yield "warnings", [(w.id, w.department, w.risk, _day(w.date), w.level, w.source, w.finding, w.action,
                         _day(w.closed), w.person) for w in register.warnings.values()]
-    # Approval records and assessments (issue 16, parts 1–2) come with their own records; none yet.
-    yield "approvals", []
+    yield "approvals", [(n, a.body, _day(a.date), a.ref, a.department, a.revision)
+                        for n, a in enumerate(register.approvals, 1)]
+    # The yearly assessment's scores (lz assess): to be filled when the rollup is given the assessment.
     yield "assessments", []
 
 

@@ -16,8 +16,9 @@ from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.diff.revisions import register_folder_named
 from lianzheng_cli.fileio import write_atomically
 from lianzheng_cli.i18n import messages
-from lianzheng_cli.load.cache import fingerprint
+from lianzheng_cli.load.cache import cache_home, fingerprint
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
+from lianzheng_cli.model.cycle import RECORD_FILES
 from lianzheng_cli.validate.register import validate
 
 tr = messages({
@@ -37,14 +38,10 @@ tr = messages({
 
 
 
-def cache_home() -> Path:
-    """Where the rollup keeps each unit's export: ``$LZ_CACHE_DIR``, ``$XDG_CACHE_HOME/lz`` or ``~/.cache/lz``,
-    then ``rollup/`` — the user's cache, never inside a register (a committed cache is never read)."""
-    explicit = os.environ.get("LZ_CACHE_DIR")
-    if explicit:
-        return Path(explicit).expanduser() / "rollup"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "lz" / "rollup"
+def rollup_cache() -> Path:
+    """Where the rollup keeps each unit's export: ``rollup/`` in lz's cache folder (the user's, never inside a
+    register: a committed cache is never read)."""
+    return cache_home() / "rollup"
 
 
 @dataclass
@@ -81,8 +78,12 @@ def content_key(source: Source) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in (str(EXPORT_VERSION), __version__, fingerprint()):
         h.update(part.encode() + b"\0")
-    for rel in (ORG_FILE, *source.department_files()):
-        h.update(f"{rel}\0{source.blob_id(rel)}\0".encode())
+    for rel in (ORG_FILE, *RECORD_FILES, *source.department_files()):
+        try:
+            content = source.blob_id(rel)
+        except (FileNotFoundError, OSError):  # approvals.yaml and assessments.yaml may be absent
+            content = "absent"
+        h.update(f"{rel}\0{content}\0".encode())
     return h.hexdigest()
 
 

@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from lianzheng_cli import __version__
+from lianzheng_cli.cli.approve import approve_command
+from lianzheng_cli.cli.assess import assess_command
 from lianzheng_cli.cli.brief import brief_command
 from lianzheng_cli.cli.common import Command, Group, LangOption, command_help
 from lianzheng_cli.cli.diff import diff_command
@@ -18,6 +20,7 @@ from lianzheng_cli.cli.import_ import import_command
 from lianzheng_cli.cli.init import init_command
 from lianzheng_cli.cli.lint import lint_command, rules_command
 from lianzheng_cli.cli.query import query_command
+from lianzheng_cli.cli.recover import recover_command
 from lianzheng_cli.cli.render import render_app
 from lianzheng_cli.cli.report import report_command
 from lianzheng_cli.cli.rollup import rollup_command
@@ -80,16 +83,26 @@ app.command("grade", cls=Command)(grade_command)
 app.add_typer(render_app, name="render")
 app.command("report", cls=Command)(report_command)
 app.command("brief", cls=Command)(brief_command)
+app.command("approve", cls=Command)(approve_command)
+app.command("assess", cls=Command)(assess_command)
 app.command("diff", cls=Command)(diff_command)
 app.command("rollup", cls=Command)(rollup_command)
 app.add_typer(export_app, name="export")
 app.command("query", cls=Command)(query_command)
 app.command("init", cls=Command)(init_command)
 app.command("import", cls=Command)(import_command)
+app.command("recover", cls=Command)(recover_command)
+
+
+def _unraisable_quietly(unraisable) -> None:
+    """An error Python could not raise (a file closed as it is collected, after the real error was reported) is
+    not printed as a traceback behind lz's own message."""
 
 
 def main() -> None:
     """Entry point: run the app; an unexpected failure is one line, never a traceback."""
+    if not os.environ.get("LZ_DEBUG"):
+        sys.unraisablehook = _unraisable_quietly
     try:
         app()
     except SystemExit:

@@ -8,9 +8,17 @@ from typing import Annotated
 
 import typer
 
-from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, command_help, start, usage_error
+from lianzheng_cli.cli.common import (
+    LangOption,
+    RegisterOption,
+    checked_register,
+    command_help,
+    start,
+    usage_error,
+    warn_all,
+)
 from lianzheng_cli.fileio import shown_path
-from lianzheng_cli.i18n import messages
+from lianzheng_cli.i18n import messages, os_error_reason
 from lianzheng_cli.model.records import Register
 from lianzheng_cli.outputs.brief import (
     UnknownSubject,
@@ -150,24 +158,26 @@ def brief_command(
     if docx:
         _write_docx(reg, person, department, output, split=split, template=template)
         return
+    overflows: list = []
     try:
         if person is not None:
-            written = _write_person(reg, person, output, xlsx=xlsx)
+            written = _write_person(reg, person, output, xlsx=xlsx, overflows=overflows)
         else:
             assert department is not None  # one of the two, checked above
-            written = _write_department(reg, department, output, xlsx=xlsx)
+            written = _write_department(reg, department, output, xlsx=xlsx, overflows=overflows)
     except UnknownSubject as exc:
         raise usage_error(str(exc)) from None
     except TemplateProblem as exc:
         raise usage_error(str(exc)) from None
     except OSError as exc:
-        raise usage_error(tr("brief.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
+        raise usage_error(tr("brief.cannot_write", path=exc.filename or output, reason=os_error_reason(exc))) \
             from None
+    warn_all(overflows)
     for path in written:
         typer.echo(tr("brief.written", path=shown_path(path)))
 
 
-def _write_person(reg: Register, person: str, output: str | None, *, xlsx: bool) -> list[Path]:
+def _write_person(reg: Register, person: str, output: str | None, *, xlsx: bool, overflows: list) -> list[Path]:
     """One person's brief: to a file, or to standard output with ``-o -``."""
     brief = build_brief(reg, person)
     if output == "-":
@@ -177,10 +187,11 @@ def _write_person(reg: Register, person: str, output: str | None, *, xlsx: bool)
     target = Path(output) if output is not None else Path.cwd() / "out" / brief_file_name(reg, brief, suffix)
     if target.is_dir():
         raise usage_error(tr("brief.output_is_folder", path=target))
-    return [write_brief(brief, target, xlsx=xlsx, made=document_time(reg.root, reg.org.year))]
+    return [write_brief(brief, target, xlsx=xlsx, made=document_time(reg.root, reg.org.year), overflows=overflows)]
 
 
-def _write_department(reg: Register, department: str, output: str | None, *, xlsx: bool) -> list[Path]:
+def _write_department(reg: Register, department: str, output: str | None, *, xlsx: bool,
+                      overflows: list) -> list[Path]:
     """One file per person of the department, in one folder (each person signs their own copy)."""
     briefs = build_department_briefs(reg, department)
     folder = Path(output) if output is not None else Path.cwd() / "out" / department_folder_name(reg, department)
@@ -192,7 +203,8 @@ def _write_department(reg: Register, department: str, output: str | None, *, xls
         return []
     suffix = ".xlsx" if xlsx else ".md"
     made = document_time(reg.root, reg.org.year)
-    return [write_brief(b, folder / brief_file_name(reg, b, suffix), xlsx=xlsx, made=made) for b in briefs]
+    return [write_brief(b, folder / brief_file_name(reg, b, suffix), xlsx=xlsx, made=made, overflows=overflows)
+            for b in briefs]
 
 
 def _check_docx_options(*, xlsx: bool, docx: bool, split: bool, template: Path | None, output: str | None,
@@ -243,7 +255,7 @@ def _write_docx(reg: Register, person: str | None, department: str | None, outpu
     except (UnknownSubject, TemplateProblem) as exc:
         raise usage_error(str(exc)) from None
     except OSError as exc:
-        raise usage_error(tr("brief.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
+        raise usage_error(tr("brief.cannot_write", path=exc.filename or output, reason=os_error_reason(exc))) \
             from None
     for path in written:
         typer.echo(tr("brief.written", path=shown_path(path)))

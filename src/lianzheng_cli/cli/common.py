@@ -27,6 +27,7 @@ from lianzheng_cli.load.sources import DirectorySource, RegisterNotFound, find_r
 from lianzheng_cli.model.records import Register
 from lianzheng_cli.outputs.diagnostics import REPORTERS, report
 from lianzheng_cli.validate.register import Validation, validate
+from lianzheng_cli.write.transaction import recover
 
 tr = messages({
     "help.register": {
@@ -41,6 +42,13 @@ tr = messages({
               "默认为登记簿所在 git 仓库的根目录，不在仓库中时为当前目录。",
         "en": "Where file paths start in the CI formats ({formats}). Default: the root of the register's "
               "git repository, or the current folder outside one.",
+    },
+    "cli.more_warnings": {"zh": "……另有{count}个同类警告", "en": "… and {count} more warnings like these"},
+    "help.follow_symlinks": {
+        "zh": "写入登记簿时（grade --write、import --update），部门文件若是指向登记簿以外的链接，"
+              "则修改链接指向的文件（默认拒绝）。",
+        "en": "When writing into the register (grade --write, import --update), change the file a department "
+              "file links to outside the register (refused by default).",
     },
     "help.lang": {
         "zh": "消息语言：zh（中文，默认）或 en（英文）。也可设环境变量 LZ_LANG=en。",
@@ -150,6 +158,11 @@ LangOption = Annotated[
     typer.Option("--lang", help=tr.lazy("help.lang"), show_default=False),
 ]
 
+FollowSymlinksOption = Annotated[
+    bool,
+    typer.Option("--follow-symlinks", help=tr.lazy("help.follow_symlinks")),
+]
+
 
 def usage_error(message: str) -> typer.Exit:
     """Print a usage or configuration error and give the exit that goes with it (2)."""
@@ -157,14 +170,38 @@ def usage_error(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+SHOWN_WARNINGS = 20
+
+
+def warn_all(notices: list) -> None:
+    """Warnings of a written file (``outputs.xlsx.writer.Overflow`` …: each has ``message()``) on stderr, at most
+    ``SHOWN_WARNINGS`` of them and how many more."""
+    for notice in notices[:SHOWN_WARNINGS]:
+        typer.echo(f"lz: {notice.message()}", err=True)
+    if len(notices) > SHOWN_WARNINGS:
+        typer.echo(f"lz: {tr('cli.more_warnings', count=len(notices) - SHOWN_WARNINGS)}", err=True)
+
+
 def start(lang: Lang | None, register: Path | None) -> Path:
     """Apply ``--lang`` and find the register, or exit 2 with a clear message."""
     if lang is not None:
         set_language(lang.value)
     try:
-        return find_register(register)
+        root = find_register(register)
     except RegisterNotFound as exc:
         raise usage_error(str(exc)) from None
+    finish_interrupted_writes(root)
+    return root
+
+
+def finish_interrupted_writes(root: Path, *, wait: float = 0.0) -> list[str]:
+    """Complete or undo a multi-file write (``grade --write``, ``import --update``) that was killed and remove
+    its strays (``write.transaction``); each thing done is said on stderr. Costs two folder listings when there
+    is nothing to do."""
+    notes = recover(root, wait=wait).notes()
+    for note in notes:
+        typer.echo(f"lz: {note}", err=True)
+    return notes
 
 
 @contextmanager

@@ -43,10 +43,11 @@ tr = messages({
               "errors; 2 usage error (an unknown revision, not in a git repository).",
     },
     "diff.help.a": {
-        "zh": "旧版本：git 引用（标签、分支、提交、HEAD~1）、年份（如 2024）、WORKTREE，"
-              "或登记簿目录（含 org.yaml 或 registers/org.yaml）。",
+        "zh": "旧版本：git 引用（标签、分支、提交、HEAD~1）、年份（如 2024）、WORKTREE、"
+              "approved（最近一次审核的版本，见 lz approve），或登记簿目录（含 org.yaml 或 registers/org.yaml）。",
         "en": "The old version: a git reference (tag, branch, commit, HEAD~1), a year (e.g. 2024), WORKTREE, "
-              "or a register folder (holding org.yaml or registers/org.yaml).",
+              "approved (the revision last approved, see lz approve), or a register folder (holding org.yaml or "
+              "registers/org.yaml).",
     },
     "diff.help.b": {
         "zh": "新版本，写法同 A；默认为工作区（WORKTREE；只写 WORKTREE 时比对 HEAD 与工作区）。",

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from lianzheng_cli.cli.common import (
+    FollowSymlinksOption,
     LangOption,
     RegisterOption,
     checked_register,
@@ -75,6 +76,7 @@ def grade_command(
     department: Annotated[str | None, typer.Option(
         "--department", "-d", metavar="ID", help=tr.lazy("grade.help.department"), show_default=False)] = None,
     list_all: Annotated[bool, typer.Option("--all", "-a", help=tr.lazy("grade.help.all"))] = False,
+    follow_symlinks: FollowSymlinksOption = False,
 ) -> None:
     """lz grade: computed grades, monitors and the spread; --write changes declared grades, --check only checks."""
     root = start(lang, register)
@@ -90,7 +92,7 @@ def grade_command(
     written = None
     if write:
         try:
-            written = write_grades(root, grades.changes())
+            written = write_grades(root, grades.changes(), follow_symlinks=follow_symlinks)
         except WriteError as exc:
             typer.echo(f"lz: {exc}", err=True)
             raise typer.Exit(1) from None

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from lianzheng_cli.cli.common import (
+    FollowSymlinksOption,
     LangOption,
     RegisterOption,
     checked_register,
@@ -17,11 +18,14 @@ from lianzheng_cli.cli.common import (
     start,
     usage_error,
 )
-from lianzheng_cli.i18n import messages, set_language
+from lianzheng_cli.i18n import messages, os_error_reason, set_language
 from lianzheng_cli.importing import ImportOptions, ImportUsageError, import_files, parse_map, write_register
+from lianzheng_cli.importing.problems import Problems
+from lianzheng_cli.importing.restore import restore
+from lianzheng_cli.importing.run import read_sources
 from lianzheng_cli.importing.update import update_register
 from lianzheng_cli.outputs.import_report import IMPORT_FORMATS
-from lianzheng_cli.outputs.update_report import UPDATE_FORMATS
+from lianzheng_cli.outputs.update_report import RESTORED_FORMATS, UPDATE_FORMATS
 from lianzheng_cli.write.files import WriteError
 
 tr = messages({
@@ -41,12 +45,15 @@ tr = messages({
     "import.help": {
         "zh": "导入已有的廉政风险点防控措施一览表、职权目录和岗位风险等级目录，生成新的登记簿。\n\n"
               "按表头文字识别各列（可用 --map 指定），每个风险点注明来源的文件、工作表和行。"
+              "lz render xlsx生成的工作簿附有登记簿原文：导入它就还原出原登记簿，并应用表中所做的修改。"
               "--update 把lz render xlsx生成、在Excel或WPS中修改过的一览表写回原登记簿。\n\n"
               "退出码：0 成功；1 有错误级别的问题（相应的行未导入）；"
               "2 用法错误（文件无法读取、不是Excel或Word文件、没有找到表格）。",
         "en": "Import an office's existing table of integrity risks and measures, catalogue of powers and list of "
               "post risk grades as a new register.\n\nColumns are recognized by their header words (or named "
-              "with --map); each risk names the file, sheet and row it came from. --update writes a workbook "
+              "with --map); each risk names the file, sheet and row it came from. A workbook lz render xlsx wrote "
+              "carries its register: importing it restores that register with the edits made in the sheets. "
+              "--update writes a workbook "
               "rendered by lz render xlsx and edited in Excel or WPS back into its register.\n\n"
               "Exit codes: 0 imported; 1 problems of error severity (those rows were not imported); 2 usage error "
               "(a file cannot be read, is not an Excel or Word file, or holds no table).",
@@ -88,6 +95,11 @@ tr = messages({
               "edited in Excel or WPS changes the register in place by risk id, adds new rows, keeps comments "
               "and order.",
     },
+    "import.help.from_cells": {
+        "zh": "只按表格内容导入：不用lz render xlsx生成的工作簿所附的登记簿原文（见 docs/import.md）。",
+        "en": "Import what the sheets show only: ignore the register text a workbook lz render xlsx wrote carries "
+              "(see docs/import.md).",
+    },
     "import.help.delete": {
         "zh": "与 --update 同用：删除表中已没有的风险点和措施（不加时只列出）。",
         "en": "With --update: delete the risks and measures the workbook no longer has (without it, only list them).",
@@ -124,6 +136,9 @@ def import_command(
         "--update", help=tr.lazy("import.help.update"))] = False,
     delete: Annotated[bool, typer.Option(
         "--delete", help=tr.lazy("import.help.delete"))] = False,
+    from_cells: Annotated[bool, typer.Option(
+        "--from-cells", help=tr.lazy("import.help.from_cells"))] = False,
+    follow_symlinks: FollowSymlinksOption = False,
     register: RegisterOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -133,35 +148,48 @@ def import_command(
     if update:
         if out is not None:
             raise usage_error(tr("import.update_out"))
-        _update(files, register, column_map, delete=delete, dry_run=dry_run, fmt=fmt, lang=lang)
+        _update(files, register, column_map, delete=delete, dry_run=dry_run, fmt=fmt, lang=lang,
+                follow_symlinks=follow_symlinks)
         return
-    for given, option in ((delete, "--delete"), (register is not None, "--register")):
+    for given, option in ((delete, "--delete"), (register is not None, "--register"),
+                          (follow_symlinks, "--follow-symlinks")):
         if given:
             raise usage_error(tr("import.update_only", option=option))
     if out is None and not dry_run:
         raise usage_error(tr("import.need_out"))
     try:
         options = ImportOptions(org_name=org_name, year=year, column_map=parse_map(column_map or []))
-        result = import_files(files, options, shown=[str(f) for f in files])
+        sources = read_sources(files, [str(f) for f in files])
+        notes = Problems()
+        if len(sources) == 1 and not from_cells:
+            restored = restore(sources[0], out, options, dry_run=dry_run, problems=notes)
+            if restored is not None:
+                RESTORED_FORMATS[fmt](restored, out, sys.stdout)
+                raise typer.Exit(1 if restored.update.problems.errors else 0)
+        result = import_files(files, options, sources=sources)
+        result.problems.items[:0] = notes.items
         written = None if dry_run or out is None else write_register(result, out)
     except ImportUsageError as exc:
         raise usage_error(str(exc)) from None
+    except WriteError as exc:
+        typer.echo(f"lz: {exc}", err=True)
+        raise typer.Exit(1) from None
     except OSError as exc:
-        raise usage_error(tr("import.cannot_write", path=exc.filename or out, reason=exc.strerror or exc)) from None
+        raise usage_error(tr("import.cannot_write", path=exc.filename or out, reason=os_error_reason(exc))) from None
     IMPORT_FORMATS[fmt](result, out, written, sys.stdout)
     if result.problems.errors:
         raise typer.Exit(1)
 
 
 def _update(files: list[Path], register: Path | None, column_map: list[str] | None, *, delete: bool, dry_run: bool,
-            fmt: str, lang: LangOption) -> None:
+            fmt: str, lang: LangOption, follow_symlinks: bool = False) -> None:
     """``--update``: the workbooks into the register they were rendered from."""
     root = start(lang, register)
     checked = checked_register(root, fmt=fmt)
     try:
         options = ImportOptions(column_map=parse_map(column_map or []))
         result = update_register(files, root, checked.register, options, shown=[str(f) for f in files],
-                                 delete=delete, dry_run=dry_run)
+                                 delete=delete, dry_run=dry_run, follow_symlinks=follow_symlinks)
     except ImportUsageError as exc:
         raise usage_error(str(exc)) from None
     except WriteError as exc:

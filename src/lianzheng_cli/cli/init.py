@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 
 from lianzheng_cli.cli.common import LangOption, command_help, usage_error
-from lianzheng_cli.i18n import messages, set_language
+from lianzheng_cli.i18n import messages, os_error_reason, set_language
 from lianzheng_cli.write.scaffold import ScaffoldError, default_lz_source, scaffold
 
 tr = messages({
+    "init.cannot_write": {"zh": "无法写入 {path}：{reason}", "en": "cannot write {path}: {reason}"},
     "init.done": {
         "zh": "已在 {path} 生成登记簿仓库（{count}个文件）。下一步：\n"
               "  cd {path}\n  git init && git add -A && git commit -m \"登记簿初稿\"\n"
@@ -76,4 +77,6 @@ def init_command(
                            hooks_rev=hooks_rev, lz_source=lz_source)
     except ScaffoldError as exc:
         raise usage_error(str(exc)) from None
+    except OSError as exc:
+        raise usage_error(tr("init.cannot_write", path=exc.filename or target, reason=os_error_reason(exc))) from None
     typer.echo(tr("init.done", path=target, count=len(written)))

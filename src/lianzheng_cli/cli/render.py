@@ -21,7 +21,9 @@ from lianzheng_cli.cli.common import (
     progress_bar,
     start,
     usage_error,
+    warn_all,
 )
+from lianzheng_cli.i18n import os_error_reason
 from lianzheng_cli.outputs.xlsx.risk_table import default_output, render_by_department, render_workbook
 
 tr = i18n.messages({
@@ -154,23 +156,26 @@ def render_xlsx_command(
     result = checked_register(root, out=sys.stderr)
     reg = result.register
     del result  # frees the parsed YAML behind the model, so the rows reuse its memory instead of adding to the peak
+    overflows: list = []  # texts too long for a cell, warned about once the files are written
 
     def per_department(folder: Path) -> list[Path]:
         with progress_bar(len(reg.risks), tr("render.progress_rows")) as advance:
-            return render_by_department(reg, folder, public=public, progress=advance)
+            return render_by_department(reg, folder, public=public, progress=advance, overflows=overflows)
 
     def one_file(target: Path) -> Path:
         with progress_bar(len(reg.risks), tr("render.progress_rows")) as advance:
-            return render_workbook(reg, target, public=public, progress=advance)
+            return render_workbook(reg, target, public=public, progress=advance, overflows=overflows)
 
     _write_outputs(output, default_output(reg), "render.output_is_folder", by_department=by_department,
-                   per_department=per_department, one_file=one_file)
+                   per_department=per_department, one_file=one_file, warnings=overflows)
 
 
 def _write_outputs(output: Path | None, default: Path, is_folder_key: str, *, by_department: bool,
-                   per_department: Callable[[Path], list[Path]], one_file: Callable[[Path], Path]) -> None:
+                   per_department: Callable[[Path], list[Path]], one_file: Callable[[Path], Path],
+                   warnings: list | None = None) -> None:
     """Write one file (``-o`` or ``default``) or, with ``--by-department``, one per department into a folder;
-    a path of the wrong kind is a usage error, an I/O error is told in the user's language."""
+    a path of the wrong kind is a usage error, an I/O error is told in the user's language. ``warnings`` (filled
+    while writing) are shown before the files written."""
     try:
         if by_department:
             folder = output if output is not None else Path.cwd() / "out"
@@ -183,8 +188,9 @@ def _write_outputs(output: Path | None, default: Path, is_folder_key: str, *, by
                 raise usage_error(tr(is_folder_key, path=target))
             written = [one_file(target)]
     except OSError as exc:
-        raise usage_error(tr("render.cannot_write", path=exc.filename or output, reason=exc.strerror or exc)) \
+        raise usage_error(tr("render.cannot_write", path=exc.filename or output, reason=os_error_reason(exc))) \
             from None
+    warn_all(warnings or [])
     for path in written:
         typer.echo(tr("render.written", path=_shown(path)))
 
@@ -261,7 +267,7 @@ def render_forms_command(
     except TemplateProblem as exc:
         raise usage_error(str(exc)) from None
     except OSError as exc:
-        raise usage_error(tr("render.cannot_write", path=exc.filename or folder, reason=exc.strerror or exc)) \
+        raise usage_error(tr("render.cannot_write", path=exc.filename or folder, reason=os_error_reason(exc))) \
             from None
     for path in written:
         typer.echo(tr("render.written", path=_shown(path)))

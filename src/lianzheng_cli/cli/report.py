@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
+from lianzheng_cli.cli.assess import keeps_assessment, scored
 from lianzheng_cli.cli.common import LangOption, RegisterOption, checked_register, command_help, start, usage_error
 from lianzheng_cli.cli.lint import parse_as_of
 from lianzheng_cli.fileio import shown_path, write_atomically
-from lianzheng_cli.i18n import messages
+from lianzheng_cli.i18n import messages, os_error_reason
 
 tr = messages({
     "report.written": {"zh": "已生成：{path}", "en": "written: {path}"},
@@ -114,7 +115,9 @@ def report_command(
     changes = None
     if since is not None:
         changes = _changes_since(since, root)
-    context = build_report_context(reg, as_of=day, lint_findings=lint(reg, as_of=day), changes=changes)
+    findings = lint(reg, as_of=day)
+    assessment = scored(reg, day, findings) if keeps_assessment(reg) else None
+    context = build_report_context(reg, as_of=day, lint_findings=findings, changes=changes, assessment=assessment)
     if docx:
         _write_docx(reg, context, output, template)
         return
@@ -131,7 +134,7 @@ def report_command(
     try:
         write_atomically(target, text)
     except OSError as exc:
-        raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=exc.strerror or exc)) \
+        raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=os_error_reason(exc))) \
             from None
     typer.echo(tr("report.written", path=shown_path(target)))
 
@@ -151,7 +154,7 @@ def _write_docx(reg, context: dict, output: str | None, template: Path | None) -
     except TemplateProblem as exc:
         raise usage_error(str(exc)) from None
     except OSError as exc:
-        raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=exc.strerror or exc)) \
+        raise usage_error(tr("report.cannot_write", path=exc.filename or target, reason=os_error_reason(exc))) \
             from None
     typer.echo(tr("report.written", path=shown_path(target)))
 

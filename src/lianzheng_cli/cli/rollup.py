@@ -89,13 +89,13 @@ def rollup_command(
     import duckdb
 
     from lianzheng_cli.analytics.rollup import run_rollup
-    from lianzheng_cli.analytics.units import cache_home
+    from lianzheng_cli.analytics.units import rollup_cache
 
     if lang is not None:
         set_language(lang.value)
     day = parse_as_of(as_of)
     try:
-        rollup = run_rollup(sources, as_of=day, cache=cache or cache_home(), export=export)
+        rollup = run_rollup(sources, as_of=day, cache=cache or rollup_cache(), export=export)
     except (OSError, duckdb.IOException) as exc:  # the cache or --export cannot be written
         raise usage_error(tr("rollup.cannot_write", path=getattr(exc, "filename", None) or export or cache,
                              reason=getattr(exc, "strerror", None) or exc)) from None

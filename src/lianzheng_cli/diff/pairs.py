@@ -22,7 +22,7 @@ from typing import Any
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.diff.compare import empty_register
-from lianzheng_cli.load.cache import FileCache, digest
+from lianzheng_cli.load.cache import FileCache
 from lianzheng_cli.load.parse import load_keys
 from lianzheng_cli.load.sources import ORG_FILE, Source, blob_id
 from lianzheng_cli.model.grading import GRADE_INPUTS, MONITOR_INPUTS
@@ -240,7 +240,7 @@ class _PairLoader:
         cached = {}
         if self.cache is not None:  # what `lz validate` found clean, by content: read, never written here
             for rel, raw in raws.items():
-                hit = self.cache.get(digest(rel, raw), with_data=True)
+                hit = self.cache.get(self.cache.digest(rel, raw), with_data=True)
                 if hit is not None and isinstance(hit.data, dict):
                     cached[rel] = hit.data
         if side not in self._orgs:

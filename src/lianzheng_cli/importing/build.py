@@ -19,6 +19,7 @@ from lianzheng_cli.importing.problems import Problems
 from lianzheng_cli.importing.read import SourceFile
 from lianzheng_cli.importing.risks import RiskReader
 from lianzheng_cli.importing.rows import Row, read_rows
+from lianzheng_cli.importing.snapshot import is_snapshot
 from lianzheng_cli.importing.tables import Column, Table, find_table, headers_seen
 from lianzheng_cli.importing.text import clean_name
 from lianzheng_cli.importing.words import department_kind
@@ -109,7 +110,7 @@ def _tables_of(source: SourceFile, overrides: dict[str, str], problems: Problems
     found = []
     for index, sheet in enumerate(source.sheets):
         if sheet.hidden:
-            if sheet.rows:
+            if sheet.rows and not is_snapshot(sheet):  # lz's own register text is no hidden data: not said
                 problems.on_sheet("LZ605", source.shown, sheet.name, tr("build.hidden_sheet", sheet=sheet.name))
             continue
         vertical = sheet.fill_merges()

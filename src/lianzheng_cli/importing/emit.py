@@ -23,7 +23,7 @@ _SINCE_NOTE = "              # 来源未写任职日期,暂填年度首日,请�
 TYPE_NOTE = "# 来源未写风险类型,暂定,请核对"
 SCORES_NOTE = "# 来源未写发生概率与危害程度,按等级暂定,请评定"
 _PAD = " " * 14
-_BLOCK_LINE = re.compile(r"^\S[^\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufeff]*$")
+_BLOCK_LINE = re.compile("^\\S[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]*$")
 
 
 def _text(key: str, value: str, indent: str) -> list[str]:

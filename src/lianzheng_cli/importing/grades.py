@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lianzheng_cli.importing.measures import MARKER, strip_marker
 from lianzheng_cli.importing.text import clean_name, clean_text, fold, fold_punct
@@ -100,7 +101,14 @@ def has_grade(text: str) -> bool:
 
 def split_risks(cell: str) -> list[Parsed]:
     """The risks of one cell: several when its lines start several items that each carry a grade
-    (``★★★1、…⏎★★2、…``, ``1、…(高)⏎2、…(中)``); otherwise the one text and its grade."""
+    (``★★★1、…⏎★★2、…``, ``1、…(高)⏎2、…(中)``); otherwise the one text and its grade.
+
+    Remembered, as ``measures.split_measures`` is: ``--update`` reads each risk cell again to compare."""
+    return list(_split_risks(cell))
+
+
+@lru_cache(maxsize=1 << 17)
+def _split_risks(cell: str) -> tuple[Parsed, ...]:
     text = clean_text(cell)
     lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) >= 2:
@@ -109,8 +117,8 @@ def split_risks(cell: str) -> list[Parsed]:
             if items is not None and len(items) >= 2:
                 parsed = [risk_text(item) for item in items]
                 if all(p.found for p in parsed):
-                    return parsed
-    return [risk_text(text) if len(lines) <= 1 else take_grade(text)]
+                    return tuple(parsed)
+    return (risk_text(text) if len(lines) <= 1 else take_grade(text),)
 
 
 def risk_text(text: str) -> Parsed:

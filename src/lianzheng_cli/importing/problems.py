@@ -25,6 +25,8 @@ SEVERITY: dict[str, Severity] = {
     "LZ604": Severity.WARNING,  # a second column for the same field; ignored
     "LZ605": Severity.INFO,  # hidden rows or columns skipped
     "LZ606": Severity.INFO,  # the title or options name the organization or year differently
+    "LZ607": Severity.INFO,  # the workbook carries the register it was rendered from: restored, the edits applied
+    "LZ608": Severity.WARNING,  # that register text is damaged or does not validate: the visible sheets are read
     "LZ610": Severity.ERROR,  # a row with everything but the risk text; not imported
     "LZ611": Severity.ERROR,  # a merged cell spans rows of two departments
     "LZ612": Severity.WARNING,  # 同上 with no cell above it

@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from lianzheng_cli.i18n import messages
+from lianzheng_cli.i18n import messages, os_error_reason
 from lianzheng_cli.importing.grid import Sheet
 
 tr = messages({
@@ -76,7 +76,7 @@ def sniff(path: Path, shown: str) -> str:
         with open(path, "rb") as handle:
             head = handle.read(4096)
     except OSError as exc:
-        raise UnreadableFile(tr("read.unreadable", file=shown, reason=exc.strerror or exc)) from None
+        raise UnreadableFile(tr("read.unreadable", file=shown, reason=os_error_reason(exc))) from None
     if not head:
         raise UnreadableFile(tr("read.empty", file=shown))
     if head.startswith(OLE2):
@@ -85,7 +85,9 @@ def sniff(path: Path, shown: str) -> str:
         try:
             with zipfile.ZipFile(path) as package:
                 names = set(package.namelist())
-        except zipfile.BadZipFile as exc:
+        except OSError as exc:
+            raise UnreadableFile(tr("read.unreadable", file=shown, reason=os_error_reason(exc))) from None
+        except Exception as exc:  # BadZipFile, and NotImplementedError for a version or method zipfile lacks
             raise UnreadableFile(tr("read.broken", file=shown, reason=exc)) from None
         if "xl/workbook.xml" in names:
             return "xlsx"

@@ -8,13 +8,16 @@ table, an unknown ``--map`` field, no organization name or year) are ``ImportUsa
 from __future__ import annotations
 
 import gc
+import os
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lianzheng_cli.fileio import write_atomically
+from lianzheng_cli.fileio import TEMP_SUFFIX, write_atomically
 from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.importing.build import Collected, collect
@@ -114,21 +117,23 @@ def parse_map(items: list[str]) -> dict[str, str]:
     return mapping
 
 
-def import_files(paths: list[Path], options: ImportOptions | None = None, *,
-                 shown: list[str] | None = None) -> ImportResult:
-    """Read and interpret ``paths``; the register texts to write and every problem found. Writes nothing."""
+def import_files(paths: list[Path], options: ImportOptions | None = None, *, shown: list[str] | None = None,
+                 sources: list[SourceFile] | None = None) -> ImportResult:
+    """Read and interpret ``paths`` (or the ``sources`` already read); the register texts to write and every
+    problem found. Writes nothing."""
     options = options or ImportOptions()
     with _without_gc():
-        return _interpret(_sources(paths, shown), options)
+        return _interpret(sources if sources is not None else read_sources(paths, shown), options)
 
 
-def read_tables(paths: list[Path], options: ImportOptions | None = None, *,
-                shown: list[str] | None = None) -> tuple[Collected, Problems]:
+def read_tables(paths: list[Path], options: ImportOptions | None = None, *, shown: list[str] | None = None,
+                sources: list[SourceFile] | None = None) -> tuple[Collected, Problems]:
     """The draft of every table of ``paths``, names as the sheets give them (not resolved to ids), and the problems
-    found; a sheet repeating another's risks is kept (``lz import --update`` compares each with the register)."""
+    found; a sheet repeating another's risks is kept (``lz import --update`` compares each with the register).
+    ``sources``: the files already read."""
     options = options or ImportOptions()
     with _without_gc():
-        sources = _sources(paths, shown)
+        sources = sources if sources is not None else read_sources(paths, shown)
         problems = Problems()
         collected = collect(sources, options.column_map, options.org_name, options.year, problems, repeats=True)
         _no_table(collected)
@@ -147,7 +152,8 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _sources(paths: list[Path], shown: list[str] | None) -> list[SourceFile]:
+def read_sources(paths: list[Path], shown: list[str] | None = None) -> list[SourceFile]:
+    """Every file's sheets; ``ImportUsageError`` for one that cannot be read."""
     names = shown or [str(p) for p in paths]
     try:
         return [read_source(Path(path), name) for path, name in zip(paths, names, strict=True)]
@@ -204,13 +210,37 @@ def _texts_of(departments: list[DraftDepartment]) -> list[str]:
 
 def write_register(result: ImportResult, folder: Path) -> list[Path]:
     """Write the register into ``folder``, which must not hold one; returns the paths written."""
+    return write_new_register(folder, [(file.path, file.text) for file in result.files])
+
+
+def write_new_register(folder: Path, files: list[tuple[str, str]]) -> list[Path]:
+    """Write (register-relative path, text) ``files`` into ``folder``; ``ImportUsageError`` when the folder is a
+    file or already holds a register (an import never writes over one)."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ImportUsageError(tr("import.not_folder", path=folder))
     departments = folder / "departments"
     if (folder / "org.yaml").exists() or (departments.is_dir() and any(departments.glob("*.yaml"))):
         raise ImportUsageError(tr("import.exists", path=folder))
-    return [write_atomically(folder / file.path, file.text) for file in result.files]
+    if folder.is_dir() and any(folder.iterdir()):  # a folder holding other things: the files one by one
+        return [write_atomically(folder / rel, text) for rel, text in files]
+    # A new (or empty) folder is filled beside it and renamed into place: an error or a kill half-way leaves no
+    # half register (which the next run would refuse as one), only a hidden .…lz-tmp folder beside it.
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name[:60]}.", suffix=TEMP_SUFFIX))
+    try:
+        for rel, text in files:
+            write_atomically(staging / rel, text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)  # as mkdir would have made it, not mkdtemp's 0700
+        if folder.is_dir():
+            folder.rmdir()
+        os.rename(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [folder / rel for rel, _ in files]
 
 
 def _field_list() -> str:

@@ -21,6 +21,7 @@ from lianzheng_cli.importing.build import Collected
 from lianzheng_cli.importing.matching import MEASURE_KEYS, RISK_KEYS, Change, Comparer, Row
 from lianzheng_cli.importing.names import Names
 from lianzheng_cli.importing.problems import Problems
+from lianzheng_cli.importing.read import SourceFile
 from lianzheng_cli.importing.run import ImportOptions, ImportUsageError, read_tables
 from lianzheng_cli.importing.tables import Table
 from lianzheng_cli.importing.text import clean_text
@@ -50,6 +51,9 @@ tr = messages({
 DEPARTMENT_KEYS = ("schema_version", "id", "name", "kind", "leader", "supervisor", "people", "posts", "powers",
                    "processes", "risks", "warnings")
 POST_KEYS = ("id", "name", "duties", "powers")
+# what the sheets say of powers and people is not applied to a register (risks, measures and posts are):
+# the import's findings about reading them would only be noise
+NOT_UPDATED = frozenset({"LZ640", "LZ641", "LZ642", "LZ651"})
 
 
 @dataclass
@@ -80,13 +84,15 @@ class UpdateResult:
 
 
 def update_register(paths: list[Path], root: Path, register: Register, options: ImportOptions | None = None, *,
-                    shown: list[str] | None = None, delete: bool = False, dry_run: bool = False) -> UpdateResult:
+                    shown: list[str] | None = None, delete: bool = False, dry_run: bool = False,
+                    follow_symlinks: bool = False, sources: list[SourceFile] | None = None) -> UpdateResult:
     """Apply the workbooks ``paths`` to the register at ``root`` (``register`` is its model, validated clean).
 
     Raises ``ImportUsageError`` for files that cannot be read and ``WriteError`` (no file changed) when an edit
     cannot be made safely.
     """
-    collected, problems = read_tables(paths, options, shown=shown)
+    collected, problems = read_tables(paths, options, shown=shown, sources=sources)
+    problems.items = [p for p in problems.items if p.code not in NOT_UPDATED]
     changes = compare(collected, register, problems, delete=delete)
     by_file: dict[str, list[Change]] = defaultdict(list)
     for change in changes:
@@ -99,11 +105,11 @@ def update_register(paths: list[Path], root: Path, register: Register, options: 
             text = (Path(root) / rel).read_bytes().decode("utf-8-sig")  # as written: CRLF stays CRLF
             result.texts[rel] = (text, _edited(text, rel, file_changes))
         else:
-            plan, texts = plan_file(Path(root), rel, _planner(rel, file_changes))
+            plan, texts = plan_file(Path(root), rel, _planner(rel, file_changes), follow_symlinks=follow_symlinks)
             plans.append(plan)
             result.texts[rel] = texts
     if plans:
-        commit_files(plans)
+        commit_files(Path(root), plans)
         result.written = True
     return result
 

@@ -157,7 +157,7 @@ def rules_in_order() -> list[Rule]:
     return [RULES[code] for code in sorted(RULES)]
 
 
-# The codes `lz validate` reports (LZ001–LZ027); listed so `lz rules` and
+# The codes `lz validate` reports (LZ001–LZ028); listed so `lz rules` and
 # docs/rules.md show the whole catalogue. A test keeps this table in step with
 # the validation messages in i18n.
 VALIDATION_CODES: dict[str, tuple[str, str]] = {
@@ -190,11 +190,12 @@ VALIDATION_CODES: dict[str, tuple[str, str]] = {
               "a schema in schemas/ differs from this register's (run lz schema --write)"),
     "LZ027": ("词表增补有误（重复增补、已有写法或别名无对应标准词）",
               "a vocabulary addition is wrong (added twice, spelled already, or an alias to no word)"),
+    "LZ028": ("部门在最近一次审核（approvals.yaml）之后有改动", "a department changed after its latest approval"),
 }
 
 
 # Validation findings are errors, except these.
-VALIDATION_WARNINGS = frozenset({"LZ025", "LZ026"})
+VALIDATION_WARNINGS = frozenset({"LZ025", "LZ026", "LZ028"})
 
 
 def validation_summary(code: str) -> str:

@@ -265,22 +265,30 @@ def lint(register: Register, *, as_of: date | None = None, select: Iterable[str]
     active = active_rules(select=select, ignore=ignore, config=config)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # what the rules build lives to the end of the run: collecting it only costs (a fifth, on a county)
+    files = [ORG_FILE, *(dept.file for dept in register.departments)]
+    located: dict[str, _LocatedFile] = {}
+
+    def place(results: list[tuple[str, Finding]]) -> None:
+        for code, finding in results:
+            rel = finding.at.file
+            if rel not in located:
+                located[rel] = _LocatedFile(register.root, rel, active, register.item_positions.get(rel))
+            located[rel].add(code, finding)
+
     try:
         ctx = Context(register, as_of)
         heavy = [code for code in active if code in HEAVY_RULES]
+        config_findings = [(BAD_CONFIG, f) for f in check_config(config)] if BAD_CONFIG in active else []
         if heavy and len(register.risks) >= PARALLEL_MIN_RISKS and can_fork():
             worker = Forked(_run_rules, ctx, heavy)
-            results = _run_rules(ctx, [code for code in active if code not in heavy]) + worker.result()
+            # the other rules' findings are located while the worker runs: it takes the longest
+            place(_run_rules(ctx, [code for code in active if code not in heavy]) + config_findings)
+            place(worker.result())
         else:
-            results = _run_rules(ctx, list(active))
-        found: dict[str, list[tuple[str, Finding]]] = {}  # file -> findings
-        for code, finding in results:
-            found.setdefault(finding.at.file, []).append((code, finding))
-        if BAD_CONFIG in active:
-            for finding in check_config(config):
-                found.setdefault(ORG_FILE, []).append((BAD_CONFIG, finding))
-        files = [ORG_FILE, *(dept.file for dept in register.departments)]
-        diagnostics = _locate_files(register.root, files, found, active, register.item_positions)
+            place(_run_rules(ctx, list(active)) + config_findings)
+        diagnostics = [d for rel in files
+                       for d in (located.get(rel) or _LocatedFile(register.root, rel, active,
+                                                                  register.item_positions.get(rel))).finish()]
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -292,49 +300,56 @@ def _run_rules(ctx: Context, codes: list[str]) -> list[tuple[str, Finding]]:
     return [(code, finding) for code in codes if (check := RULES[code].check) for finding in check(ctx)]
 
 
-def _locate_files(root: Path, files: list[str], found: dict[str, list[tuple[str, Finding]]],
-                  active: dict[str, Severity], item_positions: dict[str, dict]) -> list[Diagnostic]:
-    """Locate every file's findings and apply its suppression comments."""
-    return [d for rel in files for d in _locate_file(root, rel, found.get(rel, []), active, item_positions.get(rel))]
+class _LocatedFile:
+    """One file's findings located, with its suppression comments applied; the file is read and parsed once."""
 
+    def __init__(self, root: Path, rel: str, active: dict[str, Severity], items: dict | None):
+        try:
+            raw = (root / rel).read_bytes()
+        except OSError:
+            raw = b""
+        text = decode(raw, rel)[0] or ""
+        self.rel, self.active = rel, active
+        self.directives = parse_directives(text)
+        self._locator: RegisterLocator | ItemLocator | None = None
+        self._source = (root, raw, text, items)
+        self.by_target: dict[int, list[Directive]] = {}
+        for directive in self.directives:
+            if directive.problem is None and directive.target is not None:
+                self.by_target.setdefault(directive.target, []).append(directive)
+        self.out: list[Diagnostic] = []
 
-def _locate_file(root: Path, rel: str, findings: list[tuple[str, Finding]],
-                 active: dict[str, Severity], items: dict | None = None) -> list[Diagnostic]:
-    """One file's findings located, with its suppression comments applied; the file is parsed once."""
-    try:
-        raw = (root / rel).read_bytes()
-    except OSError:
-        raw = b""
-    text = decode(raw, rel)[0] or ""
-    directives = parse_directives(text)
-    if not findings and not directives:
-        return []
-    # Item positions recorded at load locate most findings from the text alone; the full
-    # locator (a second parse) is the fallback, one per file, dropped after it.
-    full = RegisterLocator(root, read=lambda _rel: raw)
-    locator: RegisterLocator | ItemLocator = ItemLocator(text, items, full, rel) if items else full
-    by_target: dict[int, list[Directive]] = {}
-    for directive in directives:
-        if directive.problem is None and directive.target is not None:
-            by_target.setdefault(directive.target, []).append(directive)
-    out: list[Diagnostic] = []
-    for code, finding in findings:
-        path = finding.at.path
+    @property
+    def locator(self) -> RegisterLocator | ItemLocator:
+        """Item positions recorded at load locate most findings from the text alone; the full locator (a second
+        parse) is the fallback, one per file, dropped after it. Made for the first finding."""
+        if self._locator is None:
+            root, raw, text, items = self._source
+            full = RegisterLocator(root, read=lambda _rel: raw)
+            self._locator = ItemLocator(text, items, full, self.rel) if items else full
+        return self._locator
+
+    def add(self, code: str, finding: Finding) -> None:
+        rel, locator, path = self.rel, self.locator, finding.at.path
         line, column = locator.at(rel, (*path, finding.field or "id"), key=True)
         lines = {line, locator.at(rel, (*path, "id"), key=True)[0], locator.at(rel, path)[0]}
-        suppressor = next((d for n in lines for d in by_target.get(n, ()) if code in d.codes), None)
+        suppressor = next((d for n in lines for d in self.by_target.get(n, ()) if code in d.codes), None)
         if suppressor is not None:
             suppressor.used.add(code)
-            continue
-        out.append(Diagnostic(code, active[code], rel, line, column, finding.message, finding.subject))
-    for directive in directives:
-        if directive.problem is not None:
-            if MALFORMED in active:
-                out.append(Diagnostic(MALFORMED, active[MALFORMED], rel, directive.line, directive.column,
-                                      directive.problem))
-            continue
-        unused = [c for c in directive.codes if c in active and c not in directive.used]
-        if unused and UNUSED in active:
-            out.append(Diagnostic(UNUSED, active[UNUSED], rel, directive.line, directive.column,
-                                  tr("lint.LZ902", codes=join_list(unused))))
-    return out
+            return
+        self.out.append(Diagnostic(code, self.active[code], rel, line, column, finding.message, finding.subject))
+
+    def finish(self) -> list[Diagnostic]:
+        """The located findings, and what the suppression comments themselves call for (malformed, unused)."""
+        active, out = self.active, self.out
+        for directive in self.directives:
+            if directive.problem is not None:
+                if MALFORMED in active:
+                    out.append(Diagnostic(MALFORMED, active[MALFORMED], self.rel, directive.line, directive.column,
+                                          directive.problem))
+                continue
+            unused = [c for c in directive.codes if c in active and c not in directive.used]
+            if unused and UNUSED in active:
+                out.append(Diagnostic(UNUSED, active[UNUSED], self.rel, directive.line, directive.column,
+                                      tr("lint.LZ902", codes=join_list(unused))))
+        return out

@@ -1,37 +1,98 @@
-"""A content-hash cache of per-file results, so unchanged files are not parsed again.
+"""A content cache of per-file results, so unchanged files are not parsed again; one a register cannot plant.
 
-Only files with no findings of their own are cached: their summary (for the
-cross-file checks) and their values (for the model). Entries live under a
-folder named for everything that could change a result (lz's version, the
-schemas, the serialisation format), so a cache from another version is never
-read; a corrupt entry is a miss. The folder is safe to delete at any time.
+Only files with no findings of their own are cached: their summary (for the cross-file checks) and their values
+(for the model). The cache lives in the user's cache folder (``$LZ_CACHE_DIR``, else ``$XDG_CACHE_HOME/lz``,
+else ``~/.cache/lz``), never in the register: a ``.lz-cache/`` folder committed to a repository is not read.
+A folder inside the register's work tree is refused too (a pull request could fill it).
+
+Every entry is authenticated with a random key that never leaves that folder (``key``, created 0600): an
+entry's name is the keyed hash of the file's name and bytes, and its contents carry an HMAC of its name and
+payload. So an entry copied under another name, planted or edited is a miss, like a corrupt one; every value is
+type-checked after that, and any exception while reading is a miss. Entries live under a folder named for
+everything that could change a result (lz's version, the schemas, the serialisation format) and one folder per
+register. The cache is safe to delete at any time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 import marshal
 import os
+import secrets
 import shutil
+import stat
 import sys
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from lianzheng_cli import __version__
-from lianzheng_cli.fileio import write_atomically
+from lianzheng_cli.load.sources import repository_root
 from lianzheng_cli.resources import schema_path
 
-CACHE_DIR = ".lz-cache"
-FORMAT = 2  # 2: values are stored with where their list items start
+FORMAT = 3  # 3: entries authenticated (HMAC), outside the register
+KEY_FILE = "key"
+KEY_BYTES = 32
+MAC_BYTES = 32
+SUMMARY_KEYS = frozenset(("defines", "refers", "risks", "measures", "no_factors"))
 
 
-def digest(rel: str, raw: bytes) -> str:
-    """The cache key of a file: its name counts too (a department's id must match it)."""
-    h = hashlib.blake2b(rel.encode(), digest_size=20)
-    h.update(b"\0")
-    h.update(raw)
-    return h.hexdigest()
+def cache_home() -> Path:
+    """The user's cache folder for lz: ``$LZ_CACHE_DIR``, ``$XDG_CACHE_HOME/lz`` or ``~/.cache/lz``."""
+    explicit = os.environ.get("LZ_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "lz"
+
+
+def secret_key(home: Path | None = None) -> bytes | None:
+    """This user's key (created on first use, readable by no one else); None when it cannot be had safely."""
+    home = home or cache_home()
+    try:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for _ in range(3):
+            key = _read_key(home / KEY_FILE)
+            if key is not None:
+                return key
+            _make_key(home)
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _read_key(path: Path) -> bytes | None:
+    """The key if the file is ours alone and whole; a key others could read is replaced (None: make one)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return None
+    with open(fd, "rb") as handle:
+        info = os.fstat(fd)
+        key = handle.read(KEY_BYTES + 1)
+    owner_ok = not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+    if not stat.S_ISREG(info.st_mode) or not owner_ok:
+        raise ValueError("the key file is not this user's")
+    if info.st_mode & 0o077 or len(key) != KEY_BYTES:
+        path.unlink()  # readable by others, or cut short: a new key (its entries become misses)
+        return None
+    return key
+
+
+def _make_key(home: Path) -> None:
+    temp = home / f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with open(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(KEY_BYTES))
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(temp, home / KEY_FILE)  # never replaces a key another lz made meanwhile
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 @cache
@@ -51,42 +112,73 @@ class CacheEntry(NamedTuple):
 
 
 class FileCache:
-    """Per-file summaries and values by content digest, under ``folder``."""
+    """Per-file summaries and values of one register, by keyed content digest, under ``home``."""
 
-    def __init__(self, folder: Path):
-        self.base = folder
-        self.folder = folder / f"v{FORMAT}-{fingerprint()}"
+    def __init__(self, home: Path, key: bytes, register: Path):
+        self._key = key
+        self.base = home
+        place = hashlib.blake2b(str(register.resolve()).encode(), key=key, digest_size=10).hexdigest()
+        self.folder = home / f"v{FORMAT}-{fingerprint()}" / place
         self.used: set[str] = set()
 
+    def digest(self, rel: str, raw: bytes) -> str:
+        """The entry name of a file: a keyed hash of its name (a department's id must match it) and bytes."""
+        h = hashlib.blake2b(rel.encode(), key=self._key, digest_size=20)
+        h.update(b"\0")
+        h.update(raw)
+        return h.hexdigest()
+
+    def _mac(self, name: str, payload: bytes) -> bytes:
+        return hmac.new(self._key, name.encode() + b"\0" + payload, hashlib.sha256).digest()
+
     def get(self, key: str, *, with_data: bool) -> CacheEntry | None:
-        """A file's cached summary (and values and item positions, if asked for); None on a miss."""
+        """A file's cached summary (and values and item positions, if asked for); None on a miss.
+
+        An entry is one file: the summary's MAC, its length (8 bytes), the summary, the values' MAC and the
+        values, each MAC over the entry's name and its part; ``validate`` reads the summary part only.
+        """
         try:
-            summary = marshal.loads((self.folder / f"{key}.s").read_bytes())
-            data, items = marshal.loads((self.folder / f"{key}.d").read_bytes()) if with_data else (None, None)
-        except (OSError, EOFError, ValueError, TypeError):
-            return None
-        if not isinstance(summary, dict) or "defines" not in summary:
+            with open(self.folder / key, "rb") as handle:
+                mac, size = handle.read(MAC_BYTES), int.from_bytes(handle.read(8), "big")
+                payload = handle.read(size)
+                if len(payload) != size or not hmac.compare_digest(mac, self._mac(key + ".s", payload)):
+                    return None
+                summary = marshal.loads(payload)
+                data = items = None
+                if with_data:
+                    mac, payload = handle.read(MAC_BYTES), handle.read()
+                    if not hmac.compare_digest(mac, self._mac(key + ".d", payload)):
+                        return None
+                    data, items = marshal.loads(payload)
+            if not _is_summary(summary) or (with_data and not (isinstance(data, dict) and _is_items(items)
+                                                                 and _is_document(data))):
+                return None
+        except Exception:  # whatever reading the cache raises, it is a miss, never a failure
             return None
         self.used.add(key)
         return CacheEntry(summary, data, items)
 
     def put(self, key: str, summary: Any, data: Any, items: Any) -> None:
+        """Store a file's entry. Written in place, not renamed: an entry cut short or written twice at once
+        fails its MAC and is a miss."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            for suffix, value in (("d", (data, items)), ("s", summary)):  # summary last: it marks the entry complete
-                write_atomically(self.folder / f"{key}.{suffix}", marshal.dumps(value))
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            head, body = marshal.dumps(summary), marshal.dumps((data, items))
+            with open(self.folder / key, "wb") as handle:
+                handle.write(self._mac(key + ".s", head) + len(head).to_bytes(8, "big") + head)
+                handle.write(self._mac(key + ".d", body) + body)
         except (OSError, ValueError):
             return  # a cache that cannot be written is no cache, not an error
         self.used.add(key)
 
     def prune(self, keep: int) -> None:
-        """Drop other versions' folders, and this version's entries not used in this run once they pile up."""
+        """Drop other versions' folders, and this register's entries not used in this run once they pile up."""
         try:
             for other in self.base.iterdir():
-                if other.is_dir() and other != self.folder and other.name.startswith("v"):
+                if other.is_dir() and other != self.folder.parent and other.name.startswith("v"):
                     shutil.rmtree(other, ignore_errors=True)
             entries = list(self.folder.iterdir()) if self.folder.is_dir() else []
-            if len(entries) > 2 * keep + 200:
+            if len(entries) > keep + 100:
                 for entry in entries:
                     if entry.name.split(".")[0] not in self.used:
                         entry.unlink(missing_ok=True)
@@ -94,10 +186,64 @@ class FileCache:
             pass
 
 
+def _is_summary(value: Any) -> bool:
+    if not (isinstance(value, dict) and value.keys() == SUMMARY_KEYS):
+        return False
+    counts_ok = all(type(value[k]) is int and value[k] >= 0 for k in ("risks", "measures", "no_factors"))
+    return counts_ok and all(
+        isinstance(value[k], dict) and all(
+            type(kind) is str and isinstance(ids, list) and all(type(i) is str for i in ids)
+            for kind, ids in value[k].items())
+        for k in ("defines", "refers"))
+
+
+def _is_items(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        type(path) is tuple and type(at) is tuple and len(at) == 2 and type(at[0]) is int and type(at[1]) is int
+        for path, at in value.items())
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+def _is_document(value: Any) -> bool:
+    """Plain YAML values only: mappings with text keys, lists, text, numbers, booleans, null."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is dict:
+            if not all(type(k) is str for k in node):
+                return False
+            stack.extend(v for v in node.values() if type(v) not in _SCALARS)
+        elif kind is list:
+            stack.extend(v for v in node if type(v) not in _SCALARS)
+        elif kind not in _SCALARS:
+            return False
+    return True
+
+
+def key_for(root: Path) -> bytes | None:
+    """This user's key, to authenticate what lz keeps about the register at ``root`` (its cache, its write
+    journal); None when the cache folder lies inside the register's work tree (a pull request could put a key
+    there) or no key can be had safely."""
+    home = cache_home()
+    if _inside(home, repository_root(root) or root):
+        return None
+    return secret_key(home)
 
 
 def open_cache(root: Path, *, enabled: bool = True) -> FileCache | None:
-    """The cache for the register at ``root`` (``<root>/.lz-cache``), unless disabled (``LZ_NO_CACHE=1``)."""
+    """The cache for the register at ``root``, unless disabled (``LZ_NO_CACHE=1``) or unsafe (``key_for``)."""
     if not enabled or os.environ.get("LZ_NO_CACHE"):
         return None
-    return FileCache(Path(os.environ.get("LZ_CACHE_DIR") or root / CACHE_DIR))
+    key = key_for(root)
+    return FileCache(cache_home(), key, root) if key is not None else None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True

@@ -14,6 +14,7 @@ again recording every path's position (milliseconds per file).
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from yaml.events import (
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import tr
+from lianzheng_cli.load.places import line_col_at, mark_place, odd_breaks, reader_error, reline, yaml_error
 
 MAX_DEPTH = 100
 # Alias expansion may add at most this many values beyond the file's own size
@@ -46,6 +48,12 @@ Path_ = tuple[str | int, ...]
 
 # Characters an .xlsx cell (XML 1.0) cannot hold; YAML forbids most of them too.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Every character libyaml's reader refuses: the C0 controls above, DEL, the C1 controls but NEL, surrogates and
+# the non-characters U+FFFE and U+FFFF. Found before the parse, so none of them reaches libyaml as a reader error.
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# A file larger than this is refused before it is parsed (a department of a county is ~0.5 MB; a whole county
+# in one file, 50 MB, still loads).
+MAX_FILE_BYTES = 128 << 20
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUE = frozenset(("true", "True", "TRUE"))
@@ -112,14 +120,8 @@ class Loaded:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def _diag(code: str, rel: str, line: int, column: int, message: str) -> Diagnostic:
+def _diag(rel: str, code: str, line: int, column: int, message: str) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, rel, line, column, message)
-
-
-def line_col_at(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a character offset."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def decode(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
@@ -127,9 +129,9 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     elif raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return None, [_diag("LZ002", rel, 1, 1, tr("LZ002.utf16", encoding="UTF-32"))]
+        return None, [_diag(rel, "LZ002", 1, 1, tr("LZ002.utf16", encoding="UTF-32"))]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (len(raw) >= 2 and (raw[0] == 0 or raw[1] == 0)):
-        return None, [_diag("LZ002", rel, 1, 1, tr("LZ002.utf16", encoding="UTF-16"))]
+        return None, [_diag(rel, "LZ002", 1, 1, tr("LZ002.utf16", encoding="UTF-16"))]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
@@ -138,29 +140,41 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
         try:
             raw.decode("gb18030")
         except UnicodeDecodeError:
-            return None, [_diag("LZ002", rel, line, col, tr("LZ002.invalid"))]
-        return None, [_diag("LZ002", rel, line, col, tr("LZ002.gb18030"))]
+            return None, [_diag(rel, "LZ002", line, col, tr("LZ002.invalid"))]
+        return None, [_diag(rel, "LZ002", line, col, tr("LZ002.gb18030"))]
 
 
 def load(raw: bytes, rel: str, *, items: dict | None = None) -> Loaded:
     """Decode and parse one register file; ``items`` (if given) receives where each list item starts."""
+    if len(raw) > MAX_FILE_BYTES:
+        return Loaded(rel, None, [_diag(rel, "LZ005", 1, 1, tr("LZ005.size", size=_megabytes(len(raw)),
+                                                               limit=_megabytes(MAX_FILE_BYTES)))])
     text, diagnostics = decode(raw, rel)
     if text is None:
         return Loaded(rel, None, diagnostics)
     return load_text(text, rel, items=items)
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1 << 20):.0f}" if size >= 10 << 20 else f"{size / (1 << 20):.1f}"
+
+
 def load_text(text: str, rel: str, *, items: dict | None = None) -> Loaded:
-    diagnostics = [
-        _diag("LZ006", rel, *line_col_at(text, m.start()), tr("LZ006.control", codepoint=ord(m.group())))
-        for m in _CONTROL.finditer(text)
-    ]
+    """Parse one file's text: its values, or its findings (every problem libyaml could raise is one of them)."""
+    diagnostics = [_refused(rel, text, m) for m in itertools.islice(_REFUSED.finditer(text), 20)]
     if diagnostics:
-        return Loaded(rel, None, diagnostics[:20])
+        return Loaded(rel, None, diagnostics)
     data = _walk(text, rel, diagnostics, None, items)
     if data is None and not diagnostics:
-        diagnostics.append(_diag("LZ007", rel, 1, 1, tr("LZ007")))
+        diagnostics.append(_diag(rel, "LZ007", 1, 1, tr("LZ007")))
     return Loaded(rel, data if not diagnostics else None, diagnostics)
+
+
+def _refused(rel: str, text: str, match: re.Match) -> Diagnostic:
+    """A character libyaml refuses, named at its place: a control character, or one no text may hold."""
+    char = match.group()
+    key = "LZ006.control" if _CONTROL.fullmatch(char) else "LZ006.character"
+    return _diag(rel, "LZ006", *line_col_at(text, match.start()), tr(key, codepoint=ord(char)))
 
 
 # A top-level key as the register's files write it: at column 0, plain, then `:` and a space or the line's end.
@@ -183,7 +197,7 @@ def load_keys(raw: bytes, rel: str, keys: Collection[str]) -> dict[str, Any] | N
     for. A file written otherwise (JSON, quoted keys, document markers, directives, UTF-16) gives None.
     """
     raw = raw.removeprefix(codecs.BOM_UTF8)
-    if b"\0" in raw[:2] or _other_breaks(raw):
+    if len(raw) > MAX_FILE_BYTES or b"\0" in raw[:2] or _other_breaks(raw):
         return None
     entries = _top_level_entries(raw)
     if not entries or len({key for key, _ in entries}) != len(entries):
@@ -292,12 +306,18 @@ def _walk(text: str, rel: str, diagnostics: list[Diagnostic], positions: dict | 
     """
     parser = CParser(text)
     try:
-        return _build(parser, text, rel, diagnostics, positions, items)
+        data = _build(parser, text, rel, diagnostics, positions, items)
     except _Abort:
         return None
     except MarkedYAMLError as exc:
-        diagnostics.append(_yaml_error(exc, rel, text))
+        diagnostics.append(_diag(rel, *yaml_error(exc, text, MAX_DEPTH)))
         return None
+    except YAMLError as exc:  # the reader's own errors: characters are checked before, this is the safety net
+        diagnostics.append(_diag(rel, *reader_error(exc, text)))
+        return None
+    if (positions or items) and odd_breaks(text):
+        reline(text, positions, items)
+    return data
 
 
 def _build(parser, text, rel, diagnostics, positions, items):
@@ -309,7 +329,7 @@ def _build(parser, text, rel, diagnostics, positions, items):
     documents = 0
 
     def fail(code: str, mark: Mark, message: str) -> NoReturn:
-        diagnostics.append(_diag(code, rel, mark.line + 1, mark.column + 1, message))
+        diagnostics.append(_diag(rel, code, *mark_place(text, mark), message))
         raise _Abort
 
     while True:
@@ -434,31 +454,3 @@ def _tagged(event, fail) -> Any:
     fail("LZ004", event.start_mark, tr("LZ004", tag=_short_tag(tag)))
 
 
-_YAML_PROBLEMS = (
-    ("found unexpected end of stream", "yaml.eof_quoted"),
-    ("mapping values are not allowed", "yaml.mapping_values"),
-    ("did not find expected key", "yaml.expected_key"),
-    ("could not find expected ':'", "yaml.expected_colon"),
-    ("did not find expected ',' or ']'", "yaml.flow_end"),
-    ("did not find expected ',' or '}'", "yaml.flow_end"),
-    ("did not find expected '-' indicator", "yaml.block_end"),
-)
-
-
-def _yaml_error(exc: MarkedYAMLError, rel: str, text: str) -> Diagnostic:
-    problem = exc.problem or exc.context or "?"
-    mark = exc.problem_mark or exc.context_mark
-    key = next((k for needle, k in _YAML_PROBLEMS if needle in problem), None)
-    if key in ("yaml.eof_quoted", "yaml.flow_end") and exc.context_mark is not None:
-        mark = exc.context_mark  # where the quote or bracket opened, not where the file ended
-    if key is None and mark is not None and _char_at(text, mark.line, mark.column) == "\t":
-        key = "yaml.tab"
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    if "maximum nesting depth" in problem:  # libyaml's own bound, lower in some builds than ours
-        return _diag("LZ005", rel, line, col, tr("LZ005.depth", limit=MAX_DEPTH))
-    return _diag("LZ001", rel, line, col, tr("LZ001", problem=tr(key) if key else problem))
-
-
-def _char_at(text: str, line: int, column: int) -> str:
-    lines = text.split("\n", line + 1)
-    return lines[line][column : column + 1] if line < len(lines) else ""

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from pathlib import Path
 from typing import Protocol
 
 from lianzheng_cli.i18n import tr
+from lianzheng_cli.load.parse import MAX_FILE_BYTES
 
 ORG_FILE = "org.yaml"
 DEPARTMENTS_DIR = "departments"
+
+
+class NotARegularFile(OSError):
+    """A register file that is a device, a FIFO or a socket (through a link): never read."""
+
+    def __init__(self, path: str):
+        super().__init__(errno.EINVAL, "not a regular file", path)
 
 
 class RegisterNotFound(Exception):
@@ -30,6 +41,15 @@ def find_register(explicit: Path | None = None, start: Path | None = None) -> Pa
         if folder.name == "registers" and (folder / ORG_FILE).is_file():
             return folder
     raise RegisterNotFound(tr("usage.no_register", start=start))
+
+
+def repository_root(start: Path) -> Path | None:
+    """The top folder of the git work tree holding ``start`` (the one with ``.git``), or None outside git."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():  # a folder, or a file in a linked work tree or submodule
+            return folder
+    return None
 
 
 def blob_id(raw: bytes) -> str:
@@ -75,7 +95,14 @@ class DirectorySource:
         return [f"{DEPARTMENTS_DIR}/{name}" for name in sorted(names)]
 
     def read(self, rel: str) -> bytes:
-        return (self.root / rel).read_bytes()
+        # Opened without blocking and read only if a regular file (a link to a FIFO or a device would stall
+        # or never end); one byte past the limit is enough to refuse a file (load.parse.MAX_FILE_BYTES).
+        fd = os.open(self.root / rel, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(self.root / rel)) \
+                    if stat.S_ISDIR(os.fstat(fd).st_mode) else NotARegularFile(str(self.root / rel))
+            return handle.read(MAX_FILE_BYTES + 1)
 
     def blob_id(self, rel: str) -> str:
         try:

@@ -268,6 +268,7 @@ class Org:
     party: str | None = None  # 1.1: the department of the unit's party organization (党组织)
     parties: tuple[Party, ...] = ()  # 1.1: 外部单位与群体
     vocabulary: Vocabulary = BUILTIN  # 1.1: the built-in words and the register's own
+    assessment: tuple[Any, ...] | None = None  # 评分标准 (model.cycle.AssessmentItem); None: lz's default standard
 
 
 @dataclass
@@ -285,6 +286,9 @@ class Register:
     by_department: dict[str, Department] = field(default_factory=dict)
     # Source positions recorded at load: file -> list item path -> (line, column), to locate findings cheaply.
     item_positions: dict[str, dict[tuple, tuple[int, int]]] = field(default_factory=dict)
+    # The yearly cycle (model.cycle): approvals.yaml and assessments.yaml
+    approvals: tuple[Any, ...] = ()
+    assessment_scores: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         self.parties = {party.id: party for party in self.org.parties}
@@ -411,12 +415,25 @@ def _build_org(doc: Doc) -> Org:
                     for i, p in enumerate(doc.get("parties") or ()))
     return Org(info["id"], info["name"], info.get("head"), info.get("inspection"), doc["year"], grading, monitoring,
                policy, (doc.get("display") or {}).get("grade", "word"), tuple(lint.get("disable") or ()),
-               dict(lint.get("severity") or {}), info.get("party"), parties, vocabulary)
+               dict(lint.get("severity") or {}), info.get("party"), parties, vocabulary, _standard(doc))
+
+
+def _standard(doc: Doc) -> tuple[Any, ...] | None:
+    from lianzheng_cli.model.cycle import build_standard  # it builds on this module's At
+
+    return build_standard(doc)
 
 
 def build_register(root: Path, org_doc: Doc, departments: Iterable[tuple[str, Doc]],
-                   item_positions: dict[str, dict[tuple, tuple[int, int]]] | None = None) -> Register:
-    """The typed register from documents that passed validation, in the words of the register's vocabulary."""
+                   item_positions: dict[str, dict[tuple, tuple[int, int]]] | None = None,
+                   records: dict[str, Doc] | None = None) -> Register:
+    """The typed register from documents that passed validation, in the words of the register's vocabulary;
+    ``records`` are the yearly cycle's files (approvals.yaml, assessments.yaml) by name, when present."""
+    from lianzheng_cli.model import cycle  # it builds on this module's At
+
     org = _build_org(org_doc)
+    records = records or {}
     return Register(root, org, tuple(_build_department(rel, doc, org.vocabulary) for rel, doc in departments),
-                    item_positions=item_positions or {})
+                    item_positions=item_positions or {},
+                    approvals=cycle.build_approvals(records.get(cycle.APPROVALS_FILE), org.vocabulary),
+                    assessment_scores=cycle.build_scores(records.get(cycle.ASSESSMENTS_FILE)))

@@ -30,6 +30,10 @@ The context, as templates see it (every value a dict, list, string or number):
 - ``lint``: None or {total, by_severity {error, warning, info}, rules: [{code, severity, severity_text,
   summary, count}]}
 - ``changes``: None or {from, to, empty, summary_text, departments: [{id, name, entries: [{text, details}]}]}
+- ``approval``: None or the approval line, ``审核：局党组会 2025-03-01（局党组会〔2025〕3号）`` (approvals.yaml)
+- ``assessment``: None or the yearly assessment (``outputs.assess.assessment_context``): {year, as_of, source,
+  standard [{id, name, points}], unit and departments [{id, name, score, band, scores [{id, name, points, score,
+  evidence, unmet [ids]}]}], shortfalls [{department, item, ids}]}
 
 A risk is {id, title, description, type, department, department_name, process, process_name, step,
 step_name, posts [names], parties [names], applies_to (岗位/部门/单位), common, subjects (涉及对象 as one text),
@@ -52,6 +56,8 @@ from lianzheng_cli.i18n import set_language
 from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.model.order import ordered_risks, risk_order
 from lianzheng_cli.model.records import POWER_TEXTS, Process, Register, Risk, WarningRecord
+from lianzheng_cli.outputs.approval import approval_line
+from lianzheng_cli.outputs.assess import assessment_context
 from lianzheng_cli.outputs.templating import grade_text, render_template
 from lianzheng_cli.vocab import ENUMS, GRADE_RANK, GRADES
 
@@ -80,15 +86,19 @@ _MERMAID_ENTITIES = str.maketrans({
 
 
 def build_report_context(register: Register, *, as_of: date, lint_findings: list[Diagnostic] | None = None,
-                         changes: Any = None) -> dict:
+                         changes: Any = None, assessment: Any = None) -> dict:
     """The report's data: plain values only (the sandboxed templates see nothing else).
 
-    ``changes`` is a ``diff.RegisterDiff`` (what changed since a revision) or None.
+    ``changes`` is a ``diff.RegisterDiff`` (what changed since a revision) or None; ``assessment`` an
+    ``assess.Assessment`` (the yearly score) or None.
     """
     # The report is a Chinese document: its sentences are made in Chinese whatever the command's language.
     def build() -> dict:
         set_language("zh")
-        return _ReportBuilder(register, as_of).context(lint_findings, changes)
+        context = _ReportBuilder(register, as_of).context(lint_findings, changes)
+        context["approval"] = approval_line(register)
+        context["assessment"] = None if assessment is None else assessment_context(assessment)
+        return context
 
     return contextvars.copy_context().run(build)
 

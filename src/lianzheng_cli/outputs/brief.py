@@ -135,12 +135,14 @@ def department_folder_name(register: Register, department_id: str) -> str:
     return f"{safe_file_part(register.org.name)}-{register.org.year}-{safe_file_part(label)}-{FILE_LABEL}"
 
 
-def write_brief(brief: dict, path: Path, *, xlsx: bool = False, made: datetime | None = None) -> Path:
-    """Write one brief as Markdown or, with ``xlsx``, as a one-sheet workbook dated ``made``; atomically."""
+def write_brief(brief: dict, path: Path, *, xlsx: bool = False, made: datetime | None = None,
+                overflows: list | None = None) -> Path:
+    """Write one brief as Markdown or, with ``xlsx``, as a one-sheet workbook dated ``made`` (texts too long for
+    a cell are added to ``overflows``); atomically."""
     if xlsx:
         from lianzheng_cli.outputs.xlsx.brief_table import write_brief_workbook  # openpyxl only when asked for
 
-        return write_brief_workbook(brief, path, made=made)
+        return write_brief_workbook(brief, path, overflows, made=made)
     return write_atomically(path, render_brief_markdown(brief))
 
 

@@ -193,7 +193,11 @@ class GradeReport:
 
     @property
     def by_department(self) -> dict[str, dict[str, int]]:
-        return {dept: count_grades([r for r in self.rows if r.department == dept]) for dept, _ in self.departments}
+        rows_of: dict[str, list[GradeRow]] = {dept: [] for dept, _ in self.departments}
+        for row in self.rows:  # one pass: 5,000 departments are not 5,000 passes over every risk
+            if row.department in rows_of:
+                rows_of[row.department].append(row)
+        return {dept: count_grades(rows) for dept, rows in rows_of.items()}
 
     @property
     def mismatches(self) -> list[GradeRow]:
@@ -382,8 +386,9 @@ def render_distribution(report: GradeReport, console: Console) -> None:
     for grade in ("高", "中", "低"):
         table.add_column(_word(grade), justify="right")
     table.add_column(tr("grade.col.total"), justify="right")
+    names = dict(report.departments)
     for dept, counts in report.by_department.items():
-        name = dict(report.departments).get(dept, dept)
+        name = names.get(dept, dept)
         table.add_row(escape(tr("grade.department", name=name, id=dept)), *(str(counts[g]) for g in ("高", "中", "低")),
                       str(sum(counts.values())))
     table.add_section()

@@ -5,23 +5,18 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePath
 
+from lianzheng_cli.load.sources import repository_root
+
+__all__ = ["ci_path", "display_path", "repository_root"]
+
 
 def display_path(root: Path, rel: str) -> str:
     """A diagnostic's file as the user should see it: relative to the current folder when possible."""
-    path = (root / rel).resolve()
+    path = root.resolve() / rel  # the file by its own name, not where a link points
     try:
         return os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
-
-
-def repository_root(start: Path) -> Path | None:
-    """The top folder of the git work tree holding ``start`` (the one with ``.git``), or None outside git."""
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():  # a folder, or a file in a linked work tree or submodule
-            return folder
-    return None
 
 
 def ci_path(root: Path, rel: str, base: Path | None = None) -> str:
@@ -30,7 +25,7 @@ def ci_path(root: Path, rel: str, base: Path | None = None) -> str:
     Outside a git repository, and with no ``base``, it is relative to the current folder.
     """
     base = base or repository_root(root) or Path.cwd()
-    path = (root / rel).resolve()
+    path = root.resolve() / rel  # the file by its own name, not where a link points
     try:
         return PurePath(os.path.relpath(path, base.resolve())).as_posix()
     except ValueError:  # another drive on Windows

@@ -18,6 +18,7 @@ from rich.markup import escape
 from lianzheng_cli.fileio import shown_path
 from lianzheng_cli.i18n import current_language, join_list, messages
 from lianzheng_cli.importing.matching import Change
+from lianzheng_cli.importing.restore import Restored
 from lianzheng_cli.importing.update import UpdateResult
 from lianzheng_cli.outputs.diagnostics import make_console
 from lianzheng_cli.outputs.import_report import problem_location
@@ -63,6 +64,10 @@ tr = messages({
                          "en": "the workbook matches the register; no file changed; {errors} errors, {warnings} "
                                "warnings, {infos} notes"},
     "update.dry_run": {"zh": "（试运行：未修改任何文件）", "en": " (dry run: nothing was written)"},
+    "restore.written": {"zh": "已写入新登记簿 {path}（{files}个文件）",
+                        "en": "written: the new register {path} ({files} files)"},
+    "restore.would_write": {"zh": "将写入新登记簿 {path}（{files}个文件；试运行：未写入任何文件）",
+                            "en": "would write the new register {path} ({files} files; dry run: nothing was written)"},
     "field.title": {"zh": "风险点名称", "en": "title"},
     "field.description": {"zh": "风险描述", "en": "description"},
     "field.type": {"zh": "风险类型", "en": "type"},
@@ -166,6 +171,11 @@ def report_update_text(result: UpdateResult, root: Path, stream: TextIO) -> None
 
 
 def report_update_json(result: UpdateResult, root: Path, stream: TextIO) -> None:
+    stream.write(json.dumps(update_document(result, root), ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def update_document(result: UpdateResult, root: Path) -> dict[str, Any]:
+    """The JSON document of an update (``--format json``)."""
     changes = []
     for change in result.changes:
         entry: dict[str, Any] = {"action": change.action, "what": change.what, "file": change.file, "id": change.id}
@@ -177,7 +187,7 @@ def report_update_json(result: UpdateResult, root: Path, stream: TextIO) -> None
         if change.place is not None:
             entry.update(sheet=change.place.sheet, cell=change.place.cell)
         changes.append(entry)
-    document = {
+    return {
         "version": 1,
         "dry_run": result.dry_run,
         "register": str(root),
@@ -187,10 +197,29 @@ def report_update_json(result: UpdateResult, root: Path, stream: TextIO) -> None
         "diagnostics": [p.to_dict() for p in result.problems.items],
         "summary": result.summary(),
     }
-    stream.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 UPDATE_FORMATS: dict[str, UpdateReporter] = {
     "text": report_update_text,
     "json": report_update_json,
+}
+
+
+def report_restored_text(restored: Restored, out: Path | None, stream: TextIO) -> None:
+    """A register restored from the workbook it was rendered from: the edits applied, then what was written."""
+    report_update_text(restored.update, out or Path("."), stream)
+    key = "restore.would_write" if restored.written is None else "restore.written"
+    stream.write(tr(key, path=shown_path(out) if out is not None else "-", files=len(restored.files)) + "\n")
+
+
+def report_restored_json(restored: Restored, out: Path | None, stream: TextIO) -> None:
+    document = update_document(restored.update, out or Path("."))
+    document.update(restored=True, out=str(out) if out is not None else None, register_files=sorted(restored.files))
+    stream.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+RestoredReporter = Callable[[Restored, Path | None, TextIO], None]
+RESTORED_FORMATS: dict[str, RestoredReporter] = {
+    "text": report_restored_text,
+    "json": report_restored_json,
 }

@@ -22,20 +22,26 @@ from typing import Any
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.i18n import tr
-from lianzheng_cli.load.cache import FileCache, digest
+from lianzheng_cli.load.cache import FileCache
 from lianzheng_cli.load.parse import Positions, decode, load, positions_of
 from lianzheng_cli.load.positions import Locator
-from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
+from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, NotARegularFile, Source
+from lianzheng_cli.model.cycle import APPROVALS_FILE, ASSESSMENTS_FILE
 from lianzheng_cli.validate import schema
-from lianzheng_cli.validate.references import Summary, local_checks, summarize
+from lianzheng_cli.validate.references import Summary, local_checks, salvage_definitions, summarize
 from lianzheng_cli.vocab import BUILTIN, Vocabulary
+
+RECORD_KINDS = {APPROVALS_FILE: "approvals", ASSESSMENTS_FILE: "assessments"}
 
 # Below this much YAML a worker's start-up costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
 
 
 def kind_of(rel: str) -> str:
-    return "org" if rel == ORG_FILE else "department"
+    """The schema a file is checked by: org.yaml, the yearly cycle's record files by name, else a department."""
+    if rel == ORG_FILE:
+        return "org"
+    return RECORD_KINDS.get(rel, "department")
 
 
 @dataclass(slots=True)
@@ -48,6 +54,7 @@ class FileResult:
     summary: Summary | None = None  # department files that loaded
     key: str = ""  # content digest, for the cache
     items: dict | None = None  # where list items start: path -> (line, column); kept with the values
+    salvaged: list[str] | None = None  # a department file that did not load: the ids it seems to define
     vocabulary: Vocabulary | None = None  # org.yaml: the register's vocabulary, which its departments are checked by
 
     @property
@@ -55,10 +62,10 @@ class FileResult:
         return not self.diagnostics
 
 
-def file_key(rel: str, raw: bytes, vocabulary: Vocabulary = BUILTIN) -> str:
-    """A department file's cache key: its name and content, and the register's vocabulary when it has additions
-    (a file valid with one vocabulary may not be with another)."""
-    return digest(rel if vocabulary.builtin else f"{rel}\0{vocabulary.fingerprint}", raw)
+def file_key(cache: FileCache, rel: str, raw: bytes, vocabulary: Vocabulary = BUILTIN) -> str:
+    """A department file's entry name in ``cache``: its name and content, and the register's vocabulary when it
+    has additions (a file valid with one vocabulary may not be with another)."""
+    return cache.digest(rel if vocabulary.builtin else f"{rel}\0{vocabulary.fingerprint}", raw)
 
 
 def check_file(raw: bytes, rel: str, vocabulary: Vocabulary = BUILTIN) -> FileResult:
@@ -72,6 +79,8 @@ def check_file(raw: bytes, rel: str, vocabulary: Vocabulary = BUILTIN) -> FileRe
     loaded = load(raw, rel, items=items)
     result = FileResult(rel, loaded.data, loaded.diagnostics, items=items)
     if loaded.data is None:
+        if kind_of(rel) == "department":
+            result.salvaged = salvage_definitions(raw, rel)
         return result
     positions: Positions | None = None
 
@@ -129,9 +138,9 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
         todo: list[int] = []
         for i, (rel, raw) in enumerate(zip(rels, raws, strict=True)):
             if rel in unreadable:
-                results.append(FileResult(rel, None, [unreadable[rel]]))
+                results.append(FileResult(rel, None, [unreadable[rel]], salvaged=salvage_definitions(b"", rel)))
                 continue
-            key = file_key(rel, raw, vocabulary) if cache is not None else ""
+            key = file_key(cache, rel, raw, vocabulary) if cache is not None else ""
             hit = cache.get(key, with_data=keep_data) if cache is not None else None
             if hit is None:
                 todo.append(i)
@@ -175,8 +184,10 @@ def _read_and_check(source: Source, rel: str, unreadable: dict[str, Diagnostic])
 
 
 def _reason(exc: OSError) -> str:
+    if isinstance(exc, NotARegularFile):
+        return tr("LZ009.special")
     key = {errno.EACCES: "LZ009.permission", errno.EPERM: "LZ009.permission", errno.EISDIR: "LZ009.folder",
-           errno.ENOENT: "LZ009.missing"}.get(exc.errno or 0)
+           errno.ENOENT: "LZ009.missing", errno.ELOOP: "LZ009.loop"}.get(exc.errno or 0)
     return tr(key) if key else (exc.strerror or type(exc).__name__)
 
 
@@ -203,10 +214,10 @@ def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vo
     checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress, vocabulary) for i in shares[0]}
     for worker in workers:
         returned = worker.result()
-        for k, (i, payload, diagnostics, summary) in enumerate(returned):
+        for k, (i, payload, diagnostics, summary, salvaged) in enumerate(returned):
             returned[k] = None  # each payload goes as soon as it is unpacked
             data, items = marshal.loads(payload) if payload is not None else (None, None)
-            checked[i] = FileResult(rels[i], data, diagnostics, summary, keys[i], items)
+            checked[i] = FileResult(rels[i], data, diagnostics, summary, keys[i], items, salvaged)
             if cache is not None and not diagnostics:
                 cache.used.add(keys[i])  # the worker stored it
             if progress:
@@ -221,7 +232,7 @@ def _check_share(rels, raws, keys, share, keep_data, cache, vocabulary) -> list[
     for i in share:
         result = _check_and_store(raws[i], rels[i], keys[i], cache, None, vocabulary)
         payload = marshal.dumps((result.data, result.items)) if keep_data and result.data is not None else None
-        out.append((i, payload, result.diagnostics, result.summary))
+        out.append((i, payload, result.diagnostics, result.summary, result.salvaged))
     return out
 
 

@@ -11,7 +11,9 @@ checked as far as its shapes allow, so a user sees every mistake in one run.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import re
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import Any
@@ -137,6 +139,20 @@ def summarize(doc: Any) -> Summary:
     }
 
 
+# An id a department file defines, as its lines usually write it: `id: x` alone, after `- ` or inside `{…}`.
+_ID_DEFINED = re.compile(r"""(?m)(?:^[ \t]*(?:-[ \t]+)?|[{,][ \t]*)id[ \t]*:[ \t]*["']?([A-Za-z0-9][A-Za-z0-9._-]*)""")
+
+
+def salvage_definitions(raw: bytes, rel: str) -> list[str]:
+    """The ids a department file that did not load seems to define (its stem is its department's id).
+
+    References to them elsewhere are not reported while the file cannot be read: they are most likely right,
+    and the file's own error is the one to fix (``check_references``' ``unloaded``).
+    """
+    text = raw.decode("utf-8", errors="replace")
+    return list(dict.fromkeys([PurePosixPath(rel).stem, *(m.group(1) for m in _ID_DEFINED.finditer(text))]))
+
+
 def local_checks(rel: str, doc: Any, locate: Locate) -> list[Diagnostic]:
     """Findings within one department file: its id against its name, step and measure ids unique in their parent."""
     found: list[Diagnostic] = []
@@ -164,33 +180,43 @@ def local_checks(rel: str, doc: Any, locate: Locate) -> list[Diagnostic]:
     return found
 
 
-def check_references(org: Any, summaries: dict[str, Summary], reread: Locator) -> list[Diagnostic]:
+def check_references(org: Any, summaries: dict[str, Summary], reread: Locator,
+                     unloaded: dict[str, list[str]] | None = None) -> tuple[list[Diagnostic], dict[str, int]]:
     """Duplicate ids and dangling references across the register, located; org.yaml's parties first, so a
-    department file reusing a party's id is the one told."""
+    department file reusing a party's id is the one told.
+
+    ``unloaded`` gives, for each department file that did not load, the ids it seems to define: a reference to
+    one of them is not reported but counted against that file (the second value), whose own error says so.
+    """
     parties: dict[str, list[str]] = {}
     for kind, ident, _ in iter_definitions(org):
         parties.setdefault(kind, []).append(ident)
     if parties:
         summaries = {"org.yaml": {"defines": parties, "refers": {}, "risks": 0, "measures": 0, "no_factors": 0},
                      **summaries}
-    check = _ReferenceCheck(summaries, reread)
+    check = _ReferenceCheck(summaries, reread, unloaded or {})
     check.duplicates()
     check.dangling()
     check.org_references(org)
     check.missing_factors(org)
-    return check.found
+    return check.found, check.behind
 
 
 class _ReferenceCheck:
     """The ids the summaries define, and the findings against them; files are re-read only to locate."""
 
-    def __init__(self, summaries: dict[str, Summary], reread: Locator):
+    def __init__(self, summaries: dict[str, Summary], reread: Locator, unloaded: dict[str, list[str]]):
         self.summaries = summaries
         self.reread = reread
         self.found: list[Diagnostic] = []
+        self.unloaded = {ident: rel for rel, idents in unloaded.items() for ident in idents}
+        # ids are usually written with their department's id in front (wmfz-R01): those wait too
+        self.unloaded_prefixes = {PurePosixPath(rel).stem + "-": rel for rel in unloaded}
+        self.behind: dict[str, int] = {}  # file that did not load -> references to its ids not reported
         self.first: dict[str, tuple[str, str]] = {}  # id -> (kind, rel)
         self.later: list[tuple[str, str, str]] = []  # (kind, id, rel of a later definition)
         self.steps: dict[str, list[str]] = {}
+        self.suggestions = Suggestions(self.first)
         for rel, summary in summaries.items():
             for kind, idents in summary["defines"].items():
                 if kind == "step":
@@ -203,6 +229,16 @@ class _ReferenceCheck:
                         self.later.append((kind, ident, rel))
                     else:
                         self.first[ident] = (kind, rel)
+
+    def held_back(self, kind: str, ident: str) -> bool:
+        """Whether a dangling reference names an id of a file that did not load (then it is counted, not reported)."""
+        ident = ident.partition("/")[0] if kind == "step" else ident
+        rel = self.unloaded.get(ident)
+        if rel is None and self.unloaded_prefixes and "-" in ident:
+            rel = self.unloaded_prefixes.get(ident[:ident.index("-") + 1])
+        if rel is not None:
+            self.behind[rel] = self.behind.get(rel, 0) + 1
+        return rel is not None
 
     def exists(self, kind: str, ident: str) -> bool:
         if kind == "step":
@@ -246,8 +282,8 @@ class _ReferenceCheck:
                 continue
             positions, references = self.reread_file(rel, definitions=False)
             for kind, ident, path in references:
-                if (kind, ident) in missing:
-                    message = _dangling_message(kind, ident, path, self.first, self.steps)
+                if (kind, ident) in missing and not self.held_back(kind, ident):
+                    message = _dangling_message(kind, ident, path, self.suggestions, self.steps)
                     self.report("LZ021", rel, path, positions, message)
 
     def org_references(self, org: Any) -> None:
@@ -255,9 +291,9 @@ class _ReferenceCheck:
             return
         for key, kind in (("head", "person"), ("inspection", "department"), ("party", "department")):
             ident = _text(org["org"].get(key))
-            if ident and not self.exists(kind, ident):
+            if ident and not self.exists(kind, ident) and not self.held_back(kind, ident):
                 self.report("LZ021", "org.yaml", ("org", key), self.reread.positions("org.yaml"),
-                            _dangling_message(kind, ident, ("org", key), self.first, self.steps))
+                            _dangling_message(kind, ident, ("org", key), self.suggestions, self.steps))
 
     def missing_factors(self, org: Any) -> None:
         """The factors method needs factors on every risk."""
@@ -275,7 +311,45 @@ def _unique(items: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     return list(dict.fromkeys(items))
 
 
-def _dangling_message(kind: str, ident: str, path: tuple, first: dict[str, tuple[str, str]],
+class Suggestions:
+    """The nearest defined id to a dangling one ("did you mean"), at a bounded cost per question.
+
+    The ids of a kind are sorted twice, as written and written backwards; an id typed wrong shares a long start
+    or a long end with the id meant, so the ids next to it in either order are the candidates (at most
+    ``4 × NEIGHBOURS``), compared with difflib. Each list is built once, when first asked; answers are kept.
+    """
+
+    NEIGHBOURS = 64
+
+    def __init__(self, first: dict[str, tuple[str, str]]):
+        self._first = first
+        self._sorted: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
+        self._answers: dict[tuple[tuple[str, ...], str], str | None] = {}
+
+    def nearest(self, kinds: tuple[str, ...], ident: str) -> str | None:
+        if (kinds, ident) not in self._answers:
+            self._answers[(kinds, ident)] = self._search(kinds, ident)
+        return self._answers[(kinds, ident)]
+
+    def _search(self, kinds: tuple[str, ...], ident: str) -> str | None:
+        lists = self._sorted.get(kinds)
+        if lists is None:
+            forward = sorted(i for i, (k, _) in self._first.items() if k in kinds)
+            lists = self._sorted[kinds] = (forward, sorted(i[::-1] for i in forward))
+        forward, backward = lists
+        candidates = dict.fromkeys([*_around(forward, ident, self.NEIGHBOURS),
+                                    *(c[::-1] for c in _around(backward, ident[::-1], self.NEIGHBOURS))])
+        near = difflib.get_close_matches(ident, list(candidates), n=1, cutoff=0.6)
+        return near[0] if near else None
+
+
+def _around(ordered: list[str], key: str, count: int) -> list[str]:
+    """The ``count`` items on each side of where ``key`` would stand in ``ordered``."""
+    at = bisect.bisect_left(ordered, key)
+    return ordered[max(0, at - count): at + count]
+
+
+def _dangling_message(kind: str, ident: str, path: tuple, suggestions: Suggestions,
                       steps: dict[str, list[str]]) -> str:
     field = next((p for p in reversed(path) if isinstance(p, str)), "")
     if kind == "step":
@@ -283,10 +357,7 @@ def _dangling_message(kind: str, ident: str, path: tuple, first: dict[str, tuple
         return tr("LZ021.step", id=step, process=process, steps=join_list(steps.get(process, [])))
     kinds = OWNER_KINDS if kind == "owner" else (kind,)
     label = tr("kind.owner") if kind == "owner" else tr(f"kind.{kind}")
-    candidates = [i for i, (k, _) in first.items() if k in kinds]
-    if len(candidates) > 2000:  # keep the suggestion cheap on a county-sized register
-        candidates = [c for c in candidates if c[:2] == ident[:2]]
-    near = difflib.get_close_matches(ident, candidates, n=1, cutoff=0.6)
+    near = suggestions.nearest(kinds, ident)
     if near:
-        return tr("LZ021.suggest", field=field, kind=label, id=ident, suggestion=near[0])
+        return tr("LZ021.suggest", field=field, kind=label, id=ident, suggestion=near)
     return tr("LZ021", field=field, kind=label, id=ident)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import tr
 from lianzheng_cli.load.cache import open_cache
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
+from lianzheng_cli.model.cycle import APPROVALS_FILE
 from lianzheng_cli.model.records import Doc, Register, build_register
+from lianzheng_cli.validate.cycle import check_approvals_current, check_record_references, read_records
 from lianzheng_cli.validate.files import RegisterFiles, RegisterLocator, check_file, read_register
 from lianzheng_cli.validate.references import check_references
 from lianzheng_cli.validate.schema_build import SCHEMA_FILES, schema_files, schema_folder
 from lianzheng_cli.vocab import BUILTIN, Vocabulary
+
+# The schemas of approvals.yaml and assessments.yaml: a register's schemas/ from before them is not out of date.
+OPTIONAL_SCHEMA_FILES = frozenset({SCHEMA_FILES["approvals"], SCHEMA_FILES["assessments"]})
 
 
 @dataclass
@@ -49,18 +54,31 @@ def validate(root: Path, source: Source | None = None, *, model: bool = True, us
     """
     cache = open_cache(root, enabled=use_cache and source is None)
     files = read_register(root, source, keep_data=model, cache=cache, progress=progress)
-    diagnostics = files.diagnostics
     summaries = {f.rel: f.summary for f in files.departments if f.summary is not None}
-    diagnostics += check_references(files.org.data, summaries, RegisterLocator(root, source))
+    unloaded = {f.rel: f.salvaged for f in files.departments if f.salvaged is not None}
+    found, behind = check_references(files.org.data, summaries, RegisterLocator(root, source), unloaded)
+    diagnostics = _with_counts(files.diagnostics, behind) + found
     if not files.departments:
         diagnostics.append(Diagnostic("LZ025", Severity.WARNING, "org.yaml", 1, 1, tr("LZ025")))
+    vocabulary = files.org.vocabulary or BUILTIN
+    records = read_records(root, source, vocabulary)
+    locator = RegisterLocator(root, source)
+    diagnostics += [d for r in records for d in r.diagnostics]
+    department_ids = {d for s in summaries.values() for d in s["defines"].get("department", ())}
+    diagnostics += check_record_references(records, department_ids, locator)
     if source is None:
-        diagnostics += check_schema_copy(root, files.org.vocabulary or BUILTIN)
+        diagnostics += check_schema_copy(root, vocabulary)
+        approvals = next((r for r in records if r.rel == APPROVALS_FILE and r.clean), None)
+        if approvals is not None:
+            diagnostics += check_approvals_current(root, approvals.data, [f.rel for f in files.departments],
+                                                   vocabulary, locator)
     diagnostics.sort(key=lambda d: d.sort_key)
     register = None
     if model and not any(d.severity is Severity.ERROR for d in diagnostics):
         items = {f.rel: f.items for f in files.departments if f.items}
-        register = build_register(root, files.org.data, _handed_over(files), items)
+        items.update({r.rel: r.items for r in records if r.items})
+        register = build_register(root, files.org.data, _handed_over(files), items,
+                                  {r.rel: r.data for r in records})
     return Validation(root, files, diagnostics, register)
 
 
@@ -93,10 +111,21 @@ def check_schema_copy(root: Path, vocabulary: Vocabulary) -> list[Diagnostic]:
             actual: bytes | None = (folder / name).read_bytes()
         except OSError:
             actual = None
+        if actual is None and name in OPTIONAL_SCHEMA_FILES:
+            continue  # written by lz schema --write since the yearly cycle's files; a copy from before lacks them
         if actual is None or actual != text.encode("utf-8"):
             message = tr("LZ026.missing" if actual is None else "LZ026.differs", path=shown)
             found.append(Diagnostic("LZ026", Severity.WARNING, "org.yaml", 1, 1, message, shown))
     return found
+
+
+def _with_counts(diagnostics: list[Diagnostic], behind: dict[str, int]) -> list[Diagnostic]:
+    """Each file that did not load says, in its first finding, how many references to its ids wait for it."""
+    out = []
+    for d in diagnostics:
+        count = behind.pop(d.file, 0)
+        out.append(replace(d, message=d.message + tr("LZ021.behind", count=count)) if count else d)
+    return out
 
 
 def _handed_over(files: RegisterFiles) -> Iterator[tuple[str, Doc]]:

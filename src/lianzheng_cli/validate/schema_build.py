@@ -28,7 +28,8 @@ Schema = dict[str, Any]
 
 ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._()-]*$"
 DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-SCHEMA_FILES = {"org": "org.schema.json", "department": "department.schema.json"}
+SCHEMA_FILES = {"org": "org.schema.json", "department": "department.schema.json",
+                "approvals": "approvals.schema.json", "assessments": "assessments.schema.json"}
 BASE_ID = "https://lianzheng-cli.example/schemas/"
 ALIASES_COMMENT = ("别名与繁体写法在此一律接受，由 lz 读入后规范化为简体标准值（如 一级/★★★/红色/high → 高，"
                    "崗位職責 → 岗位职责）。Aliases and traditional-character spellings are accepted by this schema "
@@ -39,6 +40,7 @@ VOCABULARY_TITLES = {
     "risk_type": "风险类型", "stage": "防控阶段", "measure_kind": "措施类别", "status": "落实状态",
     "department_kind": "部门类型", "category": "职权类别", "warning_source": "预警来源", "warning_level": "预警级别",
     "warning_action": "处置方式", "monitoring_role": "监控责任主体", "scope": "职权范围", "applies_to": "适用范围",
+    "approval_body": "审核主体",
 }
 WORD_NOTES = {
     ("monitoring_role", "领导班子"): "领导班子类部门的全体人员",
@@ -50,11 +52,17 @@ WORD_NOTES = {
 
 
 def build_schema(kind: str, vocabulary: Vocabulary = BUILTIN) -> Schema:
-    """The schema of ``kind`` (``org`` or ``department``) for a register with ``vocabulary``."""
+    """The schema of ``kind`` (``org``, ``department``, ``approvals`` or ``assessments``) for a register with
+    ``vocabulary``."""
     if kind == "org":
         return org_schema(vocabulary)
+    from lianzheng_cli.validate import schema_cycle
     from lianzheng_cli.validate.schema_department import department_schema
 
+    if kind == "approvals":
+        return schema_cycle.approvals_schema(vocabulary)
+    if kind == "assessments":
+        return schema_cycle.assessments_schema(vocabulary)
     return department_schema(vocabulary)
 
 
@@ -206,6 +214,7 @@ def org_schema(vocabulary: Vocabulary = BUILTIN) -> Schema:
                          "（如施工单位、监理单位、各基层党组织）。标识与部门、人员、岗位等的标识在全单位内唯一。"
                          "默认：[]。示例：[{id: sgdw, name: 施工单位}]。", ref("party"), default=[]),
         "vocabulary": _vocabulary(vocabulary),
+        "assessment": _assessment(),
     }
     definitions = {
         "party": record("外部单位或群体", "一个外部单位或群体。必填 id、name。示例：{id: sgdw, name: 施工单位}。", {
@@ -385,6 +394,12 @@ def _vocabulary(vocabulary: Vocabulary) -> Schema:
                       "aliases": record("别名", "按词表写别名：另一种写法 → 标准词。词表："
                                         f"{'、'.join(VOCABULARY_NAMES)}。", aliases),
                   })
+
+
+def _assessment() -> Schema:
+    from lianzheng_cli.validate.schema_cycle import assessment_standard
+
+    return assessment_standard()
 
 
 def _spellings_without_aliases(vocabulary: Vocabulary, name: str) -> list[str]:

@@ -14,7 +14,6 @@ means exactly the old document with those edits.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from lianzheng_cli.write.yamltext import (
     block_scalar,
     blockable,
     column_of,
+    double_quoted,
     flow_list,
     is_blank,
     line_end,
@@ -226,7 +226,7 @@ class FileEdit:
         if "\n" not in value and style == "'" and not UNPRINTABLE.search(value) and value.strip() == value:
             return "'" + value.replace("'", "''") + "'"
         if style == '"':
-            return json.dumps(value, ensure_ascii=False)
+            return double_quoted(value)
         return scalar(value)
 
     def _replace_scalar(self, path: Path_, node: Node, value: Any) -> None:

@@ -1,26 +1,23 @@
-"""Writing edited register files: all files or none, each replaced atomically, nothing written when unsafe.
+"""Writing edited register files: all files or none, nothing written when unsafe, even when lz is killed.
 
-``plan_file`` reads one file, checks that it can be written (it exists, is writable, is UTF-8) and
-gives its new bytes from an edit of its text (a BOM is kept); ``commit_files`` then writes every planned
-file through a temporary file in the same folder and renames it into place. A file changed since it
-was read is refused before anything is renamed, and a failure part-way restores the files already
-replaced, so a run changes all of its files or none. ``lz grade --write`` and ``lz import --update``
-both write through here.
+``plan_file`` reads one file, checks that it can be written (it exists, is writable, is UTF-8, lies inside the
+register unless ``follow_symlinks``, is not on a read-only file system) and gives its new bytes from an edit of
+its text (a BOM is kept); ``commit_files`` then replaces every planned file as one journalled transaction
+(``write.transaction``): a file changed since it was read is refused before anything is replaced, a failure
+part-way puts back the files already replaced, and a run that is killed is completed or undone by the next lz
+run (or ``lz recover``). ``lz grade --write`` and ``lz import --update`` both write through here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
 import stat
-import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from lianzheng_cli.i18n import join_list, messages
+from lianzheng_cli.i18n import join_list, messages, os_error_reason
+from lianzheng_cli.write.transaction import Busy, Conflict, Replacement, replace_files
 
 tr = messages({
     "fix.read_only": {
@@ -43,53 +40,56 @@ tr = messages({
         "zh": "无法写入 {file}：{reason}；未修改任何文件",
         "en": "cannot write {file}: {reason}; no file was changed",
     },
-    "fix.restore_failed": {
-        "zh": "无法写入 {file}：{reason}；以下已写入的文件未能恢复，请用 git 恢复：{files}",
-        "en": "cannot write {file}: {reason}; these files were written and could not be restored, "
-              "restore them with git: {files}",
-    },
     "fix.reason.permission": {"zh": "没有写入权限", "en": "permission denied"},
-    "fix.reason.read_only_fs": {"zh": "文件系统为只读", "en": "read-only file system"},
-    "fix.reason.no_space": {"zh": "磁盘空间不足", "en": "no space left on the device"},
-    "fix.reason.missing": {"zh": "文件或目录不存在", "en": "no such file or folder"},
+    "fix.read_only_fs": {
+        "zh": "{file} 所在的文件系统为只读，未修改任何文件（请在可写的副本中运行）",
+        "en": "{file} is on a read-only file system; no file was changed (run it in a writable copy)",
+    },
+    "fix.symlink": {
+        "zh": "{file} 是指向登记簿以外的链接（{target}），未修改任何文件；确需修改链接指向的文件，"
+              "请加 --follow-symlinks",
+        "en": "{file} is a link out of the register ({target}); no file was changed; to change the file it points "
+              "to, add --follow-symlinks",
+    },
+    "fix.busy": {
+        "zh": "另一个 lz 正在修改此登记簿，未修改任何文件；请稍后重试",
+        "en": "another lz is changing this register; no file was changed; try again shortly",
+    },
+    "fix.saved_meanwhile": {
+        "zh": "已写入修改，但其他程序在写入期间修改了原文件，其内容保存在：{files}；请核对后合并",
+        "en": "the changes were written, but another program changed the original meanwhile; its text is kept in: "
+              "{files}; check and merge it",
+    },
 })
 
 _BOM = "\ufeff"
 T = TypeVar("T")
+
+Planned = Replacement  # one file's old and new bytes, as ``commit_files`` takes them
 
 
 class WriteError(Exception):
     """A write cannot be done safely; the message says why (no file was changed unless it says so)."""
 
 
-@dataclass
-class Planned:
-    rel: str
-    target: Path  # the real file (a symlink is written through, not replaced)
-    original: bytes
-    new: bytes
-    mode: int
-    uid: int
-    gid: int
+def plan_file(root: Path, rel: str, edit: Callable[[str], tuple[str, T]], *,
+              follow_symlinks: bool = False) -> tuple[Planned, T]:
+    """The new bytes of ``rel`` under ``root``: ``edit`` gives the new text (without a BOM) and what it did.
 
-
-def _reason(exc: OSError) -> str:
-    key = {errno.EACCES: "fix.reason.permission", errno.EPERM: "fix.reason.permission",
-           errno.EROFS: "fix.reason.read_only_fs", errno.ENOSPC: "fix.reason.no_space",
-           errno.ENOENT: "fix.reason.missing"}.get(exc.errno or 0)
-    return tr(key) if key else (exc.strerror or type(exc).__name__)
-
-
-def plan_file(root: Path, rel: str, edit: Callable[[str], tuple[str, T]]) -> tuple[Planned, T]:
-    """The new bytes of ``rel`` under ``root``: ``edit`` gives the new text (without a BOM) and what it did."""
+    A link out of the register is refused unless ``follow_symlinks`` (then the file it names is written).
+    """
     target = Path(os.path.realpath(root / rel))
+    if not follow_symlinks and not _inside(target, Path(os.path.realpath(root))):
+        raise WriteError(tr("fix.symlink", file=rel, target=target))
     try:
         info = target.stat()
         original = target.read_bytes()
     except FileNotFoundError:
         raise WriteError(tr("fix.vanished", file=rel)) from None
     except OSError as exc:
-        raise WriteError(tr("fix.cannot_write", file=rel, reason=_reason(exc))) from None
+        raise WriteError(tr("fix.cannot_write", file=rel, reason=os_error_reason(exc))) from None
+    if _read_only_file_system(target.parent):  # no chmod helps there
+        raise WriteError(tr("fix.read_only_fs", file=rel))
     # Marked read-only (no write bit for anyone) is refused even for root: it is the user's intent.
     if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
         raise WriteError(tr("fix.read_only", file=rel))
@@ -101,82 +101,37 @@ def plan_file(root: Path, rel: str, edit: Callable[[str], tuple[str, T]]) -> tup
         raise WriteError(tr("fix.not_utf8", file=rel)) from None
     bom = _BOM if text.startswith(_BOM) else ""
     new_text, done = edit(text[len(bom):])
-    planned = Planned(rel, target, original, (bom + new_text).encode("utf-8"), stat.S_IMODE(info.st_mode),
-                      info.st_uid, info.st_gid)
+    planned = Replacement(rel, target, original, (bom + new_text).encode("utf-8"), stat.S_IMODE(info.st_mode),
+                          info.st_uid, info.st_gid)
     return planned, done
 
 
-def _write_temp(planned: Planned, data: bytes) -> str:
-    """``data`` in a new file beside ``planned.target``, with its mode (and owner, where allowed)."""
-    fd, temp = tempfile.mkstemp(dir=planned.target.parent, prefix=f".{planned.target.name}.", suffix=".lz-tmp")
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _read_only_file_system(folder: Path) -> bool:
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, planned.mode)
-        if hasattr(os, "chown") and (planned.uid, planned.gid) != (os.getuid(), os.getgid()):
-            with contextlib.suppress(OSError):  # only root may give a file away; the content is what matters
-                os.chown(temp, planned.uid, planned.gid)
-    except BaseException:
-        _remove(temp)
-        raise
-    return temp
+        return bool(os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 1))
+    except (OSError, AttributeError):
+        return False
 
 
-def _remove(path: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-
-
-def _commit(plans: list[Planned]) -> None:
-    """Replace every planned file, or none: temp files first, then the renames, undone on failure."""
-    temps: list[str] = []
+def commit_files(root: Path, plans: list[Planned]) -> None:
+    """Replace every planned file of the register at ``root``, or none, even if lz is killed meanwhile
+    (``write.transaction``); ``WriteError`` says why not, or which originals another program saved into while
+    they were replaced (kept beside their files)."""
+    if not plans:
+        return
     try:
-        for plan in plans:
-            temps.append(_write_temp(plan, plan.new))
+        kept = replace_files(Path(root), plans)
+    except Conflict as exc:
+        raise WriteError(tr("fix.vanished" if exc.kind == "vanished" else "fix.changed", file=exc.rel)) from None
+    except Busy:
+        raise WriteError(tr("fix.busy")) from None
     except OSError as exc:
-        for temp in temps:
-            _remove(temp)
-        raise WriteError(tr("fix.cannot_write", file=plan.rel, reason=_reason(exc))) from None
-    for plan in plans:  # changed or deleted since it was read: touch nothing
-        try:
-            current = plan.target.read_bytes()
-        except OSError:
-            current = None
-        if current != plan.original:
-            for temp in temps:
-                _remove(temp)
-            key = "fix.vanished" if current is None else "fix.changed"
-            raise WriteError(tr(key, file=plan.rel))
-    done: list[Planned] = []
-    for index, (plan, temp) in enumerate(zip(plans, temps, strict=True)):
-        try:
-            os.replace(temp, plan.target)
-        except OSError as exc:
-            for leftover in temps[index:]:
-                _remove(leftover)
-            unrestored = _restore(done)
-            if unrestored:
-                raise WriteError(tr("fix.restore_failed", file=plan.rel, reason=_reason(exc),
-                                    files=join_list(unrestored))) from None
-            raise WriteError(tr("fix.cannot_write", file=plan.rel, reason=_reason(exc))) from None
-        done.append(plan)
-
-
-def _restore(done: list[Planned]) -> list[str]:
-    """Put back the files already replaced; the ones that could not be."""
-    failed = []
-    for plan in done:
-        try:
-            os.replace(_write_temp(plan, plan.original), plan.target)
-        except OSError:
-            failed.append(plan.rel)
-    return failed
-
-
-
-def commit_files(plans: list[Planned]) -> None:
-    """Replace every planned file, or none (``WriteError`` says why, and which files if any could not be restored)."""
-    if plans:
-        _commit(plans)
+        rel = next((p.rel for p in plans if exc.filename and Path(exc.filename).parent == p.target.parent
+                    and p.target.name in Path(exc.filename).name), plans[0].rel)
+        raise WriteError(tr("fix.cannot_write", file=rel, reason=os_error_reason(exc))) from None
+    if kept:
+        raise WriteError(tr("fix.saved_meanwhile", files=join_list(kept)))

@@ -6,9 +6,11 @@ other byte of the file moves. The spelling keeps the value's style (★★ stays
 stars, 一級 stays traditional level words, a quoted value stays quoted) and an
 aligned comment after it keeps its column. Before anything is written, each
 new text is parsed again and must equal the old one except for those grades,
-and every file must be writable; files are then replaced through a temporary
-file in the same folder (``write.files``), and a failure part-way restores the ones already
-replaced, so a run changes all of its files or none.
+and every file must be writable and inside the register (a link out of it only
+with ``--follow-symlinks``); the files are then replaced as one journalled
+transaction (``write.files``, ``write.transaction``), so a run changes all of its
+files or none, even when it is killed, and never loses a save another program
+made meanwhile.
 
 A precise text edit is used rather than a ruamel.yaml round trip: ruamel
 re-emits the whole document (sequence indentation, flow mappings past its line
@@ -196,15 +198,18 @@ def _verify(old_text: str, new_text: str, rel: str, changes: list[GradeChange], 
         raise WriteError(tr("fix.verify_failed", file=rel))
 
 
-def _plan_file(root: Path, rel: str, changes: list[GradeChange]) -> tuple[Planned, list[GradeEdit]]:
-    return plan_file(root, rel, lambda text: edit_grades(text, rel, changes))
+def _plan_file(root: Path, rel: str, changes: list[GradeChange], *,
+               follow_symlinks: bool = False) -> tuple[Planned, list[GradeEdit]]:
+    return plan_file(root, rel, lambda text: edit_grades(text, rel, changes), follow_symlinks=follow_symlinks)
 
 
-def write_grades(register_root: Path, changes: Iterable[GradeChange]) -> list[GradeEdit]:
-    """Write each change into its file, all files or none; the edits made, file by file.
+def write_grades(register_root: Path, changes: Iterable[GradeChange], *,
+                 follow_symlinks: bool = False) -> list[GradeEdit]:
+    """Write each change into its file, all files or none, even if lz is killed; the edits made, file by file.
 
-    Raises :class:`WriteError` (nothing written) when a file is read-only,
-    vanished, changed since it was read, or a grade cannot be replaced exactly.
+    Raises :class:`WriteError` (nothing written) when a file is read-only, on a read-only file system, a link
+    out of the register (unless ``follow_symlinks``), vanished, changed since it was read, or a grade cannot be
+    replaced exactly.
     """
     by_file: dict[str, list[GradeChange]] = {}
     for change in changes:
@@ -212,9 +217,9 @@ def write_grades(register_root: Path, changes: Iterable[GradeChange]) -> list[Gr
     plans: list[Planned] = []
     edits: list[GradeEdit] = []
     for rel, file_changes in by_file.items():
-        plan, file_edits = _plan_file(Path(register_root), rel, file_changes)
+        plan, file_edits = _plan_file(Path(register_root), rel, file_changes, follow_symlinks=follow_symlinks)
         plans.append(plan)
         edits.extend(sorted(file_edits, key=lambda e: (e.line, e.column)))
     if plans:
-        commit_files(plans)
+        commit_files(Path(register_root), plans)
     return edits

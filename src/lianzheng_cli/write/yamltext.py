@@ -34,10 +34,13 @@ Path_ = tuple[str | int, ...]
 # control characters; in a flow collection it cannot hold , [ ] { } either.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@` \t\n\r\u00a0\u3000")
 _SPACES = frozenset(" \t\n\r\u00a0\u3000\u2028\u2029\x85")
-UNPRINTABLE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029\ufeff]")
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# What a double-quoted scalar must escape beyond JSON's escapes: characters the loader refuses written as they are
+# (DEL, the C1 controls, U+FFFE/U+FFFF: LZ006) and the ones YAML 1.1 reads as line breaks (NEL, U+2028/2029).
+_ESCAPED = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _FLOW_SPECIAL = re.compile(r"[:,\[\]{}#]")
 # A line a literal block can hold as it is (its first line may not start with a space: that needs an indicator).
-BLOCK_LINE = re.compile(r"^[^\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufeff]*$")
+BLOCK_LINE = re.compile("^[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]*$")
 
 
 def scalar(value: object, *, flow: bool = False) -> str:
@@ -50,8 +53,14 @@ def scalar(value: object, *, flow: bool = False) -> str:
     if not text or text[0] in _INDICATORS or text[-1] in _SPACES or text[-1] == ":" or ": " in text \
             or " #" in text or UNPRINTABLE.search(text) or (flow and _FLOW_SPECIAL.search(text)) \
             or resolve_plain(text) != text:
-        return json.dumps(text, ensure_ascii=False)
+        return double_quoted(text)
     return text
+
+
+def double_quoted(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar that reads back exactly (every character lz's loader refuses or
+    YAML reads as a line break escaped)."""
+    return _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def flow_list(values: Iterable[object]) -> str:

@@ -36,6 +36,10 @@ WARNING_COLUMNS = (
     Column("级别、来源", 18, "center"), Column("发现的问题", 31), Column("处置方式", 17, "center"),
     Column("已历天数", 17, "center"),
 )
+ASSESSMENT_COLUMNS = (Column("评分项", 36), Column("分值", 16, "center"), Column("得分", 16, "center"),
+                      Column("评分依据", 88))
+DEPARTMENT_SCORE_COLUMNS = (Column("部门", 36), Column("总分", 16, "center"), Column("等级", 16, "center"),
+                            Column("各项得分", 88))
 LINT_COLUMNS = (Column("规则", 18, "center"), Column("级别", 14, "center"), Column("问题", 104),
                 Column("数量", 20, "center"))
 
@@ -67,8 +71,12 @@ class _Report:
         title = context["title"]
         self.doc.title(f"{prefix}\n{title[len(prefix):]}" if title.startswith(prefix) and title != prefix else title)
         self.doc.subtitle(f"（统计截至{context['as_of']}）")
+        if context.get("approval"):
+            self.doc.subtitle(context["approval"])
         self.doc.prose(self.prose("intro"))
         steps: list[Callable[[], None]] = [self.overview, self.grades, self.high_risks, self.followup, self.lint]
+        if context.get("assessment") is not None:
+            steps.append(self.assessment)
         if context["changes"] is not None:
             steps.append(self.changes)
         steps += [self.flowcharts, self.departments]
@@ -157,6 +165,21 @@ class _Report:
         if lint and lint["total"]:
             self.doc.table(LINT_COLUMNS, [[r["code"], r["severity_text"], r["summary"], r["count"]]
                                           for r in lint["rules"]])
+
+    def assessment(self) -> None:
+        a = self.context["assessment"]
+        self.heading("年度考核")
+        self.doc.prose(self.prose("assessment"), keep_with_next=True)
+        self.doc.table(ASSESSMENT_COLUMNS, [[i["name"], i["points"], i["score"], i["evidence"]]
+                                            for i in a["unit"]["scores"]])
+        self.doc.heading("各部门得分", level=2)
+        rows: list[list[Cell | str]] = []
+        for d in a["departments"]:
+            items = "；".join(f"{i['name']}{i['score']}" for i in d["scores"])
+            rows.append([d["name"], d["score"], d["band"], items])
+        self.doc.table(DEPARTMENT_SCORE_COLUMNS, rows)
+        for s in a["shortfalls"]:
+            self.doc.paragraph(f"——{s['department']}，{s['item']}：{s['ids']}", size=12.0)
 
     def changes(self) -> None:
         changes = self.context["changes"]

@@ -21,6 +21,7 @@ from lianzheng_cli.model.grading import Grader, RiskGrade
 from lianzheng_cli.model.order import ordered_risks, risk_order
 from lianzheng_cli.model.records import Department, Register, Risk
 from lianzheng_cli.outputs.annual_report import COMMON_SUBJECTS
+from lianzheng_cli.outputs.approval import approval_line
 from lianzheng_cli.outputs.docx.document import DocxDocument
 from lianzheng_cli.outputs.docx.tables import GRADE_FILLS, Cell, CellLike, Column
 from lianzheng_cli.vocab import GRADE_STYLES, GRADES
@@ -91,6 +92,10 @@ def _legend(register: Register, departments: tuple[Department, ...], public: boo
         parts.append("风险等级：" + " ".join(f"{style[g]}={g}" for g in GRADES))
     if public:
         parts.append("内部公示版")
+    approval = approval_line(register, departments[0].id if len(departments) == 1 and len(register.departments) > 1
+                             else None)
+    if approval:
+        parts.append(approval)
     return "    ".join(parts)
 
 

@@ -19,6 +19,7 @@ from lianzheng_cli.outputs.xlsx.writer import (
     Align,
     Book,
     Cell,
+    Overflow,
     Page,
     Sheet,
     SheetSpec,
@@ -54,7 +55,8 @@ class _Styles:
         self.covered_last = book.style(Style(border=("right", "top", "bottom")))
 
 
-def write_brief_workbook(brief: dict, path: Path, *, made: datetime | None = None) -> Path:
+def write_brief_workbook(brief: dict, path: Path, overflows: list[Overflow] | None = None, *,
+                         made: datetime | None = None) -> Path:
     """The brief as a print-ready one-sheet workbook (A4 landscape, fit to width); text never becomes a formula.
 
     Written next to ``path`` first and moved into place; returns ``path``.
@@ -68,6 +70,8 @@ def write_brief_workbook(brief: dict, path: Path, *, made: datetime | None = Non
         _write_risks(sheet, styles, brief)
         _write_pledge(sheet, styles, brief)
         book.save(path)
+    if overflows is not None:
+        overflows.extend(book.overflows)
     return path
 
 
@@ -107,6 +111,7 @@ def _write_risks(sheet: Sheet, styles: _Styles, brief: dict) -> None:
 
 
 def _write_risk(sheet: Sheet, styles: _Styles, number: int, risk: dict, style: str) -> None:
+    sheet.subject = risk["id"]
     high = risk["grade"] == "高"
     left, center = (styles.left_high, styles.center_high) if high else (styles.left, styles.center)
     grade = grade_text(risk["grade"], style) + (f"→{grade_text(risk['residual'], style)}" if risk["residual"] else "")

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from lianzheng_cli.importing.snapshot import Fingerprint
 from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.model.order import ordered_risks, risk_order
 from lianzheng_cli.model.records import POWER_TEXTS, Department, Register, Risk, WarningRecord
 from lianzheng_cli.outputs.stamp import document_time
 from lianzheng_cli.outputs.xlsx.writer import (
     BOX,
+    MAX_CELL_TEXT,
     Align,
     Book,
     Column,
@@ -27,6 +29,8 @@ from lianzheng_cli.outputs.xlsx.writer import (
     SheetSpec,
     Style,
     TextFont,
+    clean_text,
+    cut_to_cell,
 )
 from lianzheng_cli.vocab import Grade
 
@@ -102,6 +106,13 @@ class Scope:
         self.departments: tuple[Department, ...] = (self.department,) if self.department else register.departments
         self.style = register.org.display_grade
         self._owner_names: dict[str, str] = {}
+
+    @property
+    def carries_register(self) -> bool:
+        """The workbook carries the register's text (``register_text.py``): the whole register's, internal version.
+        A public one must not carry names and warnings, and one department's files alone are no register (its
+        risks name other departments' posts and people)."""
+        return not self.public and self.department is None
 
     @property
     def title_prefix(self) -> str:
@@ -206,11 +217,17 @@ class Form:
     styles: Styles
     scope: Scope
     progress: Progress | None = None
+    # each sheet's values as written, for the register text to vouch for (``lz import`` of an unedited workbook)
+    fingerprints: dict[str, Fingerprint] = field(default_factory=dict)
 
     def sheet(self, title: str, columns: Sequence[Column], *, frozen_rows: int = 0, portrait: bool = False) -> Sheet:
         """A new sheet, printed as the form prints (A4, landscape but for the narrow 统计)."""
         page = Page(portrait=portrait, margins=PAGE_MARGINS, footer_font="宋体,Regular", footer_size=9)
-        return self.book.sheet(SheetSpec(title, columns, frozen_rows, page))
+        sheet = self.book.sheet(SheetSpec(title, columns, frozen_rows, page))
+        if self.scope.carries_register:
+            found = self.fingerprints[title] = Fingerprint()
+            sheet.on_row = lambda number, cells: found.row(number, (_as_read(v) for v, _ in cells))
+        return sheet
 
     def list_sheet(self, title: str, columns: Sequence[Column]) -> Sheet:
         """A titled list (职权目录 …): its heading and header row stay in view and print on every page."""
@@ -231,3 +248,10 @@ class Form:
 
     def header(self, sheet: Sheet, columns: Sequence[Column]) -> None:
         sheet.append([(name, self.styles.header) for name, _ in columns], height=30)
+
+
+def _as_read(value: object) -> object:
+    """A value as a reader gets it back: a text as a cell holds it (cut as the writer cuts it, then cleaned)."""
+    if not isinstance(value, str):
+        return value
+    return clean_text(cut_to_cell(value)[0] if len(value) > MAX_CELL_TEXT else value)

@@ -2,8 +2,9 @@
 
 Sheets (``SHEETS``): the 一览表 (merged like the paper form), 明细(可筛选) (the same rows unmerged,
 with an autofilter), 职权目录, 权力和责任清单 (only when the powers say what it lists), 岗位风险等级目录,
-预警处置记录 and 统计. Both risk sheets are streamed side
-by side in one pass over the risks; the others are in ``sheets.py``; ``writer.py`` writes them all.
+预警处置记录, 统计, and the register's own text, very hidden, for ``lz import`` (``register_text.py``).
+Both risk sheets are streamed side by side in one pass over the risks; the others are in ``sheets.py``;
+``writer.py`` writes them all.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from pathlib import Path
 from lianzheng_cli.fileio import safe_file_part
 from lianzheng_cli.i18n import messages
 from lianzheng_cli.model.records import Register, Risk
+from lianzheng_cli.outputs.approval import approval_line
 from lianzheng_cli.outputs.xlsx import sheets
 from lianzheng_cli.outputs.xlsx.form import FORM_NAME, Form, Index, Progress, Scope, Styles
-from lianzheng_cli.outputs.xlsx.writer import Book, Sheet
+from lianzheng_cli.outputs.xlsx.register_text import register_text
+from lianzheng_cli.outputs.xlsx.writer import Book, Overflow, Sheet
 from lianzheng_cli.vocab import GRADES
 
 tr = messages({
@@ -45,36 +48,40 @@ PROGRESS_EVERY = 1000  # risks between two progress reports
 
 
 def render_workbook(register: Register, path: Path, *, public: bool = False,
-                    department: str | None = None, progress: Progress | None = None) -> Path:
+                    department: str | None = None, progress: Progress | None = None,
+                    overflows: list[Overflow] | None = None) -> Path:
     """Write the 一览表 workbook of ``register`` (or of one ``department``) to ``path``; returns ``path``.
 
     ``public`` is the 内部公示 version: no person's name anywhere and no 预警处置记录.
     ``progress(n)`` is told every so often that ``n`` more risks have been written
     (one row on each risk sheet); over a render the calls add up to the risks in scope.
     The file is written next to ``path`` first and moved into place, so a failed
-    render never leaves half a workbook behind.
+    render never leaves half a workbook behind. Texts too long for a cell are added to ``overflows``.
     """
     if department is not None and department not in register.by_department:
         raise KeyError(tr("render.unknown_department", id=department))
-    return _render(Index(register), Path(path), public, department, progress)
+    return _render(Index(register), Path(path), public, department, progress, overflows)
 
 
 def render_by_department(register: Register, folder: Path, *, public: bool = False,
-                         progress: Progress | None = None) -> list[Path]:
+                         progress: Progress | None = None, overflows: list[Overflow] | None = None) -> list[Path]:
     """One workbook per department into ``folder`` (each office files its own form)."""
     index = Index(register)  # grades and lookups once, not once per department
     names = department_file_names(register)
-    return [_render(index, Path(folder) / names[dept.id], public, dept.id, progress)
+    return [_render(index, Path(folder) / names[dept.id], public, dept.id, progress, overflows)
             for dept in register.departments]
 
 
-def _render(index: Index, path: Path, public: bool, department: str | None, progress: Progress | None) -> Path:
+def _render(index: Index, path: Path, public: bool, department: str | None, progress: Progress | None,
+            overflows: list[Overflow] | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)  # before any row: a bad folder fails at once
     with Book(made=index.made) as book:
         form = Form(book, Styles(book), Scope(index, public, department), progress)
         for sheet in SHEETS:
             sheet(form)
         book.save(path)
+    if overflows is not None:
+        overflows.extend(book.overflows)
     return path
 
 
@@ -159,6 +166,9 @@ def _legend(scope: Scope, risks: int, measures: int) -> str:
         parts.append("风险等级：" + " ".join(f"{scope.grade_text(g)}={g}" for g in GRADES))
     if scope.public:
         parts.append("内部公示版")
+    approval = approval_line(scope.register, scope.department.id if scope.department else None)
+    if approval:
+        parts.append(approval)
     return "    ".join(parts)
 
 
@@ -182,6 +192,7 @@ def risk_sheets(form: Form) -> None:
     process_run: tuple[object, int] = (None, first)  # ((department, process), first row), only risks on a process
     center, left = styles.center, styles.left
     for number, (risk, row) in enumerate(_risk_rows(scope), 1):
+        main.subject = detail.subject = risk.id
         at = main.row + 1
         high = row.grade == HIGH
         c, lt = (styles.center_high, styles.left_high) if high else (center, left)
@@ -244,4 +255,5 @@ def _merge_run(sheet: Sheet, run: tuple[object, int], end: int, column: int) -> 
 # The workbook's sheets in tab order: each writes its sheet (the first both risk sheets) of one Form.
 SHEETS: tuple[Callable[[Form], None], ...] = (
     risk_sheets, sheets.powers, sheets.duties, sheets.post_grades, sheets.warnings, sheets.statistics,
+    register_text,
 )

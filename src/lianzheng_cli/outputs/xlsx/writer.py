@@ -11,6 +11,9 @@ text when it opens a file, and the estimate follows Excel's 宋体 metrics.
 
 No text ever becomes a formula: every string cell is an inline string (``t="inlineStr"``), never
 ``<f>``, so ``=…`` stays text and ``#N/A`` is no error value; characters XML cannot hold are dropped.
+A text longer than a cell holds (32,767 characters) is never cut silently: the cell keeps its beginning and
+says how much is left out and where the whole is, and the book reports it (``Overflow``, with the subject the
+caller set on the sheet) so the command can warn.
 
 This module knows nothing of registers. It is the only one that imports openpyxl for writing, and the
 only one that reaches into openpyxl's internals (each place says why).
@@ -23,7 +26,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -40,7 +43,22 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lianzheng_cli.fileio import open_atomically
+from lianzheng_cli.i18n import messages
 from lianzheng_cli.outputs.stamp import zip_time
+
+tr = messages({
+    "xlsx.cut": {
+        "zh": "……（以下{rest}字超出Excel单元格上限，未写入；全文见登记簿）",
+        "en": "… ({rest} more characters exceed Excel's cell limit and are left out; see the register)",
+    },
+    "xlsx.overflow": {
+        "zh": "警告：工作表“{sheet}”{cell} 单元格{subject}的文字有{length}字，超过Excel单元格上限{limit}字，"
+              "只写入前{kept}字并注明；全文见登记簿",
+        "en": "warning: cell {cell} of sheet 「{sheet}」{subject} holds {length} characters, more than Excel's "
+              "limit of {limit}; the first {kept} are written with a note; the whole text is in the register",
+    },
+    "xlsx.subject": {"zh": "（{subject}）", "en": " ({subject})"},
+})
 
 Column = tuple[str, float]  # (header, width in Excel units; a CJK character in 宋体 10pt takes about 1.9)
 Cell = tuple[Any, int]  # (value, style index from Book.style); a value is text, a number, a date or None
@@ -57,6 +75,33 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # anything clean_text or XML escaping has to touch; most texts have none of it
 _NEEDS_ATTENTION = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHEET_DATA_END = re.compile(rb"<sheetData\s*/>|</sheetData>")
+
+
+@dataclass(frozen=True, slots=True)
+class Overflow:
+    """A text longer than a cell holds: where, what it is about, and how long it was."""
+
+    sheet: str
+    cell: str  # "J12"
+    subject: str  # what the row is about, as the caller set it on the sheet (a risk's id), or ''
+    length: int
+    kept: int
+
+    def message(self) -> str:
+        subject = tr("xlsx.subject", subject=self.subject) if self.subject else ""
+        return tr("xlsx.overflow", sheet=self.sheet, cell=self.cell, subject=subject, length=self.length,
+                  limit=MAX_CELL_TEXT, kept=self.kept)
+
+
+def cut_to_cell(text: str) -> tuple[str, int]:
+    """``text`` as a cell can hold it: its beginning and a note of what is left out; and how much was kept."""
+    rest = len(text) - MAX_CELL_TEXT
+    while True:  # the note's length depends on the number it states: two rounds at most
+        note = tr("xlsx.cut", rest=rest)
+        kept = MAX_CELL_TEXT - len(note)
+        if len(text) - kept == rest:
+            return text[:kept] + note, kept
+        rest = len(text) - kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +170,7 @@ class SheetSpec:
     columns: Sequence[Column]
     frozen_rows: int = 0  # rows that stay in view when scrolling
     page: Page = field(default_factory=Page)
+    hidden: bool = False  # very hidden: a program's data, not shown in the sheet tabs
 
 
 def clean_text(text: str) -> str:
@@ -175,6 +221,7 @@ class Book:
     def __init__(self, *, made: datetime | None = None) -> None:
         """``made``: the time the workbook says it was made (its properties and zip entries); the same
         register gives the same bytes when it comes from :func:`lianzheng_cli.outputs.stamp.document_time`."""
+        self.overflows: list[Overflow] = []  # texts cut to fit a cell, in the order written
         self._wb = Workbook(write_only=True)
         self._made = made
         props = self._wb.properties
@@ -225,7 +272,7 @@ class Book:
 
     def sheet(self, spec: SheetSpec) -> Sheet:
         """A new sheet after the others; its rows are written with ``Sheet.append``."""
-        sheet = Sheet(self._wb.create_sheet(spec.title), spec)
+        sheet = Sheet(self._wb.create_sheet(spec.title), spec, self.overflows)
         self._sheets.append(sheet)
         return sheet
 
@@ -248,9 +295,15 @@ class Book:
 class Sheet:
     """One worksheet: layout first (openpyxl), then rows of (value, style index) cells (its spool)."""
 
-    def __init__(self, ws: Worksheet, spec: SheetSpec):
+    def __init__(self, ws: Worksheet, spec: SheetSpec, overflows: list[Overflow] | None = None):
         self._ws = ws
+        if spec.hidden:
+            ws.sheet_state = "veryHidden"
         self.row = 0  # the last row written or skipped
+        self.subject = ""  # what the rows being written are about (a risk's id): named when a text is cut
+        self._title = spec.title
+        self._overflows = overflows if overflows is not None else []
+        self.on_row: Callable[[int, Sequence[Cell]], None] | None = None  # told each row written (number, cells)
         self.width = len(spec.columns)
         self._page = spec.page
         self._capacity = []
@@ -269,7 +322,16 @@ class Sheet:
         rows to it on opening); ``None`` leaves it to the program.
         """
         self.row += 1
-        self._spool.write(self.row, cells, self._fit_height(cells) if height == FIT else height)
+        self._spool.write(self.row, cells, self._fit_height(cells) if height == FIT else height, self._cut)
+        if self.on_row is not None:
+            self.on_row(self.row, cells)
+
+    def _cut(self, column: int, text: str) -> str:
+        """A text too long for a cell (column 1-based of the row being written): cut, with a note, and reported."""
+        shown, kept = cut_to_cell(text)
+        self._overflows.append(Overflow(self._title, f"{get_column_letter(column)}{self.row}", self.subject,
+                                        len(text), kept))
+        return shown
 
     def skip(self, rows: int = 1) -> None:
         """Leave ``rows`` rows out: no cells, the program's height."""
@@ -397,8 +459,10 @@ class _RowSpool:
         self._refs = [f'<c r="{get_column_letter(i)}' for i in range(1, columns + 1)]
         self._written = 0  # bytes in the file
 
-    def write(self, number: int, cells: Sequence[Cell], height: float | None) -> None:
-        """Row ``number`` (1-based): its (value, style index) cells from column A on, ``height`` in points."""
+    def write(self, number: int, cells: Sequence[Cell], height: float | None,
+              cut: Callable[[int, str], str] | None = None) -> None:
+        """Row ``number`` (1-based): its (value, style index) cells from column A on, ``height`` in points;
+        ``cut(column, text)`` gives what a cell shows of a text longer than it holds."""
         refs = self._refs
         while len(refs) < len(cells):
             refs.append(f'<c r="{get_column_letter(len(refs) + 1)}')
@@ -409,8 +473,10 @@ class _RowSpool:
         else:
             parts = [f'<row r="{number}" ht="{height:g}" customHeight="1">']
         append = parts.append
-        for ref, (value, style) in zip(refs, cells, strict=False):
+        for column, (ref, (value, style)) in enumerate(zip(refs, cells, strict=False), 1):
             if value.__class__ is str and value:
+                if len(value) > MAX_CELL_TEXT and cut is not None:
+                    value = cut(column, value)
                 if needs_attention(value) is not None or len(value) > MAX_CELL_TEXT:
                     value = xml_text(value)
                 append(f'{ref}{at}{style}" t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
