@@ -52,6 +52,17 @@ def test_read_back_with_duckdb_and_hive_partitions(exported):
     assert con.execute(f"SELECT typeof(since), min(since) FROM '{people}' GROUP BY ALL").fetchone()[0] == "DATE"
 
 
+def test_the_yearly_assessment_is_exported_as_lz_assess_gives_it(exported, example_register, runner):
+    assessed = json.loads(run(runner, "assess", "-r", str(example_register), "--format", "json").stdout)
+    rows = ds.dataset(exported / "assessments", format="parquet", partitioning="hive").to_table().to_pylist()
+    total = next(r for r in rows if r["department"] is None and r["item"] is None)
+    unit = assessed["unit"]
+    assert (total["score"], total["band"]) == (unit["score"], unit["band"])
+    items = {r["item"]: r["score"] for r in rows if r["department"] is None and r["item"] is not None}
+    assert items == {i["id"]: i["score"] for i in unit["items"]}
+    assert {r["department"] for r in rows} - {None} == {d["id"] for d in assessed["departments"]}
+
+
 def test_read_back_with_pyarrow_dataset(exported):
     risks = ds.dataset(exported / "risks", format="parquet", partitioning="hive").to_table()
     assert risks.num_rows == 75

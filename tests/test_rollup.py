@@ -14,6 +14,8 @@ from openpyxl import load_workbook
 
 from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, run, write_register
 from lianzheng_cli.analytics.rollup import run_rollup
+from lianzheng_cli.assess import assess
+from lianzheng_cli.lint import lint
 from lianzheng_cli.outputs.annual_report import build_report_context
 from lianzheng_cli.outputs.grades import build_grade_report
 from lianzheng_cli.validate.register import validate
@@ -100,6 +102,8 @@ def test_totals_equal_each_units_own_grade_and_report_figures(units, tmp_path):
         assert {s: totals.measures_by_stage[s] for s in ENUMS["stage"]} == overview["measures_by_stage"]
         assert {s: totals.measures_by_status[s] for s in ENUMS["status"]} == overview["measures_by_status"]
         assert sum(totals.risks_by_type.values()) == totals.risks
+        own = assess(register, as_of=AS_OF, lint_findings=lint(register, as_of=AS_OF)).unit  # lz assess's figures
+        assert totals.assessment == {"score": own.total, "band": own.band, "as_of": AS_OF.isoformat()}
     b = rollup.totals[1]
     # what unit B was built to have, counted by hand
     assert (b.measures_overdue, b.warnings_open, b.people, b.briefed, b.pledged) == (1, 1, 6, 5, 4)
@@ -131,8 +135,11 @@ def test_a_unit_with_an_error_is_listed_and_left_out(units, tmp_path, runner):
     assert data["county"]["risks"] == 3  # unit C's risk is not summed
     text = run(runner, "rollup", *map(str, units), "--date", AS_OF.isoformat(), "--cache", str(tmp_path / "cache"))
     assert "有错误的单位（1个，未计入汇总）" in text.stdout and "LZ012" in text.stdout
-    assert "1. 甲局（unit-a）：落实率100%，逾期措施0项" in text.stdout
-    assert "2. 乙局（unit-b）：落实率0%，逾期措施1项" in text.stdout
+    scores = {u["unit"]: u["assessment"] for u in data["units"]}  # ranked by lz assess's score
+    a, b = scores["unit-a"], scores["unit-b"]
+    assert a["score"] > b["score"]
+    assert f"1. 甲局（unit-a）：考核得分{a['score']:g}（{a['band']}），落实率100%，逾期措施0项" in text.stdout
+    assert f"2. 乙局（unit-b）：考核得分{b['score']:g}（{b['band']}），落实率0%，逾期措施1项" in text.stdout
 
 
 def test_json_keys_are_stable(units, tmp_path, runner):
@@ -145,8 +152,9 @@ def test_json_keys_are_stable(units, tmp_path, runner):
                                      "risks_by_grade", "risks_by_type", "measures", "measures_by_stage",
                                      "measures_by_status", "measures_overdue", "warnings_open", "briefed_share",
                                      "pledged_share", "assessment", "by_department"}
-    assert data["units"][0]["assessment"] is None
-    assert [r["unit"] for r in data["ranking"]] == ["unit-a", "unit-b"]  # 1 of 1 measures done against 0 of 3
+    assert set(data["units"][0]["assessment"]) == {"score", "band", "as_of"}
+    assert data["units"][0]["assessment"]["band"] in {"好", "较好", "一般", "差"}  # a word of the practice, as lz assess
+    assert [r["unit"] for r in data["ranking"]] == ["unit-a", "unit-b"]
 
 
 def test_warm_run_takes_unchanged_units_from_the_cache(units, tmp_path):

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import duckdb
 
-from lianzheng_cli.analytics.tables import PARTITION, TABLES, Table, table_rows
+from lianzheng_cli.analytics.tables import PARTITION, TABLES, Table, assessed, table_rows
 from lianzheng_cli.model.grading import grade_register
 from lianzheng_cli.model.records import Register
 
@@ -51,14 +51,15 @@ class RowSpool:
         self._files = 0
         self._name = secrets.token_hex(4)  # several spools (a forked worker's) write into one folder
 
-    def add(self, register: Register, *, extra: Sequence[Any] = ()) -> dict[str, int]:
-        """The register's rows; returns how many each table got."""
+    def add(self, register: Register, *, extra: Sequence[Any] = (), as_of: date | None = None) -> dict[str, int]:
+        """The register's rows, its yearly assessment counted to ``as_of`` (default: lz report's date for its
+        year); returns how many each table got."""
         front = dict(zip(self.extra, extra, strict=True))
         front.update(unit=register.org.id, year=register.org.year)
         grades = grade_register(register)
         added = {}
         self._files += 1
-        for name, rows in table_rows(register, grades):
+        for name, rows in table_rows(register, grades, assessed(register, as_of)):
             added[name] = len(rows)
             if not rows:
                 continue

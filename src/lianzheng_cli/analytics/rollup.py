@@ -39,6 +39,7 @@ from lianzheng_cli.analytics.units import (
     write_meta,
 )
 from lianzheng_cli.forking import Forked, can_fork
+from lianzheng_cli.lint.dates import default_as_of
 from lianzheng_cli.lint.rules.text import MIN_RISK_CONTENT
 from lianzheng_cli.load.sources import DirectorySource, Source
 from lianzheng_cli.model.records import DONE
@@ -201,9 +202,10 @@ def run_rollup(sources: list[str], *, as_of: date | None, cache: Path, today: da
     repos: dict[str, Any] = {}
     try:
         with tempfile.TemporaryDirectory(prefix="lz-rollup-") as scratch:
-            todo, twins = _locate(units, folder, repos)
+            day = today or date.today()
+            todo, twins = _locate(units, folder, repos, assessed_on=as_of or day)
             spool = RowSpool(Path(scratch), extra=("key",))
-            fresh = _check_all(todo, folder, spool)
+            fresh = _check_all(todo, folder, spool, as_of, day)
             con = connect(threads=None)
             try:
                 if fresh:
@@ -221,7 +223,7 @@ def run_rollup(sources: list[str], *, as_of: date | None, cache: Path, today: da
                 create_views(con, _files(folder, ok, tables), extra=("key", "batch"), load=True, tables=tables)
                 con.execute("CREATE TEMP TABLE chosen AS SELECT unnest($1::VARCHAR[]) AS kb",
                             [[f"{u.key}@{u.batch}" for u in ok]])
-                totals = _totals(con, ok, as_of, today or date.today())
+                totals = _totals(con, ok, as_of, day)
                 copies = _copies(con)
                 if export is not None:
                     _export(con, export, ok)
@@ -236,8 +238,10 @@ def run_rollup(sources: list[str], *, as_of: date | None, cache: Path, today: da
 Todo = list[tuple[Unit, Source, Path]]
 
 
-def _locate(units: list[Unit], folder: Path, repos: dict[str, Any]) -> tuple[Todo, list[tuple[Unit, Unit]]]:
-    """Resolve and key every unit; those neither cached nor repeated are to be checked."""
+def _locate(units: list[Unit], folder: Path, repos: dict[str, Any],
+            assessed_on: date) -> tuple[Todo, list[tuple[Unit, Unit]]]:
+    """Resolve and key every unit; those neither cached nor repeated are to be checked. The key holds the date the
+    assessment is counted to (``--date``, else today): the same files assessed another day are checked again."""
     todo: Todo = []
     twins: list[tuple[Unit, Unit]] = []
     seen: dict[str, Unit] = {}
@@ -245,7 +249,7 @@ def _locate(units: list[Unit], folder: Path, repos: dict[str, Any]) -> tuple[Tod
         source, root, unit.place, unit.problem = open_source(unit.argument, repos)
         if source is None:
             continue
-        unit.key = content_key(source)
+        unit.key = content_key(source, also=assessed_on.isoformat())
         first = seen.setdefault(unit.key, unit)
         if first is not unit:
             twins.append((unit, first))
@@ -258,13 +262,14 @@ def _locate(units: list[Unit], folder: Path, repos: dict[str, Any]) -> tuple[Tod
     return todo, twins
 
 
-def _check_all(todo: Todo, folder: Path, spool: RowSpool) -> list[Unit]:
+def _check_all(todo: Todo, folder: Path, spool: RowSpool, as_of: date | None, today: date) -> list[Unit]:
     """Validate the units to check and spool the clean ones' rows: on two processes when there are many and they
     are folders (a git revision's reader cannot be shared with a forked worker). Returns the units spooled."""
     shared = [i for i, (_, source, _) in enumerate(todo) if isinstance(source, DirectorySource)]
     forked = shared[1::2] if can_fork() and len(shared) >= FORK_FROM else []
-    worker = Forked(_check_many, todo, forked, spool.folder) if forked else None
-    results, counts = _check_many(todo, [i for i in range(len(todo)) if i not in set(forked)], spool.folder)
+    worker = Forked(_check_many, todo, forked, spool.folder, as_of, today) if forked else None
+    results, counts = _check_many(todo, [i for i in range(len(todo)) if i not in set(forked)], spool.folder,
+                                  as_of, today)
     if worker is not None:
         more, more_counts = worker.result()
         results += more
@@ -285,22 +290,24 @@ def _check_all(todo: Todo, folder: Path, spool: RowSpool) -> list[Unit]:
 FORK_FROM = 8  # units to check from which half of them go to a forked worker
 
 
-def _check_many(todo: Todo, chosen: list[int], scratch: Path) -> tuple[list[tuple], dict[str, int]]:
-    """Validate ``todo[i]`` for each chosen ``i``, spooling the clean ones' rows into ``scratch``; each one's
-    outcome ``(i, (unit, year, name, errors, warnings, spooled))`` and the rows spooled per table."""
+def _check_many(todo: Todo, chosen: list[int], scratch: Path, as_of: date | None,
+                today: date) -> tuple[list[tuple], dict[str, int]]:
+    """Validate ``todo[i]`` for each chosen ``i``, spooling the clean ones' rows (and their assessment, counted to
+    ``as_of``, else to lz report's date for their year) into ``scratch``; each one's outcome
+    ``(i, (unit, year, name, errors, warnings, spooled))`` and the rows spooled per table."""
     spool = RowSpool(scratch, extra=("key",))
     results = []
     for i in chosen:
         unit, source, root = todo[i]
         register = check_unit(unit, source, root)
         if register is not None:
-            spool.add(register, extra=(unit.key,))
+            spool.add(register, extra=(unit.key,), as_of=as_of or default_as_of(register.org.year, today))
         results.append((i, (unit.unit, unit.year, unit.name, unit.errors, unit.warnings, register is not None)))
     return results, spool.counts
 
 
 # The tables the rollup's queries read.
-ROLLUP_TABLES = ("units", "departments", "people", "powers", "risks", "measures", "warnings")
+ROLLUP_TABLES = ("units", "departments", "people", "powers", "risks", "measures", "warnings", "assessments")
 
 
 def _files(folder: Path, units: list[Unit], tables: tuple[str, ...]) -> dict[str, list[Path]]:
@@ -362,6 +369,9 @@ def _totals(con: Any, units: list[Unit], as_of: date | None, today: date) -> lis
             setattr(totals, attribute, {w: found.get(w, 0) for w in words})
     for totals in by_unit.values():
         totals.risks = sum(totals.risks_by_grade.values())
+    for unit, year, score, band, assessed_on in rows(
+            "SELECT unit, year, score, band, as_of FROM assessments {chosen} AND department IS NULL AND item IS NULL"):
+        by_unit[(unit, year)].assessment = {"score": score, "band": band, "as_of": assessed_on.isoformat()}
     _departments(con, by_unit, params, day)
     return [by_unit[(u.unit or "", u.year or 0)] for u in units]
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from lianzheng_cli.assess.score import Assessment
 from lianzheng_cli.lint.text import normalize
 from lianzheng_cli.model.grading import RiskGrade
 from lianzheng_cli.model.records import Register
@@ -162,14 +163,15 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("department", V, "所审核的部门编号；审核整个登记簿时为空", null=True),
         _c("revision", V, "所审核的 git 提交（完整编号）"),
     )),
-    Table("assessments", "考核", (
-        _c("department", V, "部门编号；单位总分为空", null=True),
-        _c("item", V, "评分项编号；总分为空", null=True),
+    Table("assessments", "考核（lz assess：每个评分项一行，另有总分行）", (
+        _c("department", V, "部门编号；单位的评分为空", null=True),
+        _c("item", V, "评分项编号；总分行为空", null=True),
         _c("title", V, "评分项名称或“总分”"),
         _c("points", F, "满分"),
         _c("score", F, "得分"),
         _c("band", V, "等次：好、较好、一般、差（总分行）", null=True),
-        _c("evidence", V, "依据", null=True),
+        _c("evidence", V, "依据：未达的对象编号，以逗号分隔（计算项）；评分人（手工项）", null=True),
+        _c("as_of", D, "评分截至日期（lz assess --date）"),
     )),
 )}
 
@@ -178,8 +180,10 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def table_rows(register: Register, grades: dict[str, RiskGrade]) -> Iterator[tuple[str, list[tuple]]]:
-    """Each table's rows, in its columns' order (dates as ``YYYY-MM-DD``), from a validated register."""
+def table_rows(register: Register, grades: dict[str, RiskGrade],
+               assessment: Assessment | None = None) -> Iterator[tuple[str, list[tuple]]]:
+    """Each table's rows, in its columns' order (dates as ``YYYY-MM-DD``), from a validated register (and its
+    yearly ``assessment``, when computed)."""
     org = register.org
     schema_version = "1"
     yield "units", [(org.name, org.head, org.inspection, org.grading.method, schema_version)]
@@ -207,8 +211,30 @@ def table_rows(register: Register, grades: dict[str, RiskGrade]) -> Iterator[tup
                         _day(w.closed), w.person) for w in register.warnings.values()]
     yield "approvals", [(n, a.body, _day(a.date), a.ref, a.department, a.revision)
                         for n, a in enumerate(register.approvals, 1)]
-    # The yearly assessment's scores (lz assess): to be filled when the rollup is given the assessment.
-    yield "assessments", []
+    yield "assessments", _assessment_rows(assessment) if assessment is not None else []
+
+
+def assessed(register: Register, as_of: date | None = None) -> Assessment | None:
+    """The register's yearly assessment as ``lz assess`` gives it, counted to ``as_of`` (default: lz report's date
+    for its year); None when its assessments.yaml has errors (``lz assess`` lists them)."""
+    from lianzheng_cli.assess import assess
+    from lianzheng_cli.lint import default_as_of, lint
+
+    day = as_of or default_as_of(register.org.year)
+    result = assess(register, as_of=day, lint_findings=lint(register, as_of=day))
+    return None if result.problems else result
+
+
+def _assessment_rows(assessment: Assessment) -> list[tuple]:
+    day = assessment.as_of.isoformat()
+    rows: list[tuple] = []
+    for score in (assessment.unit, *assessment.departments):
+        for item in score.items:
+            evidence = item.by if item.item.manual else ",".join(item.unmet_ids) or None
+            rows.append((score.department, item.item.id, item.item.name, item.item.points, item.score, None,
+                         evidence, day))
+        rows.append((score.department, None, "总分", 100.0, score.total, score.band, None, day))
+    return rows
 
 
 # --- docs/export.md's schema section is generated from TABLES (make docs); a test holds the two together ---

@@ -73,10 +73,11 @@ class Unit:
                 "batch": self.batch, "errors": [d.to_dict() for d in self.errors]}
 
 
-def content_key(source: Source) -> str:
-    """What the unit's export depends on: its files' names and contents, lz's version, schemas and export format."""
+def content_key(source: Source, also: str = "") -> str:
+    """What the unit's export depends on: its files' names and contents, lz's version, schemas and export format
+    (and ``also``: the date its assessment is counted to)."""
     h = hashlib.blake2b(digest_size=16)
-    for part in (str(EXPORT_VERSION), __version__, fingerprint()):
+    for part in (str(EXPORT_VERSION), __version__, fingerprint(), also):
         h.update(part.encode() + b"\0")
     for rel in (ORG_FILE, *RECORD_FILES, *source.department_files()):
         try:

@@ -84,6 +84,8 @@ COLUMNS: tuple[tuple[str, str, str, Getter], ...] = (
     ("warnings_open", "未办结预警", "Open warn.", lambda t: t.warnings_open),
     ("briefed_share", "交底率", "Briefed", lambda t: _share(t.briefed_share)),
     ("pledged_share", "承诺率", "Pledged", lambda t: _share(t.pledged_share)),
+    ("assessment_score", "考核得分", "Score", lambda t: t.assessment["score"] if t.assessment else "—"),
+    ("assessment_band", "等次", "Band", lambda t: t.assessment["band"] if t.assessment else "—"),
 )
 UNIT_HEADING = ("单位", "Unit")
 
@@ -132,7 +134,8 @@ def _text_ranking(rollup: Rollup, console: Console) -> None:
         if score is None:
             console.print(tr("rollup.rank", **common))
         else:
-            console.print(tr("rollup.rank.score", score=score, band=(t.assessment or {}).get("band", ""), **common))
+            console.print(tr("rollup.rank.score", score=f"{score:g}", band=(t.assessment or {}).get("band", ""),
+                             **common))
 
 
 def _text_failed(rollup: Rollup, console: Console) -> None:
