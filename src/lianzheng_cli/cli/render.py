@@ -22,7 +22,6 @@ from lianzheng_cli.cli.common import (
     warn_all,
 )
 from lianzheng_cli.i18n import os_error_reason
-from lianzheng_cli.outputs.xlsx.risk_table import default_output, render_by_department, render_workbook
 
 tr = i18n.messages({
     "render.written": {"zh": "已生成:{path}", "en": "written: {path}"},
@@ -79,6 +78,9 @@ def render_xlsx_command(
 
     先校验登记簿;有错误时列出错误并以退出码 1 结束,不生成文件。
     """
+    # Imported here: openpyxl imports numpy when it is installed, and every other lz command would pay for both.
+    from lianzheng_cli.outputs.xlsx.risk_table import default_output, render_by_department, render_workbook
+
     root = start(lang, register)
     result = checked_register(root, out=sys.stderr)
     reg = result.register

@@ -20,8 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import add
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # imported where used: every lz command would pay for it at start-up otherwise
+    import numpy as np
 
 ROWS = 4  # values per band: fewer accidental candidates
 BANDS = 10  # bands: more chances for a true pair
@@ -33,7 +35,7 @@ MAX_CANDIDATES = 10
 # Candidates whose signatures agree in fewer bins than this share are not compared exactly: the share estimates
 # the Jaccard similarity (± 0.06 at 0.8 with 40 bins), so a near copy is never below it.
 MIN_AGREEMENT = 0.6
-_EMPTY = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
+_EMPTY = 0xFFFF_FFFF_FFFF_FFFF  # an empty bin: above every hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,8 @@ def find_copies(texts: list[str], *, threshold: float = 0.8, min_length: int = 1
 
 def _near(texts: list[str], threshold: float, bigrams, work: Work) -> Iterator[tuple[int, int, float]]:
     """``(k, earlier, similarity)`` for each text that nearly copies an earlier one (indexes into ``texts``)."""
+    import numpy as np
+
     signatures = _signatures(texts)
     later, earlier = _candidates(signatures)
     work.candidates += len(later)
@@ -118,6 +122,8 @@ def _near(texts: list[str], threshold: float, bigrams, work: Work) -> Iterator[t
 
 def _mix(values: np.ndarray) -> np.ndarray:
     """splitmix64's finaliser: a fixed, well-spread 64-bit hash of each value (wrapping arithmetic)."""
+    import numpy as np
+
     values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return values ^ (values >> np.uint64(31))
@@ -125,18 +131,20 @@ def _mix(values: np.ndarray) -> np.ndarray:
 
 def _signatures(texts: list[str]) -> np.ndarray:
     """Each text's MinHash signature (``len(texts) × BINS``), from its character bigrams' hashes."""
+    import numpy as np
+
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     pair = owner[:-1] == owner[1:]  # a bigram lies within one text
     hashes = _mix((codes[:-1] << np.uint64(21)) | codes[1:])[pair]
     owner = owner[:-1][pair]
-    flat = np.full(len(texts) * BINS, _EMPTY, dtype=np.uint64)
+    flat = np.full(len(texts) * BINS, np.uint64(_EMPTY), dtype=np.uint64)
     np.minimum.at(flat, owner * BINS + (hashes % np.uint64(BINS)).astype(np.int64), hashes)
     signatures = flat.reshape(len(texts), BINS)
     # An empty bin takes the next filled bin's value (cyclically), mixed with how far it borrowed: the next filled
     # column found from the right, one column at a time over every text (twice round, for the wrap).
-    filled = signatures != _EMPTY
+    filled = signatures != np.uint64(_EMPTY)
     if not filled.all():
         nearest = np.empty((len(texts), BINS), dtype=np.int64)
         current = np.full(len(texts), 2 * BINS, dtype=np.int64)
@@ -153,6 +161,8 @@ def _signatures(texts: list[str]) -> np.ndarray:
 def _candidates(signatures: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pairs ``(later, earlier)`` of texts sharing a band: each text with the earliest ``MAX_CANDIDATES`` texts
     of each band bucket it falls in; each pair once."""
+    import numpy as np
+
     count = len(signatures)
     pairs = []
     for band in range(BANDS):
