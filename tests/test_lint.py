@@ -462,3 +462,19 @@ def test_lz503_work_is_linear_in_the_uses_of_a_repeated_measure(tmp_path):
     [first, *_] = list(check_measure_boilerplate(Context(_register_sharing_one_measure(tmp_path, 5),
                                                          date(2025, 12, 31))))
     assert "5 个风险点" in first.message and "`R1`、`R2`、`R3`" in first.message
+
+
+@pytest.mark.parametrize("code", ["LZ101", "LZ104", "LZ201", "LZ301", "LZ304", "LZ501", "LZ502", "LZ504"])
+def test_rule_work_is_linear_in_the_risks(tmp_path, code):
+    # Grading is part of the work (each run starts from a fresh context): the rules that read grades pin it too.
+    from lianzheng_cli.lint.catalogue import Context
+    from steps import growth
+
+    check = RULES[code].check
+    assert check is not None
+
+    def work(n):
+        register = _register_sharing_one_measure(tmp_path / code, n)
+        return lambda: list(check(Context(register, date(2025, 12, 31))))
+
+    assert growth(work, 300) < 2.5
