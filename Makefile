@@ -34,8 +34,10 @@ check: $(STAMP)  ## 代码检查:ruff(风格)、mypy(类型)、import-linter(流
 fuzz: $(STAMP)  ## 模糊测试:tests/test_fuzz.py 的性质运行 FUZZ_MINUTES 分钟(默认 10),失败的例子存入 tests/fuzz-examples/
 	FUZZ_MINUTES=$${FUZZ_MINUTES:-10} $(BIN)/python tests/fuzz_run.py
 
-docs: $(STAMP)  ## 由规则目录生成 docs/rules.md
+docs: $(STAMP)  ## 由规则目录生成 docs/rules.md,由导出表的定义生成 docs/export.md 的表结构
 	$(BIN)/lz rules --format markdown > docs/rules.md
+	$(BIN)/python -c 'from pathlib import Path; from lianzheng_cli.analytics.tables import with_schema; \
+	p = Path("docs/export.md"); p.write_text(with_schema(p.read_text(encoding="utf-8")), encoding="utf-8")'
 
 schemas: $(STAMP)  ## 由 validate/schema_build.py 生成内置词表的 schemas/*.json
 	$(BIN)/python -c 'from lianzheng_cli.validate.schema_build import schema_files; from pathlib import Path; \

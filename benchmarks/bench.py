@@ -11,6 +11,8 @@ spread. Prints the table and writes it to ``benchmarks/results/latest.md``.
     BENCH_ONLY=scale  only issue 14's scale cases (one 50 MB file, 5,000 tiny files, a risk with 10,000
                     measures, a 1 MB scalar): every command once, cold, with time and peak memory; written to
                     benchmarks/results/scale.md
+    BENCH_ONLY=rollup  only issue 16's scale: lz rollup of a county of 400 units (cold, warm) and lz query over a
+                    province's export (100 counties, ~7 million risks); written to benchmarks/results/rollup.md
     BENCH_PEERS=all also yamllint, and check-jsonschema of the project's venv even without its C parser
 
 check-jsonschema is measured with ruamel.yaml's C parser, as issue 6 measured it: from the
@@ -454,6 +456,10 @@ def main(argv: list[str] | None = None) -> int:
         from scale_bench import run_scale
 
         return run_scale()
+    if os.environ.get("BENCH_ONLY") == "rollup":
+        from rollup_bench import run_rollup_bench
+
+        return run_rollup_bench()
     quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--departments", type=int, default=20 if quick else COUNTY)

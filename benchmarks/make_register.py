@@ -2,6 +2,10 @@
 """A synthetic county register (县域廉政风险防控登记簿) at any scale, for benchmarks and tests.
 
     python benchmarks/make_register.py --departments 400 --out DIR [--seed 1] [--git]
+    python benchmarks/make_register.py --units 400 --out DIR [--seed 1]
+
+``--units N`` writes a county of N units instead, each its own small register ``DIR/unit-001/registers/``
+(four departments, ~185 risks a unit: 400 units give ~74,000 risks), for ``lz rollup``.
 
 writes ``DIR/registers/org.yaml`` and ``DIR/registers/departments/*.yaml`` in
 the style of the example register (``registers/``): bureaus of a county with
@@ -324,8 +328,8 @@ ORG_YAML = """\
 # 单位、人员、企业均为虚构;人员一律写作“某某”。
 schema_version: 1
 org:
-  id: bench-county
-  name: 示例县
+  id: {org_id}
+  name: {org_name}
   head: {head}               # 单位主要负责人(人员 id,见 departments/ldbz.yaml)
   inspection: jjjc           # 纪检监察机构(部门 id,见 departments/jjjc.yaml)
 year: {year}
@@ -391,11 +395,14 @@ class Register:
     year: int
     head: str
     departments: list[Department]
+    org_id: str = "bench-county"
+    org_name: str = "示例县"
 
 
 class Generator:
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, risks_per_department: int = RISKS_PER_DEPARTMENT):
         self.rng = random.Random(seed)
+        self.risks_per_department = risks_per_department
         self.post_powers: dict[str, list[dict]] = {}
         self.process_powers: dict[str, list[dict]] = {}
         self.processes: dict[str, dict] = {}
@@ -695,7 +702,7 @@ class Generator:
             if dept.id.endswith("-" + section[1]):
                 weight = section[5]
         # 1.04: the leadership teams are smaller; this brings the mean back to RISKS_PER_DEPARTMENT.
-        return max(6, round(RISKS_PER_DEPARTMENT * weight * self.rng.uniform(0.6, 1.4) * 1.04))
+        return max(6, round(self.risks_per_department * weight * self.rng.uniform(0.6, 1.4) * 1.04))
 
     def fill_risks(self, dept: Department, count: int) -> None:
         anchors: list[tuple[dict | None, dict | None, str | None]] = []
@@ -1077,7 +1084,8 @@ def write_register(register: Register, root: Path) -> None:
     """``root/registers/...``; files are rewritten only when their text changed (git sees only real changes)."""
     folder = root / "registers" / "departments"
     folder.mkdir(parents=True, exist_ok=True)
-    texts = {root / "registers" / "org.yaml": ORG_YAML.format(year=register.year, head=register.head)}
+    texts = {root / "registers" / "org.yaml": ORG_YAML.format(year=register.year, head=register.head,
+                                                              org_id=register.org_id, org_name=register.org_name)}
     for dept in register.departments:
         texts[folder / f"{dept.id}.yaml"] = department_yaml(dept)
     for path, text in texts.items():
@@ -1122,6 +1130,24 @@ def generate(out: Path, *, departments: int, seed: int = 1, with_git: bool = Fal
     else:
         write_register(register, out)
     return figures(out / "registers", register, revised)
+
+
+UNIT_DEPARTMENTS = 4  # a unit of the --units county: its leadership, inspection, a bureau's leaders and office
+UNIT_RISKS_PER_DEPARTMENT = 71  # → ~185 risks a unit
+
+
+def generate_county(out: Path, *, units: int, seed: int = 1) -> dict:
+    """``out/unit-NNN/registers/`` for each of ``units`` small registers (no git); the county's figures."""
+    totals: dict[str, int] = {}
+    for n in range(1, units + 1):
+        generator = Generator(seed * 100_003 + n, risks_per_department=UNIT_RISKS_PER_DEPARTMENT)
+        register = generator.build(UNIT_DEPARTMENTS)
+        register.org_id, register.org_name = f"unit-{n:03d}", f"示例县第{n}单位"
+        write_register(register, out / f"unit-{n:03d}")
+        for key, value in figures(out / f"unit-{n:03d}" / "registers", register, []).items():
+            if isinstance(value, int):
+                totals[key] = totals.get(key, 0) + value
+    return {**totals, "units": units, "revised_departments": []}
 
 
 def figures(root: Path, register: Register, revised: list[str]) -> dict:
@@ -1222,13 +1248,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder to write DIR/registers/... into (must be empty)")
     parser.add_argument("--git", action="store_true", help="commit two revisions tagged 2024 and 2025")
     parser.add_argument("--scale", choices=SCALE_CASES, help="a scale case instead of a county (issue 14)")
+    parser.add_argument("--units", type=int, default=0, help="a county of this many units, each its own register")
     args = parser.parse_args(argv)
     if args.departments < 1:
         parser.error("--departments must be at least 1")
     if args.out.exists() and any(args.out.iterdir()):
         parser.error(f"{args.out} is not empty")
     args.out.mkdir(parents=True, exist_ok=True)
-    if args.scale:
+    if args.units:
+        stats = generate_county(args.out, units=args.units, seed=args.seed)
+    elif args.scale:
         stats = scale_register(args.out, args.scale, args.seed)
     else:
         stats = generate(args.out, departments=args.departments, seed=args.seed, with_git=args.git)

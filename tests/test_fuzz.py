@@ -325,9 +325,12 @@ def rendered(tmp_path_factory):
     return render_workbook(register, folder / "一览表.xlsx")
 
 
+# what a cell can hold at all: XML 1.0 refuses these, so no spreadsheet program (nor openpyxl, which raises) can
+# put them into a workbook for lz import to read (the fuzzer's first find here was in this test, not in lz)
+_NOT_IN_A_CELL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 TYPED = st.lists(st.one_of(HOSTILE, st.sampled_from(["\x7f", "\x85", "\x9f", "\u2028", "\ufeff", "\ufffe", "\r\n",
                                                     "\t", "1、", "【前期预防】", "★★★", "高"])),
-                 min_size=1, max_size=3).map("".join)
+                 min_size=1, max_size=3).map("".join).map(lambda text: _NOT_IN_A_CELL.sub("", text) or "空")
 
 
 @settings(max_examples=budget(4, fuzz=20))

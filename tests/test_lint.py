@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -128,6 +130,48 @@ def test_find_copies_is_linear_on_many_alike_texts():
     texts = [normalize(base + f"第{n}件") for n in range(3000)]
     copies = find_copies(texts)
     assert len(copies) == 2999 and all(c.original < c.index for c in copies)
+
+
+def _alike_and_planted(n: int) -> list[str]:
+    """``n`` texts of 14 words drawn from one stock of 300 (alike, as a county's are), a tenth of them near
+    copies of an earlier text (one character changed)."""
+    rng = random.Random(14)
+    stock = ["".join(rng.choice("窗口人员初审复核申请材料故意拖延收受礼金虚报资金审批项目验收采购评审专家关系企业数据")
+                     for _ in range(2)) for _ in range(300)]
+    texts: list[str] = []
+    for i in range(n):
+        if i % 10 == 9:
+            text = texts[rng.randrange(i - 1)]
+            texts.append(text[:5] + "某" + text[6:])
+        else:
+            texts.append("".join(rng.choice(stock) for _ in range(14)))
+    return texts
+
+
+def test_find_copies_candidates_and_comparisons_grow_linearly():
+    from lianzheng_cli.lint.similar import Work
+
+    def work(n: int) -> Work:
+        counted = Work()
+        find_copies([normalize(t) for t in _alike_and_planted(n)], work=counted)
+        return counted
+
+    small, large = work(3000), work(6000)
+    assert large.candidates < 2.5 * small.candidates and large.compared < 2.5 * small.compared
+    assert small.compared > 0
+
+
+def test_find_copies_reports_only_true_near_copies():
+    texts = [normalize(t) for t in _alike_and_planted(3000)]
+    copies = find_copies(texts)
+    pairs = [{a + b for a, b in pairwise(t)} for t in texts]
+    for c in copies:
+        assert c.original < c.index
+        assert abs(len(pairs[c.index] & pairs[c.original]) / len(pairs[c.index] | pairs[c.original]) - c.similarity) < 1e-9
+        assert c.similarity >= 0.8
+    planted = [i for i in range(len(texts)) if i % 10 == 9]
+    found = {c.index for c in copies}
+    assert sum(i in found for i in planted) >= 0.98 * len(planted)  # locality-sensitive hashing: nearly all
 
 
 # --- configuration, selection, suppression ------------------------------------------------------
@@ -418,3 +462,19 @@ def test_lz503_work_is_linear_in_the_uses_of_a_repeated_measure(tmp_path):
     [first, *_] = list(check_measure_boilerplate(Context(_register_sharing_one_measure(tmp_path, 5),
                                                          date(2025, 12, 31))))
     assert "5个风险点" in first.message and "`R1`、`R2`、`R3`" in first.message
+
+
+@pytest.mark.parametrize("code", ["LZ101", "LZ104", "LZ201", "LZ301", "LZ304", "LZ501", "LZ502", "LZ504"])
+def test_rule_work_is_linear_in_the_risks(tmp_path, code):
+    # Grading is part of the work (each run starts from a fresh context): the rules that read grades pin it too.
+    from lianzheng_cli.lint.catalogue import Context
+    from steps import growth
+
+    check = RULES[code].check
+    assert check is not None
+
+    def work(n):
+        register = _register_sharing_one_measure(tmp_path / code, n)
+        return lambda: list(check(Context(register, date(2025, 12, 31))))
+
+    assert growth(work, 300) < 2.5

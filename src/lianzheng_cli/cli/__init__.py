@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -14,13 +14,16 @@ from lianzheng_cli.cli.assess import assess_command
 from lianzheng_cli.cli.brief import brief_command
 from lianzheng_cli.cli.common import Command, Group, LangOption, command_help
 from lianzheng_cli.cli.diff import diff_command
+from lianzheng_cli.cli.export import export_app
 from lianzheng_cli.cli.grade import grade_command
 from lianzheng_cli.cli.import_ import import_command
 from lianzheng_cli.cli.init import init_command
 from lianzheng_cli.cli.lint import lint_command, rules_command
+from lianzheng_cli.cli.query import query_command
 from lianzheng_cli.cli.recover import recover_command
 from lianzheng_cli.cli.render import render_app
 from lianzheng_cli.cli.report import report_command
+from lianzheng_cli.cli.rollup import rollup_command
 from lianzheng_cli.cli.schema import schema_command
 from lianzheng_cli.cli.validate import validate_command
 from lianzheng_cli.i18n import messages, set_language
@@ -71,7 +74,7 @@ def _root(
         set_language(lang.value)
 
 
-# In the order of the yearly work: check the register, grade, render, compare, start anew.
+# In the order of the yearly work: check the register, grade, render, compare, roll the units up, start anew.
 app.command("validate", cls=Command)(validate_command)
 app.command("lint", cls=Command)(lint_command)
 app.command("rules", cls=Command)(rules_command)
@@ -83,6 +86,9 @@ app.command("brief", cls=Command)(brief_command)
 app.command("approve", cls=Command)(approve_command)
 app.command("assess", cls=Command)(assess_command)
 app.command("diff", cls=Command)(diff_command)
+app.command("rollup", cls=Command)(rollup_command)
+app.add_typer(export_app, name="export")
+app.command("query", cls=Command)(query_command)
 app.command("init", cls=Command)(init_command)
 app.command("import", cls=Command)(import_command)
 app.command("recover", cls=Command)(recover_command)
@@ -93,14 +99,28 @@ def _unraisable_quietly(unraisable) -> None:
     not printed as a traceback behind lz's own message."""
 
 
+def _exit_now(code: object) -> NoReturn:
+    """Exit once the output is flushed, without freeing a register's millions of objects one by one (1–2 s on a
+    county register: the process ends anyway). Files lz writes are complete and closed before this point."""
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # what SystemExit("text") does
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: what could be written was
+        code = code or 1
+    os._exit(code or 0)
+
+
 def main() -> None:
     """Entry point: run the app; an unexpected failure is one line, never a traceback."""
     if not os.environ.get("LZ_DEBUG"):
         sys.unraisablehook = _unraisable_quietly
     try:
         app()
-    except SystemExit:
-        raise
+    except SystemExit as exc:
+        _exit_now(exc.code)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:

@@ -25,7 +25,6 @@ from lianzheng_cli.cli.common import (
     warn_all,
 )
 from lianzheng_cli.i18n import os_error_reason
-from lianzheng_cli.outputs.xlsx.risk_table import default_output, render_by_department, render_workbook
 
 tr = i18n.messages({
     "render.written": {"zh": "已生成：{path}", "en": "written: {path}"},
@@ -153,6 +152,9 @@ def render_xlsx_command(
     lang: LangOption = None,
 ) -> None:
     """lz render xlsx: the workbook of risks and measures; validates first and writes nothing on errors."""
+    # Imported here: openpyxl imports numpy when it is installed, and every other lz command would pay for both.
+    from lianzheng_cli.outputs.xlsx.risk_table import default_output, render_by_department, render_workbook
+
     root = start(lang, register)
     result = checked_register(root, out=sys.stderr)
     reg = result.register

@@ -158,12 +158,13 @@ class FileCache:
         self.used.add(key)
         return CacheEntry(summary, data, items)
 
-    def put(self, key: str, summary: Any, data: Any, items: Any) -> None:
-        """Store a file's entry. Written in place, not renamed: an entry cut short or written twice at once
-        fails its MAC and is a miss."""
+    def put(self, key: str, summary: Any, data: Any, items: Any, *, body: bytes | None = None) -> None:
+        """Store a file's entry (``body``: ``marshal.dumps((data, items))`` when the caller has it already). Written
+        in place, not renamed: an entry cut short or written twice at once fails its MAC and is a miss."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            head, body = marshal.dumps(summary), marshal.dumps((data, items))
+            head = marshal.dumps(summary)
+            body = marshal.dumps((data, items)) if body is None else body
             with open(self.folder / key, "wb") as handle:
                 handle.write(self._mac(key + ".s", head) + len(head).to_bytes(8, "big") + head)
                 handle.write(self._mac(key + ".d", body) + body)

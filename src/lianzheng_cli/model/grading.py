@@ -78,6 +78,7 @@ class Grader:
         self.grading = register.org.grading
         self._floor_cache: dict[str, tuple[tuple[int, str], ...]] = {}
         self._monitor_cache: dict[tuple[str, str], tuple[Monitor, ...]] = {}
+        self._through_cache: dict[tuple[str | None, tuple[str, ...]], tuple[str | None, tuple[str, ...]]] = {}
 
     @classmethod
     def of(cls, register: Register) -> Grader:
@@ -151,20 +152,32 @@ class Grader:
         return self._method_grade(likelihood, impact, factors)
 
     def grade(self, risk: Risk) -> RiskGrade:
-        g = self.grading
         method_grade = self.method_grade(risk)
-        computed = method_grade
-        hits = sorted((i, n, label) for n, power in enumerate(self.powers_of(risk))
-                      for i, label in self._floors_of(power))
-        labels: list[str] = []
-        for i, _, label in hits:  # floor by floor, each in the order of the risk's powers
-            computed = higher(computed, g.floors[i].grade) or computed  # never None: both are grades
-            if label not in labels:
-                labels.append(label)
+        floor, labels = self._floors_through(risk)
+        computed = higher(method_grade, floor)
         declared = risk.declared or computed
         effective = higher(declared, computed) or computed
-        return RiskGrade(risk.id, self.score(risk), method_grade, tuple(labels), computed, declared, effective,
+        return RiskGrade(risk.id, self.score(risk), method_grade, labels, computed, declared, effective,
                          self.monitors(risk, effective), self.residual_grade(risk))
+
+    def _floors_through(self, risk: Risk) -> tuple[str | None, tuple[str, ...]]:
+        """The highest floor that applies to the risk (None if none does) and the labels of every floor that
+        applies, floor by floor, each in the order of the risk's powers. The same for every risk of one process
+        and posts: computed once for them (a county's 74,000 risks have far fewer)."""
+        key = (risk.process, risk.posts)
+        found = self._through_cache.get(key)
+        if found is None:
+            floors = self.grading.floors
+            hits = sorted((i, n, label) for n, power in enumerate(self.powers_of(risk))
+                          for i, label in self._floors_of(power))
+            highest: str | None = None
+            labels: list[str] = []
+            for i, _, label in hits:
+                highest = higher(highest, floors[i].grade)
+                if label not in labels:
+                    labels.append(label)
+            found = self._through_cache[key] = (highest, tuple(labels))
+        return found
 
     def monitors(self, risk: Risk, grade: str) -> tuple[Monitor, ...]:
         """分级监控: the roles the grade needs, resolved to people (the same for a department's risks of a grade)."""

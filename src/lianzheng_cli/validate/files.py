@@ -192,11 +192,17 @@ def _reason(exc: OSError) -> str:
 
 
 def _check_and_store(raw: bytes, rel: str, key: str, cache: FileCache | None,
-                     progress: Callable[[int], None] | None, vocabulary: Vocabulary = BUILTIN) -> FileResult:
+                     progress: Callable[[int], None] | None, vocabulary: Vocabulary = BUILTIN, *,
+                     marshalled: bool = False) -> FileResult:
+    """``marshalled``: the values are wanted as bytes (a worker sends them so); made once, for the cache too, and
+    kept in ``result.data``."""
     result = check_file(raw, rel, vocabulary)
     result.key = key
+    body = marshal.dumps((result.data, result.items)) if marshalled and result.data is not None else None
     if cache is not None and result.clean and result.summary is not None:
-        cache.put(key, result.summary, result.data, result.items)
+        cache.put(key, result.summary, result.data, result.items, body=body)
+    if body is not None:
+        result.data = body
     if progress:
         progress(1)
     return result
@@ -230,9 +236,8 @@ def _check_share(rels, raws, keys, share, keep_data, cache, vocabulary) -> list[
     summaries (and the values, marshalled, only when the caller needs the model)."""
     out = []
     for i in share:
-        result = _check_and_store(raws[i], rels[i], keys[i], cache, None, vocabulary)
-        payload = marshal.dumps((result.data, result.items)) if keep_data and result.data is not None else None
-        out.append((i, payload, result.diagnostics, result.summary, result.salvaged))
+        result = _check_and_store(raws[i], rels[i], keys[i], cache, None, vocabulary, marshalled=keep_data)
+        out.append((i, result.data if keep_data else None, result.diagnostics, result.summary, result.salvaged))
     return out
 
 

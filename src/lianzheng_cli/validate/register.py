@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -52,6 +53,18 @@ def validate(root: Path, source: Source | None = None, *, model: bool = True, us
     ``source`` reads the files from elsewhere than the folder (a git revision for ``lz diff``);
     the content cache is used only for the folder itself.
     """
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the files' values and the model live to the end of the run: collecting them only costs
+    try:
+        return _validate(root, source, model=model, use_cache=use_cache, progress=progress)
+    finally:
+        if gc_was_enabled:
+            gc.freeze()  # later collections need not walk the register (ten full ones on a county: 3 s)
+            gc.enable()
+
+
+def _validate(root: Path, source: Source | None, *, model: bool, use_cache: bool,
+              progress: Callable[[int], None] | None) -> Validation:
     cache = open_cache(root, enabled=use_cache and source is None)
     files = read_register(root, source, keep_data=model, cache=cache, progress=progress)
     summaries = {f.rel: f.summary for f in files.departments if f.summary is not None}
