@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import INSPECTION, LEADERSHIP, ORG, run, write_register
+from lianzheng_cli.outputs.xlsx import form as xlsx_form
 from lianzheng_cli.outputs.xlsx import risk_table as workbook
 from lianzheng_cli.outputs.xlsx.risk_table import render_by_department, render_workbook
 from lianzheng_cli.outputs.xlsx.writer import _RowSpool, _ZipOut, clean_text, split_sheet_xml, xml_text
@@ -748,12 +749,12 @@ def test_the_detail_sheet_written_in_a_child_gives_the_same_bytes(example_regist
             super().__init__(*args)
 
     monkeypatch.setattr(writer, "Forked", Counted)
-    monkeypatch.setattr(workbook, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(xlsx_form, "PARALLEL_FROM", 10**9)
     serial = render_workbook(register, tmp_path / "serial.xlsx")
     assert children == []
-    monkeypatch.setattr(workbook, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(xlsx_form, "PARALLEL_FROM", 0)
     parallel = render_workbook(register, tmp_path / "parallel.xlsx")
-    assert len(children) == 1  # 明细 in a child, the 一览表 here
+    assert len(children) == 2  # 明细 and the register text in children, the 一览表 here
     assert parallel.read_bytes() == serial.read_bytes()
     with zipfile.ZipFile(parallel) as package:
         assert package.testzip() is None  # every entry's CRC, combined from its parts, holds
@@ -773,7 +774,7 @@ def test_large_sheets_are_compressed_through_a_file_and_zip64_fields_read_back(r
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     monkeypatch.setattr(writer, "SPOOL_IN_MEMORY", 10)  # every sheet's rows go through a temporary file
     monkeypatch.setattr(writer, "ZIP64_LIMIT", 2000)  # sizes and offsets past it take ZIP64 fields
-    monkeypatch.setattr(workbook, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(xlsx_form, "PARALLEL_FROM", 0)
     path = render_workbook(register, tmp_path / "book.xlsx")
     with zipfile.ZipFile(path) as package:
         assert package.testzip() is None
@@ -806,7 +807,7 @@ def test_texts_cut_in_the_childs_sheet_are_reported_as_when_written_here(registe
     risk.description = "长" * (MAX_CELL_TEXT + 10)  # records are plain dataclasses: a test may stretch one
     found = {}
     for parallel, since in (("child", 0), ("here", 10**9)):
-        monkeypatch.setattr(workbook, "PARALLEL_FROM", since)
+        monkeypatch.setattr(xlsx_form, "PARALLEL_FROM", since)
         overflows: list = []
         render_workbook(register, tmp_path / f"{parallel}.xlsx", overflows=overflows)
         found[parallel] = [(o.sheet, o.cell, o.subject, o.length) for o in overflows]

@@ -42,6 +42,9 @@ Progress = Callable[[int], None]
 PAGE_MARGINS = Margins(left=0.4, right=0.4, top=0.5, bottom=0.6, footer=0.25)
 # 1.1: a common risk point (共性风险点) as 涉及对象 says it
 COMMON_SUBJECTS = {"部门": "本部门各岗位（共性）", "单位": "全单位各岗位（共性）"}
+# risks from which the big sheets (明细, the register text) are written in forked children: below, a fork costs
+# more than it saves (and a county rendered --by-department would fork 400 times)
+PARALLEL_FROM = 5000
 WARNING_FIELDS = ("person", "notice", "requirement", "due", "result", "done")  # 1.1: the fuller 预警处置记录
 
 
@@ -242,6 +245,11 @@ class Form:
     progress: Progress | None = None
     # each sheet's values as written, for the register text to vouch for (``lz import`` of an unedited workbook)
     fingerprints: dict[str, Fingerprint] = field(default_factory=dict)
+
+    @property
+    def parallel(self) -> bool:
+        """Whether the big sheets are written in forked children (``Sheet.write_rows_apart``)."""
+        return sum(len(d.risks) for d in self.scope.departments) >= PARALLEL_FROM
 
     def sheet(self, title: str, columns: Sequence[Column], *, frozen_rows: int = 0, portrait: bool = False) -> Sheet:
         """A new sheet, printed as the form prints (A4, landscape but for the narrow 统计)."""

@@ -12,7 +12,7 @@ from lianzheng_cli.importing.snapshot import SHEET, snapshot_rows
 from lianzheng_cli.load.sources import ORG_FILE
 from lianzheng_cli.model.cycle import APPROVALS_FILE, ASSESSMENTS_FILE
 from lianzheng_cli.outputs.xlsx.form import Form
-from lianzheng_cli.outputs.xlsx.writer import SheetSpec
+from lianzheng_cli.outputs.xlsx.writer import Sheet, SheetSpec
 
 COLUMNS = (("文件", 24), ("段", 6), ("内容", 80), ("SHA-256", 66))
 
@@ -29,8 +29,13 @@ def register_text(form: Form) -> None:
     records = [name for name in (APPROVALS_FILE, ASSESSMENTS_FILE) if (root / name).is_file()]
     files = (_read(root, rel) for rel in (ORG_FILE, *records, *(dept.file for dept in scope.register.departments)))
     sheets = {name: found.hexdigest() for name, found in form.fingerprints.items()}
-    for row in snapshot_rows(files, sheets):  # one file in memory at a time
-        sheet.append([(value, style) for value in row], height=15)  # not fitted: nobody reads it there
+
+    def rows(sheet: Sheet) -> None:
+        for row in snapshot_rows(files, sheets):  # one file in memory at a time
+            sheet.append([(value, style) for value in row], height=15)  # not fitted: nobody reads it there
+
+    # a county's text is 78 MB: a child writes and compresses it while this process compresses the other sheets
+    sheet.write_rows_apart(rows, parallel=form.parallel)
 
 
 def _read(root: Path, rel: str) -> tuple[str, str | None]:

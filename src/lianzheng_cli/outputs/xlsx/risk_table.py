@@ -45,9 +45,6 @@ DETAIL_COLUMNS = (
 )
 HIGH = GRADES[0]
 PROGRESS_EVERY = 1000  # risks between two progress reports
-# risks from which 明细 is written in a forked child: below, a fork costs more than it saves (and a county
-# rendered --by-department would fork 400 times)
-PARALLEL_FROM = 5000
 
 
 def render_workbook(register: Register, path: Path, *, public: bool = False,
@@ -187,7 +184,7 @@ def risk_sheets(form: Form) -> None:
     told, detail.on_row = detail.on_row, None
     detail.repeat_rows(1, 1)
     detail.autofilter(1, max(1 + risks, 2))  # the header and a row per risk
-    detail.write_rows_apart(lambda sheet: _detail_rows(form, sheet), parallel=risks >= PARALLEL_FROM)
+    detail.write_rows_apart(lambda sheet: _detail_rows(form, sheet), parallel=form.parallel)
     if told is not None:
         told(1, form.header_cells(DETAIL_COLUMNS))
     form.heading(main, scope.title_prefix + FORM_NAME, _legend(scope, risks, measures))
