@@ -263,6 +263,7 @@ def _baseline() -> dict[str, dict]:
 @given(HOSTILE, HOSTILE, HOSTILE, HOSTILE)
 @example("=cmd|' /C calc'!A0", "@org/team 请看 #12", "# 伪造标题\n- 列表", "</details><img src=x onerror=alert(1)>")
 @example("=", "=", "=", "@\n- ")  # found by the fuzzer: a mention across a line break is none
+@example("=", "=", "=", "@_")  # found by the fuzzer: escaping "_" first hid the mention from its own escape
 def test_any_register_text_keeps_the_outputs_structure(title, description, measure, name):
     COUNTS["outputs"] += 1
     baseline = _baseline()

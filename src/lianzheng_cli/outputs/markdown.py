@@ -36,12 +36,13 @@ def md_text(value: Any) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.strip()
+    # mentions first: once ``_`` is escaped, ``@\_`` would no longer look like one, yet still show as ``@_``
+    if "@" in text or "#" in text:
+        text = _MENTION.sub("\\1" + _ZWSP, text)
     if _INLINE_CHAR.search(text) is not None:
         text = text.translate(_INLINE)
     # "# ", "- ", "+ ", "1. ", "1) " opening a line: escape the marker's last character
     text = _LINE_START.sub(_escape_marker, text)
-    if "@" in text or "#" in text:
-        text = _MENTION.sub("\\1" + _ZWSP, text)
     return text.replace("\n", "<br>")
 
 
