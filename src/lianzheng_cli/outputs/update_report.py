@@ -64,6 +64,10 @@ tr = messages({
                          "en": "the workbook matches the register; no file changed; {errors} errors, {warnings} "
                                "warnings, {infos} notes"},
     "update.dry_run": {"zh": "（试运行：未修改任何文件）", "en": " (dry run: nothing was written)"},
+    "restore.unchanged": {"zh": "表格没有改动，登记簿与工作簿所附原文相同；"
+                                "发现 {errors} 个错误、{warnings} 个警告、{infos} 条提示",
+                          "en": "the sheets are as rendered: the register is the one the workbook carries; {errors} "
+                                "errors, {warnings} warnings, {infos} notes"},
     "restore.written": {"zh": "已写入新登记簿 {path}（{files}个文件）",
                         "en": "written: the new register {path} ({files} files)"},
     "restore.would_write": {"zh": "将写入新登记簿 {path}（{files}个文件；试运行：未写入任何文件）",
@@ -207,7 +211,15 @@ UPDATE_FORMATS: dict[str, UpdateReporter] = {
 
 def report_restored_text(restored: Restored, out: Path | None, stream: TextIO) -> None:
     """A register restored from the workbook it was rendered from: the edits applied, then what was written."""
-    report_update_text(restored.update, out or Path("."), stream)
+    update = restored.update
+    if update.changes:
+        report_update_text(update, out or Path("."), stream)
+    else:  # "no file changed" would read oddly above "written": the register is the one the workbook carries
+        for problem in update.problems.items:
+            stream.write(f"{problem_location(problem)}: {problem.code} {problem.message}\n")
+        counts = update.summary()
+        stream.write(tr("restore.unchanged", errors=counts["errors"], warnings=counts["warnings"],
+                        infos=counts["infos"]) + "\n")
     key = "restore.would_write" if restored.written is None else "restore.written"
     stream.write(tr(key, path=shown_path(out) if out is not None else "-", files=len(restored.files)) + "\n")
 
