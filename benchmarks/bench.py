@@ -526,17 +526,24 @@ README = HERE.parent / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 # The README's readers are the users: the commands in their words, with no peers' details or targets.
-README_LABELS = (
+README_LABELS = (  # the first whose English label begins the row's label: the longer ones first
     ("libyaml compose", "只解析YAML（libyaml，作为对照）"),
     ("check-jsonschema", "check-jsonschema（只校验部门文件，作为对照）"),
     ("yamllint", "yamllint（作为对照）"),
     ("lz validate, cold", "lz validate（无缓存）"),
     ("lz validate, warm", "lz validate（有缓存，改动了一个文件）"),
+    ("lz lint, warm", "lz lint（有缓存，改动了一个文件）"),
     ("lz lint", "lz lint（无缓存）"),
+    ("lz grade --check, warm", "lz grade --check（有缓存，改动了一个文件）"),
     ("lz grade", "lz grade --check（无缓存）"),
+    ("lz render xlsx (whole register), warm", "lz render xlsx（有缓存，改动了一个文件）"),
     ("lz render xlsx", "lz render xlsx（整个登记簿一个工作簿）"),
+    ("lz render docx", "lz render docx（Word版一览表）"),
     ("lz diff", "lz diff 2024 2025（两个年度之间的变更）"),
+    ("lz report --docx", "lz report --docx（Word版年度报告）"),
     ("lz report", "lz report（年度报告）"),
+    ("lz import --from-cells", "lz import --from-cells（按表格内容导入上述一览表）"),
+    ("lz import", "lz import（导入 lz render xlsx 生成的一览表）"),
 )
 
 
