@@ -197,8 +197,11 @@ def _in_year(context: _Context, day: date | None) -> bool:
 
 
 def people_briefed(context: _Context, scope: _Scope, item: AssessmentItem) -> ItemScore:
-    """People briefed (交底) in the register's year, by the as-of date / people."""
-    return _share(item, *_split(scope.people, lambda p: _in_year(context, p.briefed)))
+    """People briefed (交底) on the risks of the post they hold: on or after taking it, by the as-of date / people.
+
+    A briefing is owed once per post (the practice, and LZ302), not once a year as a pledge is."""
+    return _share(item, *_split(scope.people,
+                                lambda p: p.briefed is not None and p.since <= p.briefed <= context.as_of))
 
 
 def people_pledged(context: _Context, scope: _Scope, item: AssessmentItem) -> ItemScore:

@@ -20,7 +20,7 @@ from lianzheng_cli.vocab import BUILTIN, Vocabulary
 INDICATOR_NAMES = {
     "risk_coverage": "有风险点的职权占比", "high_monitoring": "有中期监控措施的高风险点占比",
     "measures_on_time": "到期措施按期落实占比", "warnings_closed": "预警按时限办结占比",
-    "people_briefed": "本年度已交底人员占比", "people_pledged": "本年度已承诺人员占比",
+    "people_briefed": "已就现岗位交底人员占比", "people_pledged": "本年度已承诺人员占比",
     "lint_errors": "检查错误扣分",
 }
 REVISION_PATTERN = "^[0-9a-f]{40}$"
