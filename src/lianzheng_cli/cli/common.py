@@ -123,6 +123,13 @@ class Group(_InTheUsersLanguage, TyperGroup):
     """lz itself and its groups of subcommands (``typer.Typer(cls=Group)``)."""
 
 
+def command_group(name: str) -> typer.Typer:
+    """A command with subcommands (``lz render xlsx``, ``lz export parquet``): help in the user's language, and
+    shown when no subcommand is given."""
+    return typer.Typer(cls=Group, name=name, no_args_is_help=True,
+                       context_settings={"help_option_names": ["-h", "--help"]})
+
+
 class Lang(StrEnum):
     zh = "zh"
     en = "en"

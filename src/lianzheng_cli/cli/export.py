@@ -9,10 +9,10 @@ import typer
 
 from lianzheng_cli.cli.common import (
     Command,
-    Group,
     LangOption,
     RegisterOption,
     checked_register,
+    command_group,
     command_help,
     start,
     usage_error,
@@ -50,12 +50,7 @@ tr = messages({
     "export.not_folder": {"zh": "{path} 不是目录", "en": "{path} is not a folder"},
 })
 
-export_app = typer.Typer(
-    cls=Group,
-    name="export",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+export_app = command_group("export")
 
 
 @export_app.callback()

@@ -14,10 +14,10 @@ import typer
 from lianzheng_cli import i18n
 from lianzheng_cli.cli.common import (
     Command,
-    Group,
     LangOption,
     RegisterOption,
     checked_register,
+    command_group,
     command_help,
     progress_bar,
     start,
@@ -121,12 +121,7 @@ tr = i18n.messages({
     },
 })
 
-render_app = typer.Typer(
-    cls=Group,
-    name="render",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+render_app = command_group("render")
 
 
 @render_app.callback()
