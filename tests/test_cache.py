@@ -242,3 +242,18 @@ def test_the_key_is_private_and_lives_with_the_cache_not_the_register(example_re
 def test_a_cache_folder_inside_the_register_is_not_used(example_register, monkeypatch):
     monkeypatch.setenv("LZ_CACHE_DIR", str(example_register / ".lz-cache"))
     assert cache_module.open_cache(example_register) is None
+
+
+def test_a_blob_is_read_back_only_under_its_own_name_and_unaltered(example_register):
+    cache = cache_module.open_cache(example_register)
+    assert cache is not None
+    name = cache.digest("memo", b"inputs")
+    assert cache.get_blob(name) is None
+    cache.put_blob(name, b"payload")
+    assert cache.get_blob(name) == b"payload"
+    other = cache.digest("memo", b"other inputs")
+    shutil.copy(cache.folder / name, cache.folder / other)
+    assert cache.get_blob(other) is None  # copied under another name
+    stored = (cache.folder / name).read_bytes()
+    (cache.folder / name).write_bytes(stored[:-1] + bytes([stored[-1] ^ 1]))
+    assert cache.get_blob(name) is None  # edited

@@ -172,6 +172,28 @@ class FileCache:
             return  # a cache that cannot be written is no cache, not an error
         self.used.add(key)
 
+    def get_blob(self, name: str) -> bytes | None:
+        """What ``put_blob`` stored under ``name`` (another command's memo, such as lint's findings), if authentic."""
+        try:
+            with open(self.folder / name, "rb") as handle:
+                mac, payload = handle.read(MAC_BYTES), handle.read()
+        except OSError:
+            return None
+        if not hmac.compare_digest(mac, self._mac(name + ".b", payload)):
+            return None
+        self.used.add(name)
+        return payload
+
+    def put_blob(self, name: str, payload: bytes) -> None:
+        """Store ``payload`` under ``name`` (a keyed digest the caller makes with ``digest``), authenticated."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with open(self.folder / name, "wb") as handle:
+                handle.write(self._mac(name + ".b", payload) + payload)
+        except (OSError, ValueError):
+            return
+        self.used.add(name)
+
     def prune(self, keep: int) -> None:
         """Drop other versions' folders, and this register's entries not used in this run once they pile up."""
         try:
