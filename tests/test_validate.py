@@ -378,3 +378,17 @@ def test_suggestion_search_is_bounded_whatever_the_number_of_ids():
 
     # dangling references grow with the ids: linear work is 2 ×, a search over every id per reference 4 ×
     assert growth(work, 1000) < 2.6
+
+
+def test_a_command_imports_only_what_it_needs(example_register):
+    """Commands are loaded on use: `lz validate` does not pay for the Word, Excel and DuckDB commands' imports."""
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from lianzheng_cli.cli import app\n"
+        f"result = CliRunner().invoke(app, ['validate', '-r', {str(example_register)!r}])\n"
+        "print(result.exit_code, sorted(m for m in ('lianzheng_cli.cli.report', 'lianzheng_cli.cli.render',"
+        " 'lianzheng_cli.cli.import_', 'docx', 'openpyxl', 'duckdb') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[0] == "0 []"
