@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -87,8 +88,8 @@ def check_description_concrete(ctx: Context) -> Iterator[Finding]:
 
 
 def _descriptions(ctx: Context, department: Department) -> list[tuple]:
-    """LZ502's part of a department: each risk's id, department, posts, place and normalised description."""
-    return [(risk.id, risk.department, risk.posts, risk.at.path, ctx.normalized(risk.description))
+    """LZ502's part of a department: each risk's id, department, posts, index and normalised description."""
+    return [(risk.id, risk.department, risk.posts, risk.at.path[1], ctx.normalized(risk.description))
             for risk in department.risks]
 
 
@@ -120,7 +121,7 @@ def _descriptions(ctx: Context, department: Department) -> list[tuple]:
 def check_description_copied(ctx: Context, parts: list[tuple[str, Any]]) -> Iterator[Finding]:
     risks = [(rel, risk) for rel, part in parts for risk in part]
     for copy in find_copies([risk[4] for _, risk in risks], threshold=NEAR_COPY):
-        rel, (risk_id, department, _, path, _) = risks[copy.index]
+        rel, (risk_id, department, _, i, _) = risks[copy.index]
         other_id, other_department, other_posts = risks[copy.original][1][:3]
         where = join_list([other_department, *other_posts])
         if copy.similarity >= 1.0:
@@ -130,13 +131,19 @@ def check_description_copied(ctx: Context, parts: list[tuple[str, Any]]) -> Iter
                          percent=int(copy.similarity * 100))
         if other_department != department:  # copied across departments: one common risk instead (1.1)
             message += tr("lint.LZ502.common")
-        yield Finding(At(rel, path), risk_id, message, field="description")
+        yield Finding(At(rel, ("risks", i)), risk_id, message, field="description")
 
 
 def _measure_texts(ctx: Context, department: Department) -> list[tuple]:
-    """LZ503's part of a department: each measure's risk, id, place, normalised text and text as quoted."""
-    return [(risk.id, measure.id, measure.at.path, ctx.normalized(measure.text), _shown(measure.text))
-            for risk in department.risks for measure in risk.measures]
+    """LZ503's part of a department: each measure's risk, id, place (risk and measure index), the key of its
+    normalised text (a 64-bit digest: lz keeps the parts between runs, a digest is a sixth of the text) and its
+    text as quoted."""
+    return [(risk.id, measure.id, risk.at.path[1], j, _text_key(ctx.normalized(measure.text)), _shown(measure.text))
+            for risk in department.risks for j, measure in enumerate(risk.measures)]
+
+
+def _text_key(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
 @rule_across(
@@ -159,10 +166,10 @@ def _measure_texts(ctx: Context, department: Department) -> list[tuple]:
 """,
 )
 def check_measure_boilerplate(ctx: Context, parts: list[tuple[str, Any]]) -> Iterator[Finding]:
-    by_text: dict[str, list[tuple[str, tuple]]] = {}  # normalised text -> [(file, measure)]
+    by_text: dict[int, list[tuple[str, tuple]]] = {}  # normalised text's key -> [(file, measure)]
     for rel, part in parts:
         for measure in part:
-            by_text.setdefault(measure[3], []).append((rel, measure))
+            by_text.setdefault(measure[4], []).append((rel, measure))
     for uses in by_text.values():
         risk_ids = list(dict.fromkeys(measure[0] for _, measure in uses))
         if len(risk_ids) < BOILERPLATE_RISKS:
@@ -171,10 +178,10 @@ def check_measure_boilerplate(ctx: Context, parts: list[tuple[str, Any]]) -> Ite
         # not 80,000 lists of 80,000 ids.
         first = [f"`{r}`" for r in risk_ids[:EXAMPLES + 1]]
         count = len(risk_ids)
-        for rel, (risk_id, measure_id, path, _, shown) in uses:
+        for rel, (risk_id, measure_id, i, j, _, shown) in uses:
             own = f"`{risk_id}`"
             examples = join_list([r for r in first if r != own][:EXAMPLES])
-            yield Finding(At(rel, path), f"{risk_id}/{measure_id}",
+            yield Finding(At(rel, ("risks", i, "measures", j)), f"{risk_id}/{measure_id}",
                           tr("lint.LZ503", text=shown, count=count, examples=examples), field="text")
 
 
