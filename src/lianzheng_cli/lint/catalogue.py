@@ -46,6 +46,15 @@ class Context:
         if grades is not None:
             self.grades = grades
 
+    def measure_text(self, rel: str, risk: int, measure: int) -> str:
+        """The text of measure ``measure`` of risk ``risk`` (indexes) in the department file ``rel``: what a
+        register-wide rule's part refers to without carrying it."""
+        return self._by_file[rel].risks[risk].measures[measure].text
+
+    @cached_property
+    def _by_file(self) -> dict[str, Department]:
+        return {dept.file: dept for dept in self.register.departments}
+
     @cached_property
     def grades(self) -> dict[str, RiskGrade]:
         """Every risk's grade, computed on first use (the text rules need none)."""

@@ -12,12 +12,12 @@ the line above either.
 from __future__ import annotations
 
 import gc
+import marshal
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.forking import Forked, can_fork
@@ -30,7 +30,7 @@ from lianzheng_cli.lint.dates import default_as_of
 from lianzheng_cli.lint.rules import FAMILIES
 from lianzheng_cli.load.parse import decode
 from lianzheng_cli.load.positions import ItemLocator
-from lianzheng_cli.model.records import At, Department, Org, Register
+from lianzheng_cli.model.records import At, Org, Register
 from lianzheng_cli.validate.files import RegisterLocator
 
 MALFORMED, UNUSED, BAD_CONFIG = "LZ901", "LZ902", "LZ903"
@@ -255,7 +255,7 @@ def parse_directives(text: str) -> list[Directive]:
 # --- the run ----------------------------------------------------------------------------
 
 Found = list[tuple[str, Finding]]  # (rule code, finding)
-Parts = dict[str, list[tuple[str, Any]]]  # register-wide rule code -> [(department file, its part)]
+Parts = dict[str, list[tuple[str, bytes]]]  # register-wide rule code -> [(department file, its part marshalled)]
 
 
 @dataclass(slots=True)
@@ -319,10 +319,9 @@ def run_lint(register: Register, *, as_of: date | None = None, select: Iterable[
     return LintRun(diagnostics, by_file, local, across, parts)
 
 
-def run_rules(ctx: Context, codes: list[str], keep_parts: bool = False,
-              departments: Iterable[Department] | None = None) -> tuple[Found, Found, Parts]:
-    """The findings of the department rules among ``codes``, and of the register-wide ones with their parts
-    (kept if ``keep_parts``); ``departments``: collect the parts of these only (the others' are in ``parts``)."""
+def run_rules(ctx: Context, codes: list[str], keep_parts: bool = False) -> tuple[Found, Found, Parts]:
+    """The findings of the department rules among ``codes``, and of the register-wide ones with their parts,
+    marshalled (kept if ``keep_parts``: only to be stored, so made bytes where they are made, in a worker too)."""
     local = [(code, finding) for code in codes if (check := RULES[code].check) for finding in check(ctx)]
     across: Found = []
     kept: Parts = {}
@@ -330,10 +329,10 @@ def run_rules(ctx: Context, codes: list[str], keep_parts: bool = False,
         way = RULES[code].across
         if way is None:
             continue
-        parts = [(dept.file, way.collect(ctx, dept)) for dept in (departments or ctx.register.departments)]
+        parts = [(dept.file, way.collect(ctx, dept)) for dept in ctx.register.departments]
         across += [(code, finding) for finding in way.reduce(ctx, parts)]
         if keep_parts:
-            kept[code] = parts
+            kept[code] = [(rel, marshal.dumps(part)) for rel, part in parts]
     return local, across, kept
 
 

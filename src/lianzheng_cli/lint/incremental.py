@@ -49,7 +49,7 @@ from lianzheng_cli.lint.engine import (
 )
 from lianzheng_cli.load.cache import FileCache, open_cache
 from lianzheng_cli.model.grading import LEADERSHIP, PARTY
-from lianzheng_cli.model.records import At, build_register
+from lianzheng_cli.model.records import At, Register, build_register
 from lianzheng_cli.validate.register import Validation, validate
 
 MEMO_FORMAT = 1
@@ -70,11 +70,14 @@ class FileMemo:
     summary: bytes  # marshalled: read back only for a file that changed
     local: list[Raw]
     across: list[Raw]
-    parts: dict[str, Any]
+    parts: dict[str, bytes]  # rule code -> this file's part, marshalled
     located: list[Located]
+    # The texts of the measures the register-wide rules reported here ((risk, measure) indexes -> text): their
+    # messages quote them, and a warm run builds only the neighbourhood (``Context.measure_text``).
+    quoted: dict[tuple[int, int], str]
 
     def as_value(self) -> tuple:
-        return (self.key, self.summary, self.local, self.across, self.parts, self.located)
+        return (self.key, self.summary, self.local, self.across, self.parts, self.located, self.quoted)
 
 
 class IncrementalLint:
@@ -101,7 +104,10 @@ class IncrementalLint:
     def run(self, validation: Validation) -> list[Diagnostic]:
         """Every lint finding of the register ``validation`` found clean (with or without its model), sorted."""
         if validation.register is None:
-            found = self._warm(validation)
+            try:
+                found = self._warm(validation)
+            except _Unavailable:
+                found = None
             if found is not None:
                 return found
             validation = validate(self.root, model=True)  # the whole model after all (its files are cached)
@@ -149,7 +155,9 @@ class IncrementalLint:
         self.how = "warm"
         config = LintConfig.from_org(register.org)
         active = active_rules(select=self.select, ignore=self.ignore, config=config)
-        ctx = Context(register, self.as_of or default_as_of(register.org.year))
+        ctx = _Neighbourhood(register, self.as_of or default_as_of(register.org.year), cache,
+                             {rel: f.key for rel, f in current.items()},
+                             {rel: m.quoted for rel, m in memo.items() if rel not in changed})
         local: dict[str, Found] = {}
         for code in active:
             check = RULES[code].check
@@ -158,7 +166,7 @@ class IncrementalLint:
                     local.setdefault(finding.at.file, []).append((code, finding))
         if BAD_CONFIG in active:
             local[ORG_FILE] = [(BAD_CONFIG, f) for f in check_config(config)]
-        parts_now: dict[str, dict[str, Any]] = {rel: {} for rel in order}
+        parts_now: dict[str, dict[str, bytes]] = {rel: {} for rel in order}
         departments = {dept.file: dept for dept in register.departments}
         parts: dict[str, list[tuple[str, Any]]] = {}
         for code in active:
@@ -167,8 +175,12 @@ class IncrementalLint:
                 continue
             parts[code] = []
             for rel in order:
-                part = way.collect(ctx, departments[rel]) if rel in again else memo[rel].parts[code]
-                parts_now[rel][code] = part
+                if rel in again:
+                    part = way.collect(ctx, departments[rel])
+                    parts_now[rel][code] = marshal.dumps(part)
+                else:
+                    parts_now[rel][code] = memo[rel].parts[code]
+                    part = marshal.loads(parts_now[rel][code])
                 parts[code].append((rel, part))
         # The copy search reads every text of the register: in a worker, while this process does the rest.
         heavy = [code for code in parts if code in HEAVY_RULES]
@@ -199,9 +211,39 @@ class IncrementalLint:
                 located = [_located(d) for d in locating.finish(rel)]
             summary = old.summary if old is not None and old.key == key else marshal.dumps(current[rel].summary
                                                                                          if rel in current else None)
-            fresh[rel] = FileMemo(key, summary, raw_local, raw_across, parts_now.get(rel, {}), located)
+            fresh[rel] = FileMemo(key, summary, raw_local, raw_across, parts_now.get(rel, {}), located,
+                                  _quoted(ctx, rel, raw_across))
         _store(cache, self.inputs, fresh)
         return sorted((_diagnostic(d) for m in fresh.values() for d in m.located), key=lambda d: d.sort_key)
+
+
+class _Unavailable(Exception):
+    """What a warm run needs of a file is not in the cache: a full run instead."""
+
+
+class _Neighbourhood(Context):
+    """The context of a warm run: the model of the neighbourhood; a measure text elsewhere from the cache."""
+
+    def __init__(self, register: Register, as_of: date, cache: FileCache, keys: dict[str, str],
+                 quoted: dict[str, dict[tuple[int, int], str]]):
+        super().__init__(register, as_of)
+        self._cache, self._keys, self._quoted = cache, keys, quoted
+        self._documents: dict[str, Any] = {}
+
+    def measure_text(self, rel: str, risk: int, measure: int) -> str:
+        if rel in self._by_file:
+            return super().measure_text(rel, risk, measure)
+        known = self._quoted.get(rel, {}).get((risk, measure))
+        if known is not None:
+            return known
+        if rel not in self._documents:
+            entry = self._cache.get(self._keys.get(rel, ""), with_data=True)
+            if entry is None:
+                raise _Unavailable(rel)
+            self._documents[rel] = entry.data
+        text = self._documents[rel]["risks"][risk]["measures"][measure]["text"]
+        assert isinstance(text, str)  # the file validated
+        return text
 
 
 def _reduce(ctx: Context, parts: dict[str, list[tuple[str, Any]]], codes: list[str]) -> Found:
@@ -284,7 +326,7 @@ def _load(cache: FileCache, inputs: bytes) -> dict[str, FileMemo] | None:
     if payload is None or not payload.startswith(inputs):
         return None
     try:
-        files = marshal.loads(payload[len(inputs):])
+        files = marshal.loads(memoryview(payload)[len(inputs):])
         return {rel: FileMemo(*value) for rel, value in files.items()}
     except Exception:  # a memo that cannot be read is no memo
         return None
@@ -295,21 +337,31 @@ def _store(cache: FileCache, inputs: bytes, files: dict[str, FileMemo]) -> None:
         payload = marshal.dumps({rel: memo.as_value() for rel, memo in files.items()})
     except ValueError:
         return
-    cache.put_blob(_memo_name(cache), inputs + payload)
+    cache.put_blob(_memo_name(cache), inputs, payload)
 
 
 def _memo_of(run: LintRun, validation: Validation) -> dict[str, FileMemo]:
+    assert validation.register is not None
+    ctx = Context(validation.register, date.today())  # for its measure texts
     files = {f.rel: f for f in validation.files.departments}
-    parts: dict[str, dict[str, Any]] = {rel: {} for rel in files}
+    parts: dict[str, dict[str, bytes]] = {rel: {} for rel in files}
     for code, found in run.parts.items():
         for rel, part in found:
             parts[rel][code] = part
     memo = {}
     for rel, located in run.located.items():
         f = files.get(rel)
-        memo[rel] = FileMemo(f.key if f else "", marshal.dumps(f.summary if f else None), _raws(run.local.get(rel, [])),
-                             _raws(run.across.get(rel, [])), parts.get(rel, {}), [_located(d) for d in located])
+        across = _raws(run.across.get(rel, []))
+        memo[rel] = FileMemo(f.key if f else "", marshal.dumps(f.summary if f else None),
+                             _raws(run.local.get(rel, [])), across, parts.get(rel, {}),
+                             [_located(d) for d in located], _quoted(ctx, rel, across))
     return memo
+
+
+def _quoted(ctx: Context, rel: str, across: list[Raw]) -> dict[tuple[int, int], str]:
+    """The texts of the measures ``across`` (a file's register-wide findings) are about."""
+    return {(path[1], path[3]): ctx.measure_text(rel, path[1], path[3]) for _, path, *_ in across
+            if len(path) == 4 and path[0] == "risks" and path[2] == "measures"}
 
 
 def _raws(found: Found) -> list[Raw]:

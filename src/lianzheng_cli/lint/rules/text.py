@@ -135,10 +135,10 @@ def check_description_copied(ctx: Context, parts: list[tuple[str, Any]]) -> Iter
 
 
 def _measure_texts(ctx: Context, department: Department) -> list[tuple]:
-    """LZ503's part of a department: each measure's risk, id, place (risk and measure index), the key of its
-    normalised text (a 64-bit digest: lz keeps the parts between runs, a digest is a sixth of the text) and its
-    text as quoted."""
-    return [(risk.id, measure.id, risk.at.path[1], j, _text_key(ctx.normalized(measure.text)), _shown(measure.text))
+    """LZ503's part of a department: each measure's risk, id, place (risk and measure index) and the key of its
+    normalised text (a 64-bit digest). lz keeps the parts between runs: the texts themselves stay in the files
+    (``Context.measure_text``), only the few repeated ones are quoted."""
+    return [(risk.id, measure.id, risk.at.path[1], j, _text_key(ctx.normalized(measure.text)))
             for risk in department.risks for j, measure in enumerate(risk.measures)]
 
 
@@ -178,9 +178,10 @@ def check_measure_boilerplate(ctx: Context, parts: list[tuple[str, Any]]) -> Ite
         # not 80,000 lists of 80,000 ids.
         first = [f"`{r}`" for r in risk_ids[:EXAMPLES + 1]]
         count = len(risk_ids)
-        for rel, (risk_id, measure_id, i, j, _, shown) in uses:
+        for rel, (risk_id, measure_id, i, j, _) in uses:
             own = f"`{risk_id}`"
             examples = join_list([r for r in first if r != own][:EXAMPLES])
+            shown = _shown(ctx.measure_text(rel, i, j))
             yield Finding(At(rel, ("risks", i, "measures", j)), f"{risk_id}/{measure_id}",
                           tr("lint.LZ503", text=shown, count=count, examples=examples), field="text")
 
