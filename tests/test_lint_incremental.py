@@ -198,3 +198,62 @@ def test_a_file_that_referring_files_change_is_linted_again(tmp_path, monkeypatc
     assert job.how == "warm" and "departments/gzk.yaml" in job.again
     assert after == full(root)
     assert [f[0] for f in after if f[2] == "departments/gzk.yaml"] == ["LZ202"]
+
+
+# --- lz grade after a change (outputs/grade_incremental.py) ------------------------------------------------------
+
+
+def grade_now(root: Path, **options):
+    from lianzheng_cli.outputs.grade_incremental import IncrementalGrade
+
+    job = IncrementalGrade(root, **options)
+    return job, job.run(validate(root, model=job.needs_model))
+
+
+def rename_a_leader(root: Path) -> str:
+    """czj-cwg's supervisor, a person of czj-ldbz, is renamed: the monitors of czj-cwg's risks show the new name."""
+    supervisor = re.search(r"(?m)^supervisor: (.+)$", department(root, "czj-cwg").read_text(encoding="utf-8"))
+    assert supervisor is not None
+    target = department(root, "czj-ldbz")
+    text = target.read_text(encoding="utf-8")
+    name = re.search(rf"- id: {supervisor.group(1)}\n    name: (.+)\n", text)
+    assert name is not None
+    target.write_text(text.replace(name.group(0), name.group(0).replace(name.group(1), "新任某某")), encoding="utf-8")
+    return "czj-ldbz"
+
+
+def regrade_a_risk(root: Path) -> str:
+    target = department(root, "fgj-xmb")
+    text = target.read_text(encoding="utf-8")
+    target.write_text(re.sub(r"(?m)^    likelihood: [0-9]$", "    likelihood: 5", text, count=3), encoding="utf-8")
+    return "fgj-xmb"
+
+
+@pytest.mark.parametrize("edit", [rename_a_leader, regrade_a_risk])
+def test_a_warm_grade_is_the_full_grade(register, edit):
+    from lianzheng_cli.outputs.grades import build_grade_report
+
+    job, before = grade_now(register)
+    assert job.how == "full"
+    changed = edit(register)
+    job, after = grade_now(register)
+    assert job.how == "warm" and f"departments/{changed}.yaml" in job.again
+    whole = build_grade_report(validate(register).register)
+    assert (after.rows, after.departments, after.method, after.monitoring) == (
+        whole.rows, whole.departments, whole.method, whole.monitoring)
+    assert after.rows != before.rows
+    outside = {r.file for r in set(after.rows) - set(before.rows)}
+    assert outside - {f"departments/{changed}.yaml"} or edit is regrade_a_risk
+    job, again = grade_now(register)
+    assert job.how == "unchanged" and again.rows == after.rows
+
+
+def test_lz_grade_prints_the_same_cold_and_warm(register, runner, monkeypatch):
+    run(runner, "grade", "--check", "-r", str(register))
+    rename_a_leader(register)
+    for fmt in ("text", "json"):
+        warm = run(runner, "grade", "--check", "-r", str(register), "-f", fmt)
+        monkeypatch.setenv("LZ_NO_CACHE", "1")
+        fresh = run(runner, "grade", "--check", "-r", str(register), "-f", fmt)
+        monkeypatch.delenv("LZ_NO_CACHE")
+        assert (warm.exit_code, warm.stdout) == (fresh.exit_code, fresh.stdout)

@@ -125,33 +125,16 @@ class IncrementalLint:
     def _warm(self, validation: Validation) -> list[Diagnostic] | None:
         memo, cache = self.memo, self.cache
         assert memo is not None and cache is not None
-        current = {f.rel: f for f in validation.files.departments}
-        org_doc = validation.files.org.data
-        if not isinstance(org_doc, dict) or any(f.summary is None for f in current.values()):
+        place = find_neighbourhood(validation, cache, {rel: (m.key, m.summary) for rel, m in memo.items()},
+                                   risks_naming=True)
+        if place is None:
             return None
-        order = list(current)
-        changed = {rel for rel, f in current.items() if rel not in memo or memo[rel].key != f.key}
-        changed |= memo.keys() - current.keys() - {ORG_FILE}
-        if not changed:
+        if place.unchanged:
             self.how = "unchanged"
             return sorted((_diagnostic(d) for m in memo.values() for d in m.located), key=lambda d: d.sort_key)
-        graph = _Graph({rel: f.summary for rel, f in current.items() if f.summary is not None},
-                       {rel: old for rel in changed if rel in memo and (old := marshal.loads(memo[rel].summary))})
-        hubs = {rel for ident in _strings(org_doc) for rel in graph.definers.get(ident, ())}
-        if changed & hubs:
-            return None
-        again = graph.affected(changed) & current.keys()
-        build = graph.forward_closure(again | graph.named_by_risks_of(again | hubs) | hubs)
-        if len(build) > MAX_SHARE * len(current):
-            return None
-        self.built, self.again = build, again
-        entries = {rel: cache.get(current[rel].key, with_data=True) for rel in order if rel in build}
-        if any(entry is None for entry in entries.values()):
-            return None
-        register = build_register(self.root, org_doc, [(rel, e.data) for rel, e in entries.items() if e],
-                                  {rel: e.items for rel, e in entries.items() if e and e.items})
-        if any(role in (LEADERSHIP, PARTY) for roles in register.org.monitoring.values() for role in roles):
-            return None  # a group role's monitors are every leadership department's people: no neighbourhood
+        register, again, changed, order = place.register, place.again, place.changed, place.order
+        current = {f.rel: f for f in validation.files.departments}
+        self.built, self.again = place.built, again
         self.how = "warm"
         config = LintConfig.from_org(register.org)
         active = active_rules(select=self.select, ignore=self.ignore, config=config)
@@ -215,6 +198,56 @@ class IncrementalLint:
                                   _quoted(ctx, rel, raw_across))
         _store(cache, self.inputs, fresh)
         return sorted((_diagnostic(d) for m in fresh.values() for d in m.located), key=lambda d: d.sort_key)
+
+
+@dataclass(slots=True)
+class Neighbourhood:
+    """What a warm run looks at again: the files that changed, those whose results may differ with them
+    (``again``), and the model of what those need (``built``, ``register``)."""
+
+    order: list[str]  # every department file, in the register's order
+    changed: set[str]
+    again: set[str]
+    built: set[str]
+    register: Register  # of ``built`` (and org.yaml)
+    unchanged: bool = False  # nothing changed: the memo's results stand as they are
+
+
+def find_neighbourhood(validation: Validation, cache: FileCache, memo: dict[str, tuple[str, bytes]], *,
+                       risks_naming: bool) -> Neighbourhood | None:
+    """The neighbourhood of what changed since a memo (``rel -> (key, summary marshalled)``); None when a full
+    run is needed. ``risks_naming``: results about a post or process depend on the risks that name it (lint's;
+    grading reads only what a risk refers to)."""
+    current = {f.rel: f for f in validation.files.departments}
+    org_doc = validation.files.org.data
+    if not isinstance(org_doc, dict) or any(f.summary is None for f in current.values()):
+        return None
+    order = list(current)
+    changed = {rel for rel, f in current.items() if rel not in memo or memo[rel][0] != f.key}
+    changed |= memo.keys() - current.keys() - {ORG_FILE}
+    if not changed:
+        return Neighbourhood(order, changed, set(), set(), build_register(validation.root, org_doc, []), True)
+    graph = _Graph({rel: f.summary for rel, f in current.items() if f.summary is not None},
+                   {rel: old for rel in changed if rel in memo and (old := marshal.loads(memo[rel][1]))})
+    hubs = {rel for ident in _strings(org_doc) for rel in graph.definers.get(ident, ())}
+    if changed & hubs:
+        return None
+    if risks_naming:
+        again = graph.affected(changed) & current.keys()
+        built = graph.forward_closure(again | graph.named_by_risks_of(again | hubs) | hubs)
+    else:
+        again = graph.referring(changed) & current.keys()
+        built = graph.forward_closure(again | hubs)
+    if len(built) > MAX_SHARE * len(current):
+        return None
+    entries = {rel: cache.get(current[rel].key, with_data=True) for rel in order if rel in built}
+    if any(entry is None for entry in entries.values()):
+        return None
+    register = build_register(validation.root, org_doc, [(rel, e.data) for rel, e in entries.items() if e],
+                              {rel: e.items for rel, e in entries.items() if e and e.items})
+    if any(role in (LEADERSHIP, PARTY) for roles in register.org.monitoring.values() for role in roles):
+        return None  # a group role's monitors are every leadership department's people: no neighbourhood
+    return Neighbourhood(order, changed, again, built, register)
 
 
 class _Unavailable(Exception):
@@ -292,10 +325,14 @@ class _Graph:
                     stack.append(other)
         return seen
 
+    def referring(self, changed: set[str]) -> set[str]:
+        """The changed files and those that refer to them, through others too."""
+        return self._closure(changed, self.backward)
+
     def affected(self, changed: set[str]) -> set[str]:
         """The files whose findings may differ: those that refer to a changed file (through others too), and the
         files whose posts or processes their risks name."""
-        referring = self._closure(changed, self.backward)
+        referring = self.referring(changed)
         return referring | {target for rel in referring for target in self.by_risks.get(rel, ())}
 
     def named_by_risks_of(self, files: set[str]) -> set[str]:
@@ -306,38 +343,56 @@ class _Graph:
         return self._closure(files, self.forward)
 
 
-def _inputs(root: Path, as_of: date | None, select: list[str], ignore: list[str]) -> bytes:
-    """What a memo holds for: lz, org.yaml, the as-of date (today's, when defaulted), the rules, the language."""
+def memo_inputs(root: Path, *parts: str) -> bytes:
+    """What a memo holds for: lz, the memo's format, org.yaml and the command's ``parts`` (its options)."""
     h = hashlib.blake2b(digest_size=20)
     with contextlib.suppress(OSError):
         h.update((root / ORG_FILE).read_bytes())
-    for part in (str(MEMO_FORMAT), __version__, as_of.isoformat() if as_of else "", date.today().isoformat(),
-                 ",".join(select), ",".join(ignore), current_language()):
+    for part in (str(MEMO_FORMAT), __version__, *parts):
         h.update(b"\0" + part.encode())
     return h.digest()
 
 
-def _memo_name(cache: FileCache) -> str:
-    return cache.digest("lint-memo", b"")  # one memo per register: each run replaces it
+def _inputs(root: Path, as_of: date | None, select: list[str], ignore: list[str]) -> bytes:
+    """A lint memo's inputs: the as-of date (today's, when defaulted), the rules, the language too."""
+    return memo_inputs(root, "lint", as_of.isoformat() if as_of else "", date.today().isoformat(),
+                       ",".join(select), ",".join(ignore), current_language())
 
 
-def _load(cache: FileCache, inputs: bytes) -> dict[str, FileMemo] | None:
-    payload = cache.get_blob(_memo_name(cache))
+def _memo_name(cache: FileCache, kind: str = "lint") -> str:
+    return cache.digest(f"{kind}-memo", b"")  # one memo of a kind per register: each run replaces it
+
+
+def load_memo(cache: FileCache, kind: str, inputs: bytes) -> dict[str, tuple] | None:
+    """The memo of ``kind`` (one per register) if it was made with ``inputs``: file -> its values."""
+    payload = cache.get_blob(_memo_name(cache, kind))
     if payload is None or not payload.startswith(inputs):
         return None
     try:
         files = marshal.loads(memoryview(payload)[len(inputs):])
-        return {rel: FileMemo(*value) for rel, value in files.items()}
     except Exception:  # a memo that cannot be read is no memo
+        return None
+    return files if isinstance(files, dict) else None
+
+
+def store_memo(cache: FileCache, kind: str, inputs: bytes, files: dict[str, tuple]) -> None:
+    try:
+        payload = marshal.dumps(files)
+    except ValueError:
+        return
+    cache.put_blob(_memo_name(cache, kind), inputs, payload)
+
+
+def _load(cache: FileCache, inputs: bytes) -> dict[str, FileMemo] | None:
+    files = load_memo(cache, "lint", inputs)
+    try:
+        return {rel: FileMemo(*value) for rel, value in files.items()} if files is not None else None
+    except TypeError:
         return None
 
 
 def _store(cache: FileCache, inputs: bytes, files: dict[str, FileMemo]) -> None:
-    try:
-        payload = marshal.dumps({rel: memo.as_value() for rel, memo in files.items()})
-    except ValueError:
-        return
-    cache.put_blob(_memo_name(cache), inputs, payload)
+    store_memo(cache, "lint", inputs, {rel: memo.as_value() for rel, memo in files.items()})
 
 
 def _memo_of(run: LintRun, validation: Validation) -> dict[str, FileMemo]:
