@@ -257,3 +257,30 @@ def test_lz_grade_prints_the_same_cold_and_warm(register, runner, monkeypatch):
         fresh = run(runner, "grade", "--check", "-r", str(register), "-f", fmt)
         monkeypatch.delenv("LZ_NO_CACHE")
         assert (warm.exit_code, warm.stdout) == (fresh.exit_code, fresh.stdout)
+
+
+# A power of gzk names spk's process: spk's risk on that process is graded with the power's floor, though spk
+# refers to nothing in gzk. When the power becomes a 三重一大 matter, the risk's computed grade rises to 高.
+TEAM_WITH_PROCESS_POWER = TEAM.replace(
+    "  - {id: gzk-P01, name: 违法行为查处, scope: 外部, category: 行政处罚}\n",
+    "  - {id: gzk-P01, name: 违法行为查处, scope: 外部, category: 行政处罚}\n"
+    "  - {id: gzk-P02, name: 备案抽查, scope: 外部, category: 行政执法, process: spk-F01}\n")
+
+
+def test_a_power_naming_another_files_process_reaches_its_risks(tmp_path, monkeypatch):
+    monkeypatch.setattr(incremental, "MAX_SHARE", 1.0)
+    root = write_register(tmp_path, departments={"ldbz": LEADERSHIP, "jjjc": INSPECTION, "spk": OFFICE,
+                                                 "gzk": TEAM_WITH_PROCESS_POWER})
+    _, findings = lint_now(root)
+    _, grades = grade_now(root)
+    team = department(root, "gzk")
+    team.write_text(team.read_text(encoding="utf-8").replace("process: spk-F01}", "process: spk-F01, "
+                                                             "sanzhong_yida: true}"), encoding="utf-8")
+    job, after = lint_now(root)
+    assert job.how == "warm" and "departments/spk.yaml" in job.again
+    assert after == full(root) != findings
+    assert any(f[0] == "LZ201" and f[2] == "departments/spk.yaml" for f in after)
+    job, regraded = grade_now(root)
+    assert job.how == "warm"
+    [risk] = [r for r in regraded.rows if r.id == "R1"]
+    assert risk.computed == "高" and risk != next(r for r in grades.rows if r.id == "R1")

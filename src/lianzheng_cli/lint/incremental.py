@@ -7,7 +7,8 @@ same inputs (org.yaml, as-of date, rule selection, language) takes the files tha
 whose findings may have changed with them:
 
 - A department rule's finding about an object reads what the object refers to (a risk's posts, their powers,
-  a measure's owner, transitively for grading) and the risks that refer to it (a post's or process's risks, and
+  a measure's owner, transitively for grading; a process counts its powers, which name it, as its own) and the
+  risks that refer to it (a post's or process's risks, and
   whose grade makes a post 高). So a change in ``S`` can change the findings of every file that refers to ``S``,
   directly or through others (``A``), and of the files whose posts or processes the risks of ``A`` name.
 - To compute those files' findings, lz builds the model of them, of what they refer to (transitively), of the
@@ -103,7 +104,9 @@ class IncrementalLint:
 
     def run(self, validation: Validation) -> list[Diagnostic]:
         """Every lint finding of the register ``validation`` found clean (with or without its model), sorted."""
-        if validation.register is None:
+        if validation.register is None and validation.errors:
+            return []  # lint only a register that validates (the caller reports why it does not)
+        if validation.register is None and self.memo is not None:
             try:
                 found = self._warm(validation)
             except _Unavailable:
@@ -311,6 +314,9 @@ class _Graph:
                                 continue
                             self.forward.setdefault(rel, set()).add(target)
                             self.backward.setdefault(target, set()).add(rel)
+                            if kind == "process":  # a process's powers are those that name it (grading's floors)
+                                self.forward.setdefault(target, set()).add(rel)
+                                self.backward.setdefault(rel, set()).add(target)
                             if kind in REVERSE_KINDS:
                                 self.by_risks.setdefault(rel, set()).add(target)
                                 self.risks_from.setdefault(target, set()).add(rel)

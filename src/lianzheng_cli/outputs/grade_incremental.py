@@ -42,7 +42,7 @@ class IncrementalGrade:
         return self.memo is None
 
     def run(self, validation: Validation) -> GradeReport:
-        if validation.register is None:
+        if validation.register is None and self.memo is not None and not validation.errors:
             report = self._warm(validation)
             if report is not None:
                 return report
