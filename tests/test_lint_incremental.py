@@ -284,3 +284,18 @@ def test_a_power_naming_another_files_process_reaches_its_risks(tmp_path, monkey
     assert job.how == "warm"
     [risk] = [r for r in regraded.rows if r.id == "R1"]
     assert risk.computed == "高" and risk != next(r for r in grades.rows if r.id == "R1")
+
+
+def test_a_change_to_what_org_yaml_names_refers_to_is_a_full_run(tmp_path, monkeypatch):
+    """The inspection office's leader is a person of gzk: every 高 risk's monitors show that name, so a change in
+    gzk is a change for every file."""
+    monkeypatch.setattr(incremental, "MAX_SHARE", 1.0)
+    root = write_register(tmp_path, departments={"ldbz": LEADERSHIP, "jjjc": INSPECTION.replace("leader: p-jj",
+                                                                                                "leader: p-gz"),
+                                                 "spk": OFFICE + NAMING_RISK, "gzk": TEAM})
+    grade_now(root)
+    team = department(root, "gzk")
+    team.write_text(team.read_text(encoding="utf-8").replace("name: 戊某某", "name: 己某某"), encoding="utf-8")
+    job, report = grade_now(root)
+    assert job.how == "full"
+    assert any("己某某" in row.monitor_names for row in report.rows if row.file == "departments/spk.yaml")

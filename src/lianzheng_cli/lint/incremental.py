@@ -232,7 +232,9 @@ def find_neighbourhood(validation: Validation, cache: FileCache, memo: dict[str,
         return Neighbourhood(order, changed, set(), set(), build_register(validation.root, org_doc, []), True)
     graph = _Graph({rel: f.summary for rel, f in current.items() if f.summary is not None},
                    {rel: old for rel in changed if rel in memo and (old := marshal.loads(memo[rel][1]))})
-    hubs = {rel for ident in _strings(org_doc) for rel in graph.definers.get(ident, ())}
+    # What org.yaml names (head, inspection, party) and what those refer to (the inspection's leader, whose name
+    # every 高 risk's monitors show): a change there is a change for every file.
+    hubs = graph.forward_closure({rel for ident in _strings(org_doc) for rel in graph.definers.get(ident, ())})
     if changed & hubs:
         return None
     if risks_naming:
