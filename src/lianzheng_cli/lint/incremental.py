@@ -51,6 +51,7 @@ from lianzheng_cli.lint.engine import (
 from lianzheng_cli.load.cache import FileCache, open_cache
 from lianzheng_cli.model.grading import LEADERSHIP, PARTY
 from lianzheng_cli.model.records import At, Register, build_register
+from lianzheng_cli.validate.files import FileResult
 from lianzheng_cli.validate.register import Validation, validate
 
 MEMO_FORMAT = 1
@@ -135,72 +136,88 @@ class IncrementalLint:
         if place.unchanged:
             self.how = "unchanged"
             return sorted((_diagnostic(d) for m in memo.values() for d in m.located), key=lambda d: d.sort_key)
-        register, again, changed, order = place.register, place.again, place.changed, place.order
+        register, again = place.register, place.again
+        self.built, self.again, self.how = place.built, again, "warm"
         current = {f.rel: f for f in validation.files.departments}
-        self.built, self.again = place.built, again
-        self.how = "warm"
+        keys = {rel: f.key for rel, f in current.items()}
         config = LintConfig.from_org(register.org)
         active = active_rules(select=self.select, ignore=self.ignore, config=config)
-        ctx = _Neighbourhood(register, self.as_of or default_as_of(register.org.year), cache,
-                             {rel: f.key for rel, f in current.items()},
-                             {rel: m.quoted for rel, m in memo.items() if rel not in changed})
+        ctx = _Neighbourhood(register, self.as_of or default_as_of(register.org.year), cache, keys,
+                             {rel: m.quoted for rel, m in memo.items() if rel not in place.changed})
         local: dict[str, Found] = {}
         for code in active:
             check = RULES[code].check
             for finding in check(ctx) if check else ():
-                if finding.at.file in again:
+                if finding.at.file in again:  # the neighbourhood's other files may lack what they refer to
                     local.setdefault(finding.at.file, []).append((code, finding))
         if BAD_CONFIG in active:
             local[ORG_FILE] = [(BAD_CONFIG, f) for f in check_config(config)]
-        parts_now: dict[str, dict[str, bytes]] = {rel: {} for rel in order}
-        departments = {dept.file: dept for dept in register.departments}
-        parts: dict[str, list[tuple[str, Any]]] = {}
-        for code in active:
-            way = RULES[code].across
-            if way is None:
-                continue
-            parts[code] = []
-            for rel in order:
-                if rel in again:
-                    part = way.collect(ctx, departments[rel])
-                    parts_now[rel][code] = marshal.dumps(part)
-                else:
-                    parts_now[rel][code] = memo[rel].parts[code]
-                    part = marshal.loads(parts_now[rel][code])
-                parts[code].append((rel, part))
-        # The copy search reads every text of the register: in a worker, while this process does the rest.
-        heavy = [code for code in parts if code in HEAVY_RULES]
-        worker = Forked(_reduce, ctx, parts, heavy) if heavy and len(order) > 1 and can_fork() else None
-        found = _reduce(ctx, parts, [code for code in parts if worker is None or code not in heavy])
-        if worker is not None:
-            found += worker.result()
-        across: dict[str, Found] = {}
-        for code, finding in found:
-            across.setdefault(finding.at.file, []).append((code, finding))
-        locating = Locating(self.root, active, register.item_positions)
+        across, parts = _across(ctx, active, place, memo)
+        fresh = self._located(ctx, active, place, current, local, across, parts)
+        _store(cache, self.inputs, fresh)
+        return sorted((_diagnostic(d) for m in fresh.values() for d in m.located), key=lambda d: d.sort_key)
+
+    def _located(self, ctx: _Neighbourhood, active: dict[str, Severity], place: Neighbourhood,
+                 current: dict[str, FileResult], local: dict[str, Found], across: dict[str, Found],
+                 parts: dict[str, dict[str, bytes]]) -> dict[str, FileMemo]:
+        """Each file's memo for the next run: its findings located again where they changed, else as they were."""
+        memo, cache = self.memo, self.cache
+        assert memo is not None and cache is not None
+        locating = Locating(self.root, active, place.register.item_positions)
         fresh: dict[str, FileMemo] = {}
-        for rel in [ORG_FILE, *order]:
+        for rel in [ORG_FILE, *place.order]:
             old = memo.get(rel)
             key = current[rel].key if rel in current else old.key if old else ""
-            mine_local = local.get(rel, []) if rel in again or rel == ORG_FILE else None
-            raw_local = _raws(mine_local) if mine_local is not None else (old.local if old else [])
+            again = rel in place.again or rel == ORG_FILE
+            raw_local = _raws(local.get(rel, [])) if again else (old.local if old else [])
             raw_across = _raws(across.get(rel, []))
-            if old is not None and rel not in again and old.across == raw_across and old.local == raw_local:
+            if old is not None and not again and old.across == raw_across:
                 located = old.located
             else:
-                if rel not in register.item_positions and rel in current:
-                    entry = cache.get(key, with_data=True)  # a file re-located without being built
+                if rel not in locating.items and rel in current:
+                    entry = cache.get(key, with_data=True)  # a file located again without being built
                     if entry is not None and entry.items:
                         locating.items[rel] = entry.items
                 for code, finding in [*_findings(rel, raw_local), *across.get(rel, [])]:
                     locating.add(code, finding)
                 located = [_located(d) for d in locating.finish(rel)]
-            summary = old.summary if old is not None and old.key == key else marshal.dumps(current[rel].summary
-                                                                                         if rel in current else None)
-            fresh[rel] = FileMemo(key, summary, raw_local, raw_across, parts_now.get(rel, {}), located,
+            summary = old.summary if old is not None and old.key == key else marshal.dumps(
+                current[rel].summary if rel in current else None)
+            fresh[rel] = FileMemo(key, summary, raw_local, raw_across, parts.get(rel, {}), located,
                                   _quoted(ctx, rel, raw_across))
-        _store(cache, self.inputs, fresh)
-        return sorted((_diagnostic(d) for m in fresh.values() for d in m.located), key=lambda d: d.sort_key)
+        return fresh
+
+
+def _across(ctx: Context, active: dict[str, Severity], place: Neighbourhood,
+            memo: dict[str, FileMemo]) -> tuple[dict[str, Found], dict[str, dict[str, bytes]]]:
+    """The register-wide rules' findings by file, from fresh parts of the files looked at again and the memo's
+    parts of the others; and every file's parts, for the next run."""
+    kept: dict[str, dict[str, bytes]] = {rel: {} for rel in place.order}
+    departments = {dept.file: dept for dept in place.register.departments}
+    parts: dict[str, list[tuple[str, Any]]] = {}
+    for code in active:
+        way = RULES[code].across
+        if way is None:
+            continue
+        parts[code] = []
+        for rel in place.order:
+            if rel in place.again:
+                part = way.collect(ctx, departments[rel])
+                kept[rel][code] = marshal.dumps(part)
+            else:
+                kept[rel][code] = memo[rel].parts[code]
+                part = marshal.loads(kept[rel][code])
+            parts[code].append((rel, part))
+    # The copy search reads every text of the register: in a worker, while this process does the rest.
+    heavy = [code for code in parts if code in HEAVY_RULES]
+    worker = Forked(_reduce, ctx, parts, heavy) if heavy and len(place.order) > 1 and can_fork() else None
+    found = _reduce(ctx, parts, [code for code in parts if worker is None or code not in heavy])
+    if worker is not None:
+        found += worker.result()
+    by_file: dict[str, Found] = {}
+    for code, finding in found:
+        by_file.setdefault(finding.at.file, []).append((code, finding))
+    return by_file, kept
 
 
 @dataclass(slots=True)
