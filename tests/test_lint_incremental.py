@@ -306,13 +306,15 @@ def test_a_change_to_what_org_yaml_names_refers_to_is_a_full_run(tmp_path, monke
 
 def _random_edit(root: Path, rng) -> str:
     """One valid edit of one department file (its ids kept), chosen at random among those that reach other files:
-    grades, the posts a risk names (in any file), people's dates, powers' categories and processes, measure texts."""
+    grades, the posts a risk names (in any file), people's posts and dates, a supervisor, powers' categories and
+    processes, measure texts."""
     files = sorted((root / "departments").glob("*.yaml"))
     texts = {path: path.read_text(encoding="utf-8") for path in files}
     every = "\n".join(texts.values())
     posts = sorted(set(re.findall(r"(?m)^  - id: (\S+)\n    name: .*\n    duties:", every)))
     processes = sorted(set(re.findall(r"(?m)^  - id: (\S+-F[0-9]+)$", every)))
     measures = sorted(set(re.findall(r"\{id: M[0-9]+, text: ([^,]+), stage", every)))
+    people = sorted(set(re.findall(r"(?m)^  - id: (p-\S+)$", every)))
     edits = [
         (r"(?m)^    likelihood: [0-9]$", lambda: f"    likelihood: {rng.randint(1, 5)}"),
         (r"(?m)^    impact: [0-9]$", lambda: f"    impact: {rng.randint(1, 5)}"),
@@ -322,6 +324,8 @@ def _random_edit(root: Path, rng) -> str:
         (r"(?m)^    sanzhong_yida: (true|false)$", lambda: f"    sanzhong_yida: {rng.choice(['true', 'false'])}"),
         (r"(?m)^    process: \S+-F[0-9]+$", lambda: f"    process: {rng.choice(processes)}"),
         (r"\{id: M[0-9]+, text: [^,]+, stage", None),
+        (r"(?m)^supervisor: \S+$", lambda: f"supervisor: {rng.choice(people)}"),
+        (r"(?m)^    post: \S+$", lambda: f"    post: {rng.choice(posts)}"),
     ]
     while True:
         path = rng.choice(files)
