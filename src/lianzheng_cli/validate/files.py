@@ -238,6 +238,8 @@ def _check_share(rels, raws, keys, share, keep_data, cache, vocabulary) -> list[
     for i in share:
         result = _check_and_store(raws[i], rels[i], keys[i], cache, None, vocabulary, marshalled=keep_data)
         out.append((i, result.data if keep_data else None, result.diagnostics, result.summary, result.salvaged))
+    if cache is not None:
+        cache.flush()  # this worker's pack
     return out
 
 
