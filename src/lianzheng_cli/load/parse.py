@@ -282,23 +282,22 @@ def positions_of(text: str) -> Positions:
 
 
 class _Frame:
-    __slots__ = ("anchor", "col", "is_map", "key", "key_col", "key_line", "key_lines", "line", "size", "value")
+    __slots__ = ("anchor", "is_map", "key", "key_mark", "key_marks", "mark", "size", "value")
 
-    def __init__(self, value, is_map, anchor, line, col):
+    def __init__(self, value, is_map, anchor, mark):
         self.value = value
         self.is_map = is_map
         self.key = _NO_KEY
-        self.key_line = self.key_col = 0
+        self.key_mark: Any = None  # where the key being filled stands: kept only when recording positions
         self.size = 1
         self.anchor = anchor
-        self.line = line
-        self.col = col
-        self.key_lines: dict[str, int] = {} if is_map else _NO_KEYS
+        self.mark = mark  # where the collection starts
+        self.key_marks: dict[str, Mark] = {} if is_map else _NO_KEYS  # where each key stands
 
 
 _NO_KEY = object()
 _NOTHING = object()
-_NO_KEYS: dict[str, int] = {}  # a sequence's key_lines: never written (only a mapping has keys)
+_NO_KEYS: dict[str, Mark] = {}  # a sequence's key_marks: never written (only a mapping has keys)
 
 
 def _walk(text: str, rel: str, diagnostics: list[Diagnostic], positions: dict | None, items: dict | None = None) -> Any:
@@ -330,7 +329,7 @@ def _walk(text: str, rel: str, diagnostics: list[Diagnostic], positions: dict | 
 # event class it finds in its module (a Python ``__init__`` setting six or seven attributes: a third of the parse
 # on a county register); while a file is walked those names give plain tuples instead:
 #   scalar: (anchor, tag, implicit, value, start_mark, end_mark, style), the constructor's own arguments
-#   mapping or sequence start: (anchor, tag, start_mark, is_map)
+#   mapping or sequence start: [anchor, tag, start_mark, is_map] (a list: told from a scalar by its type)
 #   mapping or sequence end: _END
 # The other events (stream, document, alias) stay PyYAML's. Nothing else runs while the names are swapped (no
 # thread parses YAML); a PyYAML that makes its events otherwise is detected once, and its events are then
@@ -342,12 +341,12 @@ def _scalar(*args: Any) -> tuple:
     return args
 
 
-def _mapping_start(anchor, tag, implicit, start_mark, end_mark, flow_style) -> tuple:
-    return anchor, tag, start_mark, True
+def _mapping_start(anchor, tag, implicit, start_mark, end_mark, flow_style) -> list:
+    return [anchor, tag, start_mark, True]
 
 
-def _sequence_start(anchor, tag, implicit, start_mark, end_mark, flow_style) -> tuple:
-    return anchor, tag, start_mark, False
+def _sequence_start(anchor, tag, implicit, start_mark, end_mark, flow_style) -> list:
+    return [anchor, tag, start_mark, False]
 
 
 def _collection_end(start_mark, end_mark) -> object:
@@ -390,8 +389,9 @@ def _shapes_work() -> bool:
     finally:
         for name, original in saved.items():
             setattr(_cyaml, name, original)
-    shapes = [e if e is _END else (len(e), e[-1]) if type(e) is tuple else type(e) for e in events]
+    shapes = [e if e is _END else (len(e), e[-1]) if type(e) in (tuple, list) else type(e) for e in events]
     ok = shapes[2:7] == [(4, True), (7, ""), (4, False), (7, ""), _END] and events[3][3] == "k" and shapes[7] is _END
+    ok = ok and type(events[2]) is list and type(events[3]) is tuple
     return ok and events[3][4].line == 0 and events[5][4].column == 4
 
 
@@ -408,7 +408,7 @@ class _Shaped:
             return (event.anchor, event.tag, event.implicit, event.value, event.start_mark, event.end_mark,
                     event.style)
         if kind is MappingStartEvent or kind is SequenceStartEvent:
-            return event.anchor, event.tag, event.start_mark, kind is MappingStartEvent
+            return [event.anchor, event.tag, event.start_mark, kind is MappingStartEvent]
         if kind is MappingEndEvent or kind is SequenceEndEvent:
             return _END
         return event
@@ -429,7 +429,7 @@ def _build(get_event, text, rel, diagnostics, positions, items):
     top: _Frame | None = None  # stack[-1]
     while True:
         event = get_event()
-        if type(event) is tuple and len(event) == 7:  # a scalar
+        if type(event) is tuple:  # a scalar
             anchor, tag, _, text_value, mark, _, style = event
             if top is not None and top.key is _NO_KEY and top.is_map:
                 # A mapping key: always text, whatever it looks like; one copy of each (a county
@@ -437,13 +437,13 @@ def _build(get_event, text, rel, diagnostics, positions, items):
                 key = intern(text_value)
                 if tag is not None and tag not in _TEXT_TAGS:
                     fail("LZ004", mark, tr("LZ004", tag=_short_tag(tag)))
-                key_lines = top.key_lines
-                if key in key_lines:
-                    fail("LZ003", mark, tr("LZ003", key=key, first_line=key_lines[key]))
-                line = mark.line + 1
-                key_lines[key] = line
+                key_marks = top.key_marks
+                if key in key_marks:
+                    fail("LZ003", mark, tr("LZ003", key=key, first_line=key_marks[key].line + 1))
+                key_marks[key] = mark
                 top.key = key
-                top.key_line, top.key_col = line, mark.column + 1
+                if positions is not None:
+                    top.key_mark = mark
                 continue
             if tag is None:
                 if style or (text_value and text_value[0] not in _MAYBE_NOT_STR):
@@ -457,16 +457,16 @@ def _build(get_event, text, rel, diagnostics, positions, items):
             if anchor is not None:
                 anchors[anchor] = (value, 1)
             size = 1
-            line, col = mark.line + 1, mark.column + 1
+            at = mark
         elif event is _END:
             frame = stack.pop()
             top = stack[-1] if stack else None
             if positions is not None and top is not None:
                 path.pop()
-            value, size, line, col = frame.value, frame.size, frame.line, frame.col
+            value, size, at = frame.value, frame.size, frame.mark
             if frame.anchor is not None:
                 anchors[frame.anchor] = (value, size)
-        elif type(event) is tuple:  # a mapping or a sequence starts
+        elif type(event) is list:  # a mapping or a sequence starts
             anchor, tag, mark, is_map = event
             if tag not in _COLLECTION_TAGS:
                 fail("LZ004", mark, tr("LZ004", tag=_short_tag(tag)))
@@ -480,7 +480,7 @@ def _build(get_event, text, rel, diagnostics, positions, items):
                     and top is not None and not top.is_map):
                 where = tuple(f.key if f.is_map else len(f.value) for f in stack)
                 items[where] = (mark.line + 1, mark.column + 1)
-            top = _Frame({} if is_map else [], is_map, anchor, mark.line + 1, mark.column + 1)
+            top = _Frame({} if is_map else [], is_map, anchor, mark)
             stack.append(top)
             continue
         else:
@@ -497,9 +497,9 @@ def _build(get_event, text, rel, diagnostics, positions, items):
                     if not isinstance(value, str):
                         fail("LZ005", mark, tr("LZ005.complex_key"))
                     # An aliased key is rare enough to treat as its text.
-                    top.key, top.key_line, top.key_col = value, mark.line + 1, mark.column + 1
+                    top.key, top.key_mark = value, mark
                     continue
-                line, col = mark.line + 1, mark.column + 1
+                at = mark
             elif kind is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -520,12 +520,13 @@ def _build(get_event, text, rel, diagnostics, positions, items):
         top.size += size
         if top.is_map:
             if positions is not None:
-                positions[(*path, top.key)] = (top.key_line, top.key_col, line, col)
+                key_at = top.key_mark
+                positions[(*path, top.key)] = (key_at.line + 1, key_at.column + 1, at.line + 1, at.column + 1)
             top.value[top.key] = value
             top.key = _NO_KEY
         else:
             if positions is not None:
-                positions[(*path, len(top.value))] = (line, col, line, col)
+                positions[(*path, len(top.value))] = (at.line + 1, at.column + 1, at.line + 1, at.column + 1)
             top.value.append(value)
 
 
