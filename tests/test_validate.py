@@ -378,3 +378,37 @@ def test_suggestion_search_is_bounded_whatever_the_number_of_ids():
 
     # dangling references grow with the ids: linear work is 2 ×, a search over every id per reference 4 ×
     assert growth(work, 1000) < 2.6
+
+
+# --- issue 15: the model built file by file as the files are loaded -----------------------------------------------
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_the_model_built_as_files_load_equals_one_built_from_their_values(example_register, monkeypatch, parallel):
+    from lianzheng_cli.load.parse import load
+    from lianzheng_cli.model.records import build_register
+    from lianzheng_cli.validate import files as files_module
+
+    if parallel:
+        monkeypatch.setattr(files_module, "PARALLEL_MIN_BYTES", 0)
+        monkeypatch.setattr(files_module.os, "cpu_count", lambda: 3)
+    rels = sorted(p.relative_to(example_register).as_posix() for p in (example_register / "departments").glob("*"))
+    docs = [(rel, load((example_register / rel).read_bytes(), rel).data) for rel in rels]
+    expected = build_register(example_register, load((example_register / "org.yaml").read_bytes(), "org.yaml").data,
+                              docs)
+    for _ in ("cold", "warm"):
+        register = validate(example_register).register
+        assert register is not None and register.departments == expected.departments
+        assert register.org == expected.org and register.risks == expected.risks
+
+
+def test_each_clean_file_is_its_model_once_loaded_and_a_broken_one_keeps_its_values(tmp_path):
+    from lianzheng_cli.model.records import Department, build_department
+    from lianzheng_cli.validate.files import read_register
+
+    root = write_register(tmp_path, departments={"ldbz": LEADERSHIP, "spk": OFFICE.replace("likelihood: 3",
+                                                                                           "likelihood: 0")})
+    files = read_register(root, build=build_department)
+    ldbz, spk = files.departments
+    assert isinstance(ldbz.built, Department) and ldbz.data is None and ldbz.items
+    assert spk.built is None and isinstance(spk.data, dict) and spk.diagnostics

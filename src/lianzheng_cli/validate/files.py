@@ -33,6 +33,9 @@ from lianzheng_cli.vocab import BUILTIN, Vocabulary
 
 RECORD_KINDS = {APPROVALS_FILE: "approvals", ASSESSMENTS_FILE: "assessments"}
 
+# What a department file's values become once checked: (file, values, vocabulary) -> its model.
+Build = Callable[[str, Any, Vocabulary], Any]
+
 # Below this much YAML a worker's start-up costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
 
@@ -56,6 +59,7 @@ class FileResult:
     items: dict | None = None  # where list items start: path -> (line, column); kept with the values
     salvaged: list[str] | None = None  # a department file that did not load: the ids it seems to define
     vocabulary: Vocabulary | None = None  # org.yaml: the register's vocabulary, which its departments are checked by
+    built: Any = None  # a department file's model (``read_register``'s ``build``), made in place of its values
 
     @property
     def clean(self) -> bool:
@@ -119,11 +123,13 @@ class RegisterFiles:
 
 def read_register(root: Path, source: Source | None = None, *, keep_data: bool = True,
                   cache: FileCache | None = None, jobs: int | None = None,
-                  progress: Callable[[int], None] | None = None) -> RegisterFiles:
+                  progress: Callable[[int], None] | None = None, build: Build | None = None) -> RegisterFiles:
     """Check every file of the register at ``root`` (or from ``source``).
 
     ``keep_data=False`` keeps only summaries (enough for ``validate``);
-    ``progress`` is called with the number of files done as they finish.
+    ``progress`` is called with the number of files done as they finish;
+    ``build(rel, values, vocabulary)`` makes each department file without errors into its model as soon as it
+    is checked (``FileResult.built``), and its values go: they never all live at once.
     """
     source = source or DirectorySource(root)
     gc_was_enabled = gc.isenabled()
@@ -146,16 +152,16 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
                 todo.append(i)
                 results.append(FileResult(rel, None, key=key))
             else:
-                results.append(FileResult(rel, hit.data, [], hit.summary, key, hit.items))
+                results.append(_settle(FileResult(rel, hit.data, [], hit.summary, key, hit.items), build, vocabulary))
         if progress:
             progress(len(rels) - len(todo))
         jobs = jobs or os.cpu_count() or 1
         total = sum(len(raws[i]) for i in todo)
         keys = [r.key for r in results]
         if jobs > 1 and can_fork() and total >= PARALLEL_MIN_BYTES and source.parallel_safe:
-            checked = _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vocabulary)
+            checked = _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vocabulary, build)
         else:
-            checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress, vocabulary) for i in todo}
+            checked = _check_here(todo, rels, raws, keys, cache, progress, vocabulary, build)
         for i, result in checked.items():
             if not keep_data:
                 result.data = result.items = None
@@ -208,7 +214,32 @@ def _check_and_store(raw: bytes, rel: str, key: str, cache: FileCache | None,
     return result
 
 
-def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vocabulary) -> dict[int, FileResult]:
+def _check_here(share: list[int], rels: list[str], raws: list[bytes], keys: list[str], cache: FileCache | None,
+                progress: Callable[[int], None] | None, vocabulary: Vocabulary,
+                build: Build | None) -> dict[int, FileResult]:
+    """Check files in this process; each file's bytes go as soon as it is checked (a county's are 78 MB)."""
+    checked = {}
+    for i in share:
+        result = _check_and_store(raws[i], rels[i], keys[i], cache, progress, vocabulary)
+        raws[i] = b""
+        checked[i] = _settle(result, build, vocabulary)
+    return checked
+
+
+def _settle(result: FileResult, build: Build | None, vocabulary: Vocabulary) -> FileResult:
+    """``result`` with its model in place of its values, when they passed the file's checks and it is wanted."""
+    if build is None or result.data is None or any(d.severity is Severity.ERROR for d in result.diagnostics):
+        return result
+    try:
+        result.built = build(result.rel, result.data, vocabulary)
+    except Exception:  # the values stay: the model is built from them later, if wanted, and fails there
+        return result
+    result.data = None
+    return result
+
+
+def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vocabulary,
+                    build) -> dict[int, FileResult]:
     """Split the files by size between this process and ``jobs - 1`` forked workers."""
     shares: list[list[int]] = [[] for _ in range(jobs)]
     loads = [0] * jobs
@@ -217,13 +248,16 @@ def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vo
         shares[j].append(i)
         loads[j] += len(raws[i])
     workers = [Forked(_check_share, rels, raws, keys, share, keep_data, cache, vocabulary) for share in shares[1:]]
-    checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress, vocabulary) for i in shares[0]}
-    for worker in workers:
+    checked = _check_here(shares[0], rels, raws, keys, cache, progress, vocabulary, build)
+    for worker, share in zip(workers, shares[1:], strict=True):
         returned = worker.result()
+        for i in share:
+            raws[i] = b""  # checked (a worker that died was replaced by this process): the bytes can go
         for k, (i, payload, diagnostics, summary, salvaged) in enumerate(returned):
             returned[k] = None  # each payload goes as soon as it is unpacked
             data, items = marshal.loads(payload) if payload is not None else (None, None)
-            checked[i] = FileResult(rels[i], data, diagnostics, summary, keys[i], items, salvaged)
+            checked[i] = _settle(FileResult(rels[i], data, diagnostics, summary, keys[i], items, salvaged), build,
+                                 vocabulary)
             if cache is not None and not diagnostics:
                 cache.used.add(keys[i])  # the worker stored it
             if progress:
