@@ -161,7 +161,7 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
         if jobs > 1 and can_fork() and total >= PARALLEL_MIN_BYTES and source.parallel_safe:
             checked = _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vocabulary, build)
         else:
-            checked = _check_here(todo, rels, raws, keys, cache, progress, vocabulary, build)
+            checked = _check_here(todo, rels, raws, keys, keep_data, cache, progress, vocabulary, build)
         for i, result in checked.items():
             if not keep_data:
                 result.data = result.items = None
@@ -214,14 +214,17 @@ def _check_and_store(raw: bytes, rel: str, key: str, cache: FileCache | None,
     return result
 
 
-def _check_here(share: list[int], rels: list[str], raws: list[bytes], keys: list[str], cache: FileCache | None,
-                progress: Callable[[int], None] | None, vocabulary: Vocabulary,
+def _check_here(share: list[int], rels: list[str], raws: list[bytes], keys: list[str], keep_data: bool,
+                cache: FileCache | None, progress: Callable[[int], None] | None, vocabulary: Vocabulary,
                 build: Build | None) -> dict[int, FileResult]:
-    """Check files in this process; each file's bytes go as soon as it is checked (a county's are 78 MB)."""
+    """Check files in this process; each file's bytes (a county's are 78 MB), and its values when they are not
+    kept, go as soon as it is checked."""
     checked = {}
     for i in share:
         result = _check_and_store(raws[i], rels[i], keys[i], cache, progress, vocabulary)
         raws[i] = b""
+        if not keep_data:
+            result.data = result.items = None
         checked[i] = _settle(result, build, vocabulary)
     return checked
 
@@ -248,7 +251,7 @@ def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vo
         shares[j].append(i)
         loads[j] += len(raws[i])
     workers = [Forked(_check_share, rels, raws, keys, share, keep_data, cache, vocabulary) for share in shares[1:]]
-    checked = _check_here(shares[0], rels, raws, keys, cache, progress, vocabulary, build)
+    checked = _check_here(shares[0], rels, raws, keys, keep_data, cache, progress, vocabulary, build)
     for worker, share in zip(workers, shares[1:], strict=True):
         returned = worker.result()
         for i in share:
