@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from typing import Annotated, NoReturn
+from difflib import get_close_matches
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer._click.core import Context
+from typer._click.exceptions import UsageError
 
 from lianzheng_cli import __version__
-from lianzheng_cli.cli.approve import approve_command
-from lianzheng_cli.cli.assess import assess_command
-from lianzheng_cli.cli.brief import brief_command
 from lianzheng_cli.cli.common import Command, Group, LangOption, command_help
-from lianzheng_cli.cli.diff import diff_command
-from lianzheng_cli.cli.export import export_app
-from lianzheng_cli.cli.grade import grade_command
-from lianzheng_cli.cli.import_ import import_command
-from lianzheng_cli.cli.init import init_command
-from lianzheng_cli.cli.lint import lint_command, rules_command
-from lianzheng_cli.cli.query import query_command
-from lianzheng_cli.cli.recover import recover_command
-from lianzheng_cli.cli.render import render_app
-from lianzheng_cli.cli.report import report_command
-from lianzheng_cli.cli.rollup import rollup_command
-from lianzheng_cli.cli.schema import schema_command
-from lianzheng_cli.cli.validate import validate_command
 from lianzheng_cli.i18n import messages, set_language
 
 tr = messages({
@@ -44,8 +32,68 @@ tr = messages({
     },
 })
 
+# In the order of the yearly work: check the register, grade, render, compare, roll the units up, start anew.
+# Each command's module is imported when that command runs: a command pays for its own imports only (all of them
+# take half a second, as long as a warm `lz validate` of a county register).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("validate", "validate_command"),
+    "lint": ("lint", "lint_command"),
+    "rules": ("lint", "rules_command"),
+    "schema": ("schema", "schema_command"),
+    "grade": ("grade", "grade_command"),
+    "render": ("render", "render_app"),
+    "report": ("report", "report_command"),
+    "brief": ("brief", "brief_command"),
+    "approve": ("approve", "approve_command"),
+    "assess": ("assess", "assess_command"),
+    "diff": ("diff", "diff_command"),
+    "rollup": ("rollup", "rollup_command"),
+    "export": ("export", "export_app"),
+    "query": ("query", "query_command"),
+    "init": ("init", "init_command"),
+    "import": ("import_", "import_command"),
+    "recover": ("recover", "recover_command"),
+}
+
+
+def load_command(name: str) -> typer.core.TyperCommand | typer.core.TyperGroup:
+    """The click command of ``lz NAME``, its module imported now."""
+    module, attribute = COMMANDS[name]
+    found = getattr(importlib.import_module(f"lianzheng_cli.cli.{module}"), attribute)
+    if isinstance(found, typer.Typer):  # a command with subcommands (render, export)
+        return typer.main.get_group(found)
+    single = typer.Typer()
+    single.command(name, cls=Command)(found)
+    command = typer.main.get_command(single)
+    assert isinstance(command, typer.core.TyperCommand)
+    return command
+
+
+class _Lz(Group):
+    """lz itself: its commands are loaded on first use (``COMMANDS``)."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Context, cmd_name: str) -> typer.core.TyperCommand | typer.core.TyperGroup | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(load_command(cmd_name), cmd_name)
+        found = self.commands.get(cmd_name)
+        return found if isinstance(found, (typer.core.TyperCommand, typer.core.TyperGroup)) else None
+
+    def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as error:
+            # typer suggests among the commands loaded, none yet: suggest among them all, as typer words it
+            matches = get_close_matches(args[0], list(COMMANDS)) if args else []
+            if matches and "Did you mean" not in error.message:
+                error.message = f"{error.message.rstrip('.')}. Did you mean {', '.join(map(repr, matches))}?"
+            raise
+
+
 app = typer.Typer(
-    cls=Group,
+    cls=_Lz,
     name="lz",
     no_args_is_help=True,
     add_completion=False,
@@ -72,26 +120,6 @@ def _root(
     """lz: the integrity-risk register tool (registers/org.yaml and registers/departments/*.yaml in git)."""
     if lang is not None:
         set_language(lang.value)
-
-
-# In the order of the yearly work: check the register, grade, render, compare, roll the units up, start anew.
-app.command("validate", cls=Command)(validate_command)
-app.command("lint", cls=Command)(lint_command)
-app.command("rules", cls=Command)(rules_command)
-app.command("schema", cls=Command)(schema_command)
-app.command("grade", cls=Command)(grade_command)
-app.add_typer(render_app, name="render")
-app.command("report", cls=Command)(report_command)
-app.command("brief", cls=Command)(brief_command)
-app.command("approve", cls=Command)(approve_command)
-app.command("assess", cls=Command)(assess_command)
-app.command("diff", cls=Command)(diff_command)
-app.command("rollup", cls=Command)(rollup_command)
-app.add_typer(export_app, name="export")
-app.command("query", cls=Command)(query_command)
-app.command("init", cls=Command)(init_command)
-app.command("import", cls=Command)(import_command)
-app.command("recover", cls=Command)(recover_command)
 
 
 def _unraisable_quietly(unraisable) -> None:

@@ -269,8 +269,17 @@ class CheckedRegister:
 def checked_register(root: Path, *, fmt: str = "text", out: TextIO | None = None,
                      base: Path | None = None) -> CheckedRegister:
     """The register validated with its model; if it has errors, they are reported in ``fmt`` and lz exits 1."""
-    result = validate_with_progress(root, fmt=fmt)
-    if result.errors or result.register is None:
+    result = clean_validation(root, fmt=fmt, out=out, base=base)
+    assert result.register is not None  # clean_validation exits otherwise
+    return CheckedRegister(result, result.register)
+
+
+def clean_validation(root: Path, *, fmt: str = "text", out: TextIO | None = None, base: Path | None = None,
+                     model: bool = True) -> Validation:
+    """The register validated (with its model if ``model``); if it has errors, they are reported in ``fmt`` and
+    lz exits 1."""
+    result = validate_with_progress(root, fmt=fmt, model=model)
+    if result.errors or (model and result.register is None):
         report(fmt, result.diagnostics, result.summary(), root, out, base=base)
         raise typer.Exit(1)
-    return CheckedRegister(result, result.register)
+    return result

@@ -12,7 +12,7 @@ from lianzheng_cli.cli.common import (
     DiagnosticFormatOption,
     LangOption,
     RegisterOption,
-    checked_register,
+    clean_validation,
     command_help,
     format_option,
     start,
@@ -20,7 +20,8 @@ from lianzheng_cli.cli.common import (
 )
 from lianzheng_cli.diagnostics import Severity, count_by_severity
 from lianzheng_cli.i18n import messages, set_language
-from lianzheng_cli.lint import UnknownRuleCode, active_rules, lint
+from lianzheng_cli.lint import UnknownRuleCode, active_rules
+from lianzheng_cli.lint.incremental import IncrementalLint
 from lianzheng_cli.outputs.diagnostics import report
 from lianzheng_cli.outputs.rule_list import RENDERERS
 
@@ -91,9 +92,9 @@ def lint_command(register: RegisterOption = None, fmt: DiagnosticFormatOption = 
         active_rules(select=select or (), ignore=ignore or ())  # a misspelt code is a usage error, before any work
     except UnknownRuleCode as exc:
         raise usage_error(str(exc)) from None
-    result = checked_register(root, fmt=fmt, base=base_path)
-    diagnostics = sorted(result.diagnostics + lint(result.register, as_of=day, select=select or (),
-                                                   ignore=ignore or ()), key=lambda d: d.sort_key)
+    job = IncrementalLint(root, as_of=day, select=select or (), ignore=ignore or ())
+    result = clean_validation(root, fmt=fmt, base=base_path, model=job.needs_model)
+    diagnostics = sorted(result.diagnostics + job.run(result), key=lambda d: d.sort_key)
     counts = count_by_severity(diagnostics)
     summary = {**result.summary(), "errors": counts["errors"], "warnings": counts["warnings"]}
     report(fmt, diagnostics, summary, root, base=base_path)

@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from lianzheng_cli import i18n
 from lianzheng_cli.diagnostics import Severity
 from lianzheng_cli.lint.text import normalize
 from lianzheng_cli.model.grading import RiskGrade, grade_register
-from lianzheng_cli.model.records import At, Policy, Register, Risk
+from lianzheng_cli.model.records import At, Department, Policy, Register, Risk
 
 CODE = re.compile(r"LZ[1-9][0-9]{2}")
 ORG_FILE = "org.yaml"
@@ -44,6 +45,15 @@ class Context:
         self._normalized: dict[str, str] = {}
         if grades is not None:
             self.grades = grades
+
+    def measure_text(self, rel: str, risk: int, measure: int) -> str:
+        """The text of measure ``measure`` of risk ``risk`` (indexes) in the department file ``rel``: what a
+        register-wide rule's part refers to without carrying it."""
+        return self._by_file[rel].risks[risk].measures[measure].text
+
+    @cached_property
+    def _by_file(self) -> dict[str, Department]:
+        return {dept.file: dept for dept in self.register.departments}
 
     @cached_property
     def grades(self) -> dict[str, RiskGrade]:
@@ -84,6 +94,18 @@ class Context:
 
 
 Check = Callable[[Context], Iterable[Finding]]
+# A register-wide rule: what each department contributes (plain values: lz keeps them between runs, so a later
+# run collects only the departments that changed), then the findings from every department's part in file order.
+Collect = Callable[[Context, Department], Any]
+Reduce = Callable[[Context, list[tuple[str, Any]]], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Across:
+    """How a register-wide rule works: ``collect`` per department, ``reduce`` over all their parts."""
+
+    collect: Collect
+    reduce: Reduce
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +115,13 @@ class Rule:
     rationale: str  # why the practice asks for it (Chinese)
     bad: str  # a YAML example that triggers the rule
     good: str  # the same example put right
-    check: Check | None  # None for the engine's own rules (suppression comments, configuration)
+    check: Check | None  # None for the engine's own rules and the register-wide ones
     summary_zh: str = ""
     summary_en: str = ""
+    # Set for a rule whose findings in one department depend on every department (a copy elsewhere, a count over
+    # the register). A rule with ``check`` may read the departments its objects refer to, and that refer to
+    # them (see lint.incremental), but no others.
+    across: Across | None = None
 
     @property
     def summary(self) -> str:
@@ -124,6 +150,20 @@ def rule(code: str, severity: Severity, *, summary: str, summary_en: str, ration
         add_rule(Rule(code, severity, paragraphs(rationale), bad.strip("\n"), good.strip("\n"), check),
                  summary=summary, summary_en=summary_en)
         return check
+
+    return register
+
+
+def rule_across(code: str, severity: Severity, *, collect: Collect, summary: str, summary_en: str,
+                rationale: str, bad: str, good: str) -> Callable[[Reduce], Reduce]:
+    """Decorator: register a register-wide rule ``code``: ``collect`` gives each department's part, the decorated
+    function the findings from all parts (``[(department file, part)]`` in the register's order)."""
+
+    def register(reduce: Reduce) -> Reduce:
+        add_rule(Rule(code, severity, paragraphs(rationale), bad.strip("\n"), good.strip("\n"), None,
+                      across=Across(collect, reduce)),
+                 summary=summary, summary_en=summary_en)
+        return reduce
 
     return register
 

@@ -12,6 +12,7 @@ the line above either.
 from __future__ import annotations
 
 import gc
+import marshal
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -253,6 +254,21 @@ def parse_directives(text: str) -> list[Directive]:
 
 # --- the run ----------------------------------------------------------------------------
 
+Found = list[tuple[str, Finding]]  # (rule code, finding)
+Parts = dict[str, list[tuple[str, bytes]]]  # register-wide rule code -> [(department file, its part marshalled)]
+
+
+@dataclass(slots=True)
+class LintRun:
+    """One run's findings, by file before and after locating: what lz keeps so that the next run lints only what
+    changed (lint.incremental)."""
+
+    diagnostics: list[Diagnostic]  # every file's, sorted
+    located: dict[str, list[Diagnostic]]  # by file, org.yaml first, then the departments in order
+    local: dict[str, Found]  # the department rules' (and the configuration's) findings by file
+    across: dict[str, Found]  # the register-wide rules' findings by file
+    parts: Parts  # the register-wide rules' parts, when asked for
+
 
 def lint(register: Register, *, as_of: date | None = None, select: Iterable[str] = (), ignore: Iterable[str] = (),
          config: LintConfig | None = None) -> list[Diagnostic]:
@@ -260,44 +276,85 @@ def lint(register: Register, *, as_of: date | None = None, select: Iterable[str]
 
     Raises :class:`UnknownRuleCode` when ``select`` or ``ignore`` names no rule.
     """
+    return run_lint(register, as_of=as_of, select=select, ignore=ignore, config=config).diagnostics
+
+
+def run_lint(register: Register, *, as_of: date | None = None, select: Iterable[str] = (),
+             ignore: Iterable[str] = (), config: LintConfig | None = None, keep_parts: bool = False) -> LintRun:
+    """``lint``, keeping what the run found by file (and, if ``keep_parts``, the register-wide rules' parts)."""
     config = config if config is not None else LintConfig.from_org(register.org)
     as_of = as_of or default_as_of(register.org.year)
     active = active_rules(select=select, ignore=ignore, config=config)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # what the rules build lives to the end of the run: collecting it only costs (a fifth, on a county)
     files = [ORG_FILE, *(dept.file for dept in register.departments)]
-    located: dict[str, _LocatedFile] = {}
+    located = Locating(register.root, active, register.item_positions)
+    local: dict[str, Found] = {}
+    across: dict[str, Found] = {}
+    parts: Parts = {}
 
-    def place(results: list[tuple[str, Finding]]) -> None:
-        for code, finding in results:
-            rel = finding.at.file
-            if rel not in located:
-                located[rel] = _LocatedFile(register.root, rel, active, register.item_positions.get(rel))
-            located[rel].add(code, finding)
+    def place(outcome: tuple[Found, Found, Parts]) -> None:
+        for found, by_file in zip(outcome[:2], (local, across), strict=True):
+            for code, finding in found:
+                by_file.setdefault(finding.at.file, []).append((code, finding))
+                located.add(code, finding)
+        parts.update(outcome[2])
 
     try:
         ctx = Context(register, as_of)
         heavy = [code for code in active if code in HEAVY_RULES]
-        config_findings = [(BAD_CONFIG, f) for f in check_config(config)] if BAD_CONFIG in active else []
+        place(([(BAD_CONFIG, f) for f in check_config(config)] if BAD_CONFIG in active else [], [], {}))
         if heavy and len(register.risks) >= PARALLEL_MIN_RISKS and can_fork():
-            worker = Forked(_run_rules, ctx, heavy)
+            worker = Forked(run_rules, ctx, heavy, keep_parts)
             # the other rules' findings are located while the worker runs: it takes the longest
-            place(_run_rules(ctx, [code for code in active if code not in heavy]) + config_findings)
+            place(run_rules(ctx, [code for code in active if code not in heavy], keep_parts))
             place(worker.result())
         else:
-            place(_run_rules(ctx, list(active)) + config_findings)
-        diagnostics = [d for rel in files
-                       for d in (located.get(rel) or _LocatedFile(register.root, rel, active,
-                                                                  register.item_positions.get(rel))).finish()]
+            place(run_rules(ctx, list(active), keep_parts))
+        by_file = {rel: located.finish(rel) for rel in files}
     finally:
         if gc_was_enabled:
             gc.enable()
-    diagnostics.sort(key=lambda d: d.sort_key)
-    return diagnostics
+    diagnostics = sorted((d for found in by_file.values() for d in found), key=lambda d: d.sort_key)
+    return LintRun(diagnostics, by_file, local, across, parts)
 
 
-def _run_rules(ctx: Context, codes: list[str]) -> list[tuple[str, Finding]]:
-    return [(code, finding) for code in codes if (check := RULES[code].check) for finding in check(ctx)]
+def run_rules(ctx: Context, codes: list[str], keep_parts: bool = False) -> tuple[Found, Found, Parts]:
+    """The findings of the department rules among ``codes``, and of the register-wide ones with their parts,
+    marshalled (kept if ``keep_parts``: only to be stored, so made bytes where they are made, in a worker too)."""
+    local = [(code, finding) for code in codes if (check := RULES[code].check) for finding in check(ctx)]
+    across: Found = []
+    kept: Parts = {}
+    for code in codes:
+        way = RULES[code].across
+        if way is None:
+            continue
+        parts = [(dept.file, way.collect(ctx, dept)) for dept in ctx.register.departments]
+        across += [(code, finding) for finding in way.reduce(ctx, parts)]
+        if keep_parts:
+            kept[code] = [(rel, marshal.dumps(part)) for rel, part in parts]
+    return local, across, kept
+
+
+class Locating:
+    """Findings located file by file: each file is read and parsed once, its suppression comments applied."""
+
+    def __init__(self, root: Path, active: dict[str, Severity], items: dict[str, dict]):
+        self.root, self.active, self.items = root, active, items
+        self.files: dict[str, _LocatedFile] = {}
+
+    def file(self, rel: str) -> _LocatedFile:
+        found = self.files.get(rel)
+        if found is None:
+            found = self.files[rel] = _LocatedFile(self.root, rel, self.active, self.items.get(rel))
+        return found
+
+    def add(self, code: str, finding: Finding) -> None:
+        self.file(finding.at.file).add(code, finding)
+
+    def finish(self, rel: str) -> list[Diagnostic]:
+        """The file's diagnostics; what its suppression comments call for (malformed, unused) too."""
+        return self.file(rel).finish()
 
 
 class _LocatedFile:

@@ -248,12 +248,18 @@ class FileCache:
         self.used.add(name)
         return payload
 
-    def put_blob(self, name: str, payload: bytes) -> None:
-        """Store ``payload`` under ``name`` (a keyed digest the caller makes with ``digest``), authenticated."""
+    def put_blob(self, name: str, *chunks: bytes) -> None:
+        """Store ``chunks`` (read back as one) under ``name`` (a keyed digest the caller makes with ``digest``),
+        authenticated; in chunks, so a large memo is not copied to be joined."""
+        mac = hmac.new(self._key, (name + ".b").encode() + b"\0", hashlib.sha256)
+        for chunk in chunks:
+            mac.update(chunk)
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             with open(self.folder / name, "wb") as handle:
-                handle.write(self._mac(name + ".b", payload) + payload)
+                handle.write(mac.digest())
+                for chunk in chunks:
+                    handle.write(chunk)
         except (OSError, ValueError):
             return
         self.used.add(name)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 from lianzheng_cli.diagnostics import Severity
 from lianzheng_cli.i18n import join_list, messages
-from lianzheng_cli.lint.catalogue import ORG_FILE, Context, Finding, rule
+from lianzheng_cli.lint.catalogue import ORG_FILE, Context, Finding, rule, rule_across
 from lianzheng_cli.lint.dates import add_years
 from lianzheng_cli.lint.text import grade_word
 from lianzheng_cli.model.grading import HEAD, INSPECTION, LEADER, LEADERSHIP, PARTY, SUPERVISOR
-from lianzheng_cli.model.records import At, Power
+from lianzheng_cli.model.records import At, Department, Power
 from lianzheng_cli.vocab import GRADES
 
 tr = messages({
@@ -181,8 +182,29 @@ def check_pledge(ctx: Context) -> Iterator[Finding]:
                           field="pledged")
 
 
-@rule(
-    "LZ304", Severity.WARNING,
+def _monitor_gaps(ctx: Context, department: Department) -> list[tuple]:
+    """LZ304's part of a department: each unfilled monitoring role its risks need, as (role, holder, the holder's
+    file, grades, first risk, count); the holder is the department for its own roles."""
+    org = ctx.register.org
+    gaps: dict[tuple[str, str], list] = {}
+    for risk in department.risks:
+        grade = ctx.grades[risk.id]
+        for monitor in grade.monitors:
+            if monitor.person is not None or monitor.as_written:
+                continue
+            holder = risk.department if monitor.role in (SUPERVISOR, LEADER) else ""
+            if monitor.role == INSPECTION and org.inspection:
+                holder = org.inspection  # the inspection department exists but has no leader
+            gap = gaps.setdefault((monitor.role, holder), [set(), risk.id, 0])
+            gap[0].add(grade.effective)
+            gap[2] += 1
+    by_department = ctx.register.by_department
+    return [(role, holder, by_department[holder].file if holder in by_department else None, sorted(grades),
+             first, count) for (role, holder), (grades, first, count) in gaps.items()]
+
+
+@rule_across(
+    "LZ304", Severity.WARNING, collect=_monitor_gaps,
     summary="分级监控所需的监控人空缺",
     summary_en="a monitoring role the grade needs is unfilled",
     rationale="""
@@ -208,33 +230,25 @@ leader: p-lv
 supervisor: p-qian
 """,
 )
-def check_monitors_filled(ctx: Context) -> Iterator[Finding]:
-    register = ctx.register
-    org = register.org
-    gaps: dict[tuple[str, str], list] = {}  # (role, department or '') -> [grades, first risk, count]
-    for risk in register.risks.values():
-        grade = ctx.grades[risk.id]
-        for monitor in grade.monitors:
-            if monitor.person is not None or monitor.as_written:
-                continue
-            holder = risk.department if monitor.role in (SUPERVISOR, LEADER) else ""
-            if monitor.role == INSPECTION and org.inspection:
-                holder = org.inspection  # the inspection department exists but has no leader
-            gap = gaps.setdefault((monitor.role, holder), [set(), risk.id, 0])
-            gap[0].add(grade.effective)
-            gap[2] += 1
-    for (role, holder), (grades, risk_id, count) in gaps.items():
+def check_monitors_filled(ctx: Context, parts: list[tuple[str, Any]]) -> Iterator[Finding]:
+    org = ctx.register.org
+    gaps: dict[tuple[str, str], list] = {}  # (role, holder) -> [grades, first risk, count, the holder's file]
+    for _, part in parts:
+        for role, holder, holder_file, grades, first, count in part:
+            gap = gaps.setdefault((role, holder), [set(), first, 0, holder_file])
+            gap[0].update(grades)
+            gap[2] += count
+    for (role, holder), (grades, risk_id, count, holder_file) in gaps.items():
         words = join_list([grade_word(g) for g in GRADES if g in grades])
         params = {"grade": words, "count": count, "risk": risk_id, "role": role}
-        dept = register.by_department.get(holder)
         if role in (LEADERSHIP, PARTY):
             party = org.party if role == PARTY else None
             key = "lint.LZ304.party" if party else "lint.LZ304.group"
             yield Finding(At(ORG_FILE, ("org",)), org.id, tr(key, department=party or "", **params))
-        elif dept is not None:
+        elif holder_file is not None:
             key = "supervisor" if role == SUPERVISOR else "leader"
-            yield Finding(At(dept.file, ()), dept.id,
-                          tr("lint.LZ304.department", department=dept.id, key=key, **params))
+            message = tr("lint.LZ304.department", department=holder, key=key, **params)
+            yield Finding(At(holder_file, ()), holder, message)
         else:
             key = "head" if role == HEAD else "inspection"
             yield Finding(At(ORG_FILE, ("org",)), org.id, tr("lint.LZ304.org", key=key, **params))

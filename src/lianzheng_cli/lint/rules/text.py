@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
+from typing import Any
 
 from lianzheng_cli.diagnostics import Severity
 from lianzheng_cli.i18n import join_list, messages
-from lianzheng_cli.lint.catalogue import Context, Finding, rule
+from lianzheng_cli.lint.catalogue import Context, Finding, rule, rule_across
 from lianzheng_cli.lint.similar import find_copies
 from lianzheng_cli.lint.text import VAGUE_RISK_PHRASES, measure_content, risk_content
+from lianzheng_cli.model.records import At, Department
 
 # A description needs at least this many characters of content once stock
 # phrases, punctuation and spaces are taken out (about one concrete clause).
@@ -84,8 +87,14 @@ def check_description_concrete(ctx: Context) -> Iterator[Finding]:
         yield Finding(risk.at, risk.id, message, field="description")
 
 
-@rule(
-    "LZ502", Severity.WARNING,
+def _descriptions(ctx: Context, department: Department) -> list[tuple]:
+    """LZ502's part of a department: each risk's id, department, posts, index and normalised description."""
+    return [(risk.id, risk.department, risk.posts, risk.at.path[1], ctx.normalized(risk.description))
+            for risk in department.risks]
+
+
+@rule_across(
+    "LZ502", Severity.WARNING, collect=_descriptions,
     summary="风险点描述在岗位或部门之间照抄",
     summary_en="risk descriptions copied between posts or departments",
     rationale=f"""
@@ -109,23 +118,36 @@ def check_description_concrete(ctx: Context) -> Iterator[Finding]:
   description: 市场监测岗对约定监测企业的报送数据不核实,按关系企业的要求调整排名
 """,
 )
-def check_description_copied(ctx: Context) -> Iterator[Finding]:
-    risks = list(ctx.register.risks.values())
-    for copy in find_copies([ctx.normalized(r.description) for r in risks], threshold=NEAR_COPY):
-        risk, other = risks[copy.index], risks[copy.original]
-        where = join_list([other.department, *other.posts])
+def check_description_copied(ctx: Context, parts: list[tuple[str, Any]]) -> Iterator[Finding]:
+    risks = [(rel, risk) for rel, part in parts for risk in part]
+    for copy in find_copies([risk[4] for _, risk in risks], threshold=NEAR_COPY):
+        rel, (risk_id, department, _, i, _) = risks[copy.index]
+        other_id, other_department, other_posts = risks[copy.original][1][:3]
+        where = join_list([other_department, *other_posts])
         if copy.similarity >= 1.0:
-            message = tr("lint.LZ502.exact", id=risk.id, other=other.id, where=where)
+            message = tr("lint.LZ502.exact", id=risk_id, other=other_id, where=where)
         else:
-            message = tr("lint.LZ502.near", id=risk.id, other=other.id, where=where,
+            message = tr("lint.LZ502.near", id=risk_id, other=other_id, where=where,
                          percent=int(copy.similarity * 100))
-        if other.department != risk.department:  # copied across departments: one common risk instead (1.1)
+        if other_department != department:  # copied across departments: one common risk instead (1.1)
             message += tr("lint.LZ502.common")
-        yield Finding(risk.at, risk.id, message, field="description")
+        yield Finding(At(rel, ("risks", i)), risk_id, message, field="description")
 
 
-@rule(
-    "LZ503", Severity.WARNING,
+def _measure_texts(ctx: Context, department: Department) -> list[tuple]:
+    """LZ503's part of a department: each measure's risk, id, place (risk and measure index) and the key of its
+    normalised text (a 64-bit digest). lz keeps the parts between runs: the texts themselves stay in the files
+    (``Context.measure_text``), only the few repeated ones are quoted."""
+    return [(risk.id, measure.id, risk.at.path[1], j, _text_key(ctx.normalized(measure.text)))
+            for risk in department.risks for j, measure in enumerate(risk.measures)]
+
+
+def _text_key(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+@rule_across(
+    "LZ503", Severity.WARNING, collect=_measure_texts,
     summary="同一条措施在多个风险点中重复",
     summary_en="a boilerplate measure repeated across many risks",
     rationale=f"""
@@ -143,24 +165,25 @@ def check_description_copied(ctx: Context) -> Iterator[Finding]:
 - {id: R3, measures: [{id: M1, text: 分配方案随评分表一并报党组, stage: 前期预防, owner: wmfz}]}
 """,
 )
-def check_measure_boilerplate(ctx: Context) -> Iterator[Finding]:
-    by_text: dict[str, list] = {}  # normalised text -> [(risk, measure)]
-    for risk in ctx.register.risks.values():
-        for measure in risk.measures:
-            by_text.setdefault(ctx.normalized(measure.text), []).append((risk, measure))
+def check_measure_boilerplate(ctx: Context, parts: list[tuple[str, Any]]) -> Iterator[Finding]:
+    by_text: dict[int, list[tuple[str, tuple]]] = {}  # normalised text's key -> [(file, measure)]
+    for rel, part in parts:
+        for measure in part:
+            by_text.setdefault(measure[4], []).append((rel, measure))
     for uses in by_text.values():
-        risk_ids = list(dict.fromkeys(risk.id for risk, _ in uses))
+        risk_ids = list(dict.fromkeys(measure[0] for _, measure in uses))
         if len(risk_ids) < BOILERPLATE_RISKS:
             continue
         # Examples come from the first four risks, whatever the count: a text on 80,000 risks costs 80,000 findings,
         # not 80,000 lists of 80,000 ids.
         first = [f"`{r}`" for r in risk_ids[:EXAMPLES + 1]]
         count = len(risk_ids)
-        for risk, measure in uses:
-            own = f"`{risk.id}`"
+        for rel, (risk_id, measure_id, i, j, _) in uses:
+            own = f"`{risk_id}`"
             examples = join_list([r for r in first if r != own][:EXAMPLES])
-            yield Finding(measure.at, f"{risk.id}/{measure.id}",
-                          tr("lint.LZ503", text=_shown(measure.text), count=count, examples=examples), field="text")
+            shown = _shown(ctx.measure_text(rel, i, j))
+            yield Finding(At(rel, ("risks", i, "measures", j)), f"{risk_id}/{measure_id}",
+                          tr("lint.LZ503", text=shown, count=count, examples=examples), field="text")
 
 
 def _shown(text: str) -> str:
