@@ -424,3 +424,24 @@ def test_a_command_imports_only_what_it_needs(example_register):
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[0] == "0 []"
+
+
+@pytest.mark.parametrize("run", ["parallel", "cached"])
+def test_the_model_keeps_one_copy_of_each_item_path_for_all_files(example_register, monkeypatch, run):
+    from lianzheng_cli.validate import files as files_module
+
+    monkeypatch.setattr(files_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(files_module.os, "cpu_count", lambda: 3)
+    register = validate(example_register).register
+    if run == "cached":
+        register = validate(example_register).register
+    assert register is not None
+    paths: dict[tuple, tuple] = {}
+    shared = 0
+    for positions in register.item_positions.values():
+        for path in positions:
+            if path in paths:
+                assert paths[path] is path
+                shared += 1
+            paths.setdefault(path, path)
+    assert shared > 10

@@ -297,6 +297,15 @@ class _Frame:
 
 _NO_KEY = object()
 _NOTHING = object()
+# One copy of each list item's path, ("risks", 3), ("risks", 3, "measures", 1) …, for all files: a county's 256,000
+# item positions have 1,800 distinct paths (16 MB of tuples otherwise, kept with the model).
+_PATHS: dict[tuple, tuple] = {}
+
+
+def shared_paths(items: dict[tuple, tuple[int, int]]) -> dict[tuple, tuple[int, int]]:
+    """``items`` (where list items start, as ``load`` records them) keyed by the one copy of each path: for
+    positions that were marshalled (from a worker, from the cache)."""
+    return {_PATHS.setdefault(path, path): at for path, at in items.items()}
 _NO_KEYS: dict[str, Mark] = {}  # a sequence's key_marks: never written (only a mapping has keys)
 
 
@@ -479,7 +488,7 @@ def _build(get_event, text, rel, diagnostics, positions, items):
             if (items is not None and is_map and (len(stack) == 2 or len(stack) == 4)
                     and top is not None and not top.is_map):
                 where = tuple(f.key if f.is_map else len(f.value) for f in stack)
-                items[where] = (mark.line + 1, mark.column + 1)
+                items[_PATHS.setdefault(where, where)] = (mark.line + 1, mark.column + 1)
             top = _Frame({} if is_map else [], is_map, anchor, mark)
             stack.append(top)
             continue

@@ -23,7 +23,7 @@ from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.i18n import tr
 from lianzheng_cli.load.cache import FileCache
-from lianzheng_cli.load.parse import Positions, decode, load, positions_of
+from lianzheng_cli.load.parse import Positions, decode, load, positions_of, shared_paths
 from lianzheng_cli.load.positions import Locator
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, NotARegularFile, Source
 from lianzheng_cli.model.cycle import APPROVALS_FILE, ASSESSMENTS_FILE
@@ -139,10 +139,12 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
         org = _read_and_check(source, ORG_FILE, unreadable)
         vocabulary = org.vocabulary or BUILTIN
         rels = source.department_files()
-        raws = [_read(source, rel, unreadable) for rel in rels]
+        raws: list[bytes] = []  # each file's bytes, read as it comes (those of a cached file go at once)
         results: list[FileResult] = []  # one per file, in order: results[i] is rels[i]'s
         todo: list[int] = []
-        for i, (rel, raw) in enumerate(zip(rels, raws, strict=True)):
+        for i, rel in enumerate(rels):
+            raw = _read(source, rel, unreadable)
+            raws.append(raw)
             if rel in unreadable:
                 results.append(FileResult(rel, None, [unreadable[rel]], salvaged=salvage_definitions(b"", rel)))
                 continue
@@ -152,6 +154,7 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
                 todo.append(i)
                 results.append(FileResult(rel, None, key=key))
             else:
+                raws[i] = b""  # not parsed: its bytes can go
                 results.append(_settle(FileResult(rel, hit.data, [], hit.summary, key, hit.items), build, vocabulary))
         if progress:
             progress(len(rels) - len(todo))
@@ -238,6 +241,8 @@ def _settle(result: FileResult, build: Build | None, vocabulary: Vocabulary) -> 
     except Exception:  # the values stay: the model is built from them later, if wanted, and fails there
         return result
     result.data = None
+    if result.items:
+        result.items = shared_paths(result.items)  # kept with the model
     return result
 
 
