@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from conftest import INSPECTION, LEADERSHIP, ORG, run, write_register
+from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, run, write_register
 from lianzheng_cli.model.grading import factor_mean, grade_register, matrix_grade
 from lianzheng_cli.outputs.grades import build_grade_report
 from lianzheng_cli.validate.register import validate
@@ -563,3 +563,23 @@ def test_the_distribution_by_department_is_one_pass_over_the_risks(tmp_path):
         return lambda: report.by_department
 
     assert growth(work, 60) < 2.6
+
+
+@pytest.mark.parametrize("written", [
+    "  - {id: R2, title: 流式, description: 一行写完的风险点描述足够长足够具体, type: 岗位职责, posts: [spk-chushen], "
+    "likelihood: 5, impact: 5, grade: 中, measures: [{id: M1, text: 复核留痕, stage: 中期监控, owner: spk}]}\n",
+    "  - id: R2\n    title: 引号\n    description: 用引号写等级的风险点描述足够长足够具体\n    type: 岗位职责\n"
+    "    posts: [spk-chushen]\n    likelihood: 5\n    impact: 5\n    grade: \"中\"   # 年初定级\n"
+    "    measures:\n      - {id: M1, text: 复核留痕, stage: 中期监控, owner: spk}\n",
+    "# 以下为新增\n  - id: R2\n    title: 换行\n    description: 等级写在下一行的风险点描述足够长足够具体\n    type: 岗位职责\n"
+    "    posts: [spk-chushen]\n    likelihood: 5\n    impact: 5\n    grade:\n      中\n"
+    "    measures:\n      - {id: M1, text: 复核留痕, stage: 中期监控, owner: spk}\n",
+])
+def test_github_annotations_stand_where_the_parser_puts_the_grade(tmp_path, runner, written):
+    """Grade annotations are placed from the text (outputs.grades._GradeLocator); the places are the parser's."""
+    from lianzheng_cli.validate.files import RegisterLocator
+
+    root = write_register(tmp_path, departments={"ldbz": LEADERSHIP, "jjjc": INSPECTION, "spk": OFFICE + written})
+    result = run(runner, "grade", "-r", str(root), "--check", "--format", "github")
+    line, column = RegisterLocator(root).at("departments/spk.yaml", ("risks", 1, "grade"))
+    assert f"departments/spk.yaml,line={line},col={column},title=LZ201::风险点 R2" in result.stdout

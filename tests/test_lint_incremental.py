@@ -198,3 +198,174 @@ def test_a_file_that_referring_files_change_is_linted_again(tmp_path, monkeypatc
     assert job.how == "warm" and "departments/gzk.yaml" in job.again
     assert after == full(root)
     assert [f[0] for f in after if f[2] == "departments/gzk.yaml"] == ["LZ202"]
+
+
+# --- lz grade after a change (outputs/grade_incremental.py) ------------------------------------------------------
+
+
+def grade_now(root: Path, **options):
+    from lianzheng_cli.outputs.grade_incremental import IncrementalGrade
+
+    job = IncrementalGrade(root, **options)
+    return job, job.run(validate(root, model=job.needs_model))
+
+
+def rename_a_leader(root: Path) -> str:
+    """czj-cwg's supervisor, a person of czj-ldbz, is renamed: the monitors of czj-cwg's risks show the new name."""
+    supervisor = re.search(r"(?m)^supervisor: (.+)$", department(root, "czj-cwg").read_text(encoding="utf-8"))
+    assert supervisor is not None
+    target = department(root, "czj-ldbz")
+    text = target.read_text(encoding="utf-8")
+    name = re.search(rf"- id: {supervisor.group(1)}\n    name: (.+)\n", text)
+    assert name is not None
+    target.write_text(text.replace(name.group(0), name.group(0).replace(name.group(1), "新任某某")), encoding="utf-8")
+    return "czj-ldbz"
+
+
+def regrade_a_risk(root: Path) -> str:
+    target = department(root, "fgj-xmb")
+    text = target.read_text(encoding="utf-8")
+    target.write_text(re.sub(r"(?m)^    likelihood: [0-9]$", "    likelihood: 5", text, count=3), encoding="utf-8")
+    return "fgj-xmb"
+
+
+@pytest.mark.parametrize("edit", [rename_a_leader, regrade_a_risk])
+def test_a_warm_grade_is_the_full_grade(register, edit):
+    from lianzheng_cli.outputs.grades import build_grade_report
+
+    job, before = grade_now(register)
+    assert job.how == "full"
+    changed = edit(register)
+    job, after = grade_now(register)
+    assert job.how == "warm" and f"departments/{changed}.yaml" in job.again
+    whole = build_grade_report(validate(register).register)
+    assert (after.rows, after.departments, after.method, after.monitoring) == (
+        whole.rows, whole.departments, whole.method, whole.monitoring)
+    assert after.rows != before.rows
+    outside = {r.file for r in set(after.rows) - set(before.rows)}
+    assert outside - {f"departments/{changed}.yaml"} or edit is regrade_a_risk
+    job, again = grade_now(register)
+    assert job.how == "unchanged" and again.rows == after.rows
+
+
+def test_lz_grade_prints_the_same_cold_and_warm(register, runner, monkeypatch):
+    run(runner, "grade", "--check", "-r", str(register))
+    rename_a_leader(register)
+    for fmt in ("text", "json"):
+        warm = run(runner, "grade", "--check", "-r", str(register), "-f", fmt)
+        monkeypatch.setenv("LZ_NO_CACHE", "1")
+        fresh = run(runner, "grade", "--check", "-r", str(register), "-f", fmt)
+        monkeypatch.delenv("LZ_NO_CACHE")
+        assert (warm.exit_code, warm.stdout) == (fresh.exit_code, fresh.stdout)
+
+
+# A power of gzk names spk's process: spk's risk on that process is graded with the power's floor, though spk
+# refers to nothing in gzk. When the power becomes a 三重一大 matter, the risk's computed grade rises to 高.
+TEAM_WITH_PROCESS_POWER = TEAM.replace(
+    "  - {id: gzk-P01, name: 违法行为查处, scope: 外部, category: 行政处罚}\n",
+    "  - {id: gzk-P01, name: 违法行为查处, scope: 外部, category: 行政处罚}\n"
+    "  - {id: gzk-P02, name: 备案抽查, scope: 外部, category: 行政执法, process: spk-F01}\n")
+
+
+def test_a_power_naming_another_files_process_reaches_its_risks(tmp_path, monkeypatch):
+    monkeypatch.setattr(incremental, "MAX_SHARE", 1.0)
+    root = write_register(tmp_path, departments={"ldbz": LEADERSHIP, "jjjc": INSPECTION, "spk": OFFICE,
+                                                 "gzk": TEAM_WITH_PROCESS_POWER})
+    _, findings = lint_now(root)
+    _, grades = grade_now(root)
+    team = department(root, "gzk")
+    team.write_text(team.read_text(encoding="utf-8").replace("process: spk-F01}", "process: spk-F01, "
+                                                             "sanzhong_yida: true}"), encoding="utf-8")
+    job, after = lint_now(root)
+    assert job.how == "warm" and "departments/spk.yaml" in job.again
+    assert after == full(root) != findings
+    assert any(f[0] == "LZ201" and f[2] == "departments/spk.yaml" for f in after)
+    job, regraded = grade_now(root)
+    assert job.how == "warm"
+    [risk] = [r for r in regraded.rows if r.id == "R1"]
+    assert risk.computed == "高" and risk != next(r for r in grades.rows if r.id == "R1")
+
+
+def test_a_change_to_what_org_yaml_names_refers_to_is_a_full_run(tmp_path, monkeypatch):
+    """The inspection office's leader is a person of gzk: every 高 risk's monitors show that name, so a change in
+    gzk is a change for every file."""
+    monkeypatch.setattr(incremental, "MAX_SHARE", 1.0)
+    root = write_register(tmp_path, departments={"ldbz": LEADERSHIP, "jjjc": INSPECTION.replace("leader: p-jj",
+                                                                                                "leader: p-gz"),
+                                                 "spk": OFFICE + NAMING_RISK, "gzk": TEAM})
+    grade_now(root)
+    team = department(root, "gzk")
+    team.write_text(team.read_text(encoding="utf-8").replace("name: 戊某某", "name: 己某某"), encoding="utf-8")
+    job, report = grade_now(root)
+    assert job.how == "full"
+    assert any("己某某" in row.monitor_names for row in report.rows if row.file == "departments/spk.yaml")
+
+
+# --- random edits: whatever one department file says, a warm run finds what a full run finds --------------------
+
+
+def _random_edit(root: Path, rng) -> str:
+    """One valid edit of one department file (its ids kept), chosen at random among those that reach other files:
+    grades, the posts a risk names (in any file), people's posts and dates, a supervisor, powers' categories and
+    processes, measure texts."""
+    files = sorted((root / "departments").glob("*.yaml"))
+    texts = {path: path.read_text(encoding="utf-8") for path in files}
+    every = "\n".join(texts.values())
+    posts = sorted(set(re.findall(r"(?m)^  - id: (\S+)\n    name: .*\n    duties:", every)))
+    processes = sorted(set(re.findall(r"(?m)^  - id: (\S+-F[0-9]+)$", every)))
+    measures = sorted(set(re.findall(r"\{id: M[0-9]+, text: ([^,]+), stage", every)))
+    people = sorted(set(re.findall(r"(?m)^  - id: (p-\S+)$", every)))
+    edits = [
+        (r"(?m)^    likelihood: [0-9]$", lambda: f"    likelihood: {rng.randint(1, 5)}"),
+        (r"(?m)^    impact: [0-9]$", lambda: f"    impact: {rng.randint(1, 5)}"),
+        (r"(?m)^    posts: \[[^\]]*\]$", lambda: f"    posts: [{rng.choice(posts)}]"),
+        (r"(?m)^    since: [0-9-]+$", lambda: f"    since: {rng.randint(2012, 2025)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"),
+        (r"(?m)^    category: \S+$", lambda: f"    category: {rng.choice(['行政处罚', '内部管理', '财务管理', '其他'])}"),
+        (r"(?m)^    sanzhong_yida: (true|false)$", lambda: f"    sanzhong_yida: {rng.choice(['true', 'false'])}"),
+        (r"(?m)^    process: \S+-F[0-9]+$", lambda: f"    process: {rng.choice(processes)}"),
+        (r"\{id: M[0-9]+, text: [^,]+, stage", None),
+        (r"(?m)^supervisor: \S+$", lambda: f"supervisor: {rng.choice(people)}"),
+        (r"(?m)^    post: \S+$", lambda: f"    post: {rng.choice(posts)}"),
+    ]
+    while True:
+        path = rng.choice(files)
+        pattern, make = rng.choice(edits)
+        found = list(re.finditer(pattern, texts[path]))
+        if found:
+            break
+    match = rng.choice(found)
+    if make is None:
+        replacement = re.sub(r"text: [^,]+,", f"text: {rng.choice(measures)},", match.group(0))
+    else:
+        replacement = make()
+    text = texts[path]
+    path.write_text(text[:match.start()] + replacement + text[match.end():], encoding="utf-8")
+    return path.stem
+
+
+def test_random_edits_warm_equals_full(register, monkeypatch):
+    import random
+
+    from lianzheng_cli.outputs.grades import build_grade_report
+
+    monkeypatch.setattr(incremental, "MAX_SHARE", 1.0)  # every neighbourhood warm, however large
+    rng = random.Random(2026)
+    lint_now(register)
+    grade_now(register)
+    warm_runs = 0
+    for _ in range(8):
+        saved = {path: path.read_bytes() for path in (register / "departments").glob("*.yaml")}
+        for _ in range(rng.randint(1, 2)):
+            _random_edit(register, rng)
+        validation = validate(register)
+        if validation.errors:  # an edit the format refuses (a step its new process lacks): undone
+            for path, content in saved.items():
+                path.write_bytes(content)
+            continue
+        job, found = lint_now(register)
+        assert found == full(register), job.how
+        grader, report = grade_now(register)
+        whole = build_grade_report(validation.register)
+        assert (report.rows, report.departments) == (whole.rows, whole.departments), grader.how
+        warm_runs += job.how == "warm"
+    assert warm_runs >= 4

@@ -12,12 +12,14 @@ from lianzheng_cli.cli.common import (
     LangOption,
     RegisterOption,
     checked_register,
+    clean_validation,
     command_help,
     format_option,
     start,
     usage_error,
 )
 from lianzheng_cli.i18n import messages
+from lianzheng_cli.outputs.grade_incremental import IncrementalGrade
 from lianzheng_cli.outputs.grades import (
     GRADE_FORMATS,
     GradeOutput,
@@ -83,11 +85,15 @@ def grade_command(
     if write and check:
         raise usage_error(tr("grade.usage.write_check"))
 
-    result = checked_register(root, fmt=fmt)
-    try:
-        grades = build_grade_report(result.register, department=department)
-    except UnknownDepartment as exc:
-        raise usage_error(str(exc)) from None
+    if write or department is not None:
+        result = checked_register(root, fmt=fmt)
+        try:
+            grades = build_grade_report(result.register, department=department)
+        except UnknownDepartment as exc:
+            raise usage_error(str(exc)) from None
+    else:  # the whole register: only what changed since the last run is graded again
+        job = IncrementalGrade(root)
+        grades = job.run(clean_validation(root, fmt=fmt, model=job.needs_model))
 
     written = None
     if write:

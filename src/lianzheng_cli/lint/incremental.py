@@ -7,7 +7,8 @@ same inputs (org.yaml, as-of date, rule selection, language) takes the files tha
 whose findings may have changed with them:
 
 - A department rule's finding about an object reads what the object refers to (a risk's posts, their powers,
-  a measure's owner, transitively for grading) and the risks that refer to it (a post's or process's risks, and
+  a measure's owner, transitively for grading; a process counts its powers, which name it, as its own) and the
+  risks that refer to it (a post's or process's risks, and
   whose grade makes a post 高). So a change in ``S`` can change the findings of every file that refers to ``S``,
   directly or through others (``A``), and of the files whose posts or processes the risks of ``A`` name.
 - To compute those files' findings, lz builds the model of them, of what they refer to (transitively), of the
@@ -50,6 +51,7 @@ from lianzheng_cli.lint.engine import (
 from lianzheng_cli.load.cache import FileCache, open_cache
 from lianzheng_cli.model.grading import LEADERSHIP, PARTY
 from lianzheng_cli.model.records import At, Register, build_register
+from lianzheng_cli.validate.files import FileResult
 from lianzheng_cli.validate.register import Validation, validate
 
 MEMO_FORMAT = 1
@@ -103,7 +105,9 @@ class IncrementalLint:
 
     def run(self, validation: Validation) -> list[Diagnostic]:
         """Every lint finding of the register ``validation`` found clean (with or without its model), sorted."""
-        if validation.register is None:
+        if validation.register is None and validation.errors:
+            return []  # lint only a register that validates (the caller reports why it does not)
+        if validation.register is None and self.memo is not None:
             try:
                 found = self._warm(validation)
             except _Unavailable:
@@ -125,96 +129,147 @@ class IncrementalLint:
     def _warm(self, validation: Validation) -> list[Diagnostic] | None:
         memo, cache = self.memo, self.cache
         assert memo is not None and cache is not None
-        current = {f.rel: f for f in validation.files.departments}
-        org_doc = validation.files.org.data
-        if not isinstance(org_doc, dict) or any(f.summary is None for f in current.values()):
+        place = find_neighbourhood(validation, cache, {rel: (m.key, m.summary) for rel, m in memo.items()},
+                                   risks_naming=True)
+        if place is None:
             return None
-        order = list(current)
-        changed = {rel for rel, f in current.items() if rel not in memo or memo[rel].key != f.key}
-        changed |= memo.keys() - current.keys() - {ORG_FILE}
-        if not changed:
+        if place.unchanged:
             self.how = "unchanged"
             return sorted((_diagnostic(d) for m in memo.values() for d in m.located), key=lambda d: d.sort_key)
-        graph = _Graph({rel: f.summary for rel, f in current.items() if f.summary is not None},
-                       {rel: old for rel in changed if rel in memo and (old := marshal.loads(memo[rel].summary))})
-        hubs = {rel for ident in _strings(org_doc) for rel in graph.definers.get(ident, ())}
-        if changed & hubs:
-            return None
-        again = graph.affected(changed) & current.keys()
-        build = graph.forward_closure(again | graph.named_by_risks_of(again | hubs) | hubs)
-        if len(build) > MAX_SHARE * len(current):
-            return None
-        self.built, self.again = build, again
-        entries = {rel: cache.get(current[rel].key, with_data=True) for rel in order if rel in build}
-        if any(entry is None for entry in entries.values()):
-            return None
-        register = build_register(self.root, org_doc, [(rel, e.data) for rel, e in entries.items() if e],
-                                  {rel: e.items for rel, e in entries.items() if e and e.items})
-        if any(role in (LEADERSHIP, PARTY) for roles in register.org.monitoring.values() for role in roles):
-            return None  # a group role's monitors are every leadership department's people: no neighbourhood
-        self.how = "warm"
+        register, again = place.register, place.again
+        self.built, self.again, self.how = place.built, again, "warm"
+        current = {f.rel: f for f in validation.files.departments}
+        keys = {rel: f.key for rel, f in current.items()}
         config = LintConfig.from_org(register.org)
         active = active_rules(select=self.select, ignore=self.ignore, config=config)
-        ctx = _Neighbourhood(register, self.as_of or default_as_of(register.org.year), cache,
-                             {rel: f.key for rel, f in current.items()},
-                             {rel: m.quoted for rel, m in memo.items() if rel not in changed})
+        ctx = _Neighbourhood(register, self.as_of or default_as_of(register.org.year), cache, keys,
+                             {rel: m.quoted for rel, m in memo.items() if rel not in place.changed})
         local: dict[str, Found] = {}
         for code in active:
             check = RULES[code].check
             for finding in check(ctx) if check else ():
-                if finding.at.file in again:
+                if finding.at.file in again:  # the neighbourhood's other files may lack what they refer to
                     local.setdefault(finding.at.file, []).append((code, finding))
         if BAD_CONFIG in active:
             local[ORG_FILE] = [(BAD_CONFIG, f) for f in check_config(config)]
-        parts_now: dict[str, dict[str, bytes]] = {rel: {} for rel in order}
-        departments = {dept.file: dept for dept in register.departments}
-        parts: dict[str, list[tuple[str, Any]]] = {}
-        for code in active:
-            way = RULES[code].across
-            if way is None:
-                continue
-            parts[code] = []
-            for rel in order:
-                if rel in again:
-                    part = way.collect(ctx, departments[rel])
-                    parts_now[rel][code] = marshal.dumps(part)
-                else:
-                    parts_now[rel][code] = memo[rel].parts[code]
-                    part = marshal.loads(parts_now[rel][code])
-                parts[code].append((rel, part))
-        # The copy search reads every text of the register: in a worker, while this process does the rest.
-        heavy = [code for code in parts if code in HEAVY_RULES]
-        worker = Forked(_reduce, ctx, parts, heavy) if heavy and len(order) > 1 and can_fork() else None
-        found = _reduce(ctx, parts, [code for code in parts if worker is None or code not in heavy])
-        if worker is not None:
-            found += worker.result()
-        across: dict[str, Found] = {}
-        for code, finding in found:
-            across.setdefault(finding.at.file, []).append((code, finding))
-        locating = Locating(self.root, active, register.item_positions)
+        across, parts = _across(ctx, active, place, memo)
+        fresh = self._located(ctx, active, place, current, local, across, parts)
+        _store(cache, self.inputs, fresh)
+        return sorted((_diagnostic(d) for m in fresh.values() for d in m.located), key=lambda d: d.sort_key)
+
+    def _located(self, ctx: _Neighbourhood, active: dict[str, Severity], place: Neighbourhood,
+                 current: dict[str, FileResult], local: dict[str, Found], across: dict[str, Found],
+                 parts: dict[str, dict[str, bytes]]) -> dict[str, FileMemo]:
+        """Each file's memo for the next run: its findings located again where they changed, else as they were."""
+        memo, cache = self.memo, self.cache
+        assert memo is not None and cache is not None
+        locating = Locating(self.root, active, place.register.item_positions)
         fresh: dict[str, FileMemo] = {}
-        for rel in [ORG_FILE, *order]:
+        for rel in [ORG_FILE, *place.order]:
             old = memo.get(rel)
             key = current[rel].key if rel in current else old.key if old else ""
-            mine_local = local.get(rel, []) if rel in again or rel == ORG_FILE else None
-            raw_local = _raws(mine_local) if mine_local is not None else (old.local if old else [])
+            again = rel in place.again or rel == ORG_FILE
+            raw_local = _raws(local.get(rel, [])) if again else (old.local if old else [])
             raw_across = _raws(across.get(rel, []))
-            if old is not None and rel not in again and old.across == raw_across and old.local == raw_local:
+            if old is not None and not again and old.across == raw_across:
                 located = old.located
             else:
-                if rel not in register.item_positions and rel in current:
-                    entry = cache.get(key, with_data=True)  # a file re-located without being built
+                if rel not in locating.items and rel in current:
+                    entry = cache.get(key, with_data=True)  # a file located again without being built
                     if entry is not None and entry.items:
                         locating.items[rel] = entry.items
                 for code, finding in [*_findings(rel, raw_local), *across.get(rel, [])]:
                     locating.add(code, finding)
                 located = [_located(d) for d in locating.finish(rel)]
-            summary = old.summary if old is not None and old.key == key else marshal.dumps(current[rel].summary
-                                                                                         if rel in current else None)
-            fresh[rel] = FileMemo(key, summary, raw_local, raw_across, parts_now.get(rel, {}), located,
+            summary = old.summary if old is not None and old.key == key else marshal.dumps(
+                current[rel].summary if rel in current else None)
+            fresh[rel] = FileMemo(key, summary, raw_local, raw_across, parts.get(rel, {}), located,
                                   _quoted(ctx, rel, raw_across))
-        _store(cache, self.inputs, fresh)
-        return sorted((_diagnostic(d) for m in fresh.values() for d in m.located), key=lambda d: d.sort_key)
+        return fresh
+
+
+def _across(ctx: Context, active: dict[str, Severity], place: Neighbourhood,
+            memo: dict[str, FileMemo]) -> tuple[dict[str, Found], dict[str, dict[str, bytes]]]:
+    """The register-wide rules' findings by file, from fresh parts of the files looked at again and the memo's
+    parts of the others; and every file's parts, for the next run."""
+    kept: dict[str, dict[str, bytes]] = {rel: {} for rel in place.order}
+    departments = {dept.file: dept for dept in place.register.departments}
+    parts: dict[str, list[tuple[str, Any]]] = {}
+    for code in active:
+        way = RULES[code].across
+        if way is None:
+            continue
+        parts[code] = []
+        for rel in place.order:
+            if rel in place.again:
+                part = way.collect(ctx, departments[rel])
+                kept[rel][code] = marshal.dumps(part)
+            else:
+                kept[rel][code] = memo[rel].parts[code]
+                part = marshal.loads(kept[rel][code])
+            parts[code].append((rel, part))
+    # The copy search reads every text of the register: in a worker, while this process does the rest.
+    heavy = [code for code in parts if code in HEAVY_RULES]
+    worker = Forked(_reduce, ctx, parts, heavy) if heavy and len(place.order) > 1 and can_fork() else None
+    found = _reduce(ctx, parts, [code for code in parts if worker is None or code not in heavy])
+    if worker is not None:
+        found += worker.result()
+    by_file: dict[str, Found] = {}
+    for code, finding in found:
+        by_file.setdefault(finding.at.file, []).append((code, finding))
+    return by_file, kept
+
+
+@dataclass(slots=True)
+class Neighbourhood:
+    """What a warm run looks at again: the files that changed, those whose results may differ with them
+    (``again``), and the model of what those need (``built``, ``register``)."""
+
+    order: list[str]  # every department file, in the register's order
+    changed: set[str]
+    again: set[str]
+    built: set[str]
+    register: Register  # of ``built`` (and org.yaml)
+    unchanged: bool = False  # nothing changed: the memo's results stand as they are
+
+
+def find_neighbourhood(validation: Validation, cache: FileCache, memo: dict[str, tuple[str, bytes]], *,
+                       risks_naming: bool) -> Neighbourhood | None:
+    """The neighbourhood of what changed since a memo (``rel -> (key, summary marshalled)``); None when a full
+    run is needed. ``risks_naming``: results about a post or process depend on the risks that name it (lint's;
+    grading reads only what a risk refers to)."""
+    current = {f.rel: f for f in validation.files.departments}
+    org_doc = validation.files.org.data
+    if not isinstance(org_doc, dict) or any(f.summary is None for f in current.values()):
+        return None
+    order = list(current)
+    changed = {rel for rel, f in current.items() if rel not in memo or memo[rel][0] != f.key}
+    changed |= memo.keys() - current.keys() - {ORG_FILE}
+    if not changed:
+        return Neighbourhood(order, changed, set(), set(), build_register(validation.root, org_doc, []), True)
+    graph = _Graph({rel: f.summary for rel, f in current.items() if f.summary is not None},
+                   {rel: old for rel in changed if rel in memo and (old := marshal.loads(memo[rel][1]))})
+    # What org.yaml names (head, inspection, party) and what those refer to (the inspection's leader, whose name
+    # every 高 risk's monitors show): a change there is a change for every file.
+    hubs = graph.forward_closure({rel for ident in _strings(org_doc) for rel in graph.definers.get(ident, ())})
+    if changed & hubs:
+        return None
+    if risks_naming:
+        again = graph.affected(changed) & current.keys()
+        built = graph.forward_closure(again | graph.named_by_risks_of(again | hubs) | hubs)
+    else:
+        again = graph.referring(changed) & current.keys()
+        built = graph.forward_closure(again | hubs)
+    if len(built) > MAX_SHARE * len(current):
+        return None
+    entries = {rel: cache.get(current[rel].key, with_data=True) for rel in order if rel in built}
+    if any(entry is None for entry in entries.values()):
+        return None
+    register = build_register(validation.root, org_doc, [(rel, e.data) for rel, e in entries.items() if e],
+                              {rel: e.items for rel, e in entries.items() if e and e.items})
+    if any(role in (LEADERSHIP, PARTY) for roles in register.org.monitoring.values() for role in roles):
+        return None  # a group role's monitors are every leadership department's people: no neighbourhood
+    return Neighbourhood(order, changed, again, built, register)
 
 
 class _Unavailable(Exception):
@@ -278,6 +333,9 @@ class _Graph:
                                 continue
                             self.forward.setdefault(rel, set()).add(target)
                             self.backward.setdefault(target, set()).add(rel)
+                            if kind == "process":  # a process's powers are those that name it (grading's floors)
+                                self.forward.setdefault(target, set()).add(rel)
+                                self.backward.setdefault(rel, set()).add(target)
                             if kind in REVERSE_KINDS:
                                 self.by_risks.setdefault(rel, set()).add(target)
                                 self.risks_from.setdefault(target, set()).add(rel)
@@ -292,10 +350,14 @@ class _Graph:
                     stack.append(other)
         return seen
 
+    def referring(self, changed: set[str]) -> set[str]:
+        """The changed files and those that refer to them, through others too."""
+        return self._closure(changed, self.backward)
+
     def affected(self, changed: set[str]) -> set[str]:
         """The files whose findings may differ: those that refer to a changed file (through others too), and the
         files whose posts or processes their risks name."""
-        referring = self._closure(changed, self.backward)
+        referring = self.referring(changed)
         return referring | {target for rel in referring for target in self.by_risks.get(rel, ())}
 
     def named_by_risks_of(self, files: set[str]) -> set[str]:
@@ -306,38 +368,56 @@ class _Graph:
         return self._closure(files, self.forward)
 
 
-def _inputs(root: Path, as_of: date | None, select: list[str], ignore: list[str]) -> bytes:
-    """What a memo holds for: lz, org.yaml, the as-of date (today's, when defaulted), the rules, the language."""
+def memo_inputs(root: Path, *parts: str) -> bytes:
+    """What a memo holds for: lz, the memo's format, org.yaml and the command's ``parts`` (its options)."""
     h = hashlib.blake2b(digest_size=20)
     with contextlib.suppress(OSError):
         h.update((root / ORG_FILE).read_bytes())
-    for part in (str(MEMO_FORMAT), __version__, as_of.isoformat() if as_of else "", date.today().isoformat(),
-                 ",".join(select), ",".join(ignore), current_language()):
+    for part in (str(MEMO_FORMAT), __version__, *parts):
         h.update(b"\0" + part.encode())
     return h.digest()
 
 
-def _memo_name(cache: FileCache) -> str:
-    return cache.digest("lint-memo", b"")  # one memo per register: each run replaces it
+def _inputs(root: Path, as_of: date | None, select: list[str], ignore: list[str]) -> bytes:
+    """A lint memo's inputs: the as-of date (today's, when defaulted), the rules, the language too."""
+    return memo_inputs(root, "lint", as_of.isoformat() if as_of else "", date.today().isoformat(),
+                       ",".join(select), ",".join(ignore), current_language())
 
 
-def _load(cache: FileCache, inputs: bytes) -> dict[str, FileMemo] | None:
-    payload = cache.get_blob(_memo_name(cache))
+def _memo_name(cache: FileCache, kind: str = "lint") -> str:
+    return cache.digest(f"{kind}-memo", b"")  # one memo of a kind per register: each run replaces it
+
+
+def load_memo(cache: FileCache, kind: str, inputs: bytes) -> dict[str, tuple] | None:
+    """The memo of ``kind`` (one per register) if it was made with ``inputs``: file -> its values."""
+    payload = cache.get_blob(_memo_name(cache, kind))
     if payload is None or not payload.startswith(inputs):
         return None
     try:
         files = marshal.loads(memoryview(payload)[len(inputs):])
-        return {rel: FileMemo(*value) for rel, value in files.items()}
     except Exception:  # a memo that cannot be read is no memo
+        return None
+    return files if isinstance(files, dict) else None
+
+
+def store_memo(cache: FileCache, kind: str, inputs: bytes, files: dict[str, tuple]) -> None:
+    try:
+        payload = marshal.dumps(files)
+    except ValueError:
+        return
+    cache.put_blob(_memo_name(cache, kind), inputs, payload)
+
+
+def _load(cache: FileCache, inputs: bytes) -> dict[str, FileMemo] | None:
+    files = load_memo(cache, "lint", inputs)
+    try:
+        return {rel: FileMemo(*value) for rel, value in files.items()} if files is not None else None
+    except TypeError:
         return None
 
 
 def _store(cache: FileCache, inputs: bytes, files: dict[str, FileMemo]) -> None:
-    try:
-        payload = marshal.dumps({rel: memo.as_value() for rel, memo in files.items()})
-    except ValueError:
-        return
-    cache.put_blob(_memo_name(cache), inputs, payload)
+    store_memo(cache, "lint", inputs, {rel: memo.as_value() for rel, memo in files.items()})
 
 
 def _memo_of(run: LintRun, validation: Validation) -> dict[str, FileMemo]:

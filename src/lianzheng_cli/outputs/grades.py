@@ -22,6 +22,8 @@ from rich.table import Table
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import current_language, join_list, messages
+from lianzheng_cli.load.parse import decode
+from lianzheng_cli.load.positions import ItemLocator
 from lianzheng_cli.model.grading import Grader
 from lianzheng_cli.model.records import Register
 from lianzheng_cli.outputs.diagnostics import display_path, make_console, write_github_annotations
@@ -427,15 +429,64 @@ def render_github(report: GradeReport, out: TextIO, root: Path, *, fail: bool = 
     Only files with a mismatch are read again, to find the ``grade:`` lines; the annotation itself is
     the same GitHub workflow command every diagnostic uses.
     """
-    locator = RegisterLocator(root)
+    locator = _GradeLocator(root)
     severity = Severity.ERROR if fail else Severity.WARNING
     mismatches = []
     for row in report.mismatches:
-        line, column = locator.at(row.file, (*row.path, "grade"))
+        line, column = locator.grade_at(row.file, row.path)
         message = tr("grade.mismatch", risk=row.id, declared=_word(row.declared), computed=_word(row.computed))
         mismatches.append(Diagnostic("LZ201", severity, row.file, line, column, message, row.id))
     write_github_annotations(mismatches, root, out)
     out.write(summary_line(report) + "\n")
+
+
+class _GradeLocator:
+    """Where a risk's ``grade:`` value stands, from the text: the risk items of the top-level ``risks:`` block list
+    (a line-scan), the key in the item's lines, the value after it on that line. Anything written otherwise is left
+    to the full locator (a county's 400 files parsed again took longer than grading them)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.full = RegisterLocator(root)
+        self.files: dict[str, tuple[list[str], ItemLocator]] = {}
+
+    def grade_at(self, rel: str, path: tuple) -> tuple[int, int]:
+        if rel not in self.files:
+            text = decode((self.root / rel).read_bytes(), rel)[0] or ""
+            lines = text.split("\n")
+            items = {("risks", i): start for i, start in enumerate(_block_items(lines, "risks"))}
+            self.files[rel] = (lines, ItemLocator(text, items, self.full, rel))
+        lines, locator = self.files[rel]
+        line, column = locator.at(rel, (*path, "grade"), key=True)
+        written = lines[line - 1][column - 1:] if 0 < line <= len(lines) else ""
+        rest = written[len("grade:"):]
+        value = rest.lstrip(" ")
+        if written.startswith("grade:") and value and value[0] not in "|>&!*#{[,}":
+            return line, column + len("grade:") + len(rest) - len(value)
+        return self.full.at(rel, (*path, "grade"))
+
+
+def _block_items(lines: list[str], key: str) -> list[tuple[int, int]]:
+    """(line, column) where each item of the top-level block list ``key:`` starts (after its ``- ``); none when
+    the list is not written as a plain block list."""
+    try:
+        start = lines.index(f"{key}:")
+    except ValueError:
+        return []
+    found: list[tuple[int, int]] = []
+    indent: int | None = None
+    for number in range(start + 1, len(lines)):
+        text = lines[number]
+        body = text.lstrip(" ")
+        if not body or body.startswith("#"):
+            continue
+        depth = len(text) - len(body)
+        if depth == 0:
+            break
+        if body.startswith("- ") and (indent is None or depth == indent):
+            indent = depth
+            found.append((number + 1, depth + 3))
+    return found
 
 
 def render_written(edits: list[GradeEdit], report: GradeReport, root: Path, out: TextIO) -> None:
