@@ -60,6 +60,9 @@ CACHE = DATA / "lz-cache"  # lz's cache for the measured runs (not the user's): 
 ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb", "LZ_CACHE_DIR": str(CACHE)}
 ENV.pop("LZ_LANG", None)
 ENV.pop("LZ_NO_CACHE", None)
+# lz as installed: its modules' bytecode written once and read after (an environment that forbids writing it would
+# make every run compile lz's 150 modules again, half a second of each warm run).
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 @dataclass
@@ -507,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
     peers_all = os.environ.get("BENCH_PEERS", "") == "all"
     repo, figures, build_seconds = ensure_register(args.departments, args.seed)
     commands = lz_commands(BIN / "lz")
+    package = Path(__file__).resolve().parents[1] / "src" / "lianzheng_cli"  # its bytecode, as an install has it
+    subprocess.run([str(BIN / "python"), "-m", "compileall", "-q", str(package)], env=ENV, check=False)
     with tempfile.TemporaryDirectory(prefix="lz-bench-") as scratch:
         benches = make_benches(repo, Path(scratch), commands, peers_all)
         runnable = [b for b in benches if b.available]

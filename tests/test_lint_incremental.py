@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -369,3 +370,15 @@ def test_random_edits_warm_equals_full(register, monkeypatch):
         assert (report.rows, report.departments) == (whole.rows, whole.departments), grader.how
         warm_runs += job.how == "warm"
     assert warm_runs >= 4
+
+
+def test_a_register_with_every_finding_keeps_a_memo(tmp_path):
+    """tests/fixtures/lint-all has a finding of every rule (LZ304's gaps among them): every register-wide rule's
+    part is plain values, so the memo is kept and the next run uses it."""
+    root = tmp_path / "registers"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "lint-all" / "registers", root)
+    as_of = date(2025, 12, 31)
+    job, first = lint_now(root, as_of=as_of)
+    assert {f[0] for f in first} >= {"LZ304", "LZ502", "LZ503"}
+    job, again = lint_now(root, as_of=as_of)
+    assert job.how == "unchanged" and again == first

@@ -120,7 +120,7 @@ class IncrementalLint:
         self.how = "full"
         run = run_lint(validation.register, as_of=self.as_of, select=self.select, ignore=self.ignore,
                        keep_parts=self.cache is not None)
-        if self.cache is not None:
+        if self.cache is not None and all(parts is not None for parts in run.parts.values()):
             _store(self.cache, self.inputs, _memo_of(run, validation))
         return run.diagnostics
 
@@ -426,7 +426,7 @@ def _memo_of(run: LintRun, validation: Validation) -> dict[str, FileMemo]:
     files = {f.rel: f for f in validation.files.departments}
     parts: dict[str, dict[str, bytes]] = {rel: {} for rel in files}
     for code, found in run.parts.items():
-        for rel, part in found:
+        for rel, part in found or ():
             parts[rel][code] = part
     memo = {}
     for rel, located in run.located.items():

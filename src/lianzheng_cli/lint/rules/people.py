@@ -199,8 +199,9 @@ def _monitor_gaps(ctx: Context, department: Department) -> list[tuple]:
             gap[0].add(grade.effective)
             gap[2] += 1
     by_department = ctx.register.by_department
-    return [(role, holder, by_department[holder].file if holder in by_department else None, sorted(grades),
-             first, count) for (role, holder), (grades, first, count) in gaps.items()]
+    return [(role, holder, by_department[holder].file if holder in by_department else None,
+             sorted(str(grade) for grade in grades), first, count)
+            for (role, holder), (grades, first, count) in gaps.items()]
 
 
 @rule_across(
