@@ -33,6 +33,29 @@ def entry_files(pattern="*"):
     return sorted(cache_folder().glob(f"v*/*/{pattern}"))
 
 
+def packs():
+    return entry_files(f"*{cache_module.PACK}")
+
+
+def entry_names():
+    return sorted(name for pack in packs() for name, _ in cache_module._read_pack(pack))
+
+
+def rewrite_entries(cache, change):
+    """Every pack written again with ``change(summary, values) -> (summary, values)`` applied to each entry's parts
+    (bytes), authenticated with the user's key as lz itself would."""
+    for pack in packs():
+        entries = []
+        with open(pack, "rb") as handle:
+            for name, stored in list(cache_module._read_pack(pack)):
+                handle.seek(stored.offset)
+                entries.append((name, *change(stored.summary, handle.read(stored.size))))
+        pack.unlink()
+        for name, summary, values in entries:
+            cache._write(name, cache._mac(name + ".s", summary), summary, cache._mac(name + ".d", values), values)
+        cache.flush()
+
+
 @pytest.fixture
 def parsed(monkeypatch):
     """Records which files were parsed (cache misses)."""
@@ -123,10 +146,13 @@ def test_cache_can_be_deleted_or_disabled(example_register, monkeypatch):
 
 
 def test_files_with_findings_are_not_cached(tmp_path):
-    root = write_register(tmp_path, departments={"spk": OFFICE.replace("likelihood: 3", "likelihood: 0")})
+    root = write_register(tmp_path, departments={"spk": OFFICE.replace("likelihood: 3", "likelihood: 0"),
+                                                 "spk2": OFFICE.replace("id: spk", "id: spk2", 1)})
     outcome(root)
-    stored = {p.name for p in entry_files()}
-    assert len(stored) == 0
+    cache = cache_module.open_cache(root)
+    assert cache is not None
+    clean = cache.digest("departments/spk2.yaml", (root / "departments" / "spk2.yaml").read_bytes())
+    assert entry_names() == [clean]
 
 
 def test_parallel_load_equals_serial(example_register, monkeypatch):
@@ -198,7 +224,9 @@ def test_an_entry_copied_under_another_name_in_the_real_cache_is_a_miss(example_
     broken = b"schema_version: 1\nid: [wmfz,\n"
     target.write_bytes(broken)
     broken_name = cache.digest("departments/wmfz.yaml", broken)  # even knowing the name
-    (cache.folder / broken_name).write_bytes((cache.folder / clean_name).read_bytes())
+    [pack] = [p for p in packs() if clean_name.encode() in p.read_bytes()]
+    pack.write_bytes(pack.read_bytes().replace(clean_name.encode(), broken_name.encode()))
+    assert broken_name in entry_names()
     parsed.clear()
     codes = [d[0] for d in outcome(example_register)[0]]
     assert codes == ["LZ001"] and "departments/wmfz.yaml" in parsed
@@ -213,19 +241,15 @@ def test_an_entry_copied_under_another_name_in_the_real_cache_is_a_miss(example_
 def test_cache_values_are_type_checked_even_when_authentic(example_register, value):
     cold = outcome(example_register)
     cache = cache_module.open_cache(example_register)
-    for entry in entry_files():
-        payload = marshal.dumps(value)  # as if lz itself had written it
-        entry.write_bytes(cache._mac(entry.name + ".s", payload) + len(payload).to_bytes(8, "big") + payload)
+    rewrite_entries(cache, lambda summary, values: (marshal.dumps(value), values))  # as if lz itself had written it
     assert outcome(example_register) == cold
 
 
 def test_any_error_reading_an_entry_is_a_miss(example_register):
     cold = outcome(example_register)
     cache = cache_module.open_cache(example_register)
-    for entry in entry_files():
-        head = entry.read_bytes()[:40 + int.from_bytes(entry.read_bytes()[32:40], "big")]
-        payload = b"[\xff\xff\xff\x7f"  # marshal's list of 2**31 items: MemoryError where memory is short
-        entry.write_bytes(head + cache._mac(entry.name + ".d", payload) + payload)
+    bomb = b"[\xff\xff\xff\x7f"  # marshal's list of 2**31 items: MemoryError where memory is short
+    rewrite_entries(cache, lambda summary, values: (summary, bomb))
     assert outcome(example_register) == cold
 
 
@@ -257,3 +281,56 @@ def test_a_blob_is_read_back_only_under_its_own_name_and_unaltered(example_regis
     stored = (cache.folder / name).read_bytes()
     (cache.folder / name).write_bytes(stored[:-1] + bytes([stored[-1] ^ 1]))
     assert cache.get_blob(name) is None  # edited
+
+
+# --- issue 15: entries in packs, one per process that checked files ---------------------------------------------
+
+
+def test_each_process_that_checks_files_writes_one_pack(example_register, monkeypatch):
+    outcome(example_register)
+    assert len(packs()) == 1 and len(entry_names()) == 10  # the ten departments, org.yaml is read afresh
+    shutil.rmtree(cache_folder())
+    monkeypatch.setattr(register_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(register_module.os, "cpu_count", lambda: 3)
+    outcome(example_register)
+    assert len(packs()) == 3 and len(entry_names()) == 10  # this process and two workers
+
+
+def test_a_pack_cut_short_keeps_the_entries_before_the_cut(example_register, parsed):
+    cold = outcome(example_register)
+    [pack] = packs()
+    entries = list(cache_module._read_pack(pack))
+    _, last = entries[-1]
+    pack.write_bytes(pack.read_bytes()[: last.offset + last.size - 1])
+    parsed.clear()
+    assert outcome(example_register) == cold
+    rels = {rel for rel in parsed if rel != "org.yaml"}
+    assert len(rels) == 1  # the entry cut short, parsed again; its new entry is in a new pack
+    assert len(entry_names()) == 10 and len(packs()) == 2
+    parsed.clear()
+    assert outcome(example_register) == cold and parsed == ["org.yaml"]
+
+
+def test_unused_packs_go_and_many_packs_are_merged(example_register, parsed):
+    outcome(example_register)
+    first = packs()
+    files = sorted((example_register / "departments").glob("*.yaml"))
+    for n in range(12):  # each run changes another file: its old entry is unused, its new one in a new pack
+        target = files[n % len(files)]
+        target.write_text(target.read_text(encoding="utf-8") + f"# {n}\n", encoding="utf-8")
+        outcome(example_register)
+        assert len(packs()) <= cache_module.MAX_PACKS
+        assert len(entry_names()) <= 2 * 10  # never more unused entries than used ones
+    assert first[0] not in packs()  # merged into a new pack
+    parsed.clear()
+    outcome(example_register)
+    assert parsed == ["org.yaml"]
+
+
+def test_a_validate_run_drops_the_packs_it_did_not_use(example_register):
+    outcome(example_register)
+    [old] = packs()
+    for path in (example_register / "departments").glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    outcome(example_register)
+    assert old not in packs() and len(entry_names()) == 10

@@ -171,3 +171,40 @@ def test_a_file_over_the_size_limit_is_refused_unread(monkeypatch):
     monkeypatch.setattr(parse, "MAX_FILE_BYTES", 100)
     [d] = load(b"a: " + b"x" * 200 + b"\n", "x.yaml").diagnostics
     assert d.code == "LZ005" and "MB" in d.message
+
+
+SHAPES_CASES = [
+    b'a: "010"\nb: 010\nc: [x, {d: no}]\ne: \'true\'\nf: !!str 7\ng: |\n  text\n',
+    b"base: &b {x: 1}\nuse: *b\nlist: &l [1, 2]\nagain: *l\n",
+    b"a: !!python/object/apply:os.system ['true']\n",
+    b"a: 1\na: 2\n",
+    b"a: [b\n",
+    b"- {a: 1}\n- [2, {b: *nowhere}]\n",
+    b"%YAML 1.1\n---\na: 1\n",
+    b"a: 1\n---\nb: 2\n",
+    b"? [a]\n: b\n",
+]
+
+
+@pytest.mark.parametrize("raw", SHAPES_CASES)
+def test_the_parser_events_are_read_alike_whichever_way_they_are_made(monkeypatch, raw):
+    """The C parser's events come as plain tuples while a file is walked; a PyYAML where that cannot be done has
+    them reshaped one by one: the same values, findings, item and key positions either way, and PyYAML's own
+    event classes are back in place after any parse."""
+    import yaml._yaml
+    import yaml.events
+
+    from lianzheng_cli.load import parse
+
+    def outcome():
+        items: dict = {}
+        loaded = load(raw, "x.yaml", items=items)
+        table = positions_of(raw.decode())._table if loaded.data is not None else None
+        return repr(loaded.data), [(d.code, d.line, d.column, d.message) for d in loaded.diagnostics], items, table
+
+    assert parse._shapes_work()
+    fast = outcome()
+    assert yaml._yaml.ScalarEvent is yaml.events.ScalarEvent
+    assert yaml._yaml.MappingEndEvent is yaml.events.MappingEndEvent
+    monkeypatch.setattr(parse, "_shapes_work", lambda: False)
+    assert outcome() == fast

@@ -380,6 +380,38 @@ def test_suggestion_search_is_bounded_whatever_the_number_of_ids():
     assert growth(work, 1000) < 2.6
 
 
+# --- issue 15: the model built file by file as the files are loaded -----------------------------------------------
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_the_model_built_as_files_load_equals_one_built_from_their_values(example_register, monkeypatch, parallel):
+    from lianzheng_cli.load.parse import load
+    from lianzheng_cli.model.records import build_register
+    from lianzheng_cli.validate import files as files_module
+
+    if parallel:
+        monkeypatch.setattr(files_module, "PARALLEL_MIN_BYTES", 0)
+        monkeypatch.setattr(files_module.os, "cpu_count", lambda: 3)
+    rels = sorted(p.relative_to(example_register).as_posix() for p in (example_register / "departments").glob("*"))
+    docs = [(rel, load((example_register / rel).read_bytes(), rel).data) for rel in rels]
+    expected = build_register(example_register, load((example_register / "org.yaml").read_bytes(), "org.yaml").data,
+                              docs)
+    for _ in ("cold", "warm"):
+        register = validate(example_register).register
+        assert register is not None and register.departments == expected.departments
+        assert register.org == expected.org and register.risks == expected.risks
+
+
+def test_each_clean_file_is_its_model_once_loaded_and_a_broken_one_keeps_its_values(tmp_path):
+    from lianzheng_cli.model.records import Department, build_department
+    from lianzheng_cli.validate.files import read_register
+
+    root = write_register(tmp_path, departments={"ldbz": LEADERSHIP, "spk": OFFICE.replace("likelihood: 3",
+                                                                                           "likelihood: 0")})
+    files = read_register(root, build=build_department)
+    ldbz, spk = files.departments
+    assert isinstance(ldbz.built, Department) and ldbz.data is None and ldbz.items
+    assert spk.built is None and isinstance(spk.data, dict) and spk.diagnostics
 def test_a_command_imports_only_what_it_needs(example_register):
     """Commands are loaded on use: `lz validate` does not pay for the Word, Excel and DuckDB commands' imports."""
     script = (
@@ -392,3 +424,24 @@ def test_a_command_imports_only_what_it_needs(example_register):
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[0] == "0 []"
+
+
+@pytest.mark.parametrize("run", ["parallel", "cached"])
+def test_the_model_keeps_one_copy_of_each_item_path_for_all_files(example_register, monkeypatch, run):
+    from lianzheng_cli.validate import files as files_module
+
+    monkeypatch.setattr(files_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(files_module.os, "cpu_count", lambda: 3)
+    register = validate(example_register).register
+    if run == "cached":
+        register = validate(example_register).register
+    assert register is not None
+    paths: dict[tuple, tuple] = {}
+    shared = 0
+    for positions in register.item_positions.values():
+        for path in positions:
+            if path in paths:
+                assert paths[path] is path
+                shared += 1
+            paths.setdefault(path, path)
+    assert shared > 10

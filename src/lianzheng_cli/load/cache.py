@@ -6,11 +6,17 @@ else ``~/.cache/lz``), never in the register: a ``.lz-cache/`` folder committed 
 A folder inside the register's work tree is refused too (a pull request could fill it).
 
 Every entry is authenticated with a random key that never leaves that folder (``key``, created 0600): an
-entry's name is the keyed hash of the file's name and bytes, and its contents carry an HMAC of its name and
+entry's name is the keyed hash of the file's name and bytes, and its parts carry an HMAC of its name and
 payload. So an entry copied under another name, planted or edited is a miss, like a corrupt one; every value is
 type-checked after that, and any exception while reading is a miss. Entries live under a folder named for
 everything that could change a result (lz's version, the schemas, the serialisation format) and one folder per
 register. The cache is safe to delete at any time.
+
+Entries are written in packs, one file per process that checked files in a run (``*.pack``: a county register's
+400 entries are two files, not 400): a pack is entries one after the other, each a fixed header (name, the two
+MACs, the two lengths), its summary and its values; a reader walks the headers and reads the values of the
+entries asked for only. Unused packs are dropped, and packs are merged when entries no run uses pile up.
+Other commands' memos (``put_blob``) are files of their own.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ import os
 import secrets
 import shutil
 import stat
+import struct
 import sys
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -32,10 +40,15 @@ from lianzheng_cli import __version__
 from lianzheng_cli.load.sources import repository_root
 from lianzheng_cli.resources import schema_path
 
-FORMAT = 3  # 3: entries authenticated (HMAC), outside the register
+FORMAT = 4  # 3: entries authenticated (HMAC), outside the register; 4: in packs
 KEY_FILE = "key"
 KEY_BYTES = 32
 MAC_BYTES = 32
+PACK = ".pack"
+# An entry's header in a pack: its name (hex), the MACs of its summary and of its values, their lengths.
+_HEADER = struct.Struct(f">40s{MAC_BYTES}s{MAC_BYTES}sQQ")
+# Packs are merged into one when there are more than this many, or when more entries are unused than used.
+MAX_PACKS = 8
 SUMMARY_KEYS = frozenset(("defines", "refers", "risks", "measures", "no_factors"))
 
 
@@ -111,6 +124,17 @@ class CacheEntry(NamedTuple):
     items: dict | None
 
 
+class _Stored(NamedTuple):
+    """Where an entry stands in a pack."""
+
+    pack: Path
+    summary_mac: bytes
+    summary: bytes
+    data_mac: bytes
+    offset: int  # of its values in the pack
+    size: int
+
+
 class FileCache:
     """Per-file summaries and values of one register, by keyed content digest, under ``home``."""
 
@@ -120,6 +144,10 @@ class FileCache:
         place = hashlib.blake2b(str(register.resolve()).encode(), key=key, digest_size=10).hexdigest()
         self.folder = home / f"v{FORMAT}-{fingerprint()}" / place
         self.used: set[str] = set()
+        self._index: dict[str, _Stored] | None = None  # the packs' entries, read at the first look-up
+        self._packs: dict[Path, list[str]] = {}  # each pack read: its entries' names
+        self._writing: Any = None  # the pack this process is writing (an open file), and the process
+        self._writer = 0
 
     def digest(self, rel: str, raw: bytes) -> str:
         """The entry name of a file: a keyed hash of its name (a department's id must match it) and bytes."""
@@ -134,43 +162,79 @@ class FileCache:
     def get(self, key: str, *, with_data: bool) -> CacheEntry | None:
         """A file's cached summary (and values and item positions, if asked for); None on a miss.
 
-        An entry is one file: the summary's MAC, its length (8 bytes), the summary, the values' MAC and the
-        values, each MAC over the entry's name and its part; ``validate`` reads the summary part only.
+        Each part is checked against its MAC over the entry's name and that part before it is read;
+        ``validate`` reads the summary only.
         """
         try:
-            with open(self.folder / key, "rb") as handle:
-                mac, size = handle.read(MAC_BYTES), int.from_bytes(handle.read(8), "big")
-                payload = handle.read(size)
-                if len(payload) != size or not hmac.compare_digest(mac, self._mac(key + ".s", payload)):
-                    return None
-                summary = marshal.loads(payload)
-                data = items = None
-                if with_data:
-                    mac, payload = handle.read(MAC_BYTES), handle.read()
-                    if not hmac.compare_digest(mac, self._mac(key + ".d", payload)):
-                        return None
-                    data, items = marshal.loads(payload)
+            stored = self._entries().get(key)
+            if stored is None:
+                return None
+            if not hmac.compare_digest(stored.summary_mac, self._mac(key + ".s", stored.summary)):
+                return self._miss(key)
+            summary = marshal.loads(stored.summary)
+            data = items = None
+            if with_data:
+                with open(stored.pack, "rb") as handle:
+                    handle.seek(stored.offset)
+                    payload = handle.read(stored.size)
+                if len(payload) != stored.size or not hmac.compare_digest(stored.data_mac,
+                                                                          self._mac(key + ".d", payload)):
+                    return self._miss(key)
+                data, items = marshal.loads(payload)
             if not _is_summary(summary) or (with_data and not (isinstance(data, dict) and _is_items(items)
                                                                  and _is_document(data))):
-                return None
+                return self._miss(key)
         except Exception:  # whatever reading the cache raises, it is a miss, never a failure
-            return None
+            return self._miss(key)
         self.used.add(key)
         return CacheEntry(summary, data, items)
 
+    def _miss(self, key: str) -> CacheEntry | None:
+        """A bad entry is forgotten (the file's new entry replaces it, a merge never copies it): a miss."""
+        if self._index is not None:
+            self._index.pop(key, None)
+        return None
+
+    def _entries(self) -> dict[str, _Stored]:
+        if self._index is None:
+            self._index = {}
+            packs = sorted(self.folder.glob(f"*{PACK}")) if self.folder.is_dir() else []
+            for pack in packs:
+                self._packs[pack] = names = []
+                with contextlib.suppress(OSError):
+                    for name, stored in _read_pack(pack):
+                        self._index.setdefault(name, stored)
+                        names.append(name)
+        return self._index
+
     def put(self, key: str, summary: Any, data: Any, items: Any, *, body: bytes | None = None) -> None:
-        """Store a file's entry (``body``: ``marshal.dumps((data, items))`` when the caller has it already). Written
-        in place, not renamed: an entry cut short or written twice at once fails its MAC and is a miss."""
+        """Store a file's entry (``body``: ``marshal.dumps((data, items))`` when the caller has it already) in
+        this process's pack; ``flush`` finishes it. An entry cut short fails its MAC and is a miss."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             head = marshal.dumps(summary)
             body = marshal.dumps((data, items)) if body is None else body
-            with open(self.folder / key, "wb") as handle:
-                handle.write(self._mac(key + ".s", head) + len(head).to_bytes(8, "big") + head)
-                handle.write(self._mac(key + ".d", body) + body)
+            self._write(key, self._mac(key + ".s", head), head, self._mac(key + ".d", body), body)
         except (OSError, ValueError):
             return  # a cache that cannot be written is no cache, not an error
         self.used.add(key)
+
+    def _write(self, key: str, summary_mac: bytes, summary: bytes, data_mac: bytes, body: bytes) -> None:
+        if self._writing is None or self._writer != os.getpid():
+            # A forked worker leaves its parent's pack alone (closing it here would write the parent's buffer).
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            name = self.folder / f"{os.getpid()}-{secrets.token_hex(6)}{PACK}"
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            self._writing, self._writer = open(fd, "wb"), os.getpid()  # noqa: SIM115 -- open until flush()
+        self._writing.write(_HEADER.pack(key.encode("ascii"), summary_mac, data_mac, len(summary), len(body)))
+        self._writing.write(summary)
+        self._writing.write(body)
+
+    def flush(self) -> None:
+        """Finish the pack this process wrote (if any): what a later run, or the parent process, reads."""
+        if self._writing is not None and self._writer == os.getpid():
+            with contextlib.suppress(OSError):
+                self._writing.close()
+        self._writing = None
 
     def get_blob(self, name: str) -> bytes | None:
         """What ``put_blob`` stored under ``name`` (another command's memo, such as lint's findings), if authentic."""
@@ -201,18 +265,70 @@ class FileCache:
         self.used.add(name)
 
     def prune(self, keep: int) -> None:
-        """Drop other versions' folders, and this register's entries not used in this run once they pile up."""
+        """Drop other versions' folders, packs none of whose entries this run used, and memos not used in this run
+        once they pile up; merge the packs that are left when they are many or mostly unused (``keep``: how many
+        entries the register has)."""
+        self.flush()
         try:
             for other in self.base.iterdir():
                 if other.is_dir() and other != self.folder.parent and other.name.startswith("v"):
                     shutil.rmtree(other, ignore_errors=True)
-            entries = list(self.folder.iterdir()) if self.folder.is_dir() else []
-            if len(entries) > keep + 100:
-                for entry in entries:
-                    if entry.name.split(".")[0] not in self.used:
+            if not self.folder.is_dir():
+                return
+            self._entries()
+            kept = {}
+            for pack, names in self._packs.items():
+                if self.used.isdisjoint(names):
+                    pack.unlink(missing_ok=True)
+                else:
+                    kept[pack] = names
+            new = [p for p in self.folder.glob(f"*{PACK}") if p not in self._packs]  # this run's: all used
+            entries = sum(len(names) for names in kept.values())
+            live = sum(name in self.used for names in kept.values() for name in names)
+            if len(kept) + len(new) > MAX_PACKS or entries > 2 * live:
+                self._merge(kept)
+            blobs = [entry for entry in self.folder.iterdir() if entry.suffix != PACK and entry.is_file()]
+            if entries + len(blobs) > keep + 100:
+                for entry in blobs:
+                    if entry.name not in self.used:
                         entry.unlink(missing_ok=True)
         except OSError:
             pass
+
+    def _merge(self, packs: dict[Path, list[str]]) -> None:
+        """The used entries of ``packs`` copied as they are (MACs and all) into one new pack; then the old go."""
+        index = self._entries()
+        copied: set[str] = set()
+        for pack, names in packs.items():
+            with open(pack, "rb") as handle:
+                for name in names:
+                    stored = index.get(name)
+                    if name in copied or name not in self.used or stored is None or stored.pack != pack:
+                        continue
+                    handle.seek(stored.offset)
+                    body = handle.read(stored.size)
+                    self._write(name, stored.summary_mac, stored.summary, stored.data_mac, body)
+                    copied.add(name)
+        self.flush()
+        for pack in packs:
+            pack.unlink(missing_ok=True)
+
+
+def _read_pack(pack: Path) -> Iterator[tuple[str, _Stored]]:
+    """Each entry of a pack, as its header gives it (nothing is trusted yet); a pack cut short ends early."""
+    with open(pack, "rb") as handle:
+        end = os.fstat(handle.fileno()).st_size
+        while True:
+            header = handle.read(_HEADER.size)
+            if len(header) < _HEADER.size:
+                return
+            name, summary_mac, data_mac, summary_size, data_size = _HEADER.unpack(header)
+            offset = handle.tell() + summary_size
+            if offset + data_size > end:
+                return
+            summary = handle.read(summary_size)
+            handle.seek(data_size, os.SEEK_CUR)
+            yield name.decode("ascii", "replace"), _Stored(pack, summary_mac, summary, data_mac, offset, data_size)
 
 
 def _is_summary(value: Any) -> bool:

@@ -16,11 +16,14 @@ from __future__ import annotations
 import codecs
 import itertools
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from sys import intern
 from typing import Any, NoReturn
 
+import yaml._yaml as _cyaml
 from yaml import YAMLError
 from yaml._yaml import CParser
 from yaml.error import Mark, MarkedYAMLError
@@ -73,6 +76,7 @@ _MAYBE_NOT_STR = frozenset("0123456789+-.~nNtTfF")
 
 _CORE = "tag:yaml.org,2002:"
 _COLLECTION_TAGS = frozenset((None, "!", _CORE + "map", _CORE + "seq"))
+_TEXT_TAGS = frozenset(("!", _CORE + "str"))
 
 
 def resolve_plain(text: str) -> Any:
@@ -278,23 +282,31 @@ def positions_of(text: str) -> Positions:
 
 
 class _Frame:
-    __slots__ = ("anchor", "col", "is_map", "key", "key_col", "key_line", "key_lines", "line", "size", "value")
+    __slots__ = ("anchor", "is_map", "key", "key_mark", "key_marks", "mark", "size", "value")
 
-    def __init__(self, value, is_map, anchor, line, col):
+    def __init__(self, value, is_map, anchor, mark):
         self.value = value
         self.is_map = is_map
         self.key = _NO_KEY
-        self.key_line = self.key_col = 0
+        self.key_mark: Any = None  # where the key being filled stands: kept only when recording positions
         self.size = 1
         self.anchor = anchor
-        self.line = line
-        self.col = col
-        self.key_lines: dict[str, int] = {} if is_map else _NO_KEYS
+        self.mark = mark  # where the collection starts
+        self.key_marks: dict[str, Mark] = {} if is_map else _NO_KEYS  # where each key stands
 
 
 _NO_KEY = object()
 _NOTHING = object()
-_NO_KEYS: dict[str, int] = {}  # a sequence's key_lines: never written (only a mapping has keys)
+# One copy of each list item's path, ("risks", 3), ("risks", 3, "measures", 1) …, for all files: a county's 256,000
+# item positions have 1,800 distinct paths (16 MB of tuples otherwise, kept with the model).
+_PATHS: dict[tuple, tuple] = {}
+
+
+def shared_paths(items: dict[tuple, tuple[int, int]]) -> dict[tuple, tuple[int, int]]:
+    """``items`` (where list items start, as ``load`` records them) keyed by the one copy of each path: for
+    positions that were marshalled (from a worker, from the cache)."""
+    return {_PATHS.setdefault(path, path): at for path, at in items.items()}
+_NO_KEYS: dict[str, Mark] = {}  # a sequence's key_marks: never written (only a mapping has keys)
 
 
 def _walk(text: str, rel: str, diagnostics: list[Diagnostic], positions: dict | None, items: dict | None = None) -> Any:
@@ -304,9 +316,11 @@ def _walk(text: str, rel: str, diagnostics: list[Diagnostic], positions: dict | 
     register's lists start (people, risks … and their measures and steps): enough to
     locate most findings without parsing the file again, at a fraction of the cost.
     """
-    parser = CParser(text)
     try:
-        data = _build(parser, text, rel, diagnostics, positions, items)
+        with _event_shapes() as fast:
+            parser = CParser(text)
+            data = _build(parser.get_event if fast else _Shaped(parser).get_event, text, rel, diagnostics,
+                          positions, items)
     except _Abort:
         return None
     except MarkedYAMLError as exc:
@@ -320,7 +334,96 @@ def _walk(text: str, rel: str, diagnostics: list[Diagnostic], positions: dict | 
     return data
 
 
-def _build(parser, text, rel, diagnostics, positions, items):
+# The events of scalars and collections, as _build reads them. PyYAML's C parser makes each event by calling the
+# event class it finds in its module (a Python ``__init__`` setting six or seven attributes: a third of the parse
+# on a county register); while a file is walked those names give plain tuples instead:
+#   scalar: (anchor, tag, implicit, value, start_mark, end_mark, style), the constructor's own arguments
+#   mapping or sequence start: [anchor, tag, start_mark, is_map] (a list: told from a scalar by its type)
+#   mapping or sequence end: _END
+# The other events (stream, document, alias) stay PyYAML's. Nothing else runs while the names are swapped (no
+# thread parses YAML); a PyYAML that makes its events otherwise is detected once, and its events are then
+# reshaped one by one (``_Shaped``): slower, the same values.
+_END = object()
+
+
+def _scalar(*args: Any) -> tuple:
+    return args
+
+
+def _mapping_start(anchor, tag, implicit, start_mark, end_mark, flow_style) -> list:
+    return [anchor, tag, start_mark, True]
+
+
+def _sequence_start(anchor, tag, implicit, start_mark, end_mark, flow_style) -> list:
+    return [anchor, tag, start_mark, False]
+
+
+def _collection_end(start_mark, end_mark) -> object:
+    return _END
+
+
+_SHAPES = {"ScalarEvent": _scalar, "MappingStartEvent": _mapping_start, "SequenceStartEvent": _sequence_start,
+           "MappingEndEvent": _collection_end, "SequenceEndEvent": _collection_end}
+
+
+@contextmanager
+def _event_shapes() -> Iterator[bool]:
+    """Let the C parser make events in ``_build``'s shapes; yields False (nothing swapped) where it cannot."""
+    if not _shapes_work():
+        yield False
+        return
+    saved = {name: getattr(_cyaml, name) for name in _SHAPES}
+    try:
+        for name, make in _SHAPES.items():
+            setattr(_cyaml, name, make)
+        yield True
+    finally:
+        for name, original in saved.items():
+            setattr(_cyaml, name, original)
+
+
+@cache
+def _shapes_work() -> bool:
+    """Whether this PyYAML's C parser makes its events through the swapped names, with these arguments."""
+    saved = {name: getattr(_cyaml, name, None) for name in _SHAPES}
+    if any(value is None for value in saved.values()):
+        return False
+    try:
+        for name, make in _SHAPES.items():
+            setattr(_cyaml, name, make)
+        parser: Any = CParser("k: [v]\n")  # its events are untyped
+        events = [parser.get_event() for _ in range(8)]
+    except Exception:
+        return False
+    finally:
+        for name, original in saved.items():
+            setattr(_cyaml, name, original)
+    shapes = [e if e is _END else (len(e), e[-1]) if type(e) in (tuple, list) else type(e) for e in events]
+    ok = shapes[2:7] == [(4, True), (7, ""), (4, False), (7, ""), _END] and events[3][3] == "k" and shapes[7] is _END
+    ok = ok and type(events[2]) is list and type(events[3]) is tuple
+    return ok and events[3][4].line == 0 and events[5][4].column == 4
+
+
+class _Shaped:
+    """A parser whose events are reshaped after the fact, for a PyYAML where the names cannot be swapped."""
+
+    def __init__(self, parser: Any):
+        self._parser = parser
+
+    def get_event(self) -> Any:
+        event: Any = self._parser.get_event()
+        kind = type(event)
+        if kind is ScalarEvent:
+            return (event.anchor, event.tag, event.implicit, event.value, event.start_mark, event.end_mark,
+                    event.style)
+        if kind is MappingStartEvent or kind is SequenceStartEvent:
+            return [event.anchor, event.tag, event.start_mark, kind is MappingStartEvent]
+        if kind is MappingEndEvent or kind is SequenceEndEvent:
+            return _END
+        return event
+
+
+def _build(get_event, text, rel, diagnostics, positions, items):
     stack: list[_Frame] = []
     path: list[object] = []  # kept only when recording positions: keys (a frame's key is typed object) and indexes
     anchors: dict[str, tuple[Any, int]] = {}
@@ -332,104 +435,107 @@ def _build(parser, text, rel, diagnostics, positions, items):
         diagnostics.append(_diag(rel, code, *mark_place(text, mark), message))
         raise _Abort
 
+    top: _Frame | None = None  # stack[-1]
     while True:
-        event = parser.get_event()
-        kind = type(event)
-        if kind is ScalarEvent:
-            mark = event.start_mark
-            top = stack[-1] if stack else None
-            if top is not None and top.is_map and top.key is _NO_KEY:
+        event = get_event()
+        if type(event) is tuple:  # a scalar
+            anchor, tag, _, text_value, mark, _, style = event
+            if top is not None and top.key is _NO_KEY and top.is_map:
                 # A mapping key: always text, whatever it looks like; one copy of each (a county
                 # register repeats `id`, `title` … a million times).
-                key = intern(event.value)
-                if event.tag not in (None, "!", _CORE + "str"):
-                    fail("LZ004", mark, tr("LZ004", tag=_short_tag(event.tag)))
-                first = top.key_lines.get(key)
-                if first is not None:
-                    fail("LZ003", mark, tr("LZ003", key=key, first_line=first))
-                top.key_lines[key] = mark.line + 1
+                key = intern(text_value)
+                if tag is not None and tag not in _TEXT_TAGS:
+                    fail("LZ004", mark, tr("LZ004", tag=_short_tag(tag)))
+                key_marks = top.key_marks
+                if key in key_marks:
+                    fail("LZ003", mark, tr("LZ003", key=key, first_line=key_marks[key].line + 1))
+                key_marks[key] = mark
                 top.key = key
-                top.key_line, top.key_col = mark.line + 1, mark.column + 1
+                if positions is not None:
+                    top.key_mark = mark
                 continue
-            tag = event.tag
             if tag is None:
-                value = resolve_plain(event.value) if event.style is None or event.style == "" else event.value
+                if style or (text_value and text_value[0] not in _MAYBE_NOT_STR):
+                    value = text_value  # quoted, or plain text that can be nothing else
+                else:
+                    value = resolve_plain(text_value)
                 if value.__class__ is str and len(value) <= 12:
                     value = intern(value)  # dates, enum words and ids recur throughout a register
             else:
-                value = _tagged(event, fail)
-            if event.anchor is not None:
-                anchors[event.anchor] = (value, 1)
+                value = _tagged(tag, text_value, mark, fail)
+            if anchor is not None:
+                anchors[anchor] = (value, 1)
             size = 1
-            line, col = mark.line + 1, mark.column + 1
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            mark = event.start_mark
-            if event.tag not in _COLLECTION_TAGS:
-                fail("LZ004", mark, tr("LZ004", tag=_short_tag(event.tag)))
+            at = mark
+        elif event is _END:
+            frame = stack.pop()
+            top = stack[-1] if stack else None
+            if positions is not None and top is not None:
+                path.pop()
+            value, size, at = frame.value, frame.size, frame.mark
+            if frame.anchor is not None:
+                anchors[frame.anchor] = (value, size)
+        elif type(event) is list:  # a mapping or a sequence starts
+            anchor, tag, mark, is_map = event
+            if tag not in _COLLECTION_TAGS:
+                fail("LZ004", mark, tr("LZ004", tag=_short_tag(tag)))
             if len(stack) >= MAX_DEPTH:
                 fail("LZ005", mark, tr("LZ005.depth", limit=MAX_DEPTH))
-            top = stack[-1] if stack else None
             if top is not None and top.is_map and top.key is _NO_KEY:
                 fail("LZ005", mark, tr("LZ005.complex_key"))
             if positions is not None and top is not None:
                 path.append(top.key if top.is_map else len(top.value))
-            is_map = kind is MappingStartEvent
             if (items is not None and is_map and (len(stack) == 2 or len(stack) == 4)
                     and top is not None and not top.is_map):
                 where = tuple(f.key if f.is_map else len(f.value) for f in stack)
-                items[where] = (mark.line + 1, mark.column + 1)
-            stack.append(_Frame({} if is_map else [], is_map, event.anchor, mark.line + 1, mark.column + 1))
+                items[_PATHS.setdefault(where, where)] = (mark.line + 1, mark.column + 1)
+            top = _Frame({} if is_map else [], is_map, anchor, mark)
+            stack.append(top)
             continue
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            frame = stack.pop()
-            if positions is not None and stack:
-                path.pop()
-            value, size, line, col = frame.value, frame.size, frame.line, frame.col
-            if frame.anchor is not None:
-                anchors[frame.anchor] = (value, size)
-        elif kind is AliasEvent:
-            mark = event.start_mark
-            if event.anchor not in anchors:
-                fail("LZ005", mark, tr("LZ005.undefined_alias", name=event.anchor))
-            value, size = anchors[event.anchor]
-            budget -= size
-            if budget < 0:
-                fail("LZ005", mark, tr("LZ005.aliases"))
-            top = stack[-1] if stack else None
-            if top is not None and top.is_map and top.key is _NO_KEY:
-                if not isinstance(value, str):
-                    fail("LZ005", mark, tr("LZ005.complex_key"))
-                # An aliased key is rare enough to treat as its text.
-                top.key, top.key_line, top.key_col = value, mark.line + 1, mark.column + 1
-                continue
-            line, col = mark.line + 1, mark.column + 1
-        elif kind is DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                fail("LZ008", event.start_mark, tr("LZ008"))
-            version = event.version
-            if version is not None and version[0] == 1 and version[1] < 2:
-                fail("LZ006", event.start_mark, tr("LZ006.version", version=f"{version[0]}.{version[1]}"))
-            continue
-        elif kind is StreamEndEvent:
-            return None if root is _NOTHING else root
         else:
-            continue
+            kind = type(event)
+            if kind is AliasEvent:
+                mark = event.start_mark
+                if event.anchor not in anchors:
+                    fail("LZ005", mark, tr("LZ005.undefined_alias", name=event.anchor))
+                value, size = anchors[event.anchor]
+                budget -= size
+                if budget < 0:
+                    fail("LZ005", mark, tr("LZ005.aliases"))
+                if top is not None and top.is_map and top.key is _NO_KEY:
+                    if not isinstance(value, str):
+                        fail("LZ005", mark, tr("LZ005.complex_key"))
+                    # An aliased key is rare enough to treat as its text.
+                    top.key, top.key_mark = value, mark
+                    continue
+                at = mark
+            elif kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    fail("LZ008", event.start_mark, tr("LZ008"))
+                version = event.version
+                if version is not None and version[0] == 1 and version[1] < 2:
+                    fail("LZ006", event.start_mark, tr("LZ006.version", version=f"{version[0]}.{version[1]}"))
+                continue
+            elif kind is StreamEndEvent:
+                return None if root is _NOTHING else root
+            else:
+                continue
 
         # A complete value: attach it to its parent.
-        if not stack:
+        if top is None:
             root = value
             continue
-        top = stack[-1]
         top.size += size
         if top.is_map:
             if positions is not None:
-                positions[(*path, top.key)] = (top.key_line, top.key_col, line, col)
+                key_at = top.key_mark
+                positions[(*path, top.key)] = (key_at.line + 1, key_at.column + 1, at.line + 1, at.column + 1)
             top.value[top.key] = value
             top.key = _NO_KEY
         else:
             if positions is not None:
-                positions[(*path, len(top.value))] = (line, col, line, col)
+                positions[(*path, len(top.value))] = (at.line + 1, at.column + 1, at.line + 1, at.column + 1)
             top.value.append(value)
 
 
@@ -438,9 +544,8 @@ def _short_tag(tag: str) -> str:
     return tag.replace(_CORE, "!!", 1)
 
 
-def _tagged(event, fail) -> Any:
+def _tagged(tag: str, text: str, mark: Mark, fail) -> Any:
     """A scalar with an explicit tag: only the core schema's own tags are allowed."""
-    tag, text = event.tag, event.value
     if tag in ("!", _CORE + "str"):
         return text
     if tag == _CORE + "int" and (_INT.fullmatch(text) or _OCT.fullmatch(text) or _HEX.fullmatch(text)):
@@ -451,6 +556,6 @@ def _tagged(event, fail) -> Any:
         return text in _TRUE
     if tag == _CORE + "null" and text in _NULLS:
         return None
-    fail("LZ004", event.start_mark, tr("LZ004", tag=_short_tag(tag)))
+    fail("LZ004", mark, tr("LZ004", tag=_short_tag(tag)))
 
 

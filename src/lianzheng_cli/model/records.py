@@ -333,7 +333,7 @@ def _required_date(value: str) -> date:
     return date.fromisoformat(value)
 
 
-def _build_department(rel: str, doc: Doc, vocabulary: Vocabulary = BUILTIN) -> Department:
+def build_department(rel: str, doc: Doc, vocabulary: Vocabulary = BUILTIN) -> Department:
     dept = doc["id"]
     canonical = vocabulary.canonical
 
@@ -424,16 +424,19 @@ def _standard(doc: Doc) -> tuple[Any, ...] | None:
     return build_standard(doc)
 
 
-def build_register(root: Path, org_doc: Doc, departments: Iterable[tuple[str, Doc]],
+def build_register(root: Path, org_doc: Doc, departments: Iterable[tuple[str, Doc | Department]],
                    item_positions: dict[str, dict[tuple, tuple[int, int]]] | None = None,
                    records: dict[str, Doc] | None = None) -> Register:
     """The typed register from documents that passed validation, in the words of the register's vocabulary;
-    ``records`` are the yearly cycle's files (approvals.yaml, assessments.yaml) by name, when present."""
+    ``records`` are the yearly cycle's files (approvals.yaml, assessments.yaml) by name, when present. A
+    department may come built already (``build_department`` with the same vocabulary, as the load does it)."""
     from lianzheng_cli.model import cycle  # it builds on this module's At
 
     org = _build_org(org_doc)
     records = records or {}
-    return Register(root, org, tuple(_build_department(rel, doc, org.vocabulary) for rel, doc in departments),
+    built = tuple(doc if isinstance(doc, Department) else build_department(rel, doc, org.vocabulary)
+                  for rel, doc in departments)
+    return Register(root, org, built,
                     item_positions=item_positions or {},
                     approvals=cycle.build_approvals(records.get(cycle.APPROVALS_FILE), org.vocabulary),
                     assessment_scores=cycle.build_scores(records.get(cycle.ASSESSMENTS_FILE)))

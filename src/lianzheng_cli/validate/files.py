@@ -23,7 +23,7 @@ from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.forking import Forked, can_fork
 from lianzheng_cli.i18n import tr
 from lianzheng_cli.load.cache import FileCache
-from lianzheng_cli.load.parse import Positions, decode, load, positions_of
+from lianzheng_cli.load.parse import Positions, decode, load, positions_of, shared_paths
 from lianzheng_cli.load.positions import Locator
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, NotARegularFile, Source
 from lianzheng_cli.model.cycle import APPROVALS_FILE, ASSESSMENTS_FILE
@@ -32,6 +32,9 @@ from lianzheng_cli.validate.references import Summary, local_checks, salvage_def
 from lianzheng_cli.vocab import BUILTIN, Vocabulary
 
 RECORD_KINDS = {APPROVALS_FILE: "approvals", ASSESSMENTS_FILE: "assessments"}
+
+# What a department file's values become once checked: (file, values, vocabulary) -> its model.
+Build = Callable[[str, Any, Vocabulary], Any]
 
 # Below this much YAML a worker's start-up costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -56,6 +59,7 @@ class FileResult:
     items: dict | None = None  # where list items start: path -> (line, column); kept with the values
     salvaged: list[str] | None = None  # a department file that did not load: the ids it seems to define
     vocabulary: Vocabulary | None = None  # org.yaml: the register's vocabulary, which its departments are checked by
+    built: Any = None  # a department file's model (``read_register``'s ``build``), made in place of its values
 
     @property
     def clean(self) -> bool:
@@ -119,11 +123,13 @@ class RegisterFiles:
 
 def read_register(root: Path, source: Source | None = None, *, keep_data: bool = True,
                   cache: FileCache | None = None, jobs: int | None = None,
-                  progress: Callable[[int], None] | None = None) -> RegisterFiles:
+                  progress: Callable[[int], None] | None = None, build: Build | None = None) -> RegisterFiles:
     """Check every file of the register at ``root`` (or from ``source``).
 
     ``keep_data=False`` keeps only summaries (enough for ``validate``);
-    ``progress`` is called with the number of files done as they finish.
+    ``progress`` is called with the number of files done as they finish;
+    ``build(rel, values, vocabulary)`` makes each department file without errors into its model as soon as it
+    is checked (``FileResult.built``), and its values go: they never all live at once.
     """
     source = source or DirectorySource(root)
     gc_was_enabled = gc.isenabled()
@@ -133,10 +139,12 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
         org = _read_and_check(source, ORG_FILE, unreadable)
         vocabulary = org.vocabulary or BUILTIN
         rels = source.department_files()
-        raws = [_read(source, rel, unreadable) for rel in rels]
+        raws: list[bytes] = []  # each file's bytes, read as it comes (those of a cached file go at once)
         results: list[FileResult] = []  # one per file, in order: results[i] is rels[i]'s
         todo: list[int] = []
-        for i, (rel, raw) in enumerate(zip(rels, raws, strict=True)):
+        for i, rel in enumerate(rels):
+            raw = _read(source, rel, unreadable)
+            raws.append(raw)
             if rel in unreadable:
                 results.append(FileResult(rel, None, [unreadable[rel]], salvaged=salvage_definitions(b"", rel)))
                 continue
@@ -146,16 +154,17 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
                 todo.append(i)
                 results.append(FileResult(rel, None, key=key))
             else:
-                results.append(FileResult(rel, hit.data, [], hit.summary, key, hit.items))
+                raws[i] = b""  # not parsed: its bytes can go
+                results.append(_settle(FileResult(rel, hit.data, [], hit.summary, key, hit.items), build, vocabulary))
         if progress:
             progress(len(rels) - len(todo))
         jobs = jobs or os.cpu_count() or 1
         total = sum(len(raws[i]) for i in todo)
         keys = [r.key for r in results]
         if jobs > 1 and can_fork() and total >= PARALLEL_MIN_BYTES and source.parallel_safe:
-            checked = _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vocabulary)
+            checked = _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vocabulary, build)
         else:
-            checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress, vocabulary) for i in todo}
+            checked = _check_here(todo, rels, raws, keys, keep_data, cache, progress, vocabulary, build)
         for i, result in checked.items():
             if not keep_data:
                 result.data = result.items = None
@@ -208,7 +217,37 @@ def _check_and_store(raw: bytes, rel: str, key: str, cache: FileCache | None,
     return result
 
 
-def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vocabulary) -> dict[int, FileResult]:
+def _check_here(share: list[int], rels: list[str], raws: list[bytes], keys: list[str], keep_data: bool,
+                cache: FileCache | None, progress: Callable[[int], None] | None, vocabulary: Vocabulary,
+                build: Build | None) -> dict[int, FileResult]:
+    """Check files in this process; each file's bytes (a county's are 78 MB), and its values when they are not
+    kept, go as soon as it is checked."""
+    checked = {}
+    for i in share:
+        result = _check_and_store(raws[i], rels[i], keys[i], cache, progress, vocabulary)
+        raws[i] = b""
+        if not keep_data:
+            result.data = result.items = None
+        checked[i] = _settle(result, build, vocabulary)
+    return checked
+
+
+def _settle(result: FileResult, build: Build | None, vocabulary: Vocabulary) -> FileResult:
+    """``result`` with its model in place of its values, when they passed the file's checks and it is wanted."""
+    if build is None or result.data is None or any(d.severity is Severity.ERROR for d in result.diagnostics):
+        return result
+    try:
+        result.built = build(result.rel, result.data, vocabulary)
+    except Exception:  # the values stay: the model is built from them later, if wanted, and fails there
+        return result
+    result.data = None
+    if result.items:
+        result.items = shared_paths(result.items)  # kept with the model
+    return result
+
+
+def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vocabulary,
+                    build) -> dict[int, FileResult]:
     """Split the files by size between this process and ``jobs - 1`` forked workers."""
     shares: list[list[int]] = [[] for _ in range(jobs)]
     loads = [0] * jobs
@@ -217,13 +256,16 @@ def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vo
         shares[j].append(i)
         loads[j] += len(raws[i])
     workers = [Forked(_check_share, rels, raws, keys, share, keep_data, cache, vocabulary) for share in shares[1:]]
-    checked = {i: _check_and_store(raws[i], rels[i], keys[i], cache, progress, vocabulary) for i in shares[0]}
-    for worker in workers:
+    checked = _check_here(shares[0], rels, raws, keys, keep_data, cache, progress, vocabulary, build)
+    for worker, share in zip(workers, shares[1:], strict=True):
         returned = worker.result()
+        for i in share:
+            raws[i] = b""  # checked (a worker that died was replaced by this process): the bytes can go
         for k, (i, payload, diagnostics, summary, salvaged) in enumerate(returned):
             returned[k] = None  # each payload goes as soon as it is unpacked
             data, items = marshal.loads(payload) if payload is not None else (None, None)
-            checked[i] = FileResult(rels[i], data, diagnostics, summary, keys[i], items, salvaged)
+            checked[i] = _settle(FileResult(rels[i], data, diagnostics, summary, keys[i], items, salvaged), build,
+                                 vocabulary)
             if cache is not None and not diagnostics:
                 cache.used.add(keys[i])  # the worker stored it
             if progress:
@@ -238,6 +280,8 @@ def _check_share(rels, raws, keys, share, keep_data, cache, vocabulary) -> list[
     for i in share:
         result = _check_and_store(raws[i], rels[i], keys[i], cache, None, vocabulary, marshalled=keep_data)
         out.append((i, result.data if keep_data else None, result.diagnostics, result.summary, result.salvaged))
+    if cache is not None:
+        cache.flush()  # this worker's pack
     return out
 
 

@@ -12,7 +12,7 @@ from lianzheng_cli.i18n import tr
 from lianzheng_cli.load.cache import open_cache
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, Source
 from lianzheng_cli.model.cycle import APPROVALS_FILE
-from lianzheng_cli.model.records import Doc, Register, build_register
+from lianzheng_cli.model.records import Department, Doc, Register, build_department, build_register
 from lianzheng_cli.validate.cycle import check_approvals_current, check_record_references, read_records
 from lianzheng_cli.validate.files import RegisterFiles, RegisterLocator, check_file, read_register
 from lianzheng_cli.validate.references import check_references
@@ -66,7 +66,8 @@ def validate(root: Path, source: Source | None = None, *, model: bool = True, us
 def _validate(root: Path, source: Source | None, *, model: bool, use_cache: bool,
               progress: Callable[[int], None] | None) -> Validation:
     cache = open_cache(root, enabled=use_cache and source is None)
-    files = read_register(root, source, keep_data=model, cache=cache, progress=progress)
+    files = read_register(root, source, keep_data=model, cache=cache, progress=progress,
+                          build=build_department if model else None)
     summaries = {f.rel: f.summary for f in files.departments if f.summary is not None}
     unloaded = {f.rel: f.salvaged for f in files.departments if f.salvaged is not None}
     found, behind = check_references(files.org.data, summaries, RegisterLocator(root, source), unloaded)
@@ -141,8 +142,9 @@ def _with_counts(diagnostics: list[Diagnostic], behind: dict[str, int]) -> list[
     return out
 
 
-def _handed_over(files: RegisterFiles) -> Iterator[tuple[str, Doc]]:
-    """Each department's values, let go of as the model takes them: the peak memory is one copy, not two."""
+def _handed_over(files: RegisterFiles) -> Iterator[tuple[str, Doc | Department]]:
+    """Each department's model (built as it was loaded) or values, let go of as the register takes them."""
     for f in files.departments:
-        data, f.data, f.items = f.data, None, None
+        data = f.built if f.built is not None else f.data
+        f.data = f.items = f.built = None
         yield f.rel, data
