@@ -51,7 +51,10 @@ class Fingerprint:
         self._hash = hashlib.blake2b(digest_size=20)
 
     def row(self, number: int, values: Iterable[object]) -> None:
-        keys = [cell_key(v) for v in values]
+        self.keys(number, [cell_key(v) for v in values])
+
+    def keys(self, number: int, keys: list[str]) -> None:
+        """A row given as its values' ``cell_key`` already (the writer has them at hand); ``keys`` may be emptied."""
         while keys and not keys[-1]:
             keys.pop()
         if keys:

@@ -4,7 +4,7 @@ A county's 一览表 holds ~1.85 million styled cells (74,000 risks on two sheet
 write-only cells can stream in the time allowed. So openpyxl builds everything but the rows:
 the stylesheet (each style made once, then referred to by its index), column widths, frozen panes,
 merges, the autofilter, page setup, print titles and footer. The rows are written here as ``<row>`` XML
-into one temporary spool per sheet (``_RowSpool``) and compressed; after openpyxl has saved the package
+into one spool per sheet (``_RowSpool``), compressed as they come; after openpyxl has saved the package
 into memory, its zip entries are written to the final file (``_ZipOut``) with each sheet's compressed rows
 joined into its empty ``<sheetData>``. A sheet's rows may be written and compressed in a forked child while
 this process writes the others (``Sheet.write_rows_apart``): the file is the same byte for byte. Row heights
@@ -75,7 +75,7 @@ MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 LINE_HEIGHT = 14.0  # points per line of 宋体 10pt, as LibreOffice and Excel space it
 ROW_PADDING = 5.0
 MAX_ROW_HEIGHT = 409.5  # points: Excel's tallest row
-SPOOL_IN_MEMORY = 4 << 20  # bytes of row XML a sheet keeps in memory before its spool moves to a temporary file
+SPOOL_IN_MEMORY = 4 << 20  # bytes of compressed rows a sheet keeps in memory before they move to a temporary file
 ZIP_LEVEL = 3  # 0.45 × the time of zlib's default 6, for a file 25 % larger
 ZIP64_LIMIT = (1 << 31) - 1  # sizes and offsets above this get ZIP64 fields (zipfile's own limit)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -606,19 +606,24 @@ def _gf2_square(matrix: list[int]) -> list[int]:
 
 
 class _RowSpool:
-    """The rows of one sheet as ``<row>`` XML, kept in a temporary spool until the save splices them in.
+    """The rows of one sheet as ``<row>`` XML, compressed as they come, kept until the save splices them in.
 
     Writing the XML here costs a fraction of openpyxl's per-cell work. Text is written as inline
     strings (``t="inlineStr"``), never as a formula; attributes hold only references, style indices
-    and heights made here, so only text needs escaping.
+    and heights made here, so only text needs escaping. The compressed rows stay in memory while small,
+    then go to a temporary file (the raw XML is never stored: a county's is 320 MB).
     """
 
     def __init__(self, columns: int):
-        # closed by close(), when the book is done with it
-        self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
         self._pending: list[str] = []
         self._refs = [f'<c r="{get_column_letter(i)}' for i in range(1, columns + 1)]
-        self._written = 0  # bytes in the file
+        self._compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+        self._crc = 0  # of the row XML so far
+        self._written = 0  # bytes of row XML
+        self._compressed = 0  # bytes of deflate data
+        self._kept: list[bytes] = []  # the deflate data while it is small
+        self._spill: IO[bytes] | None = None  # then the temporary file it goes to
+        self._path: str | None = None
 
     def write(self, number: int, cells: Sequence[Cell], height: float | None,
               cut: Callable[[int, str], str] | None = None) -> None:
@@ -665,43 +670,45 @@ class _RowSpool:
         return self._written
 
     def deflate(self, rows: int) -> _Deflated:
-        """The spooled rows compressed, ending in a sync flush; in a temporary file when large."""
+        """The spooled rows compressed, ending in a sync flush; in a temporary file when large (the file is the
+        caller's to remove from then on)."""
         self._flush()
-        self._file.seek(0)
-        compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
-        kept: list[bytes] = []
-        crc = size = compressed = 0
-        spill: IO[bytes] | None = None
-        path = None
-        try:
-            while True:
-                chunk = self._file.read(1 << 20)
-                data = compressor.compress(chunk) if chunk else compressor.flush(zlib.Z_SYNC_FLUSH)
-                crc, size, compressed = zlib.crc32(chunk, crc), size + len(chunk), compressed + len(data)
-                if spill is None and compressed > SPOOL_IN_MEMORY:  # large: on to a file
-                    descriptor, path = tempfile.mkstemp(prefix="lz-rows-", suffix=".deflate")
-                    spill = os.fdopen(descriptor, "wb")
-                    spill.write(b"".join(kept))
-                    kept.clear()
-                if spill is not None:
-                    spill.write(data)
-                else:
-                    kept.append(data)
-                if not chunk:
-                    break
-        except BaseException:
-            if path is not None:
-                os.unlink(path)
-            raise
-        finally:
-            if spill is not None:
-                spill.close()
-        return _Deflated(None if path else b"".join(kept), path, crc, size, compressed, rows)
+        self._keep(self._compressor.flush(zlib.Z_SYNC_FLUSH))
+        path, self._path = self._path, None
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+        data = None if path else b"".join(self._kept)
+        self._kept = []
+        return _Deflated(data, path, self._crc, self._written, self._compressed, rows)
 
     def close(self) -> None:
-        self._file.close()
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+        if self._path is not None:  # never handed on by deflate()
+            Path(self._path).unlink(missing_ok=True)
+            self._path = None
 
     def _flush(self) -> None:
         if self._pending:
-            self._written += self._file.write("".join(self._pending).encode("utf-8"))
+            data = "".join(self._pending).encode("utf-8")
             self._pending.clear()
+            self._crc = zlib.crc32(data, self._crc)
+            self._written += len(data)
+            self._keep(self._compressor.compress(data))
+
+    def _keep(self, data: bytes) -> None:
+        """Compressed rows: in memory while small, then on to a temporary file."""
+        if not data:
+            return
+        self._compressed += len(data)
+        if self._spill is None and self._compressed > SPOOL_IN_MEMORY:
+            descriptor, self._path = tempfile.mkstemp(prefix="lz-rows-", suffix=".deflate")
+            self._spill = os.fdopen(descriptor, "wb")
+            self._spill.write(b"".join(self._kept))
+            self._kept.clear()
+        if self._spill is not None:
+            self._spill.write(data)
+        else:
+            self._kept.append(data)
