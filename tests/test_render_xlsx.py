@@ -612,6 +612,7 @@ def test_every_part_is_well_formed_xml_and_no_cell_is_a_formula(hostile_path):
         assert len(sheets) == 7  # the six of the form and the register's text
         parts = [n for n in package.namelist() if n.endswith((".xml", ".rels"))]
         assert len(parts) == len(package.namelist())
+        texts: Counter = Counter()  # texts with xml:space="preserve" (True) and without
         for name in parts:
             rows, kinds, style_ids = [], Counter(), set()
             with package.open(name) as part:
@@ -624,11 +625,15 @@ def test_every_part_is_well_formed_xml_and_no_cell_is_a_formula(hostile_path):
                         style_ids.add(int(element.get("s")))
                         assert element.find(f"{main_ns}f") is None, (name, element.get("r"))
                     elif element.tag == f"{main_ns}t":  # blanks at either end of a text are kept
-                        assert element.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+                        text = element.text or ""
+                        preserved = element.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+                        assert preserved == (text.strip() != text), (name, text)
+                        texts[preserved] += 1
             if name in sheets:
                 assert rows == list(range(1, len(rows) + 1)), name
                 assert set(kinds) == {"inlineStr", None}, (name, kinds)  # text inline; numbers and dates plain
                 assert max(style_ids) < formats, name
+        assert texts[True] and texts[False]  # the hostile text's blanks, and the plain texts
 
 
 def test_text_is_escaped_for_xml():
@@ -643,7 +648,7 @@ def test_text_is_escaped_for_xml():
 def test_rows_are_spliced_into_sheet_data_however_it_is_written(closing):
     spool = _RowSpool(2)
     spool.write(1, (("甲", 1), (2, 1)), 20)
-    row = (b'<row r="1" ht="20" customHeight="1"><c r="A1" s="1" t="inlineStr"><is><t xml:space="preserve">'
+    row = (b'<row r="1" ht="20" customHeight="1"><c r="A1" s="1" t="inlineStr"><is><t>'
            + "甲".encode() + b'</t></is></c><c r="B1" s="1"><v>2</v></c></row>')
     assert spool.size == len(row)
     head = b"<worksheet>" + b"<cols/>" * 9360 + b"<x/>"

@@ -82,6 +82,7 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # anything clean_text or XML escaping has to touch; most texts have none of it
 _NEEDS_ATTENTION = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHEET_DATA_END = re.compile(rb"<sheetData\s*/>|</sheetData>")
+_PRESERVE = ' xml:space="preserve"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +206,6 @@ def _line_capacity(width: float) -> float:
     return max((7 * width - 1) / 6.67 * 0.93, 2.0)
 
 
-@lru_cache(maxsize=1 << 14)  # sheets often show one text at one width twice; owners and monitors repeat
 def _count_lines(text: str, capacity: float) -> int:
     """Lines ``text`` wraps to in a column holding ``capacity`` half-width characters a line."""
     # UTF-8 length + character count = 2 per CJK character, 1 per ASCII one; an empty line is still a line
@@ -213,6 +213,12 @@ def _count_lines(text: str, capacity: float) -> int:
         return int(-(-((len(text.encode("utf-8")) + len(text)) // 2) // capacity)) or 1
     return int(sum(-(-((len(line.encode("utf-8")) + len(line)) // 2) // capacity) or 1
                    for line in text.split("\n")))
+
+
+# Short texts repeat (owners, monitors, posts, names): their counts are kept. A long one (a description, the
+# measures) is seldom seen twice in a process, and keeping it costs more than counting it again.
+_count_short_lines = lru_cache(maxsize=1 << 14)(_count_lines)
+SHORT_TEXT = 40
 
 
 CORE_PROPERTIES = "docProps/core.xml"
@@ -411,7 +417,7 @@ class Sheet:
         for (value, _), capacity in zip(cells, self._capacity, strict=False):
             # a text shorter than half a line fits on one, whatever its characters
             if value.__class__ is str and (len(value) * 2 > capacity or "\n" in value):
-                count = _count_lines(value, capacity)
+                count = (_count_short_lines if len(value) < SHORT_TEXT else _count_lines)(value, capacity)
                 if count > lines:
                     lines = count
         return min(lines * LINE_HEIGHT + ROW_PADDING, MAX_ROW_HEIGHT)
@@ -643,13 +649,19 @@ class _RowSpool:
             if value.__class__ is str and value:
                 if len(value) > MAX_CELL_TEXT and cut is not None:
                     value = cut(column, value)
+                # xml:space="preserve" only where a blank at either end would otherwise be dropped (as openpyxl
+                # and XlsxWriter write it): on a county's 1.5 million texts it is 30 MB of XML
+                blank_ends = value.strip() != value
                 if needs_attention(value) is not None or len(value) > MAX_CELL_TEXT:
                     value = xml_text(value)
-                append(f'{ref}{at}{style}" t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
+                    blank_ends = blank_ends or value.strip() != value
+                append(f'{ref}{at}{style}" t="inlineStr"><is><t{_PRESERVE if blank_ends else ""}>{value}</t></is></c>')
             elif value is None or value == "":
                 append(f'{ref}{at}{style}"/>')  # a styled empty cell: the grid and shading stay
             elif isinstance(value, str):
-                append(f'{ref}{at}{style}" t="inlineStr"><is><t xml:space="preserve">{xml_text(value)}</t></is></c>')
+                text = xml_text(value)
+                preserve = _PRESERVE if value.strip() != value or text.strip() != text else ""
+                append(f'{ref}{at}{style}" t="inlineStr"><is><t{preserve}>{text}</t></is></c>')
             elif isinstance(value, bool):
                 append(f'{ref}{at}{style}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, (int, float)):
