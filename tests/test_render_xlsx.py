@@ -13,6 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import INSPECTION, LEADERSHIP, ORG, run, write_register
+from lianzheng_cli.importing.read import read_source
+from lianzheng_cli.importing.snapshot import find_snapshot
 from lianzheng_cli.outputs.xlsx import form as xlsx_form
 from lianzheng_cli.outputs.xlsx import risk_table as workbook
 from lianzheng_cli.outputs.xlsx.risk_table import render_by_department, render_workbook
@@ -819,3 +821,41 @@ def test_texts_cut_in_the_childs_sheet_are_reported_as_when_written_here(registe
     assert found["child"] == found["here"]
     assert {sheet for sheet, *_ in found["child"]} == {"廉政风险点防控措施一览表", "明细（可筛选）"}
     assert all(subject == risk.id for *_, subject, _ in found["child"])
+
+
+@pytest.mark.parametrize("duties", [True, False])
+def test_the_register_text_is_written_ahead_for_the_sheets_foreseen(example_register, tmp_path, monkeypatch, duties):
+    """The files' rows of the register text are written from the start, numbered after a fingerprint row for each
+    visible sheet foreseen; with a wrong count they are written again where they belong: the same sheets."""
+    from lianzheng_cli.outputs.xlsx import risk_table, writer
+
+    if not duties:  # no power says what the 权力和责任清单 lists: one visible sheet fewer
+        for path in (example_register / "departments").glob("*.yaml"):
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            path.write_text("".join(line for line in lines if not line.startswith(
+                ("    content:", "    accountability:", "    supervision:"))), encoding="utf-8")
+    register = validate(example_register).register
+    assert register is not None
+    again = []
+    end_with = writer.Sheet.end_with
+
+    def counted(sheet, ahead, write):
+        again.append(sheet.row + 1 != ahead.first)
+        end_with(sheet, ahead, write)
+
+    monkeypatch.setattr(writer.Sheet, "end_with", counted)
+    monkeypatch.setattr(xlsx_form, "PARALLEL_FROM", 0)
+    foreseen = render_workbook(register, tmp_path / "foreseen.xlsx")
+    monkeypatch.setattr(risk_table, "_visible_sheets", lambda scope: 1)
+    missed = render_workbook(register, tmp_path / "missed.xlsx")
+    assert again == [False, True]
+    with zipfile.ZipFile(foreseen) as one, zipfile.ZipFile(missed) as other:
+        assert one.testzip() is None and other.testzip() is None
+        assert [(n, one.read(n)) for n in one.namelist()] == [(n, other.read(n)) for n in other.namelist()]
+    book = load_workbook(foreseen, read_only=True)
+    assert ("权力和责任清单" in book.sheetnames) == duties
+    sheets = read_source(foreseen).sheets  # as lz import reads it: the register text vouches for every sheet
+    snapshot = find_snapshot(sheets)
+    assert snapshot is not None and snapshot.edited(sheets) == []
+    assert set(snapshot.files) == {"org.yaml", *(d.file for d in register.departments)} | {
+        name for name in ("approvals.yaml", "assessments.yaml") if (example_register / name).is_file()}

@@ -97,14 +97,15 @@ class SnapshotDamaged(Exception):
     """The sheet is there but does not give back the files it names (edited, cut, or not lz's)."""
 
 
-def snapshot_rows(files: Iterable[tuple[str, str | None]],
-                  sheets: dict[str, str] | None = None) -> Iterator[tuple[str, ...]]:
-    """The sheet's rows: a marker row, each visible sheet's fingerprint (``sheets``), then for each (path, text)
-    its parts, the first with the text's digest. A text that could not be read (``None``) is a row without a
-    digest: the snapshot reads back as damaged."""
+def head_rows(sheets: dict[str, str]) -> Iterator[tuple[str, ...]]:
+    """The sheet's first rows: the marker, then each visible sheet's fingerprint."""
     yield (MARKER, "", "", NOTE)
-    for name, digest in (sheets or {}).items():
+    for name, digest in sheets.items():
         yield (SHEET_ROW, name, "", digest)
+
+
+def file_rows(files: Iterable[tuple[str, str | None]]) -> Iterator[tuple[str, ...]]:
+    """The rows after the head: for each (path, text) its parts, the first with the text's digest."""
     for path, text in files:
         if text is None:
             yield (path, "1", "", "")

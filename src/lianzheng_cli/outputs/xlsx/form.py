@@ -26,6 +26,7 @@ from lianzheng_cli.outputs.xlsx.writer import (
     Column,
     Margins,
     Page,
+    RowsAhead,
     Sheet,
     SheetSpec,
     Style,
@@ -245,6 +246,9 @@ class Form:
     progress: Progress | None = None
     # each sheet's values as written, for the register text to vouch for (``lz import`` of an unedited workbook)
     fingerprints: dict[str, Fingerprint] = field(default_factory=dict)
+    # the register text's rows after its head, written from the start, and how to write them again
+    # (``register_text.start_register_text``)
+    register_rows: tuple[RowsAhead, Callable[[RowsAhead | Sheet], None]] | None = None
 
     @property
     def parallel(self) -> bool:

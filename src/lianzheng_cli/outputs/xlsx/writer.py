@@ -247,6 +247,7 @@ class Book:
         self._wb.remove(self._probe.parent)
         self._style_ids: dict[Style, int] = {}
         self._sheets: list[Sheet] = []
+        self._ahead: list[RowsAhead] = []
 
     def __enter__(self) -> Book:
         return self
@@ -254,6 +255,8 @@ class Book:
     def __exit__(self, *exc_info: object) -> None:
         for sheet in self._sheets:
             sheet._close()
+        for rows in self._ahead:
+            rows.discard()
 
     def style(self, style: Style) -> int:
         """The index cells in this workbook give ``style`` (made in the stylesheet the first time)."""
@@ -289,6 +292,13 @@ class Book:
         self._sheets.append(sheet)
         return sheet
 
+    def rows_ahead(self, first: int, columns: int, write: Callable[[RowsAhead], None], *,
+                   parallel: bool) -> RowsAhead:
+        """Rows from ``first`` on of a sheet made later (``RowsAhead``, ``Sheet.end_with``), written now."""
+        rows = RowsAhead(first, columns, write, parallel=parallel)
+        self._ahead.append(rows)
+        return rows
+
     def save(self, path: Path) -> None:
         """openpyxl saves the package into memory (no rows yet); the rows are spliced in on the way to ``path``.
 
@@ -303,7 +313,7 @@ class Book:
         package = io.BytesIO()
         self._wb.save(package)  # small: every <sheetData> is still empty
         # openpyxl internals: a sheet's part name in the package is set by the save
-        rows = {sheet._ws.path.lstrip("/"): sheet._rows() for sheet in self._sheets}
+        rows = {sheet._ws.path.lstrip("/"): sheet._parts() for sheet in self._sheets}
         with open_atomically(path) as out:
             _splice_rows(package, rows, out, self._made)
 
@@ -330,6 +340,7 @@ class Sheet:
         self._spool = _RowSpool(len(self._capacity))
         self._elsewhere: Forked | None = None  # the child writing this sheet's rows (write_rows_apart)
         self._deflated: _Deflated | None = None
+        self._ahead: RowsAhead | None = None  # rows written before the sheet was made, after its own (end_with)
         if spec.frozen_rows:
             ws.freeze_panes = f"A{spec.frozen_rows + 1}"
         _set_up_page(ws, spec.page)
@@ -373,6 +384,15 @@ class Sheet:
         else:
             self._deflated = _write_and_deflate(self, write)
 
+    def end_with(self, ahead: RowsAhead, write: Callable[[Sheet], None]) -> None:
+        """The rows written ahead, after the rows this sheet has now. Were they numbered for another place (this
+        sheet turned out to have more or fewer rows), they are left out and ``write(sheet)`` writes them here."""
+        if self.row + 1 != ahead.first:
+            ahead.discard()
+            write(self)
+        else:
+            self._ahead = ahead
+
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """Merge a range; its first cell shows, so write the value there (and the others' styles, for borders)."""
         # openpyxl internals: a write-only sheet has no merge_cells(), but writes its merged_cells at the
@@ -396,6 +416,8 @@ class Sheet:
         if self._deflated is not None:
             self.row = self._deflated.rows
             self._book_overflows.extend(self._deflated.overflows)
+        if self._ahead is not None:
+            self.row = self._ahead.result().rows
         if self._page.print_area:
             self._ws.print_area = f"A1:{get_column_letter(self.width)}{self.row}"
 
@@ -404,6 +426,10 @@ class Sheet:
         if self._deflated is None:
             self._deflated = self._spool.deflate(self.row)
         return self._deflated
+
+    def _parts(self) -> list[_Deflated]:
+        """The sheet's rows compressed: its own, then those written ahead."""
+        return [self._rows()] + ([self._ahead.result()] if self._ahead is not None else [])
 
     def _close(self) -> None:
         self._spool.close()
@@ -421,6 +447,51 @@ class Sheet:
                 if count > lines:
                     lines = count
         return min(lines * LINE_HEIGHT + ROW_PADDING, MAX_ROW_HEIGHT)
+
+
+class RowsAhead:
+    """Rows numbered from ``first`` on, written and compressed before the sheet they end is made, in a forked
+    child when ``parallel`` (then while this process writes the other sheets): ``Sheet.end_with`` puts them after
+    that sheet's own rows. For a sheet whose first rows are known only at the end, and the rest from the start.
+
+    ``write(rows)`` writes them with ``rows.append``; no text of theirs may be longer than a cell holds.
+    """
+
+    def __init__(self, first: int, columns: int, write: Callable[[RowsAhead], None], *, parallel: bool):
+        self.first = first
+        self.row = first - 1  # the last row written
+        self._spool = _RowSpool(columns)
+        self._write = write
+        self._elsewhere: Forked | None = None
+        self._done: _Deflated | None = None
+        if parallel and can_fork():
+            self._elsewhere = Forked(_write_ahead, self)
+        else:
+            self._done = _write_ahead(self)
+
+    def append(self, cells: Sequence[Cell], *, height: float | None = None) -> None:
+        self.row += 1
+        self._spool.write(self.row, cells, height)
+
+    def result(self) -> _Deflated:
+        """The rows, compressed (waiting for the child that writes them)."""
+        if self._done is None:
+            assert self._elsewhere is not None
+            self._done, self._elsewhere = self._elsewhere.result(), None
+        return self._done
+
+    def discard(self) -> None:
+        """Not to be used: the temporary file of a large result is removed."""
+        done = self.result()
+        self._spool.close()
+        if done.path is not None:
+            Path(done.path).unlink(missing_ok=True)
+
+
+def _write_ahead(rows: RowsAhead) -> _Deflated:
+    """Rows written ahead by their ``write`` and compressed (in a forked child, when parallel)."""
+    rows._write(rows)
+    return rows._spool.deflate(rows.row)
 
 
 def _set_up_page(ws: Worksheet, page: Page) -> None:
@@ -442,7 +513,8 @@ def _set_up_page(ws: Worksheet, page: Page) -> None:
         ws.oddFooter.center.size = page.footer_size
 
 
-def _splice_rows(package: IO[bytes], rows: dict[str, _Deflated], out: IO[bytes], made: datetime | None) -> None:
+def _splice_rows(package: IO[bytes], rows: dict[str, list[_Deflated]], out: IO[bytes],
+                 made: datetime | None) -> None:
     """Copy the zip ``package`` to ``out``, each sheet's compressed rows put into its ``<sheetData>``.
 
     Other entries are copied as they are, but for the times ``made`` gives (openpyxl stamps the clock's).
@@ -461,7 +533,7 @@ def _splice_rows(package: IO[bytes], rows: dict[str, _Deflated], out: IO[bytes],
                 target.add(entry.filename, date_time, entry.external_attr, [data])
             else:
                 head, tail = split_sheet_xml(data)
-                target.add(entry.filename, date_time, entry.external_attr, [head, sheet_rows, tail])
+                target.add(entry.filename, date_time, entry.external_attr, [head, *sheet_rows, tail])
         target.close()
 
 
