@@ -695,7 +695,8 @@ class _RowSpool:
     def __init__(self, columns: int):
         self._pending: list[str] = []
         self._refs = [f'<c r="{get_column_letter(i)}' for i in range(1, columns + 1)]
-        self._compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+        # made with the first rows (a third of a megabyte each: a sheet written in a child never needs it here)
+        self._compressor: Any = None
         self._crc = 0  # of the row XML so far
         self._written = 0  # bytes of row XML
         self._compressed = 0  # bytes of deflate data
@@ -757,7 +758,8 @@ class _RowSpool:
         """The spooled rows compressed, ending in a sync flush; in a temporary file when large (the file is the
         caller's to remove from then on)."""
         self._flush()
-        self._keep(self._compressor.flush(zlib.Z_SYNC_FLUSH))
+        self._keep(self._deflater().flush(zlib.Z_SYNC_FLUSH))
+        self._compressor = None  # done: its buffers are freed
         path, self._path = self._path, None
         if self._spill is not None:
             self._spill.close()
@@ -780,7 +782,12 @@ class _RowSpool:
             self._pending.clear()
             self._crc = zlib.crc32(data, self._crc)
             self._written += len(data)
-            self._keep(self._compressor.compress(data))
+            self._keep(self._deflater().compress(data))
+
+    def _deflater(self) -> Any:
+        if self._compressor is None:
+            self._compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+        return self._compressor
 
     def _keep(self, data: bytes) -> None:
         """Compressed rows: in memory while small, then on to a temporary file."""
