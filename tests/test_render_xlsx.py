@@ -13,6 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import INSPECTION, LEADERSHIP, ORG, run, write_register
+from lianzheng_cli.importing.read import read_source
+from lianzheng_cli.importing.snapshot import find_snapshot
 from lianzheng_cli.outputs.xlsx import form as xlsx_form
 from lianzheng_cli.outputs.xlsx import risk_table as workbook
 from lianzheng_cli.outputs.xlsx.risk_table import render_by_department, render_workbook
@@ -612,6 +614,7 @@ def test_every_part_is_well_formed_xml_and_no_cell_is_a_formula(hostile_path):
         assert len(sheets) == 7  # the six of the form and the register's text
         parts = [n for n in package.namelist() if n.endswith((".xml", ".rels"))]
         assert len(parts) == len(package.namelist())
+        texts: Counter = Counter()  # texts with xml:space="preserve" (True) and without
         for name in parts:
             rows, kinds, style_ids = [], Counter(), set()
             with package.open(name) as part:
@@ -624,11 +627,15 @@ def test_every_part_is_well_formed_xml_and_no_cell_is_a_formula(hostile_path):
                         style_ids.add(int(element.get("s")))
                         assert element.find(f"{main_ns}f") is None, (name, element.get("r"))
                     elif element.tag == f"{main_ns}t":  # blanks at either end of a text are kept
-                        assert element.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+                        text = element.text or ""
+                        preserved = element.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+                        assert preserved == (text.strip() != text), (name, text)
+                        texts[preserved] += 1
             if name in sheets:
                 assert rows == list(range(1, len(rows) + 1)), name
                 assert set(kinds) == {"inlineStr", None}, (name, kinds)  # text inline; numbers and dates plain
                 assert max(style_ids) < formats, name
+        assert texts[True] and texts[False]  # the hostile text's blanks, and the plain texts
 
 
 def test_text_is_escaped_for_xml():
@@ -643,7 +650,7 @@ def test_text_is_escaped_for_xml():
 def test_rows_are_spliced_into_sheet_data_however_it_is_written(closing):
     spool = _RowSpool(2)
     spool.write(1, (("甲", 1), (2, 1)), 20)
-    row = (b'<row r="1" ht="20" customHeight="1"><c r="A1" s="1" t="inlineStr"><is><t xml:space="preserve">'
+    row = (b'<row r="1" ht="20" customHeight="1"><c r="A1" s="1" t="inlineStr"><is><t>'
            + "甲".encode() + b'</t></is></c><c r="B1" s="1"><v>2</v></c></row>')
     assert spool.size == len(row)
     head = b"<worksheet>" + b"<cols/>" * 9360 + b"<x/>"
@@ -814,3 +821,41 @@ def test_texts_cut_in_the_childs_sheet_are_reported_as_when_written_here(registe
     assert found["child"] == found["here"]
     assert {sheet for sheet, *_ in found["child"]} == {"廉政风险点防控措施一览表", "明细（可筛选）"}
     assert all(subject == risk.id for *_, subject, _ in found["child"])
+
+
+@pytest.mark.parametrize("duties", [True, False])
+def test_the_register_text_is_written_ahead_for_the_sheets_foreseen(example_register, tmp_path, monkeypatch, duties):
+    """The files' rows of the register text are written from the start, numbered after a fingerprint row for each
+    visible sheet foreseen; with a wrong count they are written again where they belong: the same sheets."""
+    from lianzheng_cli.outputs.xlsx import risk_table, writer
+
+    if not duties:  # no power says what the 权力和责任清单 lists: one visible sheet fewer
+        for path in (example_register / "departments").glob("*.yaml"):
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            path.write_text("".join(line for line in lines if not line.startswith(
+                ("    content:", "    accountability:", "    supervision:"))), encoding="utf-8")
+    register = validate(example_register).register
+    assert register is not None
+    again = []
+    end_with = writer.Sheet.end_with
+
+    def counted(sheet, ahead, write):
+        again.append(sheet.row + 1 != ahead.first)
+        end_with(sheet, ahead, write)
+
+    monkeypatch.setattr(writer.Sheet, "end_with", counted)
+    monkeypatch.setattr(xlsx_form, "PARALLEL_FROM", 0)
+    foreseen = render_workbook(register, tmp_path / "foreseen.xlsx")
+    monkeypatch.setattr(risk_table, "_visible_sheets", lambda scope: 1)
+    missed = render_workbook(register, tmp_path / "missed.xlsx")
+    assert again == [False, True]
+    with zipfile.ZipFile(foreseen) as one, zipfile.ZipFile(missed) as other:
+        assert one.testzip() is None and other.testzip() is None
+        assert [(n, one.read(n)) for n in one.namelist()] == [(n, other.read(n)) for n in other.namelist()]
+    book = load_workbook(foreseen, read_only=True)
+    assert ("权力和责任清单" in book.sheetnames) == duties
+    sheets = read_source(foreseen).sheets  # as lz import reads it: the register text vouches for every sheet
+    snapshot = find_snapshot(sheets)
+    assert snapshot is not None and snapshot.edited(sheets) == []
+    assert set(snapshot.files) == {"org.yaml", *(d.file for d in register.departments)} | {
+        name for name in ("approvals.yaml", "assessments.yaml") if (example_register / name).is_file()}

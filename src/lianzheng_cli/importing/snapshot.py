@@ -51,7 +51,10 @@ class Fingerprint:
         self._hash = hashlib.blake2b(digest_size=20)
 
     def row(self, number: int, values: Iterable[object]) -> None:
-        keys = [cell_key(v) for v in values]
+        self.keys(number, [cell_key(v) for v in values])
+
+    def keys(self, number: int, keys: list[str]) -> None:
+        """A row given as its values' ``cell_key`` already (the writer has them at hand); ``keys`` may be emptied."""
         while keys and not keys[-1]:
             keys.pop()
         if keys:
@@ -94,14 +97,15 @@ class SnapshotDamaged(Exception):
     """The sheet is there but does not give back the files it names (edited, cut, or not lz's)."""
 
 
-def snapshot_rows(files: Iterable[tuple[str, str | None]],
-                  sheets: dict[str, str] | None = None) -> Iterator[tuple[str, ...]]:
-    """The sheet's rows: a marker row, each visible sheet's fingerprint (``sheets``), then for each (path, text)
-    its parts, the first with the text's digest. A text that could not be read (``None``) is a row without a
-    digest: the snapshot reads back as damaged."""
+def head_rows(sheets: dict[str, str]) -> Iterator[tuple[str, ...]]:
+    """The sheet's first rows: the marker, then each visible sheet's fingerprint."""
     yield (MARKER, "", "", NOTE)
-    for name, digest in (sheets or {}).items():
+    for name, digest in sheets.items():
         yield (SHEET_ROW, name, "", digest)
+
+
+def file_rows(files: Iterable[tuple[str, str | None]]) -> Iterator[tuple[str, ...]]:
+    """The rows after the head: for each (path, text) its parts, the first with the text's digest."""
     for path, text in files:
         if text is None:
             yield (path, "1", "", "")

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import itertools
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -65,7 +66,7 @@ from lianzheng_cli.outputs.templating import grade_text, stream_template
 from lianzheng_cli.vocab import ENUMS, GRADE_RANK, GRADES
 
 REPORT_NAME = "廉政风险防控年度报告"
-WRITE_BATCH = 4096  # rendered pieces (most a few characters) joined into one write
+WRITE_BATCH = 4096  # rendered pieces (most a few characters) joined into one chunk, one write
 MAIN_TEMPLATE = "report.md.j2"
 VACANT = "（空缺）"
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -143,13 +144,8 @@ def write_report(context: dict, path: Path, *, template_dir: Path | None = None)
     made_folder = not path.parent.exists()
     try:
         with open_atomically(path) as out:
-            batch: list[str] = []
-            for piece in _report_text(context, template_dir):
-                batch.append(piece)
-                if len(batch) >= WRITE_BATCH:
-                    out.write("".join(batch).encode("utf-8"))
-                    batch.clear()
-            out.write("".join(batch).encode("utf-8"))
+            for chunk in _report_text(context, template_dir):
+                out.write(chunk.encode("utf-8"))
     except BaseException:
         if made_folder:
             with contextlib.suppress(OSError):
@@ -159,15 +155,24 @@ def write_report(context: dict, path: Path, *, template_dir: Path | None = None)
 
 
 def _report_text(context: dict, template_dir: Path | None) -> Iterator[str]:
-    """The rendered template in pieces, its trailing newlines made one (as ``text.rstrip("\\n") + "\\n"``)."""
+    """The rendered template in chunks of ``WRITE_BATCH`` pieces, its trailing newlines made one (as
+    ``text.rstrip("\n") + "\n"``). Jinja gives a county's report in millions of pieces, most a few characters:
+    each is only put in a list here, and the newlines are looked at once a chunk."""
     held = ""  # newlines that end the text so far: written only when more text follows
-    for piece in stream_template("report", MAIN_TEMPLATE, context, user_dir=template_dir):
-        body = piece.rstrip("\n")
+    batch: list[str] = []
+    pieces = stream_template("report", MAIN_TEMPLATE, context, user_dir=template_dir)
+    while True:
+        batch.extend(itertools.islice(pieces, WRITE_BATCH))
+        if not batch:
+            break
+        chunk = "".join(batch)
+        batch.clear()
+        body = chunk.rstrip("\n")
         if body:
             yield held + body
-            held = piece[len(body):]
+            held = chunk[len(body):]
         else:
-            held += piece
+            held += chunk
     yield "\n"
 
 

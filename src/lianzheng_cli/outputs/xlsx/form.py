@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from lianzheng_cli.importing.snapshot import Fingerprint
+from lianzheng_cli.importing.snapshot import Fingerprint, cell_key
 from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.model.order import ordered_risks, risk_order
 from lianzheng_cli.model.records import POWER_TEXTS, Department, Register, Risk, WarningRecord
@@ -26,6 +26,7 @@ from lianzheng_cli.outputs.xlsx.writer import (
     Column,
     Margins,
     Page,
+    RowsAhead,
     Sheet,
     SheetSpec,
     Style,
@@ -245,6 +246,9 @@ class Form:
     progress: Progress | None = None
     # each sheet's values as written, for the register text to vouch for (``lz import`` of an unedited workbook)
     fingerprints: dict[str, Fingerprint] = field(default_factory=dict)
+    # the register text's rows after its head, written from the start, and how to write them again
+    # (``register_text.start_register_text``)
+    register_rows: tuple[RowsAhead, Callable[[RowsAhead | Sheet], None]] | None = None
 
     @property
     def parallel(self) -> bool:
@@ -257,7 +261,7 @@ class Form:
         sheet = self.book.sheet(SheetSpec(title, columns, frozen_rows, page))
         if self.scope.carries_register:
             found = self.fingerprints[title] = Fingerprint()
-            sheet.on_row = lambda number, cells: found.row(number, (_as_read(v) for v, _ in cells))
+            sheet.on_row = lambda number, cells: found.keys(number, row_keys(cells))
         return sheet
 
     def list_sheet(self, title: str, columns: Sequence[Column]) -> Sheet:
@@ -282,6 +286,16 @@ class Form:
 
     def header_cells(self, columns: Sequence[Column]) -> list[Cell]:
         return [(name, self.styles.header) for name, _ in columns]
+
+
+def row_keys(cells: Sequence[Cell]) -> list[str]:
+    """The ``cell_key`` of each value of a row as a reader gets it back (``_as_read``). Most rows need no cleaning
+    nor cutting, which one look at the row's joined text tells: a county has 150,000 rows of a dozen cells."""
+    keys = [v if v.__class__ is str else cell_key(v) for v, _ in cells]
+    joined = "".join(keys)
+    if len(joined) > MAX_CELL_TEXT or clean_text(joined) != joined:
+        return [cell_key(_as_read(v)) for v, _ in cells]
+    return keys
 
 
 def _as_read(value: object) -> object:

@@ -20,7 +20,7 @@ from lianzheng_cli.outputs import paths
 from lianzheng_cli.outputs.approval import approval_line
 from lianzheng_cli.outputs.xlsx import sheets
 from lianzheng_cli.outputs.xlsx.form import FORM_NAME, Form, Index, Progress, Scope, Styles
-from lianzheng_cli.outputs.xlsx.register_text import register_text
+from lianzheng_cli.outputs.xlsx.register_text import register_text, start_register_text
 from lianzheng_cli.outputs.xlsx.writer import Book, Cell, Overflow, Sheet
 from lianzheng_cli.vocab import GRADES
 
@@ -77,12 +77,21 @@ def _render(index: Index, path: Path, public: bool, department: str | None, prog
     path.parent.mkdir(parents=True, exist_ok=True)  # before any row: a bad folder fails at once
     with Book(made=index.made) as book:
         form = Form(book, Styles(book), Scope(index, public, department), progress)
+        start_register_text(form, _visible_sheets(form.scope))
         for sheet in SHEETS:
             sheet(form)
         book.save(path)
     if overflows is not None:
         overflows.extend(book.overflows)
     return path
+
+
+def _visible_sheets(scope: Scope) -> int:
+    """How many sheets before the register text ``SHEETS`` makes: the 一览表, 明细, 职权目录, 权力和责任清单 (when
+    the powers say what it lists), 岗位风险等级目录, 预警处置记录 (internal only) and 统计. The register text's rows
+    are numbered after a row for each; were this wrong, they would be written again (slower, never wrong)."""
+    duties = any(f in scope.index.power_fields for f in sheets.DUTY_FIELDS)
+    return 5 + duties + (not scope.public)
 
 
 def workbook_name(register: Register) -> str:
@@ -184,6 +193,8 @@ def risk_sheets(form: Form) -> None:
     told, detail.on_row = detail.on_row, None
     detail.repeat_rows(1, 1)
     detail.autofilter(1, max(1 + risks, 2))  # the header and a row per risk
+    # each process makes the rows it writes as it goes: made once and kept for both, a county's rows would add 35 MB
+    # to the peak
     detail.write_rows_apart(lambda sheet: _detail_rows(form, sheet), parallel=form.parallel)
     if told is not None:
         told(1, form.header_cells(DETAIL_COLUMNS))

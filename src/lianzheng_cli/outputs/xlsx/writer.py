@@ -4,7 +4,7 @@ A county's 一览表 holds ~1.85 million styled cells (74,000 risks on two sheet
 write-only cells can stream in the time allowed. So openpyxl builds everything but the rows:
 the stylesheet (each style made once, then referred to by its index), column widths, frozen panes,
 merges, the autofilter, page setup, print titles and footer. The rows are written here as ``<row>`` XML
-into one temporary spool per sheet (``_RowSpool``) and compressed; after openpyxl has saved the package
+into one spool per sheet (``_RowSpool``), compressed as they come; after openpyxl has saved the package
 into memory, its zip entries are written to the final file (``_ZipOut``) with each sheet's compressed rows
 joined into its empty ``<sheetData>``. A sheet's rows may be written and compressed in a forked child while
 this process writes the others (``Sheet.write_rows_apart``): the file is the same byte for byte. Row heights
@@ -75,13 +75,14 @@ MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 LINE_HEIGHT = 14.0  # points per line of 宋体 10pt, as LibreOffice and Excel space it
 ROW_PADDING = 5.0
 MAX_ROW_HEIGHT = 409.5  # points: Excel's tallest row
-SPOOL_IN_MEMORY = 4 << 20  # bytes of row XML a sheet keeps in memory before its spool moves to a temporary file
+SPOOL_IN_MEMORY = 4 << 20  # bytes of compressed rows a sheet keeps in memory before they move to a temporary file
 ZIP_LEVEL = 3  # 0.45 × the time of zlib's default 6, for a file 25 % larger
 ZIP64_LIMIT = (1 << 31) - 1  # sizes and offsets above this get ZIP64 fields (zipfile's own limit)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # anything clean_text or XML escaping has to touch; most texts have none of it
 _NEEDS_ATTENTION = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHEET_DATA_END = re.compile(rb"<sheetData\s*/>|</sheetData>")
+_PRESERVE = ' xml:space="preserve"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +206,6 @@ def _line_capacity(width: float) -> float:
     return max((7 * width - 1) / 6.67 * 0.93, 2.0)
 
 
-@lru_cache(maxsize=1 << 14)  # sheets often show one text at one width twice; owners and monitors repeat
 def _count_lines(text: str, capacity: float) -> int:
     """Lines ``text`` wraps to in a column holding ``capacity`` half-width characters a line."""
     # UTF-8 length + character count = 2 per CJK character, 1 per ASCII one; an empty line is still a line
@@ -213,6 +213,12 @@ def _count_lines(text: str, capacity: float) -> int:
         return int(-(-((len(text.encode("utf-8")) + len(text)) // 2) // capacity)) or 1
     return int(sum(-(-((len(line.encode("utf-8")) + len(line)) // 2) // capacity) or 1
                    for line in text.split("\n")))
+
+
+# Short texts repeat (owners, monitors, posts, names): their counts are kept. A long one (a description, the
+# measures) is seldom seen twice in a process, and keeping it costs more than counting it again.
+_count_short_lines = lru_cache(maxsize=1 << 14)(_count_lines)
+SHORT_TEXT = 40
 
 
 CORE_PROPERTIES = "docProps/core.xml"
@@ -241,6 +247,7 @@ class Book:
         self._wb.remove(self._probe.parent)
         self._style_ids: dict[Style, int] = {}
         self._sheets: list[Sheet] = []
+        self._ahead: list[RowsAhead] = []
 
     def __enter__(self) -> Book:
         return self
@@ -248,6 +255,8 @@ class Book:
     def __exit__(self, *exc_info: object) -> None:
         for sheet in self._sheets:
             sheet._close()
+        for rows in self._ahead:
+            rows.discard()
 
     def style(self, style: Style) -> int:
         """The index cells in this workbook give ``style`` (made in the stylesheet the first time)."""
@@ -283,6 +292,13 @@ class Book:
         self._sheets.append(sheet)
         return sheet
 
+    def rows_ahead(self, first: int, columns: int, write: Callable[[RowsAhead], None], *,
+                   parallel: bool) -> RowsAhead:
+        """Rows from ``first`` on of a sheet made later (``RowsAhead``, ``Sheet.end_with``), written now."""
+        rows = RowsAhead(first, columns, write, parallel=parallel)
+        self._ahead.append(rows)
+        return rows
+
     def save(self, path: Path) -> None:
         """openpyxl saves the package into memory (no rows yet); the rows are spliced in on the way to ``path``.
 
@@ -297,7 +313,7 @@ class Book:
         package = io.BytesIO()
         self._wb.save(package)  # small: every <sheetData> is still empty
         # openpyxl internals: a sheet's part name in the package is set by the save
-        rows = {sheet._ws.path.lstrip("/"): sheet._rows() for sheet in self._sheets}
+        rows = {sheet._ws.path.lstrip("/"): sheet._parts() for sheet in self._sheets}
         with open_atomically(path) as out:
             _splice_rows(package, rows, out, self._made)
 
@@ -324,6 +340,7 @@ class Sheet:
         self._spool = _RowSpool(len(self._capacity))
         self._elsewhere: Forked | None = None  # the child writing this sheet's rows (write_rows_apart)
         self._deflated: _Deflated | None = None
+        self._ahead: RowsAhead | None = None  # rows written before the sheet was made, after its own (end_with)
         if spec.frozen_rows:
             ws.freeze_panes = f"A{spec.frozen_rows + 1}"
         _set_up_page(ws, spec.page)
@@ -367,6 +384,15 @@ class Sheet:
         else:
             self._deflated = _write_and_deflate(self, write)
 
+    def end_with(self, ahead: RowsAhead, write: Callable[[Sheet], None]) -> None:
+        """The rows written ahead, after the rows this sheet has now. Were they numbered for another place (this
+        sheet turned out to have more or fewer rows), they are left out and ``write(sheet)`` writes them here."""
+        if self.row + 1 != ahead.first:
+            ahead.discard()
+            write(self)
+        else:
+            self._ahead = ahead
+
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """Merge a range; its first cell shows, so write the value there (and the others' styles, for borders)."""
         # openpyxl internals: a write-only sheet has no merge_cells(), but writes its merged_cells at the
@@ -390,6 +416,8 @@ class Sheet:
         if self._deflated is not None:
             self.row = self._deflated.rows
             self._book_overflows.extend(self._deflated.overflows)
+        if self._ahead is not None:
+            self.row = self._ahead.result().rows
         if self._page.print_area:
             self._ws.print_area = f"A1:{get_column_letter(self.width)}{self.row}"
 
@@ -398,6 +426,10 @@ class Sheet:
         if self._deflated is None:
             self._deflated = self._spool.deflate(self.row)
         return self._deflated
+
+    def _parts(self) -> list[_Deflated]:
+        """The sheet's rows compressed: its own, then those written ahead."""
+        return [self._rows()] + ([self._ahead.result()] if self._ahead is not None else [])
 
     def _close(self) -> None:
         self._spool.close()
@@ -411,10 +443,55 @@ class Sheet:
         for (value, _), capacity in zip(cells, self._capacity, strict=False):
             # a text shorter than half a line fits on one, whatever its characters
             if value.__class__ is str and (len(value) * 2 > capacity or "\n" in value):
-                count = _count_lines(value, capacity)
+                count = (_count_short_lines if len(value) < SHORT_TEXT else _count_lines)(value, capacity)
                 if count > lines:
                     lines = count
         return min(lines * LINE_HEIGHT + ROW_PADDING, MAX_ROW_HEIGHT)
+
+
+class RowsAhead:
+    """Rows numbered from ``first`` on, written and compressed before the sheet they end is made, in a forked
+    child when ``parallel`` (then while this process writes the other sheets): ``Sheet.end_with`` puts them after
+    that sheet's own rows. For a sheet whose first rows are known only at the end, and the rest from the start.
+
+    ``write(rows)`` writes them with ``rows.append``; no text of theirs may be longer than a cell holds.
+    """
+
+    def __init__(self, first: int, columns: int, write: Callable[[RowsAhead], None], *, parallel: bool):
+        self.first = first
+        self.row = first - 1  # the last row written
+        self._spool = _RowSpool(columns)
+        self._write = write
+        self._elsewhere: Forked | None = None
+        self._done: _Deflated | None = None
+        if parallel and can_fork():
+            self._elsewhere = Forked(_write_ahead, self)
+        else:
+            self._done = _write_ahead(self)
+
+    def append(self, cells: Sequence[Cell], *, height: float | None = None) -> None:
+        self.row += 1
+        self._spool.write(self.row, cells, height)
+
+    def result(self) -> _Deflated:
+        """The rows, compressed (waiting for the child that writes them)."""
+        if self._done is None:
+            assert self._elsewhere is not None
+            self._done, self._elsewhere = self._elsewhere.result(), None
+        return self._done
+
+    def discard(self) -> None:
+        """Not to be used: the temporary file of a large result is removed."""
+        done = self.result()
+        self._spool.close()
+        if done.path is not None:
+            Path(done.path).unlink(missing_ok=True)
+
+
+def _write_ahead(rows: RowsAhead) -> _Deflated:
+    """Rows written ahead by their ``write`` and compressed (in a forked child, when parallel)."""
+    rows._write(rows)
+    return rows._spool.deflate(rows.row)
 
 
 def _set_up_page(ws: Worksheet, page: Page) -> None:
@@ -436,7 +513,8 @@ def _set_up_page(ws: Worksheet, page: Page) -> None:
         ws.oddFooter.center.size = page.footer_size
 
 
-def _splice_rows(package: IO[bytes], rows: dict[str, _Deflated], out: IO[bytes], made: datetime | None) -> None:
+def _splice_rows(package: IO[bytes], rows: dict[str, list[_Deflated]], out: IO[bytes],
+                 made: datetime | None) -> None:
     """Copy the zip ``package`` to ``out``, each sheet's compressed rows put into its ``<sheetData>``.
 
     Other entries are copied as they are, but for the times ``made`` gives (openpyxl stamps the clock's).
@@ -455,7 +533,7 @@ def _splice_rows(package: IO[bytes], rows: dict[str, _Deflated], out: IO[bytes],
                 target.add(entry.filename, date_time, entry.external_attr, [data])
             else:
                 head, tail = split_sheet_xml(data)
-                target.add(entry.filename, date_time, entry.external_attr, [head, sheet_rows, tail])
+                target.add(entry.filename, date_time, entry.external_attr, [head, *sheet_rows, tail])
         target.close()
 
 
@@ -606,19 +684,25 @@ def _gf2_square(matrix: list[int]) -> list[int]:
 
 
 class _RowSpool:
-    """The rows of one sheet as ``<row>`` XML, kept in a temporary spool until the save splices them in.
+    """The rows of one sheet as ``<row>`` XML, compressed as they come, kept until the save splices them in.
 
     Writing the XML here costs a fraction of openpyxl's per-cell work. Text is written as inline
     strings (``t="inlineStr"``), never as a formula; attributes hold only references, style indices
-    and heights made here, so only text needs escaping.
+    and heights made here, so only text needs escaping. The compressed rows stay in memory while small,
+    then go to a temporary file (the raw XML is never stored: a county's is 320 MB).
     """
 
     def __init__(self, columns: int):
-        # closed by close(), when the book is done with it
-        self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
         self._pending: list[str] = []
         self._refs = [f'<c r="{get_column_letter(i)}' for i in range(1, columns + 1)]
-        self._written = 0  # bytes in the file
+        # made with the first rows (a third of a megabyte each: a sheet written in a child never needs it here)
+        self._compressor: Any = None
+        self._crc = 0  # of the row XML so far
+        self._written = 0  # bytes of row XML
+        self._compressed = 0  # bytes of deflate data
+        self._kept: list[bytes] = []  # the deflate data while it is small
+        self._spill: IO[bytes] | None = None  # then the temporary file it goes to
+        self._path: str | None = None
 
     def write(self, number: int, cells: Sequence[Cell], height: float | None,
               cut: Callable[[int, str], str] | None = None) -> None:
@@ -638,13 +722,19 @@ class _RowSpool:
             if value.__class__ is str and value:
                 if len(value) > MAX_CELL_TEXT and cut is not None:
                     value = cut(column, value)
+                # xml:space="preserve" only where a blank at either end would otherwise be dropped (as openpyxl
+                # and XlsxWriter write it): on a county's 1.5 million texts it is 30 MB of XML
+                blank_ends = value.strip() != value
                 if needs_attention(value) is not None or len(value) > MAX_CELL_TEXT:
                     value = xml_text(value)
-                append(f'{ref}{at}{style}" t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
+                    blank_ends = blank_ends or value.strip() != value
+                append(f'{ref}{at}{style}" t="inlineStr"><is><t{_PRESERVE if blank_ends else ""}>{value}</t></is></c>')
             elif value is None or value == "":
                 append(f'{ref}{at}{style}"/>')  # a styled empty cell: the grid and shading stay
             elif isinstance(value, str):
-                append(f'{ref}{at}{style}" t="inlineStr"><is><t xml:space="preserve">{xml_text(value)}</t></is></c>')
+                text = xml_text(value)
+                preserve = _PRESERVE if value.strip() != value or text.strip() != text else ""
+                append(f'{ref}{at}{style}" t="inlineStr"><is><t{preserve}>{text}</t></is></c>')
             elif isinstance(value, bool):
                 append(f'{ref}{at}{style}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, (int, float)):
@@ -665,43 +755,51 @@ class _RowSpool:
         return self._written
 
     def deflate(self, rows: int) -> _Deflated:
-        """The spooled rows compressed, ending in a sync flush; in a temporary file when large."""
+        """The spooled rows compressed, ending in a sync flush; in a temporary file when large (the file is the
+        caller's to remove from then on)."""
         self._flush()
-        self._file.seek(0)
-        compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
-        kept: list[bytes] = []
-        crc = size = compressed = 0
-        spill: IO[bytes] | None = None
-        path = None
-        try:
-            while True:
-                chunk = self._file.read(1 << 20)
-                data = compressor.compress(chunk) if chunk else compressor.flush(zlib.Z_SYNC_FLUSH)
-                crc, size, compressed = zlib.crc32(chunk, crc), size + len(chunk), compressed + len(data)
-                if spill is None and compressed > SPOOL_IN_MEMORY:  # large: on to a file
-                    descriptor, path = tempfile.mkstemp(prefix="lz-rows-", suffix=".deflate")
-                    spill = os.fdopen(descriptor, "wb")
-                    spill.write(b"".join(kept))
-                    kept.clear()
-                if spill is not None:
-                    spill.write(data)
-                else:
-                    kept.append(data)
-                if not chunk:
-                    break
-        except BaseException:
-            if path is not None:
-                os.unlink(path)
-            raise
-        finally:
-            if spill is not None:
-                spill.close()
-        return _Deflated(None if path else b"".join(kept), path, crc, size, compressed, rows)
+        self._keep(self._deflater().flush(zlib.Z_SYNC_FLUSH))
+        self._compressor = None  # done: its buffers are freed
+        path, self._path = self._path, None
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+        data = None if path else b"".join(self._kept)
+        self._kept = []
+        return _Deflated(data, path, self._crc, self._written, self._compressed, rows)
 
     def close(self) -> None:
-        self._file.close()
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+        if self._path is not None:  # never handed on by deflate()
+            Path(self._path).unlink(missing_ok=True)
+            self._path = None
 
     def _flush(self) -> None:
         if self._pending:
-            self._written += self._file.write("".join(self._pending).encode("utf-8"))
+            data = "".join(self._pending).encode("utf-8")
             self._pending.clear()
+            self._crc = zlib.crc32(data, self._crc)
+            self._written += len(data)
+            self._keep(self._deflater().compress(data))
+
+    def _deflater(self) -> Any:
+        if self._compressor is None:
+            self._compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+        return self._compressor
+
+    def _keep(self, data: bytes) -> None:
+        """Compressed rows: in memory while small, then on to a temporary file."""
+        if not data:
+            return
+        self._compressed += len(data)
+        if self._spill is None and self._compressed > SPOOL_IN_MEMORY:
+            descriptor, self._path = tempfile.mkstemp(prefix="lz-rows-", suffix=".deflate")
+            self._spill = os.fdopen(descriptor, "wb")
+            self._spill.write(b"".join(self._kept))
+            self._kept.clear()
+        if self._spill is not None:
+            self._spill.write(data)
+        else:
+            self._kept.append(data)
