@@ -298,7 +298,7 @@ def run_lint(register: Register, *, as_of: date | None = None, select: Iterable[
         for found, by_file in zip(outcome[:2], (local, across), strict=True):
             for code, finding in found:
                 by_file.setdefault(finding.at.file, []).append((code, finding))
-                located.add(code, finding)
+            located.add_all(found)
         parts.update(outcome[2])
 
     try:
@@ -356,39 +356,63 @@ class Locating:
     def add(self, code: str, finding: Finding) -> None:
         self.file(finding.at.file).add(code, finding)
 
+    def add_all(self, found: Found) -> None:
+        """Findings of any files, located a file at a time, each file let go of once its findings are placed."""
+        by_file: dict[str, Found] = {}
+        for code, finding in found:
+            by_file.setdefault(finding.at.file, []).append((code, finding))
+        for rel, mine in by_file.items():
+            located = self.file(rel)
+            for code, finding in mine:
+                located.add(code, finding)
+            located.close()
+
     def finish(self, rel: str) -> list[Diagnostic]:
         """The file's diagnostics; what its suppression comments call for (malformed, unused) too."""
-        return self.file(rel).finish()
+        located = self.files.pop(rel, None) or _LocatedFile(self.root, rel, self.active, self.items.get(rel))
+        return located.finish()  # and let go of it
 
 
 class _LocatedFile:
     """One file's findings located, with its suppression comments applied; the file is read and parsed once."""
 
     def __init__(self, root: Path, rel: str, active: dict[str, Severity], items: dict | None):
-        try:
-            raw = (root / rel).read_bytes()
-        except OSError:
-            raw = b""
-        text = decode(raw, rel)[0] or ""
         self.rel, self.active = rel, active
+        self._root, self._items = root, items
+        text = self._read()
         self.directives = parse_directives(text)
+        self._text: str | None = text  # until the locator has its lines
         self._locator: RegisterLocator | ItemLocator | None = None
-        self._source = (root, raw, text, items)
         self.by_target: dict[int, list[Directive]] = {}
         for directive in self.directives:
             if directive.problem is None and directive.target is not None:
                 self.by_target.setdefault(directive.target, []).append(directive)
         self.out: list[Diagnostic] = []
 
+    def _bytes(self) -> bytes:
+        try:
+            return (self._root / self.rel).read_bytes()
+        except OSError:
+            return b""
+
+    def _read(self) -> str:
+        return decode(self._bytes(), self.rel)[0] or ""
+
     @property
     def locator(self) -> RegisterLocator | ItemLocator:
         """Item positions recorded at load locate most findings from the text alone; the full locator (a second
         parse) is the fallback, one per file, dropped after it. Made for the first finding."""
         if self._locator is None:
-            root, raw, text, items = self._source
-            full = RegisterLocator(root, read=lambda _rel: raw)
-            self._locator = ItemLocator(text, items, full, self.rel) if items else full
+            text = self._text if self._text is not None else self._read()
+            full = RegisterLocator(self._root, read=lambda _rel: self._bytes())
+            self._locator = ItemLocator(text, self._items, full, self.rel) if self._items else full
+            self._text = None
         return self._locator
+
+    def close(self) -> None:
+        """Let go of the file's text and locator (made again if more findings come): a county's 400 files held
+        at once were a third of lint's peak."""
+        self._text, self._locator = None, None
 
     def add(self, code: str, finding: Finding) -> None:
         rel, locator, path = self.rel, self.locator, finding.at.path
