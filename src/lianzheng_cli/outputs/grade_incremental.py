@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import marshal
 from collections.abc import Callable
-from dataclasses import astuple, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import cast
 
@@ -108,9 +108,14 @@ _GRADES = ("declared", "computed", "effective", "residual_grade")  # Grade value
 
 
 def _value(row: GradeRow) -> tuple:
-    """A row as plain values (marshal takes no enums)."""
-    return tuple(str(value) if name in _GRADES and value is not None else value
-                 for name, value in zip(_FIELDS, astuple(row), strict=True))
+    """A row as plain values (marshal takes no enums); by hand: ``astuple`` copies deeply, 1 s for a county."""
+    values = [getattr(row, name) for name in _FIELDS]
+    for name in _GRADES:
+        at = _AT[name]
+        if values[at] is not None:
+            values[at] = str(values[at])
+    values[_AT["monitors"]] = tuple((m.role, m.person, m.name, m.as_written) for m in row.monitors)
+    return tuple(values)
 
 
 _MAKE_ROW = cast(Callable[..., GradeRow], GradeRow)  # positionally, as _value lays the fields out
