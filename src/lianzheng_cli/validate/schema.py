@@ -12,10 +12,12 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import jsonschema
 import jsonschema_rs
+
+if TYPE_CHECKING:  # imported where a document failed the compiled validator: every command would pay 60 ms
+    import jsonschema
 
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.i18n import current_language, join_list, tr
@@ -47,6 +49,8 @@ def _fast_validator(kind: str, vocabulary: Vocabulary = BUILTIN):
 
 @cache
 def _explaining_validator(kind: str, vocabulary: Vocabulary = BUILTIN) -> jsonschema.Draft7Validator:
+    import jsonschema
+
     return jsonschema.Draft7Validator(effective_schema(kind, vocabulary),
                                       format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 
@@ -165,7 +169,9 @@ def _explain(error: jsonschema.ValidationError, rel: str, locate: Locate, data: 
         line, col = locate(path, True)
         return [_make("LZ011", rel, line, col, path, tr("LZ011.subject", where=_field(path)), data)]
     if error.validator in ("anyOf", "oneOf") and error.context:
-        best = jsonschema.exceptions.best_match(error.context)
+        from jsonschema.exceptions import best_match
+
+        best = best_match(error.context)
         return _explain(best, rel, locate, data) if best is not None else []
     path = tuple(error.absolute_path)
     name = path[-1] if path and isinstance(path[-1], str) else _field(path) if path else tr("schema.whole_file")
