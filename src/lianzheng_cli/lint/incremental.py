@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from lianzheng_cli import __version__
 from lianzheng_cli.diagnostics import Diagnostic, Severity
@@ -60,6 +60,7 @@ MEMO_FORMAT = 1
 REVERSE_KINDS = frozenset({"post", "process", "step"})
 MAX_SHARE = 0.5  # above this share of files to build, a full run is as quick
 
+R = TypeVar("R")
 Raw = tuple[str, tuple, str, str, str | None]  # a finding as kept: (code, path, subject, message, field)
 Located = tuple[str, str, str, int, int, str, str]  # a Diagnostic as kept
 
@@ -82,32 +83,31 @@ class FileMemo:
         return (self.key, self.summary, self.local, self.across, self.parts, self.located, self.quoted)
 
 
-class IncrementalLint:
-    """``lint`` of the register at ``root``, re-using the last run's memo where the inputs allow.
+class Incremental(Generic[R]):
+    """A command's run that re-uses its last run's memo (one per register and ``kind``) where the inputs allow:
+    ``_warm`` works from the neighbourhood of what changed, ``_full`` from the whole model and keeps a new memo.
 
     Use: ``job = IncrementalLint(root, …)``; validate with ``model=job.needs_model``; ``job.run(validation)``.
     """
 
-    def __init__(self, root: Path, *, as_of: date | None = None, select: Iterable[str] = (),
-                 ignore: Iterable[str] = (), use_cache: bool = True):
-        self.root, self.as_of, self.select, self.ignore = root, as_of, list(select), list(ignore)
+    kind = ""
+
+    def __init__(self, root: Path, inputs: bytes, *, use_cache: bool):
+        self.root, self.inputs = root, inputs
         self.cache = open_cache(root, enabled=use_cache)
-        self.inputs = _inputs(root, as_of, self.select, self.ignore)
-        self.memo = _load(self.cache, self.inputs) if self.cache is not None else None
+        self.memo = load_memo(self.cache, self.kind, inputs) if self.cache is not None else None
         self.how = "full"  # or "warm", "unchanged": what the last run did (tests read it)
         self.built: set[str] = set()  # the department files a warm run built the model of
-        self.again: set[str] = set()  # and those whose findings it worked out again
+        self.again: set[str] = set()  # and those whose results it worked out again
 
     @property
     def needs_model(self) -> bool:
         """Whether validation should build the whole model (no memo: a full run)."""
         return self.memo is None
 
-    def run(self, validation: Validation) -> list[Diagnostic]:
-        """Every lint finding of the register ``validation`` found clean (with or without its model), sorted."""
-        if validation.register is None and validation.errors:
-            return []  # lint only a register that validates (the caller reports why it does not)
-        if validation.register is None and self.memo is not None:
+    def run(self, validation: Validation) -> R:
+        """The command's result for the register ``validation`` checked (with or without its model)."""
+        if validation.register is None and not validation.errors and self.memo is not None:
             try:
                 found = self._warm(validation)
             except _Unavailable:
@@ -115,29 +115,65 @@ class IncrementalLint:
             if found is not None:
                 return found
             validation = validate(self.root, model=True)  # the whole model after all (its files are cached)
-        if validation.register is None:
-            return []  # the register changed meanwhile and no longer validates: the next run says so
         self.how = "full"
+        return self._full(validation)
+
+    def _warm(self, validation: Validation) -> R | None:
+        raise NotImplementedError
+
+    def _full(self, validation: Validation) -> R:
+        raise NotImplementedError
+
+    def neighbourhood(self, validation: Validation, *, risks_naming: bool) -> Neighbourhood | None:
+        """``find_neighbourhood`` of what changed since the memo (kept values start with a file's key, summary)."""
+        assert self.memo is not None and self.cache is not None
+        place = find_neighbourhood(validation, self.cache, {rel: (v[0], v[1]) for rel, v in self.memo.items()},
+                                   risks_naming=risks_naming)
+        if place is not None:
+            self.built, self.again = place.built, place.again
+        return place
+
+    def store(self, files: dict[str, tuple]) -> None:
+        if self.cache is not None:
+            store_memo(self.cache, self.kind, self.inputs, files)
+
+
+class IncrementalLint(Incremental[list[Diagnostic]]):
+    """``lint`` of the register at ``root``, re-using the last run's memo where the inputs allow."""
+
+    kind = "lint"
+
+    def __init__(self, root: Path, *, as_of: date | None = None, select: Iterable[str] = (),
+                 ignore: Iterable[str] = (), use_cache: bool = True):
+        self.as_of, self.select, self.ignore = as_of, list(select), list(ignore)
+        super().__init__(root, _inputs(root, as_of, self.select, self.ignore), use_cache=use_cache)
+        try:
+            self.files = {rel: FileMemo(*value) for rel, value in (self.memo or {}).items()}
+        except TypeError:  # a memo of another shape is no memo
+            self.memo, self.files = None, {}
+
+    def _full(self, validation: Validation) -> list[Diagnostic]:
+        """Every lint finding of the register ``validation`` found clean, sorted."""
+        if validation.register is None:
+            return []  # lint only a register that validates (the caller reports why it does not)
         run = run_lint(validation.register, as_of=self.as_of, select=self.select, ignore=self.ignore,
                        keep_parts=self.cache is not None)
-        if self.cache is not None and all(parts is not None for parts in run.parts.values()):
-            _store(self.cache, self.inputs, _memo_of(run, validation))
+        if all(parts is not None for parts in run.parts.values()):
+            self.store({rel: memo.as_value() for rel, memo in _memo_of(run, validation).items()})
         return run.diagnostics
 
     # --- a warm run --------------------------------------------------------------------------------------------
 
     def _warm(self, validation: Validation) -> list[Diagnostic] | None:
-        memo, cache = self.memo, self.cache
-        assert memo is not None and cache is not None
-        place = find_neighbourhood(validation, cache, {rel: (m.key, m.summary) for rel, m in memo.items()},
-                                   risks_naming=True)
-        if place is None:
+        memo, cache = self.files, self.cache
+        place = self.neighbourhood(validation, risks_naming=True)
+        if place is None or cache is None:
             return None
         if place.unchanged:
             self.how = "unchanged"
             return sorted((_diagnostic(d) for m in memo.values() for d in m.located), key=lambda d: d.sort_key)
         register, again = place.register, place.again
-        self.built, self.again, self.how = place.built, again, "warm"
+        self.how = "warm"
         current = {f.rel: f for f in validation.files.departments}
         keys = {rel: f.key for rel, f in current.items()}
         config = LintConfig.from_org(register.org)
@@ -154,15 +190,15 @@ class IncrementalLint:
             local[ORG_FILE] = [(BAD_CONFIG, f) for f in check_config(config)]
         across, parts = _across(ctx, active, place, memo)
         fresh = self._located(ctx, active, place, current, local, across, parts)
-        _store(cache, self.inputs, fresh)
+        self.store({rel: m.as_value() for rel, m in fresh.items()})
         return sorted((_diagnostic(d) for m in fresh.values() for d in m.located), key=lambda d: d.sort_key)
 
     def _located(self, ctx: _Neighbourhood, active: dict[str, Severity], place: Neighbourhood,
                  current: dict[str, FileResult], local: dict[str, Found], across: dict[str, Found],
                  parts: dict[str, dict[str, bytes]]) -> dict[str, FileMemo]:
         """Each file's memo for the next run: its findings located again where they changed, else as they were."""
-        memo, cache = self.memo, self.cache
-        assert memo is not None and cache is not None
+        memo, cache = self.files, self.cache
+        assert cache is not None
         locating = Locating(self.root, active, place.register.item_positions)
         fresh: dict[str, FileMemo] = {}
         for rel in [ORG_FILE, *place.order]:
@@ -406,18 +442,6 @@ def store_memo(cache: FileCache, kind: str, inputs: bytes, files: dict[str, tupl
     except ValueError:
         return
     cache.put_blob(_memo_name(cache, kind), inputs, payload)
-
-
-def _load(cache: FileCache, inputs: bytes) -> dict[str, FileMemo] | None:
-    files = load_memo(cache, "lint", inputs)
-    try:
-        return {rel: FileMemo(*value) for rel, value in files.items()} if files is not None else None
-    except TypeError:
-        return None
-
-
-def _store(cache: FileCache, inputs: bytes, files: dict[str, FileMemo]) -> None:
-    store_memo(cache, "lint", inputs, {rel: memo.as_value() for rel, memo in files.items()})
 
 
 def _memo_of(run: LintRun, validation: Validation) -> dict[str, FileMemo]:

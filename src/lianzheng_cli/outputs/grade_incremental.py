@@ -14,53 +14,33 @@ from dataclasses import fields
 from pathlib import Path
 from typing import cast
 
-from lianzheng_cli.lint.incremental import find_neighbourhood, load_memo, memo_inputs, store_memo
-from lianzheng_cli.load.cache import open_cache
+from lianzheng_cli.lint.incremental import Incremental, memo_inputs
 from lianzheng_cli.outputs.grades import GradeReport, GradeRow, MonitorRow, build_grade_report
-from lianzheng_cli.validate.register import Validation, validate
+from lianzheng_cli.validate.register import Validation
 from lianzheng_cli.vocab import Grade
 
 KIND = "grade"
 
 
-class IncrementalGrade:
-    """``build_grade_report`` of the whole register at ``root``, re-using the last run's memo where it can.
+class IncrementalGrade(Incremental[GradeReport]):
+    """``build_grade_report`` of the whole register at ``root``, re-using the last run's memo where it can."""
 
-    Use: ``job = IncrementalGrade(root)``; validate with ``model=job.needs_model``; ``job.run(validation)``.
-    """
+    kind = KIND
 
     def __init__(self, root: Path, *, use_cache: bool = True):
-        self.root = root
-        self.cache = open_cache(root, enabled=use_cache)
-        self.inputs = memo_inputs(root, KIND)
-        self.memo = load_memo(self.cache, KIND, self.inputs) if self.cache is not None else None
-        self.how = "full"  # or "warm", "unchanged" (tests read it)
-        self.again: set[str] = set()
+        super().__init__(root, memo_inputs(root, KIND), use_cache=use_cache)
 
-    @property
-    def needs_model(self) -> bool:
-        return self.memo is None
-
-    def run(self, validation: Validation) -> GradeReport:
-        if validation.register is None and self.memo is not None and not validation.errors:
-            report = self._warm(validation)
-            if report is not None:
-                return report
-            validation = validate(self.root, model=True)
+    def _full(self, validation: Validation) -> GradeReport:
         if validation.register is None:  # changed meanwhile and no longer valid: the next run says so
             raise RuntimeError("the register no longer validates")
-        self.how = "full"
         report = build_grade_report(validation.register)
-        if self.cache is not None:
-            store_memo(self.cache, KIND, self.inputs, _memo_of(report, validation))
+        self.store(_memo_of(report, validation))
         return report
 
     def _warm(self, validation: Validation) -> GradeReport | None:
-        memo, cache = self.memo, self.cache
-        assert memo is not None and cache is not None
-        place = find_neighbourhood(validation, cache, {rel: (m[0], m[1]) for rel, m in memo.items()},
-                                   risks_naming=False)
-        if place is None:
+        memo = self.memo
+        place = self.neighbourhood(validation, risks_naming=False)
+        if place is None or memo is None:
             return None
         fresh = build_grade_report(place.register) if not place.unchanged else None
         rows_of: dict[str, list[GradeRow]] = {}
@@ -85,9 +65,8 @@ class IncrementalGrade:
             rows += mine
             departments.append((department[0], department[1]))
         self.how = "unchanged" if place.unchanged else "warm"
-        self.again = place.again
         if not place.unchanged:
-            store_memo(cache, KIND, self.inputs, stored)
+            self.store(stored)
         org = place.register.org
         return GradeReport(org.grading.method, rows, departments, dict(org.monitoring))
 
