@@ -244,17 +244,23 @@ def test_a_rendered_workbook_imports_back_to_its_register_byte_for_byte(tmp_path
     assert set(summary.values()) == {0}, summary
 
 
-def test_an_edit_made_in_excel_is_the_one_change_after_import(tmp_path, runner, rendered):
+def _cell_edited(rendered: Path, path: Path, sheet_name: str, header_row: int, risk: str, column: str, change) -> Path:
+    """The rendered workbook saved to ``path`` with one cell changed as in Excel: ``column`` of ``risk``'s row."""
     import openpyxl
 
     book = openpyxl.load_workbook(rendered)
-    sheet = book["廉政风险点防控措施一览表"]
-    header = [c.value for c in sheet[3]]
-    code, grade = header.index("风险点编号"), header.index("风险等级")
-    row = next(r for r in sheet.iter_rows(min_row=4) if r[code].value == "bgs-R02")
-    row[grade].value = "★★★"  # 中 → 高
-    edited = tmp_path / "edited.xlsx"
-    book.save(edited)
+    sheet = book[sheet_name]
+    header = [c.value for c in sheet[header_row]]
+    code, at = header.index("风险点编号"), header.index(column)
+    row = next(r for r in sheet.iter_rows(min_row=header_row + 1) if r[code].value == risk)
+    row[at].value = change(row[at].value)
+    book.save(path)
+    return path
+
+
+def test_an_edit_made_in_excel_is_the_one_change_after_import(tmp_path, runner, rendered):
+    edited = _cell_edited(rendered, tmp_path / "edited.xlsx", "廉政风险点防控措施一览表", 3, "bgs-R02", "风险等级",
+                          lambda _: "★★★")  # 中 → 高
     out = tmp_path / "new"
     result = run(runner, "import", str(edited), "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -344,15 +350,8 @@ def test_an_unedited_workbook_is_known_as_such_even_saved_again_by_another_progr
 
 
 def test_an_edit_in_the_detail_sheet_alone_is_applied(tmp_path, runner, rendered):
-    import openpyxl
-
-    book = openpyxl.load_workbook(rendered)
-    sheet = book["明细（可筛选）"]
-    header = [c.value for c in sheet[1]]
-    code, text = header.index("风险点编号"), header.index("风险表现")
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[code].value == "bgs-R03")
-    row[text].value = row[text].value + "，且不登记用印事由"
-    book.save(edited := tmp_path / "edited.xlsx")
+    edited = _cell_edited(rendered, tmp_path / "edited.xlsx", "明细（可筛选）", 1, "bgs-R03", "风险表现",
+                          lambda text: text + "，且不登记用印事由")
     out = tmp_path / "new"
     result = run(runner, "import", str(edited), "--out", str(out))
     assert result.exit_code == 0, result.output
