@@ -33,7 +33,7 @@ from lianzheng_cli.outputs.docx.tables import Cell, Column
 from lianzheng_cli.outputs.docx.wordml import clean
 from lianzheng_cli.outputs.stamp import document_time
 from report_fixtures import OFFICE, STARS_ORG, report_register
-from test_report import NEW_RISK, _git, needs_git
+from test_report import needs_git, revised_register
 
 PEOPLE = ("甲某某", "乙某某", "丙某某", "丁某某", "戊某某")
 RISK_IDS = ("R1", "R2", "R3", "R4")
@@ -348,14 +348,7 @@ def test_tables_spooled_to_disk_are_spliced_in_place(tmp_path, monkeypatch):
 
 @needs_git
 def test_report_docx_lists_the_changes_since_a_revision(runner, tmp_path):
-    repo = tmp_path / "repo"
-    root = report_register(repo)
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "登记簿初稿")
-    spk = root / "departments" / "spk.yaml"
-    spk.write_text(spk.read_text(encoding="utf-8").replace("warnings:\n", NEW_RISK + "warnings:\n"), encoding="utf-8")
-    _git(repo, "commit", "-q", "-am", "新增风险点 R9")
+    root = revised_register(tmp_path)
     target = tmp_path / "report.docx"
     render(runner, "report", "--docx", "-r", str(root), "--since", "HEAD~1", "--as-of", "2025-06-30", "-o", str(target))
     body = lines(load(target))

@@ -314,8 +314,8 @@ NEW_RISK = """\
 """
 
 
-@needs_git
-def test_since_lists_the_changes_from_a_revision(runner, tmp_path):
+def revised_register(tmp_path: Path) -> Path:
+    """The report register in a git repository: a first commit, then one adding risk R9 (HEAD~1 → HEAD)."""
     repo = tmp_path / "repo"
     root = report_register(repo)
     _git(repo, "init", "-q", "-b", "main")
@@ -324,6 +324,12 @@ def test_since_lists_the_changes_from_a_revision(runner, tmp_path):
     spk = root / "departments" / "spk.yaml"
     spk.write_text(spk.read_text(encoding="utf-8").replace("warnings:\n", NEW_RISK + "warnings:\n"), encoding="utf-8")
     _git(repo, "commit", "-q", "-am", "新增风险点 R9")
+    return root
+
+
+@needs_git
+def test_since_lists_the_changes_from_a_revision(runner, tmp_path):
+    root = revised_register(tmp_path)
 
     result = run(runner, "report", "-r", str(root), "--since", "HEAD~1", "--as-of", "2025-06-30", "-o", "-")
     assert result.exit_code == 0, result.output
