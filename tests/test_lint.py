@@ -11,15 +11,26 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, REPO, run, write_register
 from lianzheng_cli.diagnostics import Severity
 from lianzheng_cli.i18n import SHARED, set_language
-from lianzheng_cli.lint import RULES, VALIDATION_CODES, LintConfig, UnknownRuleCode, active_rules, default_as_of, lint
+from lianzheng_cli.lint import (
+    RULES,
+    VALIDATION_CODES,
+    LintConfig,
+    UnknownRuleCode,
+    active_rules,
+    default_as_of,
+    lint,
+    similar,
+)
 from lianzheng_cli.lint.catalogue import Rule, add_rule, rule
 from lianzheng_cli.lint.engine import parse_directives
 from lianzheng_cli.lint.similar import find_copies
-from lianzheng_cli.lint.text import normalize
+from lianzheng_cli.lint.text import normalize, normalize_all
 from lianzheng_cli.outputs.rule_list import render_markdown
 from lianzheng_cli.validate.register import validate
 
@@ -172,6 +183,36 @@ def test_find_copies_reports_only_true_near_copies():
     planted = [i for i in range(len(texts)) if i % 10 == 9]
     found = {c.index for c in copies}
     assert sum(i in found for i in planted) >= 0.98 * len(planted)  # locality-sensitive hashing: nearly all
+
+
+# Texts of what normalising changes: full-width letters and digits (NFKC), punctuation, combining marks, the
+# batch's own separator.
+_TEXTS = st.lists(st.text(alphabet=st.sampled_from(list("窗口人员ＡＢ１２ab12,，。 _\u0301\u00e9\U0001E900\u3000"))),
+                  max_size=8)
+
+
+@given(_TEXTS)
+@example(["收受红包", "\U0001E900", ""])
+@example(["ａｂ", "e\u0301x", "。，"])
+def test_normalising_many_texts_at_once_equals_one_at_a_time(texts):
+    assert normalize_all(texts) == [normalize(text) for text in texts]
+
+
+def test_signatures_do_not_depend_on_how_the_texts_are_cut(monkeypatch):
+    texts = [normalize(t) for t in _alike_and_planted(300)] + ["", "窗口"]
+    whole = similar._signatures(texts)
+    monkeypatch.setattr(similar, "CHUNK", 7)  # a cut inside nearly every text's neighbourhood
+    assert (similar._signatures(texts) == whole).all()
+
+
+def test_remainder_of_unsigned_64_bit_values():
+    import numpy as np
+
+    rng = random.Random(5)
+    edges = [0, 1, 39, 40, 2**32 - 1, 2**32, 2**63, 2**64 - 1]
+    values = np.array(edges + [rng.getrandbits(64) for _ in range(1000)], dtype=np.uint64)
+    for divisor in (40, 7, 1):
+        assert similar._remainder(values, divisor).tolist() == [int(v) % divisor for v in values.tolist()]
 
 
 # --- configuration, selection, suppression ------------------------------------------------------

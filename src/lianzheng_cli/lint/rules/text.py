@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -74,8 +75,8 @@ tr = messages({
 """,
 )
 def check_description_concrete(ctx: Context) -> Iterator[Finding]:
-    for risk in ctx.register.risks.values():
-        whole = ctx.normalized(risk.description)
+    risks = list(ctx.register.risks.values())
+    for risk, whole in zip(risks, ctx.normalized_all([risk.description for risk in risks]), strict=True):
         rest = risk_content(whole)
         if len(rest) >= MIN_RISK_CONTENT:
             continue
@@ -89,8 +90,9 @@ def check_description_concrete(ctx: Context) -> Iterator[Finding]:
 
 def _descriptions(ctx: Context, department: Department) -> list[tuple]:
     """LZ502's part of a department: each risk's id, department, posts, index and normalised description."""
-    return [(risk.id, risk.department, risk.posts, risk.at.path[1], ctx.normalized(risk.description))
-            for risk in department.risks]
+    texts = ctx.normalized_all([risk.description for risk in department.risks])
+    return [(risk.id, risk.department, risk.posts, risk.at.path[1], text)
+            for risk, text in zip(department.risks, texts, strict=True)]
 
 
 @rule_across(
@@ -138,7 +140,8 @@ def _measure_texts(ctx: Context, department: Department) -> list[tuple]:
     """LZ503's part of a department: each measure's risk, id, place (risk and measure index) and the key of its
     normalised text (a 64-bit digest). lz keeps the parts between runs: the texts themselves stay in the files
     (``Context.measure_text``), only the few repeated ones are quoted."""
-    return [(risk.id, measure.id, risk.at.path[1], j, _text_key(ctx.normalized(measure.text)))
+    texts = iter(ctx.normalized_all([measure.text for risk in department.risks for measure in risk.measures]))
+    return [(risk.id, measure.id, risk.at.path[1], j, _text_key(next(texts)))
             for risk in department.risks for j, measure in enumerate(risk.measures)]
 
 
@@ -166,10 +169,13 @@ def _text_key(text: str) -> int:
 """,
 )
 def check_measure_boilerplate(ctx: Context, parts: list[tuple[str, Any]]) -> Iterator[Finding]:
+    # Most texts are used once: only those used as often as boilerplate is are gathered.
+    uses_of = Counter(measure[4] for _, part in parts for measure in part)
     by_text: dict[int, list[tuple[str, tuple]]] = {}  # normalised text's key -> [(file, measure)]
     for rel, part in parts:
         for measure in part:
-            by_text.setdefault(measure[4], []).append((rel, measure))
+            if uses_of[measure[4]] >= BOILERPLATE_RISKS:
+                by_text.setdefault(measure[4], []).append((rel, measure))
     for uses in by_text.values():
         risk_ids = list(dict.fromkeys(measure[0] for _, measure in uses))
         if len(risk_ids) < BOILERPLATE_RISKS:
@@ -210,9 +216,11 @@ measures:
 """,
 )
 def check_measure_concrete(ctx: Context) -> Iterator[Finding]:
-    for risk in ctx.register.risks.values():
+    risks = list(ctx.register.risks.values())
+    texts = iter(ctx.normalized_all([measure.text for risk in risks for measure in risk.measures]))
+    for risk in risks:
         for measure in risk.measures:
-            rest = measure_content(ctx.normalized(measure.text))
+            rest = measure_content(next(texts))
             if len(rest) < MIN_MEASURE_CONTENT:
                 subject = f"{risk.id}/{measure.id}"
                 yield Finding(measure.at, subject, tr("lint.LZ504", id=subject, length=len(rest)), field="text")
