@@ -30,7 +30,7 @@ from lianzheng_cli.lint import (
 from lianzheng_cli.lint.catalogue import Rule, add_rule, rule
 from lianzheng_cli.lint.engine import parse_directives
 from lianzheng_cli.lint.similar import find_copies
-from lianzheng_cli.lint.text import normalize, normalize_all
+from lianzheng_cli.lint.text import VAGUE_MEASURE_PHRASES, measure_content_all, normalize, normalize_all
 from lianzheng_cli.outputs.rule_list import render_markdown
 from lianzheng_cli.validate.register import validate
 
@@ -196,6 +196,9 @@ _TEXTS = st.lists(st.text(alphabet=st.sampled_from(list("窗口人员ＡＢ１�
 @example(["ａｂ", "e\u0301x", "。，"])
 def test_normalising_many_texts_at_once_equals_one_at_a_time(texts):
     assert normalize_all(texts) == [normalize(text) for text in texts]
+    stock = re.compile("|".join(VAGUE_MEASURE_PHRASES))
+    with_stock = [text + "加强" + text for text in texts]  # the stock words, next to the separator too
+    assert measure_content_all(with_stock) == [stock.sub("", text) for text in with_stock]
 
 
 def test_signatures_do_not_depend_on_how_the_texts_are_cut(monkeypatch):

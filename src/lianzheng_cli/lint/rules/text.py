@@ -11,7 +11,7 @@ from lianzheng_cli.diagnostics import Severity
 from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.lint.catalogue import Context, Finding, rule, rule_across
 from lianzheng_cli.lint.similar import find_copies
-from lianzheng_cli.lint.text import VAGUE_RISK_PHRASES, measure_content, risk_content
+from lianzheng_cli.lint.text import VAGUE_RISK_PHRASES, measure_content_all, risk_content
 from lianzheng_cli.model.records import At, Department
 
 # A description needs at least this many characters of content once stock
@@ -217,10 +217,11 @@ measures:
 )
 def check_measure_concrete(ctx: Context) -> Iterator[Finding]:
     risks = list(ctx.register.risks.values())
-    texts = iter(ctx.normalized_all([measure.text for risk in risks for measure in risk.measures]))
+    texts = ctx.normalized_all([measure.text for risk in risks for measure in risk.measures])
+    contents = iter(measure_content_all(texts))
     for risk in risks:
         for measure in risk.measures:
-            rest = measure_content(next(texts))
+            rest = next(contents)
             if len(rest) < MIN_MEASURE_CONTENT:
                 subject = f"{risk.id}/{measure.id}"
                 yield Finding(measure.at, subject, tr("lint.LZ504", id=subject, length=len(rest)), field="text")
