@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 from conftest import INSPECTION, LEADERSHIP, OFFICE, ORG, REPO, run, write_register
 from lianzheng_cli.diagnostics import Severity
@@ -30,7 +28,7 @@ from lianzheng_cli.lint import (
 from lianzheng_cli.lint.catalogue import Rule, add_rule, rule
 from lianzheng_cli.lint.engine import parse_directives
 from lianzheng_cli.lint.similar import find_copies
-from lianzheng_cli.lint.text import VAGUE_MEASURE_PHRASES, measure_content_all, normalize, normalize_all
+from lianzheng_cli.lint.text import normalize
 from lianzheng_cli.outputs.rule_list import render_markdown
 from lianzheng_cli.validate.register import validate
 
@@ -185,20 +183,11 @@ def test_find_copies_reports_only_true_near_copies():
     assert sum(i in found for i in planted) >= 0.98 * len(planted)  # locality-sensitive hashing: nearly all
 
 
-# Texts of what normalising changes: full-width letters and digits (NFKC), punctuation, combining marks, the
-# batch's own separator.
-_TEXTS = st.lists(st.text(alphabet=st.sampled_from(list("窗口人员ＡＢ１２ab12,，。 _\u0301\u00e9\U0001E900\u3000"))),
-                  max_size=8)
-
-
-@given(_TEXTS)
-@example(["收受红包", "\U0001E900", ""])
-@example(["ａｂ", "e\u0301x", "。，"])
-def test_normalising_many_texts_at_once_equals_one_at_a_time(texts):
-    assert normalize_all(texts) == [normalize(text) for text in texts]
-    stock = re.compile("|".join(VAGUE_MEASURE_PHRASES))
-    with_stock = [text + "加强" + text for text in texts]  # the stock words, next to the separator too
-    assert measure_content_all(with_stock) == [stock.sub("", text) for text in with_stock]
+def test_normalising_drops_punctuation_spaces_and_underscores_and_folds_full_width():
+    assert normalize("ＡＢ_1，２ 。e\u0301x") == "AB12ex"
+    assert normalize("窗口人员、对材料；") == "窗口人员对材料"
+    assert normalize("ｶﾞ①") == "ガ1"  # folded, then what folding made is cleaned again
+    assert normalize("___") == ""
 
 
 def test_signatures_do_not_depend_on_how_the_texts_are_cut(monkeypatch):

@@ -7,7 +7,8 @@ import unicodedata
 
 from lianzheng_cli.i18n import current_language
 
-_NOT_WORD = re.compile(r"[\W_]+")
+# What normalising keeps: joining the runs found is a third faster than removing the rest.
+_WORDS = re.compile(r"[^\W_]+")
 
 # 泛泛而谈: phrases that say nothing about a concrete act, from the source
 # documents' complaints ("政治学习不够扎实,业务程序有待进一步规范云云").
@@ -29,34 +30,10 @@ _VAGUE_MEASURE = re.compile("|".join(VAGUE_MEASURE_PHRASES))
 
 def normalize(text: str) -> str:
     """Text for comparison: full-width folded (NFKC), punctuation and spaces removed."""
-    text = _NOT_WORD.sub("", text)  # first: full-width punctuation is most of what NFKC would change
+    text = "".join(_WORDS.findall(text))  # first: full-width punctuation is most of what NFKC would change
     if not unicodedata.is_normalized("NFKC", text):
-        text = _NOT_WORD.sub("", unicodedata.normalize("NFKC", text))
+        text = "".join(_WORDS.findall(unicodedata.normalize("NFKC", text)))
     return text
-
-
-# Joins texts normalised together: a word character (so no match of _NOT_WORD spans two texts) no text holds (a
-# batch holding it is normalised text by text).
-_SEPARATOR = "\U0001E900"  # 𞤀 ADLAM CAPITAL LETTER ALIF
-
-
-def normalize_all(texts: list[str]) -> list[str]:
-    """``normalize`` of each text, in one pass over all of them (a county's 161,000 measure texts: a tenth of the
-    time of one call each)."""
-    is_normalized = unicodedata.is_normalized
-    return [text if is_normalized("NFKC", text) else _NOT_WORD.sub("", unicodedata.normalize("NFKC", text))
-            for text in _removed_from_each(_NOT_WORD, texts)]
-
-
-def _removed_from_each(pattern: re.Pattern, texts: list[str]) -> list[str]:
-    """``pattern.sub("", text)`` of each text, in one pass over all of them (``pattern`` never matches the
-    separator, nor across it)."""
-    if not texts:
-        return []
-    joined = _SEPARATOR.join(texts)
-    if joined.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator
-        return [pattern.sub("", text) for text in texts]
-    return pattern.sub("", joined).split(_SEPARATOR)
 
 
 def risk_content(normalized: str) -> str:
@@ -64,9 +41,9 @@ def risk_content(normalized: str) -> str:
     return _VAGUE_RISK.sub("", normalized)
 
 
-def measure_content_all(normalized: list[str]) -> list[str]:
-    """Normalised measure texts without the words that carry no content by themselves, in one pass over all."""
-    return _removed_from_each(_VAGUE_MEASURE, normalized)
+def measure_content(normalized: str) -> str:
+    """A normalised measure text without the words that carry no content by themselves."""
+    return _VAGUE_MEASURE.sub("", normalized)
 
 
 def grade_word(grade: str) -> str:
