@@ -71,9 +71,9 @@ class ForkedStream:
         while not self.done and ((wait and not taken) or self._receiver.poll()):
             try:
                 message = self._receiver.recv()
-            except EOFError:
-                message = self.died = True
-            if message is None or message is True:
+            except EOFError:  # the child ended without saying it was done
+                message, self.died = None, True
+            if message is None:
                 self.done = True
                 self._process.join()
                 self._spool.close()
