@@ -258,12 +258,14 @@ def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vo
     loads = [0] * jobs
     if build is not None:
         loads[0] = int(BUILD_COST * sum(len(raws[i]) for i in todo))
-    for i in sorted(todo, key=lambda i: -len(raws[i])):
-        j = loads.index(min(loads))
+    # The largest file is this process's: a worker's values of it would be unpacked after the worker ends (one
+    # 50 MB file: its whole build waiting behind its parse).
+    for n, i in enumerate(sorted(todo, key=lambda i: -len(raws[i]))):
+        j = 0 if n == 0 else loads.index(min(loads))
         shares[j].append(i)
         loads[j] += len(raws[i])
     workers = [ForkedStream(_check_share, rels, raws, keys, share, keep_data, cache, vocabulary)
-               for share in shares[1:]]
+               for share in shares[1:] if share]
     checked: dict[int, FileResult] = {}
 
     def take(worker: ForkedStream, *, wait: bool) -> None:
@@ -281,7 +283,7 @@ def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vo
         checked.update(_check_here([i], rels, raws, keys, keep_data, cache, progress, vocabulary, build))
         for worker in workers:
             take(worker, wait=False)
-    for worker, share in zip(workers, shares[1:], strict=True):
+    for worker, share in zip(workers, [share for share in shares[1:] if share], strict=True):
         while not worker.done:
             take(worker, wait=True)
         if worker.died:  # what it did not send is done here: slower, never wrong
