@@ -456,7 +456,8 @@ def test_cli_rules_markdown_is_the_docs_page(runner):
     assert run(runner, "rules", "--format", "markdown").output == DOCS.read_text(encoding="utf-8")
 
 
-def test_forked_heavy_rules_give_the_same_findings(monkeypatch):
+@pytest.mark.parametrize("worker_first", [True, False])  # located together, or this process's findings first
+def test_forked_heavy_rules_give_the_same_findings(monkeypatch, worker_first):
     from lianzheng_cli.lint import engine
 
     root = REPO / "tests" / "fixtures" / "lint-all" / "registers"
@@ -464,6 +465,7 @@ def test_forked_heavy_rules_give_the_same_findings(monkeypatch):
     serial = engine.lint(register, as_of=date(2025, 12, 31))
     monkeypatch.setattr(engine, "PARALLEL_MIN_RISKS", 0)
     monkeypatch.setattr(engine, "can_fork", lambda: True)
+    monkeypatch.setattr(engine.Forked, "ready", lambda self: worker_first)
     assert engine.lint(register, as_of=date(2025, 12, 31)) == serial
     assert any(d.code == "LZ502" for d in serial)
 

@@ -30,6 +30,10 @@ class Forked:
         self._process.start()
         sender.close()
 
+    def ready(self) -> bool:
+        """Whether :meth:`result` would not wait (the value has come, or the child has ended)."""
+        return self._receiver.poll()
+
     def result(self) -> Any:
         try:
             value = self._receiver.recv()

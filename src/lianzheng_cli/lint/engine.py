@@ -309,8 +309,11 @@ def run_lint(register: Register, *, as_of: date | None = None, select: Iterable[
         if heavy and len(register.risks) >= PARALLEL_MIN_RISKS and can_fork():
             worker = Forked(run_rules, ctx, heavy, keep_parts)
             mine = run_rules(ctx, [code for code in active if code not in heavy], keep_parts)
+            if not worker.ready():  # these findings are located while the worker runs
+                place(mine)
+                mine = ([], [], {})
             theirs = worker.result()
-            # located together: each file is read and parsed once
+            # else located together: each file is read and parsed once
             place((mine[0] + theirs[0], mine[1] + theirs[1], {**mine[2], **theirs[2]}))
         else:
             place(run_rules(ctx, list(active), keep_parts))
