@@ -54,7 +54,7 @@ from lianzheng_cli.model.records import At, Register, build_register
 from lianzheng_cli.validate.files import FileResult
 from lianzheng_cli.validate.register import Validation, validate
 
-MEMO_FORMAT = 1
+MEMO_FORMAT = 2  # 2: LZ502's parts carry the descriptions' signatures
 # Reference kinds through which a file's findings depend on the files that refer to it: a post's risks (LZ103,
 # and 高 posts for rotation), a process's risks (LZ104).
 REVERSE_KINDS = frozenset({"post", "process", "step"})

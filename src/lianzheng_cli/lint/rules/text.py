@@ -10,7 +10,7 @@ from typing import Any
 from lianzheng_cli.diagnostics import Severity
 from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.lint.catalogue import Context, Finding, rule, rule_across
-from lianzheng_cli.lint.similar import find_copies
+from lianzheng_cli.lint.similar import find_copies, signature_bytes
 from lianzheng_cli.lint.text import VAGUE_RISK_PHRASES, measure_content, risk_content
 from lianzheng_cli.model.records import At, Department
 
@@ -88,10 +88,13 @@ def check_description_concrete(ctx: Context) -> Iterator[Finding]:
         yield Finding(risk.at, risk.id, message, field="description")
 
 
-def _descriptions(ctx: Context, department: Department) -> list[tuple]:
-    """LZ502's part of a department: each risk's id, department, posts, index and normalised description."""
-    return [(risk.id, risk.department, risk.posts, risk.at.path[1], ctx.normalized(risk.description))
-            for risk in department.risks]
+def _descriptions(ctx: Context, department: Department) -> tuple[list[tuple], bytes]:
+    """LZ502's part of a department: each risk's id, department, posts, index and normalised description, and
+    the descriptions' signatures for the copy search (kept between runs: a later run computes only the changed
+    files')."""
+    risks = [(risk.id, risk.department, risk.posts, risk.at.path[1], ctx.normalized(risk.description))
+             for risk in department.risks]
+    return risks, signature_bytes([risk[4] for risk in risks])
 
 
 @rule_across(
@@ -120,8 +123,9 @@ def _descriptions(ctx: Context, department: Department) -> list[tuple]:
 """,
 )
 def check_description_copied(ctx: Context, parts: list[tuple[str, Any]]) -> Iterator[Finding]:
-    risks = [(rel, risk) for rel, part in parts for risk in part]
-    for copy in find_copies([risk[4] for _, risk in risks], threshold=NEAR_COPY):
+    risks = [(rel, risk) for rel, (part, _) in parts for risk in part]
+    signatures = b"".join(signatures for _, (_, signatures) in parts)
+    for copy in find_copies([risk[4] for _, risk in risks], threshold=NEAR_COPY, signatures=signatures):
         rel, (risk_id, department, _, i, _) = risks[copy.index]
         other_id, other_department, other_posts = risks[copy.original][1][:3]
         where = join_list([other_department, *other_posts])
