@@ -494,3 +494,23 @@ def test_a_forked_stream_hands_over_each_pair_as_it_comes():
     assert [small for small, _ in taken] == [(n, f"第{n}个") for n in range(10)]
     assert [payload for _, payload in taken] == [bytes([n]) * (n * 700_000) if n % 2 else None for n in range(10)]
     assert stream.take(wait=True) == []
+
+
+def test_a_worker_that_fails_prints_nothing_and_its_work_is_done_here(example_register, monkeypatch, capfd):
+    from lianzheng_cli.validate import files as files_module
+
+    expected = validate(example_register, use_cache=False)
+    monkeypatch.setattr(files_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(files_module.os, "cpu_count", lambda: 2)
+    checked = files_module._check_share
+
+    def fails_after_one(*args):
+        for done in checked(*args):
+            yield done
+            raise RuntimeError("a bug in the worker")
+
+    monkeypatch.setattr(files_module, "_check_share", fails_after_one)
+    result = validate(example_register, use_cache=False)
+    assert result.register is not None and expected.register is not None
+    assert result.register.departments == expected.register.departments
+    assert "Traceback" not in capfd.readouterr().err

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 
@@ -45,8 +46,19 @@ class Forked:
 
 def _child(sender, fn: Callable[..., Any], args: tuple) -> None:
     gc.disable()  # short-lived: collection only costs
-    sender.send(fn(*args))
-    sender.close()
+    with _quietly():
+        sender.send(fn(*args))
+        sender.close()
+
+
+@contextmanager
+def _quietly() -> Iterator[None]:
+    """A child that fails ends without a word (no traceback for the user): this process sees it end early and
+    does the work itself, where a failure is reported as lz reports any."""
+    try:
+        yield
+    except BaseException:
+        os._exit(1)
 
 
 class ForkedStream:
@@ -97,15 +109,16 @@ def _spool() -> BinaryIO:
 def _stream_child(sender, spool: int, fn: Callable[..., Iterator[tuple[Any, bytes | None]]], args: tuple) -> None:
     gc.disable()
     offset = 0
-    for small, payload in fn(*args):
-        if payload is None:
-            sender.send((small, 0, -1))
-            continue
-        start, view = offset, memoryview(payload)
-        while view:  # a write may be cut short (a signal)
-            written = os.pwrite(spool, view, offset)
-            offset += written
-            view = view[written:]
-        sender.send((small, start, len(payload)))
-    sender.send(None)
-    sender.close()
+    with _quietly():
+        for small, payload in fn(*args):
+            if payload is None:
+                sender.send((small, 0, -1))
+                continue
+            start, view = offset, memoryview(payload)
+            while view:  # a write may be cut short (a signal)
+                written = os.pwrite(spool, view, offset)
+                offset += written
+                view = view[written:]
+            sender.send((small, start, len(payload)))
+        sender.send(None)
+        sender.close()
