@@ -402,7 +402,10 @@ def test_the_model_built_as_files_load_equals_one_built_from_their_values(exampl
         assert register.org == expected.org and register.risks == expected.risks
 
 
-def test_a_parse_worker_that_dies_midway_leaves_its_files_to_this_process(example_register, monkeypatch):
+@pytest.mark.parametrize("how", ["dies", "fails"])
+def test_a_parse_worker_that_ends_midway_leaves_its_files_to_this_process(example_register, monkeypatch, capfd,
+                                                                           how):
+    """A worker that dies (killed) or fails (a bug) after its first file: this process checks the rest, quietly."""
     from lianzheng_cli.validate import files as files_module
 
     expected = validate(example_register, use_cache=False)
@@ -410,10 +413,12 @@ def test_a_parse_worker_that_dies_midway_leaves_its_files_to_this_process(exampl
     monkeypatch.setattr(files_module.os, "cpu_count", lambda: 2)
     checked = files_module._check_share
 
-    def dies_after_one(*args):
+    def ends_after_one(*args):
         for done in checked(*args):
             yield done
-            os._exit(3)  # in the worker, after its first file
+            if how == "dies":
+                os._exit(3)  # in the worker, after its first file
+            raise RuntimeError("a bug in the worker")
 
     streams = []
 
@@ -422,13 +427,14 @@ def test_a_parse_worker_that_dies_midway_leaves_its_files_to_this_process(exampl
             super().__init__(*args)
             streams.append(self)
 
-    monkeypatch.setattr(files_module, "_check_share", dies_after_one)
+    monkeypatch.setattr(files_module, "_check_share", ends_after_one)
     monkeypatch.setattr(files_module, "ForkedStream", Watched)
     result = validate(example_register, use_cache=False)
     assert [stream.died for stream in streams] == [True]
     assert result.register is not None and expected.register is not None
     assert result.register.departments == expected.register.departments
     assert result.diagnostics == expected.diagnostics
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_each_clean_file_is_its_model_once_loaded_and_a_broken_one_keeps_its_values(tmp_path):
@@ -495,22 +501,3 @@ def test_a_forked_stream_hands_over_each_pair_as_it_comes():
     assert [payload for _, payload in taken] == [bytes([n]) * (n * 700_000) if n % 2 else None for n in range(10)]
     assert stream.take(wait=True) == []
 
-
-def test_a_worker_that_fails_prints_nothing_and_its_work_is_done_here(example_register, monkeypatch, capfd):
-    from lianzheng_cli.validate import files as files_module
-
-    expected = validate(example_register, use_cache=False)
-    monkeypatch.setattr(files_module, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(files_module.os, "cpu_count", lambda: 2)
-    checked = files_module._check_share
-
-    def fails_after_one(*args):
-        for done in checked(*args):
-            yield done
-            raise RuntimeError("a bug in the worker")
-
-    monkeypatch.setattr(files_module, "_check_share", fails_after_one)
-    result = validate(example_register, use_cache=False)
-    assert result.register is not None and expected.register is not None
-    assert result.register.departments == expected.register.departments
-    assert "Traceback" not in capfd.readouterr().err
