@@ -157,7 +157,9 @@ class FileCache:
         return h.hexdigest()
 
     def _mac(self, name: str, payload: bytes) -> bytes:
-        return hmac.new(self._key, name.encode() + b"\0" + payload, hashlib.sha256).digest()
+        mac = hmac.new(self._key, name.encode() + b"\0", hashlib.sha256)
+        mac.update(payload)  # not joined to the name: a memo's payload is tens of MB
+        return mac.digest()
 
     def get(self, key: str, *, with_data: bool) -> CacheEntry | None:
         """A file's cached summary (and values and item positions, if asked for); None on a miss.
