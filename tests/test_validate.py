@@ -448,14 +448,16 @@ def test_each_clean_file_is_its_model_once_loaded_and_a_broken_one_keeps_its_val
     assert isinstance(ldbz.built, Department) and ldbz.data is None and ldbz.items
     assert spk.built is None and isinstance(spk.data, dict) and spk.diagnostics
 def test_a_command_imports_only_what_it_needs(example_register):
-    """Commands are loaded on use: `lz validate` does not pay for the Word, Excel and DuckDB commands' imports."""
+    """Commands are loaded on use: `lz validate` does not pay for the Word, Excel and DuckDB commands' imports, nor
+    for lint's rule catalogue (SARIF's) or typer's help and error screens."""
     script = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
         "from lianzheng_cli.cli import app\n"
         f"result = CliRunner().invoke(app, ['validate', '-r', {str(example_register)!r}])\n"
         "print(result.exit_code, sorted(m for m in ('lianzheng_cli.cli.report', 'lianzheng_cli.cli.render',"
-        " 'lianzheng_cli.cli.import_', 'docx', 'openpyxl', 'duckdb') if m in sys.modules))\n"
+        " 'lianzheng_cli.cli.import_', 'docx', 'openpyxl', 'duckdb', 'lianzheng_cli.lint.engine',"
+        " 'typer.rich_utils') if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[0] == "0 []"
