@@ -22,7 +22,7 @@ from typing import Any
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.forking import ForkedStream, can_fork
 from lianzheng_cli.i18n import tr
-from lianzheng_cli.load.cache import FileCache
+from lianzheng_cli.load.cache import FileCache, StatIndex
 from lianzheng_cli.load.parse import Positions, decode, load, positions_of, shared_paths
 from lianzheng_cli.load.positions import Locator
 from lianzheng_cli.load.sources import ORG_FILE, DirectorySource, NotARegularFile, Source
@@ -145,13 +145,24 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
         raws: list[bytes] = []  # each file's bytes, read as it comes (those of a cached file go at once)
         results: list[FileResult] = []  # one per file, in order: results[i] is rels[i]'s
         todo: list[int] = []
+        stats = StatIndex(cache, source.root, vocabulary.fingerprint) if cache is not None and \
+            isinstance(source, DirectorySource) else None
         for i, rel in enumerate(rels):
+            known = stats.key(rel) if stats is not None else None
+            hit = cache.get(known, with_data=keep_data) if cache is not None and known is not None else None
+            if hit is not None and known is not None:  # unchanged since it was last read: not read again
+                raws.append(b"")
+                results.append(_settle(FileResult(rel, hit.data, [], hit.summary, known, hit.items), build,
+                                       vocabulary))
+                continue
             raw = _read(source, rel, unreadable)
             raws.append(raw)
             if rel in unreadable:
                 results.append(FileResult(rel, None, [unreadable[rel]], salvaged=salvage_definitions(b"", rel)))
                 continue
             key = file_key(cache, rel, raw, vocabulary) if cache is not None else ""
+            if stats is not None:
+                stats.note(rel, key)
             hit = cache.get(key, with_data=keep_data) if cache is not None else None
             if hit is None:
                 todo.append(i)
@@ -172,6 +183,8 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
             if not keep_data:
                 result.data = result.items = None
             results[i] = result
+        if stats is not None:
+            stats.save(rels)
         if cache is not None:
             cache.prune(keep=len(rels))
     finally:
