@@ -583,3 +583,35 @@ def test_github_annotations_stand_where_the_parser_puts_the_grade(tmp_path, runn
     result = run(runner, "grade", "-r", str(root), "--check", "--format", "github")
     line, column = RegisterLocator(root).at("departments/spk.yaml", ("risks", 1, "grade"))
     assert f"departments/spk.yaml,line={line},col={column},title=LZ201::风险点 R2" in result.stdout
+
+
+@pytest.mark.parametrize("list_all", [False, True])
+def test_a_long_table_drawn_in_two_halves_reads_as_drawn_whole(example_register, monkeypatch, list_all):
+    """The worker's half and this process's are the whole table's text, byte for byte."""
+    import io
+
+    from lianzheng_cli.forking import can_fork
+    from lianzheng_cli.outputs import grades as grades_module
+
+    if not can_fork():
+        pytest.skip("no fork here")
+    for path in (example_register / "departments").glob("*.yaml"):  # mismatches in most departments
+        path.write_text(re.sub(r"likelihood: \d", "likelihood: 5", path.read_text(encoding="utf-8"), count=2),
+                        encoding="utf-8")
+    report = build_grade_report(validate(example_register, use_cache=False).register)
+    assert len({row.department for row in report.mismatches}) > 2
+    monkeypatch.setattr(grades_module, "LIST_LIMIT", 0)  # the mismatched risks only, unless --all
+    whole, halves = io.StringIO(), io.StringIO()
+    grades_module.render_text(report, whole, list_all=list_all)
+    drawn = []
+
+    class Counted(grades_module.Forked):
+        def __init__(self, *args):
+            drawn.append(args[2])  # (draw, console, the second half)
+            super().__init__(*args)
+
+    monkeypatch.setattr(grades_module, "PARALLEL_ROWS", 2)
+    monkeypatch.setattr(grades_module, "Forked", Counted)
+    grades_module.render_text(report, halves, list_all=list_all)
+    assert len(drawn) == 1 and 0 < len(drawn[0].rows) < len(report.rows if list_all else report.mismatches)
+    assert halves.getvalue() == whole.getvalue()
