@@ -15,6 +15,7 @@ from conftest import run
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.model.grading import grade_register
 from lianzheng_cli.outputs.annual_report import (
+    Records,
     build_report_context,
     lint_summary,
     mermaid_label,
@@ -61,6 +62,41 @@ def test_report_is_chinese_whatever_the_language(fixture_register):
     set_language("en")
     en = render_report(build_report_context(register, as_of=date(2025, 6, 30), lint_findings=FINDINGS))
     assert en == zh
+
+
+def test_records_read_like_a_list_in_a_template(fixture_register, tmp_path):
+    context = build_report_context(register_of(fixture_register), as_of=date(2025, 6, 30))
+    risks = next(d["risks"] for d in context["departments"] if d["risks"])
+    ids = [r["id"] for r in risks]
+    assert len(ids) >= 2 and [r["id"] for r in risks] == ids  # read twice, the same records
+    assert risks[-1]["id"] == ids[-1] and [r["id"] for r in risks[1:]] == ids[1:]
+    folder = _user_template(tmp_path, "{% set rs = (departments | selectattr('risks') | first).risks %}{{ rs | length }} {{ rs[0].id }} "
+                                      "{{ (rs | last).id }} {{ rs | map(attribute='id') | join(',') }} "
+                                      "{{ rs | sort(attribute='id', reverse=true) | map(attribute='id') | first }}"
+                                      "{% if not rs[:0] %} empty{% endif %}\n")
+    assert render_report(context, template_dir=folder) == (
+        f"{len(ids)} {ids[0]} {ids[-1]} {','.join(ids)} {max(ids)} empty\n")
+
+
+def test_the_report_holds_no_risk_record_it_is_not_writing(fixture_register, tmp_path, monkeypatch):
+    """Building the context makes no risk record; writing makes each one where the template reads it (a county's
+    records were 150 MB when all were kept): once in the departments' tables, once more for a high risk."""
+    from lianzheng_cli.outputs import annual_report
+
+    made: list[str] = []
+    real = annual_report.risk_record
+
+    def counted(register, risk, grade, **names):
+        made.append(risk.id)
+        return real(register, risk, grade, **names)
+
+    monkeypatch.setattr(annual_report, "risk_record", counted)
+    register = register_of(fixture_register)
+    context = build_report_context(register, as_of=date(2025, 6, 30))
+    assert made == []
+    render_report(context)
+    high = [r.id for r in register.risks.values() if grade_register(register)[r.id].effective == "高"]
+    assert sorted(made) == sorted([*register.risks, *high])
 
 
 def test_md_cell_escapes_pipes_and_newlines():
@@ -137,7 +173,7 @@ def test_context_is_plain_data(fixture_register):
             assert all(isinstance(k, str) for k in value)
             for v in value.values():
                 walk(v)
-        elif isinstance(value, list):
+        elif isinstance(value, (list, Records)):  # Records: a list whose records are made as they are read
             for v in value:
                 walk(v)
         else:
@@ -274,6 +310,8 @@ def test_template_undefined_name_names_the_file_and_line(runner, fixture_registe
     "{{ grades.append.__self__ }}",
     "{{ lipsum.__globals__ }}",
     "{{ cycler.__init__.__globals__['os'] }}",
+    "{{ high_risks._make }}",
+    "{{ departments[-1].risks._items }}",
 ])
 def test_the_sandbox_refuses_python_internals(runner, fixture_register, tmp_path, monkeypatch, expression):
     folder = _user_template(tmp_path, "# 报告\n" + expression + "\n")

@@ -7,7 +7,8 @@ findings and, optionally, a diff since a revision) into plain data;
 organization files, so its text is Chinese whatever ``--lang`` says; only the
 command's own messages follow ``--lang``.
 
-The context, as templates see it (every value a dict, list, string or number):
+The context, as templates see it (every value a dict, list, string or number; the lists of risks and of
+processes are :class:`Records`, read like lists, whose records are made as the template reads them):
 
 - ``title``, ``org`` {id, name, year}, ``as_of`` (YYYY-MM-DD), ``display_grade``, ``grades`` [高, 中, 低],
   ``policy`` {rotation_years, briefing_days, warning_close_days, review_months}
@@ -48,10 +49,10 @@ import contextlib
 import contextvars
 import itertools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from lianzheng_cli.diagnostics import Diagnostic
 from lianzheng_cli.fileio import open_atomically, safe_file_part
@@ -240,6 +241,40 @@ def process_flowchart(register: Register, process: Process, grades: dict[str, Ri
     return "\n".join(lines)
 
 
+class Records(Sequence[dict]):
+    """A list of records as templates read it, each record made from its object when it is read and not kept.
+
+    A county's report has 74,000 risk records of some 2 KB each: made all at once they were 150 MB more at the
+    report's peak; made as the template reaches them, only the record being written is alive. Reading one twice
+    makes it twice (the same value); ``len`` needs no record.
+    """
+
+    __slots__ = ("_items", "_make")
+
+    def __init__(self, items: list, make: Callable[[Any], dict]):
+        self._items, self._make = items, make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> dict: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict]: ...
+
+    def __getitem__(self, index: int | slice) -> dict | list[dict]:
+        if isinstance(index, slice):
+            return [self._make(item) for item in self._items[index]]
+        return self._make(self._items[index])
+
+    def __iter__(self) -> Iterator[dict]:
+        return map(self._make, self._items)
+
+    def __repr__(self) -> str:
+        return f"Records({len(self)})"
+
+
 def _measure_line(number: int, stage: str, text: str, owner: str) -> str:
     """``1.【前期预防】…(责任主体:…)``; a measure without a stage or an owner (1.1) leaves that part out."""
     return f"{number}." + (f"【{stage}】" if stage else "") + text + (f"（责任主体：{owner}）" if owner else "")
@@ -251,7 +286,6 @@ class _ReportBuilder:
         self.org = register.org
         self.as_of = as_of
         self.grades = grade_register(register)
-        self._risks: dict[str, dict] = {}
         self.order = risk_order(register)
         self.step_names = step_names(register)
         self._findings_by_file: tuple[list[Diagnostic], dict[str, list[Diagnostic]]] | None = None
@@ -266,10 +300,10 @@ class _ReportBuilder:
         register, org = self.register, self.org
         scope = (department,) if department is not None else register.departments
         if department is not None:
-            self._risks = {}  # one department's records at a time
             lint_findings = None if lint_findings is None else self.findings_in(lint_findings, department.file)
-        departments = [self.department(d) for d in scope]
-        overdue = self.overdue_measures(scope)
+        ordered = [(d, ordered_risks(register, d.risks, order=self.order)) for d in scope]
+        departments = [self.department(d, risks) for d, risks in ordered]
+        overdue = self.overdue_measures(ordered)
         open_warnings = self.open_warnings(department)
         return {
             "title": f"{org.name}{department.name if department else ''}{org.year}年度廉政风险防控工作报告",
@@ -283,10 +317,11 @@ class _ReportBuilder:
             "overview": self.overview(department, len(overdue), len(open_warnings)),
             "grade_distribution": self.grade_distribution(scope),
             "departments": departments,
-            "high_risks": [r for d in departments for r in d["risks"] if r["grade"] == "高"],
+            "high_risks": Records([r for _, risks in ordered for r in risks if self.grades[r.id].effective == "高"],
+                                  self.risk),
             "overdue_measures": overdue,
             "open_warnings": open_warnings,
-            "processes": [self.process(p) for d in scope for p in d.processes],
+            "processes": Records([p for d in scope for p in d.processes], self.process),
             **self.powers_and_warnings(department),
             "lint": None if lint_findings is None else lint_summary(lint_findings),
             "changes": None if changes is None else changes_summary(changes, department.id if department else None),
@@ -378,7 +413,8 @@ class _ReportBuilder:
                          "total": len(dept.risks)})
         return {"rows": rows, "totals": {"counts": {g: totals[g] for g in GRADES}, "total": sum(totals.values())}}
 
-    def department(self, dept: Department) -> dict:
+    def department(self, dept: Department, risks: list[Risk]) -> dict:
+        """``dept`` with its ``risks`` (in the register's order) as records made when they are read."""
         register = self.register
         return {
             "id": dept.id,
@@ -386,22 +422,18 @@ class _ReportBuilder:
             "kind": dept.kind,
             "leader": register.name_of(dept.leader),
             "supervisor": register.name_of(dept.supervisor),
-            "risks": [self.risk(r) for r in ordered_risks(register, dept.risks, order=self.order)],
+            "risks": Records(risks, self.risk),
         }
 
     def risk(self, risk: Risk) -> dict:
-        found = self._risks.get(risk.id)
-        if found is None:
-            found = self._risks[risk.id] = risk_record(self.register, risk, self.grades[risk.id],
-                                                       step_names=self.step_names)
-        return found
+        return risk_record(self.register, risk, self.grades[risk.id], step_names=self.step_names)
 
-    def overdue_measures(self, departments: tuple[Department, ...]) -> list[dict]:
+    def overdue_measures(self, ordered: list[tuple[Department, list[Risk]]]) -> list[dict]:
         """Measures whose due date is before the as-of date and that are not 已落实 (the due day itself is in time)."""
         register = self.register
         out = []
-        for dept in departments:
-            for risk in ordered_risks(register, dept.risks, order=self.order):
+        for dept, risks in ordered:
+            for risk in risks:
                 for m in risk.measures:
                     if m.due is not None and m.is_overdue(self.as_of):  # overdue implies due; said for mypy
                         out.append({
