@@ -275,11 +275,6 @@ class Records(Sequence[dict]):
         return f"Records({len(self)})"
 
 
-def _measure_line(number: int, stage: str, text: str, owner: str) -> str:
-    """``1.【前期预防】…(责任主体:…)``; a measure without a stage or an owner (1.1) leaves that part out."""
-    return f"{number}." + (f"【{stage}】" if stage else "") + text + (f"（责任主体：{owner}）" if owner else "")
-
-
 class _ReportBuilder:
     def __init__(self, register: Register, as_of: date):
         self.register = register
@@ -288,6 +283,7 @@ class _ReportBuilder:
         self.grades = grade_register(register)
         self.order = risk_order(register)
         self.step_names = step_names(register)
+        self.names = Names(register)
         self._findings_by_file: tuple[list[Diagnostic], dict[str, list[Diagnostic]]] | None = None
         self.by_process: dict[str, list[Risk]] = {}
         for risk in register.risks.values():
@@ -426,7 +422,7 @@ class _ReportBuilder:
         }
 
     def risk(self, risk: Risk) -> dict:
-        return risk_record(self.register, risk, self.grades[risk.id], step_names=self.step_names)
+        return risk_record(self.register, risk, self.grades[risk.id], step_names=self.step_names, names=self.names)
 
     def overdue_measures(self, ordered: list[tuple[Department, list[Risk]]]) -> list[dict]:
         """Measures whose due date is before the as-of date and that are not 已落实 (the due day itself is in time)."""
@@ -494,11 +490,13 @@ class _ReportBuilder:
 
 
 def risk_record(register: Register, risk: Risk, grade: RiskGrade, *,
-                step_names: dict[tuple[str, str], str] | None = None) -> dict:
+                step_names: dict[tuple[str, str], str] | None = None, names: Names | None = None) -> dict:
     """One risk as plain data: names for ids, the effective grade, measures and monitors (分级监控).
 
-    ``step_names`` (:func:`step_names`) finds the risk's step at once, when there are many risks to record.
+    ``step_names`` (:func:`step_names`) and ``names`` (:class:`Names`) find the risk's step and the names of ids at
+    once, when there are many risks to record.
     """
+    name_of = register.name_of if names is None else names.__getitem__
     process = register.processes.get(risk.process) if risk.process else None
     step_name = ""
     if process is not None and risk.step:
@@ -507,15 +505,25 @@ def risk_record(register: Register, risk: Risk, grade: RiskGrade, *,
         else:
             step = next((s for s in process.steps if s.id == risk.step), None)
             step_name = step.name if step else ""
-    measures = [{
-        "id": m.id, "text": m.text, "stage": m.stage or "", "kind": m.kind or "", "owner": m.owner or "",
-        "owner_name": register.name_of(m.owner), "due": m.due.isoformat() if m.due else "", "status": m.status,
-    } for m in risk.measures]
-    monitors: list[dict[str, Any]] = [{"role": m.role, "person": m.person or "",
-                                       "name": register.people[m.person].name if m.person in register.people else "",
-                                       "as_written": m.as_written} for m in grade.monitors]
-    posts = [register.name_of(p) for p in risk.posts]
-    parties = [register.name_of(p) for p in risk.parties]
+    measures = []
+    measure_lines = []  # 1.【前期预防】…（责任主体：…）; without a stage or an owner (1.1) that part is left out
+    for number, m in enumerate(risk.measures, 1):
+        stage, owner_name = m.stage or "", name_of(m.owner)
+        measures.append({"id": m.id, "text": m.text, "stage": stage, "kind": m.kind or "", "owner": m.owner or "",
+                         "owner_name": owner_name, "due": m.due.isoformat() if m.due else "", "status": m.status})
+        line = f"{number}.【{stage}】{m.text}" if stage else f"{number}.{m.text}"
+        measure_lines.append(f"{line}（责任主体：{owner_name}）" if owner_name else line)
+    people = register.people
+    monitors: list[dict[str, Any]] = []
+    monitor_lines = []
+    for monitor in grade.monitors:
+        person, role = monitor.person, monitor.role
+        name = people[person].name if person in people else ""
+        monitors.append({"role": role, "person": person or "", "name": name, "as_written": monitor.as_written})
+        monitor_lines.append(role if monitor.as_written else f"{role}：{name or VACANT}")
+    posts = [name_of(p) for p in risk.posts]
+    parties = [name_of(p) for p in risk.parties]
+    common = risk.common
     return {
         "id": risk.id,
         "title": risk.title,
@@ -530,19 +538,33 @@ def risk_record(register: Register, risk: Risk, grade: RiskGrade, *,
         "posts": posts,
         "parties": parties,
         "applies_to": risk.applies_to,
-        "common": risk.common,
-        "subjects": "、".join([*([COMMON_SUBJECTS[risk.applies_to]] if risk.common else []), *posts, *parties]),
+        "common": common,
+        "subjects": "、".join([COMMON_SUBJECTS[risk.applies_to], *posts, *parties] if common else [*posts, *parties]),
         "grade": grade.effective,
         "declared": grade.declared,
         "computed": grade.computed,
         "residual": grade.residual or "",
         "measures": measures,
-        "measures_text": "\n".join(_measure_line(i, m["stage"], m["text"], m["owner_name"])
-                                   for i, m in enumerate(measures, 1)),
+        "measures_text": "\n".join(measure_lines),
         "monitors": monitors,
-        "monitors_text": "\n".join(m["role"] if m["as_written"] else f"{m['role']}：{m['name'] or VACANT}"
-                                   for m in monitors),
+        "monitors_text": "\n".join(monitor_lines),
     }
+
+
+class Names(dict[str | None, str]):
+    """The readable name of every id as ``Register.name_of`` gives it, in one table (one lookup, not four):
+    an unknown id is its own name, None is ``""``."""
+
+    def __init__(self, register: Register):
+        super().__init__()
+        # name_of looks in people, posts, departments, parties in turn: filled the other way round, the first wins
+        for table in (register.parties, register.by_department, register.posts, register.people):
+            for ident, record in table.items():
+                self[ident] = record.name
+        self[None] = ""
+
+    def __missing__(self, ident: str) -> str:
+        return ident
 
 
 def step_names(register: Register) -> dict[tuple[str, str], str]:
