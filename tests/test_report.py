@@ -137,6 +137,8 @@ def test_mermaid_label_escapes_what_would_end_or_change_a_label():
     assert mermaid_label('甲"乙" #1; <b>`x` 50% & 丙') == \
         "甲#quot;乙#quot; #35;1#59; #lt;b#gt;#96;x#96; 50#37; #amp; 丙"
     assert mermaid_label("第一行\n第二行") == "第一行<br>第二行"
+    assert mermaid_label(" 初审岗 \r\n 复核岗 ") == "初审岗 <br> 复核岗"
+    assert mermaid_label(" 初审岗\t") == "初审岗"  # nothing to replace: only the ends trimmed
 
 
 def _overdue(register, day: str) -> list[tuple[str, str, int]]:

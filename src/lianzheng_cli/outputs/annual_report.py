@@ -48,6 +48,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
@@ -89,6 +90,7 @@ CLASS_DEFS = (
 _MERMAID_ENTITIES = str.maketrans({
     "#": "#35;", '"': "#quot;", "&": "#amp;", "<": "#lt;", ">": "#gt;", ";": "#59;", "`": "#96;", "%": "#37;",
 })
+_MERMAID_SPECIAL = re.compile('[#"&<>;`%\r\n]')  # what mermaid_label replaces
 
 
 def build_report_context(register: Register, *, as_of: date, lint_findings: list[Diagnostic] | None = None,
@@ -198,7 +200,10 @@ def default_report_path(register: Register, base: Path | None = None) -> Path:
 
 def mermaid_label(text: str) -> str:
     """Text for a quoted Mermaid label (``["…"]``): special characters as entity codes, newlines as ``<br>``."""
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = str(text)
+    if _MERMAID_SPECIAL.search(text) is None:  # most names and every plain id: nothing to replace
+        return text.strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     return "<br>".join(line.translate(_MERMAID_ENTITIES) for line in text.split("\n"))
 
 
