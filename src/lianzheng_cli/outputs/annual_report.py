@@ -7,8 +7,9 @@ findings and, optionally, a diff since a revision) into plain data;
 organization files, so its text is Chinese whatever ``--lang`` says; only the
 command's own messages follow ``--lang``.
 
-The context, as templates see it (every value a dict, list, string or number; the lists of risks and of
-processes are :class:`Records`, read like lists, whose records are made as the template reads them):
+The context, as templates see it (every value a dict, list, string or number; the lists of risks, of
+processes and of a risk's measures and monitors are :class:`Records`, read like lists, whose records are made
+as the template reads them):
 
 - ``title``, ``org`` {id, name, year}, ``as_of`` (YYYY-MM-DD), ``display_grade``, ``grades`` [高, 中, 低],
   ``policy`` {rotation_years, briefing_days, warning_close_days, review_months}
@@ -58,9 +59,18 @@ from typing import Any, overload
 from lianzheng_cli.diagnostics import Diagnostic
 from lianzheng_cli.fileio import open_atomically, safe_file_part
 from lianzheng_cli.i18n import set_language
-from lianzheng_cli.model.grading import RiskGrade, grade_register
+from lianzheng_cli.model.grading import Monitor, RiskGrade, grade_register
 from lianzheng_cli.model.order import ordered_risks, risk_order
-from lianzheng_cli.model.records import POWER_TEXTS, Department, Process, Register, Risk, WarningRecord
+from lianzheng_cli.model.records import (
+    POWER_TEXTS,
+    Department,
+    Measure,
+    Person,
+    Process,
+    Register,
+    Risk,
+    WarningRecord,
+)
 from lianzheng_cli.outputs.approval import approval_line
 from lianzheng_cli.outputs.assess import assessment_context
 from lianzheng_cli.outputs.paths import department_file_names
@@ -256,7 +266,7 @@ class Records(Sequence[dict]):
 
     __slots__ = ("_items", "_make")
 
-    def __init__(self, items: list, make: Callable[[Any], dict]):
+    def __init__(self, items: Sequence[Any], make: Callable[[Any], dict]):
         self._items, self._make = items, make
 
     def __len__(self) -> int:
@@ -510,22 +520,23 @@ def risk_record(register: Register, risk: Risk, grade: RiskGrade, *,
         else:
             step = next((s for s in process.steps if s.id == risk.step), None)
             step_name = step.name if step else ""
-    measures = []
     measure_lines = []  # 1.【前期预防】…（责任主体：…）; without a stage or an owner (1.1) that part is left out
     for number, m in enumerate(risk.measures, 1):
-        stage, owner_name = m.stage or "", name_of(m.owner)
-        measures.append({"id": m.id, "text": m.text, "stage": stage, "kind": m.kind or "", "owner": m.owner or "",
-                         "owner_name": owner_name, "due": m.due.isoformat() if m.due else "", "status": m.status})
+        stage, owner_name = m.stage, name_of(m.owner)
         line = f"{number}.【{stage}】{m.text}" if stage else f"{number}.{m.text}"
         measure_lines.append(f"{line}（责任主体：{owner_name}）" if owner_name else line)
     people = register.people
-    monitors: list[dict[str, Any]] = []
-    monitor_lines = []
-    for monitor in grade.monitors:
-        person, role = monitor.person, monitor.role
-        name = people[person].name if person in people else ""
-        monitors.append({"role": role, "person": person or "", "name": name, "as_written": monitor.as_written})
-        monitor_lines.append(role if monitor.as_written else f"{role}：{name or VACANT}")
+    monitor_lines = [m.role if m.as_written else f"{m.role}：{_person_name(people, m.person) or VACANT}"
+                     for m in grade.monitors]
+
+    def measure(m: Measure) -> dict:
+        return {"id": m.id, "text": m.text, "stage": m.stage or "", "kind": m.kind or "", "owner": m.owner or "",
+                "owner_name": name_of(m.owner), "due": m.due.isoformat() if m.due else "", "status": m.status}
+
+    def monitor(m: Monitor) -> dict:
+        return {"role": m.role, "person": m.person or "", "name": _person_name(people, m.person),
+                "as_written": m.as_written}
+
     posts = [name_of(p) for p in risk.posts]
     parties = [name_of(p) for p in risk.parties]
     common = risk.common
@@ -549,11 +560,17 @@ def risk_record(register: Register, risk: Risk, grade: RiskGrade, *,
         "declared": grade.declared,
         "computed": grade.computed,
         "residual": grade.residual or "",
-        "measures": measures,
+        # the lists of measures and monitors are made when a template reads them: the departments' tables
+        # read only their texts
+        "measures": Records(risk.measures, measure),
         "measures_text": "\n".join(measure_lines),
-        "monitors": monitors,
+        "monitors": Records(grade.monitors, monitor),
         "monitors_text": "\n".join(monitor_lines),
     }
+
+
+def _person_name(people: dict[str, Person], person: str | None) -> str:
+    return people[person].name if person in people else ""
 
 
 class Names(dict[str | None, str]):
