@@ -313,6 +313,7 @@ def test_template_undefined_name_names_the_file_and_line(runner, fixture_registe
     "{{ lipsum.__globals__ }}",
     "{{ cycler.__init__.__globals__['os'] }}",
     "{{ high_risks._make }}",
+    "{% for g in grades %}{{ loop._iterator }}{% endfor %}",
     "{{ departments[-1].risks._items }}",
 ])
 def test_the_sandbox_refuses_python_internals(runner, fixture_register, tmp_path, monkeypatch, expression):
