@@ -22,7 +22,7 @@ from lianzheng_cli.outputs.annual_report import (
     process_flowchart,
     render_report,
 )
-from lianzheng_cli.outputs.templating import md_cell
+from lianzheng_cli.outputs.templating import md_cell, stream_template
 from lianzheng_cli.validate.register import validate
 from report_fixtures import AS_OF, OFFICE, assert_golden, report_register
 
@@ -428,7 +428,9 @@ def test_since_a_revision_whose_register_has_errors_exits_1(runner, tmp_path):
 # --- streamed to the file, one report per department, linear in the risks ----------------------------------
 
 
-@pytest.mark.parametrize("template", [None, "甲\n\n\n", "", "\n\n", "{% for i in range(5000) %}{{ i }}\n{% endfor %}\n\n"])
+@pytest.mark.parametrize("template", [None, "甲\n\n\n", "", "\n\n", "{% for i in range(5000) %}{{ i }}\n{% endfor %}\n\n",
+                                      "甲{% for i in range(10000) %}\n{% endfor %}乙\n\n",  # a chunk of newlines alone
+                                      "{% for i in range(10000) %}\n{% endfor %}"])
 def test_the_streamed_report_is_the_rendered_text(fixture_register, tmp_path, template):
     """What write_report streams to the file is what render_report returns: the same text, one final newline."""
     from lianzheng_cli.outputs.annual_report import write_report
@@ -441,7 +443,8 @@ def test_the_streamed_report_is_the_rendered_text(fixture_register, tmp_path, te
     text = render_report(context, template_dir=folder)
     written = write_report(context, tmp_path / "out" / "report.md", template_dir=folder)
     assert written.read_bytes() == text.encode("utf-8")
-    assert text.endswith("\n") and not text.endswith("\n\n")
+    raw = "".join(stream_template("report", "report.md.j2", context, user_dir=folder))
+    assert text == raw.rstrip("\n") + "\n"
 
 
 def test_a_template_failing_halfway_leaves_no_file_nor_folder(fixture_register, tmp_path):

@@ -170,8 +170,10 @@ def write_report(context: dict, path: Path, *, template_dir: Path | None = None)
 def _report_text(context: dict, template_dir: Path | None) -> Iterator[str]:
     """The rendered template in chunks of ``WRITE_BATCH`` pieces, its trailing newlines made one (as
     ``text.rstrip("\n") + "\n"``). Jinja gives a county's report in millions of pieces, most a few characters:
-    each is only put in a list here, and the newlines are looked at once a chunk."""
-    held = ""  # newlines that end the text so far: written only when more text follows
+    each is only put in a list here. A chunk is passed on whole once text follows it (only the last one's
+    newlines end the text), so no chunk is copied but the last."""
+    last = None  # the last chunk holding text, not passed on yet
+    newlines: list[str] = []  # chunks of newlines alone since then
     batch: list[str] = []
     pieces = stream_template("report", MAIN_TEMPLATE, context, user_dir=template_dir)
     while True:
@@ -180,13 +182,15 @@ def _report_text(context: dict, template_dir: Path | None) -> Iterator[str]:
             break
         chunk = "".join(batch)
         batch.clear()
-        body = chunk.rstrip("\n")
-        if body:
-            yield held + body
-            held = chunk[len(body):]
-        else:
-            held += chunk
-    yield "\n"
+        if chunk.count("\n") == len(chunk):
+            newlines.append(chunk)
+            continue
+        if last is not None:
+            yield last
+            yield from newlines
+        last = chunk
+        newlines.clear()
+    yield "\n" if last is None else last.rstrip("\n") + "\n"
 
 
 def report_name(register: Register) -> str:
