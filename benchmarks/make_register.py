@@ -1165,11 +1165,13 @@ def figures(root: Path, register: Register, revised: list[str]) -> dict:
 # Scale cases (issue 14): registers at the edges of what a file may hold
 # ---------------------------------------------------------------------------
 
-SCALE_CASES = ("one-file", "many-files", "many-measures", "big-scalar")
+SCALE_CASES = ("one-file", "many-files", "many-measures", "big-scalar", "shared-measure")
 ONE_FILE_DEPARTMENTS = 260  # merged into one file of ~50 MB
 MANY_FILES = 5000
 MANY_MEASURES = 10_000
 BIG_SCALAR_CHARACTERS = 350_000  # ~1 MB of UTF-8
+SHARED_MEASURE_RISKS = 8000  # issue 15: LZ503 was quadratic in the risks sharing one measure text
+SHARED_MEASURE_TEXT = "加强廉政教育,提高拒腐防变能力"
 
 
 def scale_register(out: Path, case: str, seed: int = 1) -> dict:
@@ -1177,7 +1179,8 @@ def scale_register(out: Path, case: str, seed: int = 1) -> dict:
 
     one-file: a county of ``ONE_FILE_DEPARTMENTS`` departments in one department file (~50 MB);
     many-files: ``MANY_FILES`` tiny department files; many-measures: a risk with ``MANY_MEASURES`` measures;
-    big-scalar: a risk whose description is ~1 MB.
+    big-scalar: a risk whose description is ~1 MB; shared-measure: ``SHARED_MEASURE_RISKS`` risks in one file whose
+    one measure has the same text.
     """
     if case == "one-file":
         register = Generator(seed).build(ONE_FILE_DEPARTMENTS)
@@ -1191,18 +1194,21 @@ def scale_register(out: Path, case: str, seed: int = 1) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     count = MANY_FILES if case == "many-files" else 1
     for n in range(1, count + 1):
-        measures, description = 1, None
-        if case == "many-measures":
+        measures, description, risks = 1, None, 1
+        if case == "shared-measure":
+            risks = SHARED_MEASURE_RISKS
+        elif case == "many-measures":
             measures = MANY_MEASURES
         elif case == "big-scalar":
             sentence = "窗口人员对材料齐全的申请故意不一次性告知补正内容,让申请人反复跑,借机索要好处。"
             description = (sentence * (BIG_SCALAR_CHARACTERS // len(sentence) + 1))[:BIG_SCALAR_CHARACTERS]
-        (folder / f"d{n:05d}.yaml").write_text(tiny_department(n, measures, description), encoding="utf-8")
-    org = ORG_YAML.format(year=YEAR, head="p-d00001").replace("inspection: jjjc", "inspection: d00001")
+        (folder / f"d{n:05d}.yaml").write_text(tiny_department(n, measures, description, risks), encoding="utf-8")
+    org = ORG_YAML.format(year=YEAR, head="p-d00001", org_id="bench-scale", org_name="示例县(规模测试)")
+    org = org.replace("inspection: jjjc", "inspection: d00001")
     (out / "registers" / "org.yaml").write_text(org, encoding="utf-8")
     files = [out / "registers" / "org.yaml", *sorted(folder.glob("*.yaml"))]
     return {"files": len(files), "bytes": sum(f.stat().st_size for f in files), "departments": count,
-            "risks": count, "measures": count * measures, "lines": 0, "people": count, "warnings": 0,
+            "risks": count * risks, "measures": count * measures * risks, "lines": 0, "people": count, "warnings": 0,
             "revised_departments": []}
 
 
@@ -1223,8 +1229,9 @@ def merged(departments: list[Department]) -> Department:
     return one
 
 
-def tiny_department(n: int, measures: int = 1, description: str | None = None) -> str:
-    """A department with one person, one post and one risk (with ``measures`` measures)."""
+def tiny_department(n: int, measures: int = 1, description: str | None = None, risks: int = 1) -> str:
+    """A department with one person, one post and one risk (with ``measures`` measures); with ``risks`` more
+    than one, that many risks whose one measure has the same text."""
     d = f"d{n:05d}"
     stages = ("前期预防", "中期监控", "后期处置")
     lines = [
@@ -1238,6 +1245,10 @@ def tiny_department(n: int, measures: int = 1, description: str | None = None) -
     ]
     lines += [f"      - {{id: M{i}, text: 第{i}项:验收由两人共同进行并留存签字记录备查, stage: {stages[i % 3]}, "
               f"kind: 监督, owner: {d}}}" for i in range(1, measures + 1)]
+    for r in range(2, risks + 1):
+        lines += [f"  - {{id: {d}-R{r}, title: 第{r}项物资验收不核对数量, description: '第{r}批物资验收时不核对数量,"
+                  f"对供应商少供的物资照样签收入库', type: 岗位职责, posts: [{d}-zr], likelihood: 2, impact: 3, "
+                  f"measures: [{{id: M1, text: '{SHARED_MEASURE_TEXT}', stage: 前期预防, kind: 教育, owner: {d}}}]}}"]
     return "\n".join(lines) + "\n"
 
 

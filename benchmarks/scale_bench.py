@@ -27,6 +27,7 @@ CASES = {
     "many-files": "5,000 tiny department files",
     "many-measures": "one risk with 10,000 measures",
     "big-scalar": "one risk whose description is ~1 MB",
+    "shared-measure": "8,000 risks in one file sharing one measure text",
 }
 RESULTS = HERE / "results" / "scale.md"
 RATIO_RUNS = 3  # validate and lint of the one-file case, interleaved: the target compares their medians

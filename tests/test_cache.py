@@ -6,6 +6,7 @@ import hashlib
 import marshal
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from conftest import OFFICE, write_register
 from lianzheng_cli.cli import app
 from lianzheng_cli.load import cache as cache_module
 from lianzheng_cli.load.cache import FORMAT
+from lianzheng_cli.load.sources import DirectorySource
 from lianzheng_cli.validate import files as register_module
 from lianzheng_cli.validate.register import validate
 
@@ -334,3 +336,61 @@ def test_a_validate_run_drops_the_packs_it_did_not_use(example_register):
         path.write_text(path.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
     outcome(example_register)
     assert old not in packs() and len(entry_names()) == 10
+
+
+# --- a file whose stat has not changed is not read again (load.cache.StatIndex) ------------------------------------
+
+
+@pytest.fixture
+def read(monkeypatch):
+    """Which files of the register folder are read."""
+    seen: list[str] = []
+    original = DirectorySource.read
+
+    def spy(self, rel):
+        seen.append(rel)
+        return original(self, rel)
+
+    monkeypatch.setattr(DirectorySource, "read", spy)
+    return seen
+
+
+@pytest.fixture
+def trusting(monkeypatch, read):
+    """Files trusted by their stat as soon as they have been read (the margin for a racy change off)."""
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    return read
+
+
+def test_unchanged_files_are_not_read_again(example_register, trusting):
+    cold = outcome(example_register)
+    trusting.clear()
+    assert outcome(example_register) == cold
+    assert [rel for rel in trusting if rel.startswith("departments/")] == []
+
+
+@pytest.mark.parametrize("how", ["in place", "replaced"])
+def test_a_change_that_keeps_size_and_modification_time_is_seen(example_register, trusting, how):
+    outcome(example_register)
+    target = example_register / "departments" / "wmfz.yaml"
+    before = target.stat()
+    time.sleep(0.05)  # past the clock tick that stamped the file: a change moves its change time (ctime)
+    text = target.read_text(encoding="utf-8").replace("likelihood: 4", "likelihood: 9", 1)
+    if how == "in place":
+        target.write_text(text, encoding="utf-8")
+    else:  # as git or an editor saving by rename does: a new inode
+        (target.parent / "new.tmp").write_text(text, encoding="utf-8")
+        os.replace(target.parent / "new.tmp", target)
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # the modification time as it was
+    assert target.stat().st_size == before.st_size
+    trusting.clear()
+    assert [d[0] for d in outcome(example_register)[0]] == ["LZ016"]
+    assert [rel for rel in trusting if rel.startswith("departments/")] == ["departments/wmfz.yaml"]
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again(example_register, read):
+    outcome(example_register)  # every file of the copy was written a moment ago: within the margin
+    read.clear()
+    outcome(example_register)
+    departments = sorted(f"departments/{p.name}" for p in (example_register / "departments").glob("*.yaml"))
+    assert sorted(rel for rel in read if rel.startswith("departments/")) == departments

@@ -402,6 +402,41 @@ def test_the_model_built_as_files_load_equals_one_built_from_their_values(exampl
         assert register.org == expected.org and register.risks == expected.risks
 
 
+@pytest.mark.parametrize("how", ["dies", "fails"])
+def test_a_parse_worker_that_ends_midway_leaves_its_files_to_this_process(example_register, monkeypatch, capfd,
+                                                                           how):
+    """A worker that dies (killed) or fails (a bug) after its first file: this process checks the rest, quietly."""
+    from lianzheng_cli.validate import files as files_module
+
+    expected = validate(example_register, use_cache=False)
+    monkeypatch.setattr(files_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(files_module.os, "cpu_count", lambda: 2)
+    checked = files_module._check_share
+
+    def ends_after_one(*args):
+        for done in checked(*args):
+            yield done
+            if how == "dies":
+                os._exit(3)  # in the worker, after its first file
+            raise RuntimeError("a bug in the worker")
+
+    streams = []
+
+    class Watched(files_module.ForkedStream):
+        def __init__(self, *args):
+            super().__init__(*args)
+            streams.append(self)
+
+    monkeypatch.setattr(files_module, "_check_share", ends_after_one)
+    monkeypatch.setattr(files_module, "ForkedStream", Watched)
+    result = validate(example_register, use_cache=False)
+    assert [stream.died for stream in streams] == [True]
+    assert result.register is not None and expected.register is not None
+    assert result.register.departments == expected.register.departments
+    assert result.diagnostics == expected.diagnostics
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def test_each_clean_file_is_its_model_once_loaded_and_a_broken_one_keeps_its_values(tmp_path):
     from lianzheng_cli.model.records import Department, build_department
     from lianzheng_cli.validate.files import read_register
@@ -413,14 +448,16 @@ def test_each_clean_file_is_its_model_once_loaded_and_a_broken_one_keeps_its_val
     assert isinstance(ldbz.built, Department) and ldbz.data is None and ldbz.items
     assert spk.built is None and isinstance(spk.data, dict) and spk.diagnostics
 def test_a_command_imports_only_what_it_needs(example_register):
-    """Commands are loaded on use: `lz validate` does not pay for the Word, Excel and DuckDB commands' imports."""
+    """Commands are loaded on use: `lz validate` does not pay for the Word, Excel and DuckDB commands' imports, nor
+    for lint's rule catalogue (SARIF's) or typer's help and error screens."""
     script = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
         "from lianzheng_cli.cli import app\n"
         f"result = CliRunner().invoke(app, ['validate', '-r', {str(example_register)!r}])\n"
         "print(result.exit_code, sorted(m for m in ('lianzheng_cli.cli.report', 'lianzheng_cli.cli.render',"
-        " 'lianzheng_cli.cli.import_', 'docx', 'openpyxl', 'duckdb') if m in sys.modules))\n"
+        " 'lianzheng_cli.cli.import_', 'docx', 'openpyxl', 'duckdb', 'lianzheng_cli.lint.engine',"
+        " 'typer.rich_utils') if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[0] == "0 []"
@@ -445,3 +482,24 @@ def test_the_model_keeps_one_copy_of_each_item_path_for_all_files(example_regist
                 shared += 1
             paths.setdefault(path, path)
     assert shared > 10
+
+
+def test_a_forked_stream_hands_over_each_pair_as_it_comes():
+    from lianzheng_cli.forking import ForkedStream, can_fork
+
+    if not can_fork():
+        pytest.skip("no fork here")
+
+    def pairs(count: int):
+        for n in range(count):
+            yield (n, f"第{n}个"), (bytes([n]) * (n * 700_000) if n % 2 else None)  # up to 6 MB: more than a pipe holds
+
+    stream = ForkedStream(pairs, 10)
+    taken = []
+    while not stream.done:
+        taken += stream.take(wait=True)
+    assert not stream.died
+    assert [small for small, _ in taken] == [(n, f"第{n}个") for n in range(10)]
+    assert [payload for _, payload in taken] == [bytes([n]) * (n * 700_000) if n % 2 else None for n in range(10)]
+    assert stream.take(wait=True) == []
+

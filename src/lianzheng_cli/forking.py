@@ -10,8 +10,10 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable
-from typing import Any
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, BinaryIO
 
 
 def can_fork() -> bool:
@@ -29,6 +31,10 @@ class Forked:
         self._process.start()
         sender.close()
 
+    def ready(self) -> bool:
+        """Whether :meth:`result` would not wait (the value has come, or the child has ended)."""
+        return self._receiver.poll()
+
     def result(self) -> Any:
         try:
             value = self._receiver.recv()
@@ -40,5 +46,79 @@ class Forked:
 
 def _child(sender, fn: Callable[..., Any], args: tuple) -> None:
     gc.disable()  # short-lived: collection only costs
-    sender.send(fn(*args))
-    sender.close()
+    with _quietly():
+        sender.send(fn(*args))
+        sender.close()
+
+
+@contextmanager
+def _quietly() -> Iterator[None]:
+    """A child that fails ends without a word (no traceback for the user): this process sees it end early and
+    does the work itself, where a failure is reported as lz reports any."""
+    try:
+        yield
+    except BaseException:
+        os._exit(1)
+
+
+class ForkedStream:
+    """``fn(*args)``, a generator of ``(small, payload)`` pairs (``payload``: bytes or None), running in a forked
+    child; :meth:`take` gives the pairs that have arrived, so that this process can use each as soon as it is made.
+
+    The payloads go through an unnamed file in memory, the small parts through a pipe: a child writing a large
+    payload into a pipe would stall whenever this process is busy with its own work. If the child dies, ``died``
+    is set once what it sent has been taken: the caller does the rest itself.
+    """
+
+    def __init__(self, fn: Callable[..., Iterator[tuple[Any, bytes | None]]], *args: Any):
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._spool = _spool()
+        self._process = context.Process(target=_stream_child, args=(sender, self._spool.fileno(), fn, args),
+                                        daemon=True)
+        self._process.start()
+        sender.close()
+        self.done = False  # everything the child will send has been taken
+        self.died = False  # the child ended before its last pair
+
+    def take(self, *, wait: bool) -> list[tuple[Any, bytes | None]]:
+        """The pairs that have arrived; with ``wait``, at least one (unless the child is done)."""
+        taken: list[tuple[Any, bytes | None]] = []
+        while not self.done and ((wait and not taken) or self._receiver.poll()):
+            try:
+                message = self._receiver.recv()
+            except EOFError:  # the child ended without saying it was done
+                message, self.died = None, True
+            if message is None:
+                self.done = True
+                self._process.join()
+                self._spool.close()
+                break
+            small, offset, size = message
+            taken.append((small, os.pread(self._spool.fileno(), size, offset) if size >= 0 else None))
+        return taken
+
+
+def _spool() -> BinaryIO:
+    """An unnamed file: in memory where the system offers one (Linux), else in the temporary folder."""
+    if hasattr(os, "memfd_create"):
+        return open(os.memfd_create("lz-spool"), "w+b")
+    return tempfile.TemporaryFile()
+
+
+def _stream_child(sender, spool: int, fn: Callable[..., Iterator[tuple[Any, bytes | None]]], args: tuple) -> None:
+    gc.disable()
+    offset = 0
+    with _quietly():
+        for small, payload in fn(*args):
+            if payload is None:
+                sender.send((small, 0, -1))
+                continue
+            start, view = offset, memoryview(payload)
+            while view:  # a write may be cut short (a signal)
+                written = os.pwrite(spool, view, offset)
+                offset += written
+                view = view[written:]
+            sender.send((small, start, len(payload)))
+        sender.send(None)
+        sender.close()

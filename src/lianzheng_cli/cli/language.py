@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from typer import rich_utils
 from typer._click import core as click_core  # typer 0.29 carries its own click: its exceptions live here
 from typer._click import exceptions as click_errors
 from typer.core import TyperArgument, TyperGroup, TyperOption
@@ -146,7 +145,10 @@ def help_in_the_users_language(command: click_core.Command, ctx: click_core.Cont
 
 
 def speak_typer_words() -> None:
-    """typer's fixed words in the current language (they are module settings of ``typer.rich_utils``)."""
+    """typer's fixed words in the current language (they are module settings of ``typer.rich_utils``, which
+    typer imports only to show help or an error: 80 ms of every command's start otherwise)."""
+    from typer import rich_utils
+
     rich_utils.OPTIONS_PANEL_TITLE = tr("cli.panel.options")
     rich_utils.ARGUMENTS_PANEL_TITLE = tr("cli.panel.arguments")
     rich_utils.COMMANDS_PANEL_TITLE = tr("cli.panel.commands")
@@ -168,11 +170,15 @@ def show_error(error: click_errors.ClickException) -> None:
     speak_typer_words()
     if isinstance(error, click_errors.UsageError) and not isinstance(error, click_errors.NoArgsIsHelpError):
         error = translated(error)
+    from typer import rich_utils
+
     with chinese_line_breaking():
         rich_utils.rich_format_error(error)
 
 
 def show_aborted() -> None:
+    from typer import rich_utils
+
     speak_typer_words()
     rich_utils.rich_abort_error()
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from lianzheng_cli import i18n
 from lianzheng_cli.diagnostics import Severity
-from lianzheng_cli.lint.text import normalize, normalize_all
+from lianzheng_cli.lint.text import normalize
 from lianzheng_cli.model.grading import RiskGrade, grade_register
 from lianzheng_cli.model.records import At, Department, Policy, Register, Risk
 
@@ -69,13 +69,6 @@ class Context:
         if result is None:
             result = self._normalized[text] = normalize(text)
         return result
-
-    def normalized_all(self, texts: list[str]) -> list[str]:
-        """``normalized`` of each text: those not seen before normalised together."""
-        known = self._normalized
-        new = list(dict.fromkeys(text for text in texts if text not in known))
-        known.update(zip(new, normalize_all(new), strict=True))
-        return [known[text] for text in texts]
 
     @cached_property
     def risks_by_post(self) -> dict[str, list[Risk]]:

@@ -308,9 +308,13 @@ def run_lint(register: Register, *, as_of: date | None = None, select: Iterable[
         place(([(BAD_CONFIG, f) for f in check_config(config)] if BAD_CONFIG in active else [], [], {}))
         if heavy and len(register.risks) >= PARALLEL_MIN_RISKS and can_fork():
             worker = Forked(run_rules, ctx, heavy, keep_parts)
-            # the other rules' findings are located while the worker runs: it takes the longest
-            place(run_rules(ctx, [code for code in active if code not in heavy], keep_parts))
-            place(worker.result())
+            mine = run_rules(ctx, [code for code in active if code not in heavy], keep_parts)
+            if not worker.ready():  # these findings are located while the worker runs
+                place(mine)
+                mine = ([], [], {})
+            theirs = worker.result()
+            # else located together: each file is read and parsed once
+            place((mine[0] + theirs[0], mine[1] + theirs[1], {**mine[2], **theirs[2]}))
         else:
             place(run_rules(ctx, list(active), keep_parts))
         by_file = {rel: located.finish(rel) for rel in files}

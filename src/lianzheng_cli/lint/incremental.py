@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -54,7 +54,7 @@ from lianzheng_cli.model.records import At, Register, build_register
 from lianzheng_cli.validate.files import FileResult
 from lianzheng_cli.validate.register import Validation, validate
 
-MEMO_FORMAT = 1
+MEMO_FORMAT = 2  # 2: LZ502's parts carry the descriptions' signatures
 # Reference kinds through which a file's findings depend on the files that refer to it: a post's risks (LZ103,
 # and 高 posts for rotation), a process's risks (LZ104).
 REVERSE_KINDS = frozenset({"post", "process", "step"})
@@ -181,14 +181,17 @@ class IncrementalLint(Incremental[list[Diagnostic]]):
         ctx = _Neighbourhood(register, self.as_of or default_as_of(register.org.year), cache, keys,
                              {rel: m.quoted for rel, m in memo.items() if rel not in place.changed})
         local: dict[str, Found] = {}
-        for code in active:
-            check = RULES[code].check
-            for finding in check(ctx) if check else ():
-                if finding.at.file in again:  # the neighbourhood's other files may lack what they refer to
-                    local.setdefault(finding.at.file, []).append((code, finding))
-        if BAD_CONFIG in active:
-            local[ORG_FILE] = [(BAD_CONFIG, f) for f in check_config(config)]
-        across, parts = _across(ctx, active, place, memo)
+
+        def department_rules() -> None:
+            for code in active:
+                check = RULES[code].check
+                for finding in check(ctx) if check else ():
+                    if finding.at.file in again:  # the neighbourhood's other files may lack what they refer to
+                        local.setdefault(finding.at.file, []).append((code, finding))
+            if BAD_CONFIG in active:
+                local[ORG_FILE] = [(BAD_CONFIG, f) for f in check_config(config)]
+
+        across, parts = _across(ctx, active, place, memo, department_rules)
         fresh = self._located(ctx, active, place, current, local, across, parts)
         self.store({rel: m.as_value() for rel, m in fresh.items()})
         return sorted((_diagnostic(d) for m in fresh.values() for d in m.located), key=lambda d: d.sort_key)
@@ -224,17 +227,22 @@ class IncrementalLint(Incremental[list[Diagnostic]]):
         return fresh
 
 
-def _across(ctx: Context, active: dict[str, Severity], place: Neighbourhood,
-            memo: dict[str, FileMemo]) -> tuple[dict[str, Found], dict[str, dict[str, bytes]]]:
+def _across(ctx: Context, active: dict[str, Severity], place: Neighbourhood, memo: dict[str, FileMemo],
+            meanwhile: Callable[[], None]) -> tuple[dict[str, Found], dict[str, dict[str, bytes]]]:
     """The register-wide rules' findings by file, from fresh parts of the files looked at again and the memo's
-    parts of the others; and every file's parts, for the next run."""
+    parts of the others; and every file's parts, for the next run. ``meanwhile`` runs while a worker does the
+    copy search."""
     kept: dict[str, dict[str, bytes]] = {rel: {} for rel in place.order}
     departments = {dept.file: dept for dept in place.register.departments}
+    codes = [code for code in active if RULES[code].across is not None]
+    # The copy search reads every text of the register: its parts first, then a worker searches while this
+    # process does the rest.
+    heavy = [code for code in codes if code in HEAVY_RULES]
     parts: dict[str, list[tuple[str, Any]]] = {}
-    for code in active:
+    worker = None
+    for code in [*heavy, *(code for code in codes if code not in heavy)]:
         way = RULES[code].across
-        if way is None:
-            continue
+        assert way is not None
         parts[code] = []
         for rel in place.order:
             if rel in place.again:
@@ -244,10 +252,10 @@ def _across(ctx: Context, active: dict[str, Severity], place: Neighbourhood,
                 kept[rel][code] = memo[rel].parts[code]
                 part = marshal.loads(kept[rel][code])
             parts[code].append((rel, part))
-    # The copy search reads every text of the register: in a worker, while this process does the rest.
-    heavy = [code for code in parts if code in HEAVY_RULES]
-    worker = Forked(_reduce, ctx, parts, heavy) if heavy and len(place.order) > 1 and can_fork() else None
-    found = _reduce(ctx, parts, [code for code in parts if worker is None or code not in heavy])
+        if heavy and code == heavy[-1] and len(place.order) > 1 and can_fork():
+            worker = Forked(_reduce, ctx, parts, heavy)
+    meanwhile()
+    found = _reduce(ctx, parts, [code for code in codes if worker is None or code not in heavy])
     if worker is not None:
         found += worker.result()
     by_file: dict[str, Found] = {}

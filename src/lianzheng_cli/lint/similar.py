@@ -54,12 +54,13 @@ class Work:
     compared: int = 0  # pairs compared exactly
 
 
-def find_copies(texts: list[str], *, threshold: float = 0.8, min_length: int = 10,
-                work: Work | None = None) -> list[Copy]:
+def find_copies(texts: list[str], *, threshold: float = 0.8, min_length: int = 10, work: Work | None = None,
+                signatures: bytes | None = None) -> list[Copy]:
     """Each text that copies an earlier one, exactly or nearly; ``texts`` are already normalised.
 
     Texts shorter than ``min_length`` are compared exactly only: short texts look alike by chance. A near copy
-    names the earliest text it is found to copy.
+    names the earliest text it is found to copy. ``signatures``: ``signature_bytes`` of ``texts``, when kept
+    from before (most of the search's work).
     """
     copies: list[Copy] = []
     first_of: dict[str, int] = {}
@@ -83,17 +84,21 @@ def find_copies(texts: list[str], *, threshold: float = 0.8, min_length: int = 1
                 found = grams[k] = frozenset(map(add, text, text[1:]))  # its character pairs
             return found
 
-        for k, other, similarity in _near(chosen, threshold, bigrams, work or Work()):
+        import numpy as np
+
+        table = (_signatures(chosen) if signatures is None
+                 else np.frombuffer(signatures, dtype=np.uint64).reshape(len(texts), BINS)[probed])
+        for k, other, similarity in _near(table, threshold, bigrams, work or Work()):
             copies.append(Copy(probed[k], probed[other], similarity))
     copies.sort(key=lambda c: c.index)
     return copies
 
 
-def _near(texts: list[str], threshold: float, bigrams, work: Work) -> Iterator[tuple[int, int, float]]:
-    """``(k, earlier, similarity)`` for each text that nearly copies an earlier one (indexes into ``texts``)."""
+def _near(signatures: np.ndarray, threshold: float, bigrams, work: Work) -> Iterator[tuple[int, int, float]]:
+    """``(k, earlier, similarity)`` for each text that nearly copies an earlier one (indexes into the rows of
+    ``signatures``; ``bigrams(k)`` gives a text's character pairs)."""
     import numpy as np
 
-    signatures = _signatures(texts)
     later, earlier = _candidates(signatures)
     work.candidates += len(later)
     if not len(later):
@@ -140,6 +145,11 @@ def _mix_in_place(values: np.ndarray, scratch: np.ndarray) -> np.ndarray:
     np.right_shift(values, np.uint64(31), out=scratch)
     values ^= scratch
     return values
+
+
+def signature_bytes(texts: list[str]) -> bytes:
+    """The MinHash signatures of ``texts`` (normalised), as ``find_copies`` takes them from before."""
+    return _signatures(texts).tobytes()
 
 
 def _signatures(texts: list[str]) -> np.ndarray:

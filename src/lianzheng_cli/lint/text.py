@@ -7,7 +7,8 @@ import unicodedata
 
 from lianzheng_cli.i18n import current_language
 
-_NOT_WORD = re.compile(r"[\W_]+")
+# What normalising keeps: joining the runs found is a third faster than removing the rest.
+_WORDS = re.compile(r"[^\W_]+")
 
 # 泛泛而谈: phrases that say nothing about a concrete act, from the source
 # documents' complaints ("政治学习不够扎实,业务程序有待进一步规范云云").
@@ -29,26 +30,10 @@ _VAGUE_MEASURE = re.compile("|".join(VAGUE_MEASURE_PHRASES))
 
 def normalize(text: str) -> str:
     """Text for comparison: full-width folded (NFKC), punctuation and spaces removed."""
-    text = _NOT_WORD.sub("", text)  # first: full-width punctuation is most of what NFKC would change
+    text = "".join(_WORDS.findall(text))  # first: full-width punctuation is most of what NFKC would change
     if not unicodedata.is_normalized("NFKC", text):
-        text = _NOT_WORD.sub("", unicodedata.normalize("NFKC", text))
+        text = "".join(_WORDS.findall(unicodedata.normalize("NFKC", text)))
     return text
-
-
-# Joins texts normalised together: a word character (so no match of _NOT_WORD spans two texts) no text holds (a
-# batch holding it is normalised text by text).
-_SEPARATOR = "\U0001E900"  # 𞤀 ADLAM CAPITAL LETTER ALIF
-
-
-def normalize_all(texts: list[str]) -> list[str]:
-    """``normalize`` of each text, in one pass over all of them (a county's 161,000 measure texts: a tenth of the
-    time of one call each)."""
-    joined = _SEPARATOR.join(texts)
-    if joined.count(_SEPARATOR) != max(len(texts) - 1, 0):
-        return [normalize(text) for text in texts]
-    is_normalized = unicodedata.is_normalized
-    return [text if is_normalized("NFKC", text) else _NOT_WORD.sub("", unicodedata.normalize("NFKC", text))
-            for text in _NOT_WORD.sub("", joined).split(_SEPARATOR)] if texts else []
 
 
 def risk_content(normalized: str) -> str:

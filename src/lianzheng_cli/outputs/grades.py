@@ -228,14 +228,18 @@ def build_grade_report(register: Register, *, department: str | None = None) -> 
                                    known=join_list(list(register.by_department))))
     grader = Grader.of(register)
     rows = []
+    # The grader resolves a department's monitors once per grade: their rows are shared the same way.
+    shared: dict[int, tuple[MonitorRow, ...]] = {}
     for risk in register.risks.values():
         if department is not None and risk.department != department:
             continue
         grade = grader.grades[risk.id]
-        monitors = tuple(
-            MonitorRow(m.role, m.person, register.people[m.person].name if m.person in register.people else None,
-                       m.as_written)
-            for m in grade.monitors)
+        monitors = shared.get(id(grade.monitors))
+        if monitors is None:
+            monitors = shared[id(grade.monitors)] = tuple(
+                MonitorRow(m.role, m.person, register.people[m.person].name if m.person in register.people else None,
+                           m.as_written)
+                for m in grade.monitors)
         rows.append(GradeRow(
             id=risk.id, department=risk.department, likelihood=risk.likelihood, impact=risk.impact,
             score=grade.score, floors=grade.floors, declared=grade.declared, declared_text=risk.declared_text,
@@ -297,14 +301,20 @@ def _chunks(text: str, width: int) -> list[str]:
 def _floors_width(report: GradeReport, department_width: int, total: int) -> int:
     """Room for the floors once the monitors have theirs: the names matter more than the labels."""
     factors = report.method == "factors"
-    fixed = [max([cell_len(r.id) for r in report.rows] + [cell_len(tr("grade.col.id"))]),
+    fixed = [max([len(i) if i.isascii() else cell_len(i) for i in (r.id for r in report.rows)]  # ids: mostly ASCII
+                 + [cell_len(tr("grade.col.id"))]),
              department_width,
              *([5] if not factors else []),  # 可能/×危害 on two lines, or 5×5
              max(4, cell_len(tr("grade.col.factor_mean" if factors else "grade.col.score"))),
              max(3, cell_len(tr("grade.col.declared"))) + 1, max(2, cell_len(tr("grade.col.computed"))),
              *([max(5, cell_len(tr("grade.col.residual")))] if any(r.residual_grade for r in report.rows) else [])]
-    monitors = max([cell_len(" ".join(r.monitor_names + [tr("grade.unfilled", role=m.role) for m in r.monitors
-                                                          if m.name is None])) for r in report.rows] + [8])
+    widths: dict[int, int] = {}  # a department's risks share their monitors' rows: each measured once
+    for row in report.rows:
+        key = id(row.monitors)
+        if key not in widths:
+            widths[key] = cell_len(" ".join(row.monitor_names + [tr("grade.unfilled", role=m.role)
+                                                                 for m in row.monitors if m.name is None]))
+    monitors = max([*widths.values(), 8])
     columns = len(fixed) + 2
     return max(8, total - sum(fixed) - monitors - 2 * (columns - 1))
 

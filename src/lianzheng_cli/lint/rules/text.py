@@ -10,7 +10,7 @@ from typing import Any
 from lianzheng_cli.diagnostics import Severity
 from lianzheng_cli.i18n import join_list, messages
 from lianzheng_cli.lint.catalogue import Context, Finding, rule, rule_across
-from lianzheng_cli.lint.similar import find_copies
+from lianzheng_cli.lint.similar import find_copies, signature_bytes
 from lianzheng_cli.lint.text import VAGUE_RISK_PHRASES, measure_content, risk_content
 from lianzheng_cli.model.records import At, Department
 
@@ -75,8 +75,8 @@ tr = messages({
 """,
 )
 def check_description_concrete(ctx: Context) -> Iterator[Finding]:
-    risks = list(ctx.register.risks.values())
-    for risk, whole in zip(risks, ctx.normalized_all([risk.description for risk in risks]), strict=True):
+    for risk in ctx.register.risks.values():
+        whole = ctx.normalized(risk.description)
         rest = risk_content(whole)
         if len(rest) >= MIN_RISK_CONTENT:
             continue
@@ -88,11 +88,13 @@ def check_description_concrete(ctx: Context) -> Iterator[Finding]:
         yield Finding(risk.at, risk.id, message, field="description")
 
 
-def _descriptions(ctx: Context, department: Department) -> list[tuple]:
-    """LZ502's part of a department: each risk's id, department, posts, index and normalised description."""
-    texts = ctx.normalized_all([risk.description for risk in department.risks])
-    return [(risk.id, risk.department, risk.posts, risk.at.path[1], text)
-            for risk, text in zip(department.risks, texts, strict=True)]
+def _descriptions(ctx: Context, department: Department) -> tuple[list[tuple], bytes]:
+    """LZ502's part of a department: each risk's id, department, posts, index and normalised description, and
+    the descriptions' signatures for the copy search (kept between runs: a later run computes only the changed
+    files')."""
+    risks = [(risk.id, risk.department, risk.posts, risk.at.path[1], ctx.normalized(risk.description))
+             for risk in department.risks]
+    return risks, signature_bytes([risk[4] for risk in risks])
 
 
 @rule_across(
@@ -121,8 +123,9 @@ def _descriptions(ctx: Context, department: Department) -> list[tuple]:
 """,
 )
 def check_description_copied(ctx: Context, parts: list[tuple[str, Any]]) -> Iterator[Finding]:
-    risks = [(rel, risk) for rel, part in parts for risk in part]
-    for copy in find_copies([risk[4] for _, risk in risks], threshold=NEAR_COPY):
+    risks = [(rel, risk) for rel, (part, _) in parts for risk in part]
+    signatures = b"".join(signatures for _, (_, signatures) in parts)
+    for copy in find_copies([risk[4] for _, risk in risks], threshold=NEAR_COPY, signatures=signatures):
         rel, (risk_id, department, _, i, _) = risks[copy.index]
         other_id, other_department, other_posts = risks[copy.original][1][:3]
         where = join_list([other_department, *other_posts])
@@ -140,8 +143,7 @@ def _measure_texts(ctx: Context, department: Department) -> list[tuple]:
     """LZ503's part of a department: each measure's risk, id, place (risk and measure index) and the key of its
     normalised text (a 64-bit digest). lz keeps the parts between runs: the texts themselves stay in the files
     (``Context.measure_text``), only the few repeated ones are quoted."""
-    texts = iter(ctx.normalized_all([measure.text for risk in department.risks for measure in risk.measures]))
-    return [(risk.id, measure.id, risk.at.path[1], j, _text_key(next(texts)))
+    return [(risk.id, measure.id, risk.at.path[1], j, _text_key(ctx.normalized(measure.text)))
             for risk in department.risks for j, measure in enumerate(risk.measures)]
 
 
@@ -216,11 +218,9 @@ measures:
 """,
 )
 def check_measure_concrete(ctx: Context) -> Iterator[Finding]:
-    risks = list(ctx.register.risks.values())
-    texts = iter(ctx.normalized_all([measure.text for risk in risks for measure in risk.measures]))
-    for risk in risks:
+    for risk in ctx.register.risks.values():
         for measure in risk.measures:
-            rest = measure_content(next(texts))
+            rest = measure_content(ctx.normalized(measure.text))
             if len(rest) < MIN_MEASURE_CONTENT:
                 subject = f"{risk.id}/{measure.id}"
                 yield Finding(measure.at, subject, tr("lint.LZ504", id=subject, length=len(rest)), field="text")
