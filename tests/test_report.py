@@ -15,13 +15,14 @@ from conftest import run
 from lianzheng_cli.diagnostics import Diagnostic, Severity
 from lianzheng_cli.model.grading import grade_register
 from lianzheng_cli.outputs.annual_report import (
+    Records,
     build_report_context,
     lint_summary,
     mermaid_label,
     process_flowchart,
     render_report,
 )
-from lianzheng_cli.outputs.templating import md_cell
+from lianzheng_cli.outputs.templating import md_cell, stream_template
 from lianzheng_cli.validate.register import validate
 from report_fixtures import AS_OF, OFFICE, assert_golden, report_register
 
@@ -63,6 +64,41 @@ def test_report_is_chinese_whatever_the_language(fixture_register):
     assert en == zh
 
 
+def test_records_read_like_a_list_in_a_template(fixture_register, tmp_path):
+    context = build_report_context(register_of(fixture_register), as_of=date(2025, 6, 30))
+    risks = next(d["risks"] for d in context["departments"] if d["risks"])
+    ids = [r["id"] for r in risks]
+    assert len(ids) >= 2 and [r["id"] for r in risks] == ids  # read twice, the same records
+    assert risks[-1]["id"] == ids[-1] and [r["id"] for r in risks[1:]] == ids[1:]
+    folder = _user_template(tmp_path, "{% set rs = (departments | selectattr('risks') | first).risks %}{{ rs | length }} {{ rs[0].id }} "
+                                      "{{ (rs | last).id }} {{ rs | map(attribute='id') | join(',') }} "
+                                      "{{ rs | sort(attribute='id', reverse=true) | map(attribute='id') | first }}"
+                                      "{% if not rs[:0] %} empty{% endif %}\n")
+    assert render_report(context, template_dir=folder) == (
+        f"{len(ids)} {ids[0]} {ids[-1]} {','.join(ids)} {max(ids)} empty\n")
+
+
+def test_the_report_holds_no_risk_record_it_is_not_writing(fixture_register, tmp_path, monkeypatch):
+    """Building the context makes no risk record; writing makes each one where the template reads it (a county's
+    records were 150 MB when all were kept): once in the departments' tables, once more for a high risk."""
+    from lianzheng_cli.outputs import annual_report
+
+    made: list[str] = []
+    real = annual_report.risk_record
+
+    def counted(register, risk, grade, **names):
+        made.append(risk.id)
+        return real(register, risk, grade, **names)
+
+    monkeypatch.setattr(annual_report, "risk_record", counted)
+    register = register_of(fixture_register)
+    context = build_report_context(register, as_of=date(2025, 6, 30))
+    assert made == []
+    render_report(context)
+    high = [r.id for r in register.risks.values() if grade_register(register)[r.id].effective == "高"]
+    assert sorted(made) == sorted([*register.risks, *high])
+
+
 def test_md_cell_escapes_pipes_and_newlines():
     assert md_cell("甲|乙\n丙") == "甲\\|乙<br>丙"
     assert md_cell("甲\r\n乙\r丙") == "甲<br>乙<br>丙"
@@ -101,6 +137,8 @@ def test_mermaid_label_escapes_what_would_end_or_change_a_label():
     assert mermaid_label('甲"乙" #1; <b>`x` 50% & 丙') == \
         "甲#quot;乙#quot; #35;1#59; #lt;b#gt;#96;x#96; 50#37; #amp; 丙"
     assert mermaid_label("第一行\n第二行") == "第一行<br>第二行"
+    assert mermaid_label(" 初审岗 \r\n 复核岗 ") == "初审岗 <br> 复核岗"
+    assert mermaid_label(" 初审岗\t") == "初审岗"  # nothing to replace: only the ends trimmed
 
 
 def _overdue(register, day: str) -> list[tuple[str, str, int]]:
@@ -137,7 +175,7 @@ def test_context_is_plain_data(fixture_register):
             assert all(isinstance(k, str) for k in value)
             for v in value.values():
                 walk(v)
-        elif isinstance(value, list):
+        elif isinstance(value, (list, Records)):  # Records: a list whose records are made as they are read
             for v in value:
                 walk(v)
         else:
@@ -274,6 +312,9 @@ def test_template_undefined_name_names_the_file_and_line(runner, fixture_registe
     "{{ grades.append.__self__ }}",
     "{{ lipsum.__globals__ }}",
     "{{ cycler.__init__.__globals__['os'] }}",
+    "{{ high_risks._make }}",
+    "{% for g in grades %}{{ loop._iterator }}{% endfor %}",
+    "{{ departments[-1].risks._items }}",
 ])
 def test_the_sandbox_refuses_python_internals(runner, fixture_register, tmp_path, monkeypatch, expression):
     folder = _user_template(tmp_path, "# 报告\n" + expression + "\n")
@@ -387,7 +428,9 @@ def test_since_a_revision_whose_register_has_errors_exits_1(runner, tmp_path):
 # --- streamed to the file, one report per department, linear in the risks ----------------------------------
 
 
-@pytest.mark.parametrize("template", [None, "甲\n\n\n", "", "\n\n", "{% for i in range(5000) %}{{ i }}\n{% endfor %}\n\n"])
+@pytest.mark.parametrize("template", [None, "甲\n\n\n", "", "\n\n", "{% for i in range(5000) %}{{ i }}\n{% endfor %}\n\n",
+                                      "甲{% for i in range(10000) %}\n{% endfor %}乙\n\n",  # a chunk of newlines alone
+                                      "{% for i in range(10000) %}\n{% endfor %}"])
 def test_the_streamed_report_is_the_rendered_text(fixture_register, tmp_path, template):
     """What write_report streams to the file is what render_report returns: the same text, one final newline."""
     from lianzheng_cli.outputs.annual_report import write_report
@@ -400,7 +443,8 @@ def test_the_streamed_report_is_the_rendered_text(fixture_register, tmp_path, te
     text = render_report(context, template_dir=folder)
     written = write_report(context, tmp_path / "out" / "report.md", template_dir=folder)
     assert written.read_bytes() == text.encode("utf-8")
-    assert text.endswith("\n") and not text.endswith("\n\n")
+    raw = "".join(stream_template("report", "report.md.j2", context, user_dir=folder))
+    assert text == raw.rstrip("\n") + "\n"
 
 
 def test_a_template_failing_halfway_leaves_no_file_nor_folder(fixture_register, tmp_path):

@@ -7,7 +7,9 @@ findings and, optionally, a diff since a revision) into plain data;
 organization files, so its text is Chinese whatever ``--lang`` says; only the
 command's own messages follow ``--lang``.
 
-The context, as templates see it (every value a dict, list, string or number):
+The context, as templates see it (every value a dict, list, string or number; the lists of risks, of
+processes and of a risk's measures and monitors are :class:`Records`, read like lists, whose records are made
+as the template reads them):
 
 - ``title``, ``org`` {id, name, year}, ``as_of`` (YYYY-MM-DD), ``display_grade``, ``grades`` [高, 中, 低],
   ``policy`` {rotation_years, briefing_days, warning_close_days, review_months}
@@ -47,18 +49,28 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import itertools
+import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from lianzheng_cli.diagnostics import Diagnostic
 from lianzheng_cli.fileio import open_atomically, safe_file_part
 from lianzheng_cli.i18n import set_language
-from lianzheng_cli.model.grading import RiskGrade, grade_register
+from lianzheng_cli.model.grading import Monitor, RiskGrade, grade_register
 from lianzheng_cli.model.order import ordered_risks, risk_order
-from lianzheng_cli.model.records import POWER_TEXTS, Department, Process, Register, Risk, WarningRecord
+from lianzheng_cli.model.records import (
+    POWER_TEXTS,
+    Department,
+    Measure,
+    Person,
+    Process,
+    Register,
+    Risk,
+    WarningRecord,
+)
 from lianzheng_cli.outputs.approval import approval_line
 from lianzheng_cli.outputs.assess import assessment_context
 from lianzheng_cli.outputs.paths import department_file_names
@@ -88,6 +100,7 @@ CLASS_DEFS = (
 _MERMAID_ENTITIES = str.maketrans({
     "#": "#35;", '"': "#quot;", "&": "#amp;", "<": "#lt;", ">": "#gt;", ";": "#59;", "`": "#96;", "%": "#37;",
 })
+_MERMAID_SPECIAL = re.compile('[#"&<>;`%\r\n]')  # what mermaid_label replaces
 
 
 def build_report_context(register: Register, *, as_of: date, lint_findings: list[Diagnostic] | None = None,
@@ -157,8 +170,10 @@ def write_report(context: dict, path: Path, *, template_dir: Path | None = None)
 def _report_text(context: dict, template_dir: Path | None) -> Iterator[str]:
     """The rendered template in chunks of ``WRITE_BATCH`` pieces, its trailing newlines made one (as
     ``text.rstrip("\n") + "\n"``). Jinja gives a county's report in millions of pieces, most a few characters:
-    each is only put in a list here, and the newlines are looked at once a chunk."""
-    held = ""  # newlines that end the text so far: written only when more text follows
+    each is only put in a list here. A chunk is passed on whole once text follows it (only the last one's
+    newlines end the text), so no chunk is copied but the last."""
+    last = None  # the last chunk holding text, not passed on yet
+    newlines: list[str] = []  # chunks of newlines alone since then
     batch: list[str] = []
     pieces = stream_template("report", MAIN_TEMPLATE, context, user_dir=template_dir)
     while True:
@@ -167,13 +182,15 @@ def _report_text(context: dict, template_dir: Path | None) -> Iterator[str]:
             break
         chunk = "".join(batch)
         batch.clear()
-        body = chunk.rstrip("\n")
-        if body:
-            yield held + body
-            held = chunk[len(body):]
-        else:
-            held += chunk
-    yield "\n"
+        if chunk.count("\n") == len(chunk):
+            newlines.append(chunk)
+            continue
+        if last is not None:
+            yield last
+            yield from newlines
+        last = chunk
+        newlines.clear()
+    yield "\n" if last is None else last.rstrip("\n") + "\n"
 
 
 def report_name(register: Register) -> str:
@@ -197,7 +214,10 @@ def default_report_path(register: Register, base: Path | None = None) -> Path:
 
 def mermaid_label(text: str) -> str:
     """Text for a quoted Mermaid label (``["…"]``): special characters as entity codes, newlines as ``<br>``."""
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = str(text)
+    if _MERMAID_SPECIAL.search(text) is None:  # most names and every plain id: nothing to replace
+        return text.strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     return "<br>".join(line.translate(_MERMAID_ENTITIES) for line in text.split("\n"))
 
 
@@ -240,9 +260,38 @@ def process_flowchart(register: Register, process: Process, grades: dict[str, Ri
     return "\n".join(lines)
 
 
-def _measure_line(number: int, stage: str, text: str, owner: str) -> str:
-    """``1.【前期预防】…(责任主体:…)``; a measure without a stage or an owner (1.1) leaves that part out."""
-    return f"{number}." + (f"【{stage}】" if stage else "") + text + (f"（责任主体：{owner}）" if owner else "")
+class Records(Sequence[dict]):
+    """A list of records as templates read it, each record made from its object when it is read and not kept.
+
+    A county's report has 74,000 risk records of some 2 KB each: made all at once they were 150 MB more at the
+    report's peak; made as the template reaches them, only the record being written is alive. Reading one twice
+    makes it twice (the same value); ``len`` needs no record.
+    """
+
+    __slots__ = ("_items", "_make")
+
+    def __init__(self, items: Sequence[Any], make: Callable[[Any], dict]):
+        self._items, self._make = items, make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> dict: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict]: ...
+
+    def __getitem__(self, index: int | slice) -> dict | list[dict]:
+        if isinstance(index, slice):
+            return [self._make(item) for item in self._items[index]]
+        return self._make(self._items[index])
+
+    def __iter__(self) -> Iterator[dict]:
+        return map(self._make, self._items)
+
+    def __repr__(self) -> str:
+        return f"Records({len(self)})"
 
 
 class _ReportBuilder:
@@ -251,9 +300,9 @@ class _ReportBuilder:
         self.org = register.org
         self.as_of = as_of
         self.grades = grade_register(register)
-        self._risks: dict[str, dict] = {}
         self.order = risk_order(register)
         self.step_names = step_names(register)
+        self.names = Names(register)
         self._findings_by_file: tuple[list[Diagnostic], dict[str, list[Diagnostic]]] | None = None
         self.by_process: dict[str, list[Risk]] = {}
         for risk in register.risks.values():
@@ -266,10 +315,10 @@ class _ReportBuilder:
         register, org = self.register, self.org
         scope = (department,) if department is not None else register.departments
         if department is not None:
-            self._risks = {}  # one department's records at a time
             lint_findings = None if lint_findings is None else self.findings_in(lint_findings, department.file)
-        departments = [self.department(d) for d in scope]
-        overdue = self.overdue_measures(scope)
+        ordered = [(d, ordered_risks(register, d.risks, order=self.order)) for d in scope]
+        departments = [self.department(d, risks) for d, risks in ordered]
+        overdue = self.overdue_measures(ordered)
         open_warnings = self.open_warnings(department)
         return {
             "title": f"{org.name}{department.name if department else ''}{org.year}年度廉政风险防控工作报告",
@@ -283,10 +332,11 @@ class _ReportBuilder:
             "overview": self.overview(department, len(overdue), len(open_warnings)),
             "grade_distribution": self.grade_distribution(scope),
             "departments": departments,
-            "high_risks": [r for d in departments for r in d["risks"] if r["grade"] == "高"],
+            "high_risks": Records([r for _, risks in ordered for r in risks if self.grades[r.id].effective == "高"],
+                                  self.risk),
             "overdue_measures": overdue,
             "open_warnings": open_warnings,
-            "processes": [self.process(p) for d in scope for p in d.processes],
+            "processes": Records([p for d in scope for p in d.processes], self.process),
             **self.powers_and_warnings(department),
             "lint": None if lint_findings is None else lint_summary(lint_findings),
             "changes": None if changes is None else changes_summary(changes, department.id if department else None),
@@ -378,7 +428,8 @@ class _ReportBuilder:
                          "total": len(dept.risks)})
         return {"rows": rows, "totals": {"counts": {g: totals[g] for g in GRADES}, "total": sum(totals.values())}}
 
-    def department(self, dept: Department) -> dict:
+    def department(self, dept: Department, risks: list[Risk]) -> dict:
+        """``dept`` with its ``risks`` (in the register's order) as records made when they are read."""
         register = self.register
         return {
             "id": dept.id,
@@ -386,22 +437,18 @@ class _ReportBuilder:
             "kind": dept.kind,
             "leader": register.name_of(dept.leader),
             "supervisor": register.name_of(dept.supervisor),
-            "risks": [self.risk(r) for r in ordered_risks(register, dept.risks, order=self.order)],
+            "risks": Records(risks, self.risk),
         }
 
     def risk(self, risk: Risk) -> dict:
-        found = self._risks.get(risk.id)
-        if found is None:
-            found = self._risks[risk.id] = risk_record(self.register, risk, self.grades[risk.id],
-                                                       step_names=self.step_names)
-        return found
+        return risk_record(self.register, risk, self.grades[risk.id], step_names=self.step_names, names=self.names)
 
-    def overdue_measures(self, departments: tuple[Department, ...]) -> list[dict]:
+    def overdue_measures(self, ordered: list[tuple[Department, list[Risk]]]) -> list[dict]:
         """Measures whose due date is before the as-of date and that are not 已落实 (the due day itself is in time)."""
         register = self.register
         out = []
-        for dept in departments:
-            for risk in ordered_risks(register, dept.risks, order=self.order):
+        for dept, risks in ordered:
+            for risk in risks:
                 for m in risk.measures:
                     if m.due is not None and m.is_overdue(self.as_of):  # overdue implies due; said for mypy
                         out.append({
@@ -462,11 +509,13 @@ class _ReportBuilder:
 
 
 def risk_record(register: Register, risk: Risk, grade: RiskGrade, *,
-                step_names: dict[tuple[str, str], str] | None = None) -> dict:
+                step_names: dict[tuple[str, str], str] | None = None, names: Names | None = None) -> dict:
     """One risk as plain data: names for ids, the effective grade, measures and monitors (分级监控).
 
-    ``step_names`` (:func:`step_names`) finds the risk's step at once, when there are many risks to record.
+    ``step_names`` (:func:`step_names`) and ``names`` (:class:`Names`) find the risk's step and the names of ids at
+    once, when there are many risks to record.
     """
+    name_of = register.name_of if names is None else names.__getitem__
     process = register.processes.get(risk.process) if risk.process else None
     step_name = ""
     if process is not None and risk.step:
@@ -475,15 +524,26 @@ def risk_record(register: Register, risk: Risk, grade: RiskGrade, *,
         else:
             step = next((s for s in process.steps if s.id == risk.step), None)
             step_name = step.name if step else ""
-    measures = [{
-        "id": m.id, "text": m.text, "stage": m.stage or "", "kind": m.kind or "", "owner": m.owner or "",
-        "owner_name": register.name_of(m.owner), "due": m.due.isoformat() if m.due else "", "status": m.status,
-    } for m in risk.measures]
-    monitors: list[dict[str, Any]] = [{"role": m.role, "person": m.person or "",
-                                       "name": register.people[m.person].name if m.person in register.people else "",
-                                       "as_written": m.as_written} for m in grade.monitors]
-    posts = [register.name_of(p) for p in risk.posts]
-    parties = [register.name_of(p) for p in risk.parties]
+    measure_lines = []  # 1.【前期预防】…（责任主体：…）; without a stage or an owner (1.1) that part is left out
+    for number, m in enumerate(risk.measures, 1):
+        stage, owner_name = m.stage, name_of(m.owner)
+        line = f"{number}.【{stage}】{m.text}" if stage else f"{number}.{m.text}"
+        measure_lines.append(f"{line}（责任主体：{owner_name}）" if owner_name else line)
+    people = register.people
+    monitor_lines = [m.role if m.as_written else f"{m.role}：{_person_name(people, m.person) or VACANT}"
+                     for m in grade.monitors]
+
+    def measure(m: Measure) -> dict:
+        return {"id": m.id, "text": m.text, "stage": m.stage or "", "kind": m.kind or "", "owner": m.owner or "",
+                "owner_name": name_of(m.owner), "due": m.due.isoformat() if m.due else "", "status": m.status}
+
+    def monitor(m: Monitor) -> dict:
+        return {"role": m.role, "person": m.person or "", "name": _person_name(people, m.person),
+                "as_written": m.as_written}
+
+    posts = [name_of(p) for p in risk.posts]
+    parties = [name_of(p) for p in risk.parties]
+    common = risk.common
     return {
         "id": risk.id,
         "title": risk.title,
@@ -498,19 +558,39 @@ def risk_record(register: Register, risk: Risk, grade: RiskGrade, *,
         "posts": posts,
         "parties": parties,
         "applies_to": risk.applies_to,
-        "common": risk.common,
-        "subjects": "、".join([*([COMMON_SUBJECTS[risk.applies_to]] if risk.common else []), *posts, *parties]),
+        "common": common,
+        "subjects": "、".join([COMMON_SUBJECTS[risk.applies_to], *posts, *parties] if common else [*posts, *parties]),
         "grade": grade.effective,
         "declared": grade.declared,
         "computed": grade.computed,
         "residual": grade.residual or "",
-        "measures": measures,
-        "measures_text": "\n".join(_measure_line(i, m["stage"], m["text"], m["owner_name"])
-                                   for i, m in enumerate(measures, 1)),
-        "monitors": monitors,
-        "monitors_text": "\n".join(m["role"] if m["as_written"] else f"{m['role']}：{m['name'] or VACANT}"
-                                   for m in monitors),
+        # the lists of measures and monitors are made when a template reads them: the departments' tables
+        # read only their texts
+        "measures": Records(risk.measures, measure),
+        "measures_text": "\n".join(measure_lines),
+        "monitors": Records(grade.monitors, monitor),
+        "monitors_text": "\n".join(monitor_lines),
     }
+
+
+def _person_name(people: dict[str, Person], person: str | None) -> str:
+    return people[person].name if person in people else ""
+
+
+class Names(dict[str | None, str]):
+    """The readable name of every id as ``Register.name_of`` gives it, in one table (one lookup, not four):
+    an unknown id is its own name, None is ``""``."""
+
+    def __init__(self, register: Register):
+        super().__init__()
+        # name_of looks in people, posts, departments, parties in turn: filled the other way round, the first wins
+        for table in (register.parties, register.by_department, register.posts, register.people):
+            for ident, record in table.items():
+                self[ident] = record.name
+        self[None] = ""
+
+    def __missing__(self, ident: str) -> str:
+        return ident
 
 
 def step_names(register: Register) -> dict[tuple[str, str], str]:

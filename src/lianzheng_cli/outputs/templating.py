@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from lianzheng_cli.i18n import join_list, messages
@@ -90,22 +91,29 @@ def template_folders(kind: str, user_dir: Path | None = None) -> list[Path]:
 
 
 class _Environment(SandboxedEnvironment):
-    """The sandbox, with a shortcut for what templates read most: a key of a plain dict (``r.id``).
+    """The sandbox, with shortcuts for what templates read most: a key of a plain dict (``r.id``) and a loop's
+    counters (``loop.index``).
 
     Jinja tries the attribute first and, for a dict, fails with an exception before it reads the key; a name
     that is no attribute of ``dict`` can only be the key, so it is read at once: the same value, found faster.
+    A loop's counters are plain attributes the sandbox always allows: read without its checks.
     """
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if obj.__class__ is dict and attribute not in _DICT_ATTRIBUTES:
+        kind = obj.__class__
+        if kind is dict and attribute not in _DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
             except KeyError:
                 pass
+        elif kind is LoopContext and attribute in _LOOP_ATTRIBUTES:
+            return getattr(obj, attribute)
         return super().getattr(obj, attribute)
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+_LOOP_ATTRIBUTES = frozenset(("index", "index0", "revindex", "revindex0", "first", "last", "length", "depth",
+                              "depth0", "previtem", "nextitem"))
 
 
 def make_environment(folders: list[Path]) -> SandboxedEnvironment:

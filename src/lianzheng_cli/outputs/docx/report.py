@@ -62,7 +62,9 @@ class _Report:
         self.prose = prose
         self.style = context["display_grade"]
         self.section = 0
-        self.risks = {r["id"]: r for d in context["departments"] for r in d["risks"]}
+        # what the flowcharts show of each risk point (its records are made again where the departments' tables are)
+        self.risks = {r["id"]: {"title": r["title"], "description": r["description"]}
+                      for d in context["departments"] for r in d["risks"]}
 
     def build(self) -> None:
         context = self.context

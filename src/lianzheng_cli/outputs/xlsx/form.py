@@ -232,6 +232,17 @@ class Styles:
         }
 
 
+class DigestApart:
+    """The fingerprint of a sheet whose rows were written by ``Sheet.write_rows_apart`` (maybe in a forked child,
+    whose copy of the fingerprint took them): the digest its ``write`` handed back."""
+
+    def __init__(self, sheet: Sheet):
+        self._sheet = sheet
+
+    def hexdigest(self) -> str:
+        return self._sheet.written_apart()
+
+
 @dataclass
 class Form:
     """One 一览表 workbook being written: the writer's book, the form's styles, what it shows.
@@ -245,7 +256,7 @@ class Form:
     scope: Scope
     progress: Progress | None = None
     # each sheet's values as written, for the register text to vouch for (``lz import`` of an unedited workbook)
-    fingerprints: dict[str, Fingerprint] = field(default_factory=dict)
+    fingerprints: dict[str, Fingerprint | DigestApart] = field(default_factory=dict)
     # the register text's rows after its head, written from the start, and how to write them again
     # (``register_text.start_register_text``)
     register_rows: tuple[RowsAhead, Callable[[RowsAhead | Sheet], None]] | None = None

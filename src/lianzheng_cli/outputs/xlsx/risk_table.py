@@ -19,7 +19,7 @@ from lianzheng_cli.model.records import Register, Risk
 from lianzheng_cli.outputs import paths
 from lianzheng_cli.outputs.approval import approval_line
 from lianzheng_cli.outputs.xlsx import sheets
-from lianzheng_cli.outputs.xlsx.form import FORM_NAME, Form, Index, Progress, Scope, Styles
+from lianzheng_cli.outputs.xlsx.form import FORM_NAME, DigestApart, Form, Index, Progress, Scope, Styles
 from lianzheng_cli.outputs.xlsx.register_text import register_text, start_register_text
 from lianzheng_cli.outputs.xlsx.writer import Book, Cell, Overflow, Sheet
 from lianzheng_cli.vocab import GRADES
@@ -179,7 +179,8 @@ def risk_sheets(form: Form) -> None:
     """The 一览表 (merged by department and process) and 明细(可筛选), the same rows on both.
 
     With many risks, 明细's rows are written and compressed in a forked child while this process writes the
-    一览表's (``Sheet.write_rows_apart``; the same bytes either way).
+    一览表's (``Sheet.write_rows_apart``; the same bytes either way). The child takes 明细's fingerprint for the
+    register text too, and hands back its digest.
     """
     scope, styles, progress = form.scope, form.styles, form.progress
     risks = measures = 0
@@ -188,16 +189,13 @@ def risk_sheets(form: Form) -> None:
         measures += sum(len(r.measures) for r in dept.risks)
     main = form.sheet(SHEET_MAIN, MAIN_COLUMNS, frozen_rows=3)
     detail = form.sheet(SHEET_DETAIL, DETAIL_COLUMNS, frozen_rows=1)
-    # what 明细's rows are told to (the register text's fingerprint) is told here, from the same rows in the same
-    # order, since a child's copy would keep it
-    told, detail.on_row = detail.on_row, None
     detail.repeat_rows(1, 1)
     detail.autofilter(1, max(1 + risks, 2))  # the header and a row per risk
     # each process makes the rows it writes as it goes: made once and kept for both, a county's rows would add 35 MB
     # to the peak
     detail.write_rows_apart(lambda sheet: _detail_rows(form, sheet), parallel=form.parallel)
-    if told is not None:
-        told(1, form.header_cells(DETAIL_COLUMNS))
+    if SHEET_DETAIL in form.fingerprints:  # taken where the rows were written, maybe a child: its digest comes back
+        form.fingerprints[SHEET_DETAIL] = DigestApart(detail)
     form.heading(main, scope.title_prefix + FORM_NAME, _legend(scope, risks, measures))
     form.header(main, MAIN_COLUMNS)
     main.repeat_rows(1, 3)
@@ -230,8 +228,6 @@ def risk_sheets(form: Form) -> None:
             (f"{row.title}：{row.description}", lt), (row.type, c), (row.grade_text, styles.grade[row.grade]),
             (row.measures, lt), (row.owners, lt), (row.monitors, lt),
         ))
-        if told is not None:
-            told(1 + number, _detail_cells(styles, number, row))
         if progress is not None and number % PROGRESS_EVERY == 0:
             progress(PROGRESS_EVERY)
     written = main.row - first + 1
@@ -244,12 +240,15 @@ def risk_sheets(form: Form) -> None:
         _sign_off(main, styles)
 
 
-def _detail_rows(form: Form, detail: Sheet) -> None:
-    """明细(可筛选)'s rows: its header, then one row per risk, unmerged."""
+def _detail_rows(form: Form, detail: Sheet) -> str | None:
+    """明细(可筛选)'s rows: its header, then one row per risk, unmerged; the digest of their fingerprint, when the
+    workbook carries the register text."""
     form.header(detail, DETAIL_COLUMNS)
     for number, (risk, row) in enumerate(_risk_rows(form.scope), 1):
         detail.subject = risk.id
         detail.append(_detail_cells(form.styles, number, row))
+    found = form.fingerprints.get(SHEET_DETAIL)
+    return None if found is None else found.hexdigest()
 
 
 def _detail_cells(styles: Styles, number: int, row: _RiskRow) -> tuple[Cell, ...]:

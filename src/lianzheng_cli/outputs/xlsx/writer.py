@@ -367,10 +367,11 @@ class Sheet:
         """Leave ``rows`` rows out: no cells, the program's height."""
         self.row += rows
 
-    def write_rows_apart(self, write: Callable[[Sheet], None], *, parallel: bool = True) -> None:
+    def write_rows_apart(self, write: Callable[[Sheet], object], *, parallel: bool = True) -> None:
         """``write(sheet)`` writes all of this sheet's rows (``append``, ``skip``), in a forked child when
         ``parallel`` and the machine can (2 cores: the child writes and compresses this sheet while this
-        process writes the others); the workbook is the same byte for byte either way.
+        process writes the others); the workbook is the same byte for byte either way. What ``write`` returns
+        (a plain value: it comes back from the child) is :meth:`written_apart`.
 
         ``write`` must only add rows: layout (merges, autofilter, print titles) is set here, in this process,
         and ``row`` is known again when the workbook is saved.
@@ -383,6 +384,15 @@ class Sheet:
             self._elsewhere = Forked(_write_and_deflate, self, write)
         else:
             self._deflated = _write_and_deflate(self, write)
+
+    def written_apart(self) -> Any:
+        """What ``write`` of :meth:`write_rows_apart` returned, once it has written the rows (waiting for the child
+        that writes them)."""
+        if self._elsewhere is not None:
+            self._deflated, self._elsewhere = self._elsewhere.result(), None
+        if self._deflated is None:
+            raise RuntimeError("written_apart before write_rows_apart")
+        return self._deflated.value
 
     def end_with(self, ahead: RowsAhead, write: Callable[[Sheet], None]) -> None:
         """The rows written ahead, after the rows this sheet has now. Were they numbered for another place (this
@@ -559,6 +569,7 @@ class _Deflated:
     compressed: int  # bytes of deflate data
     rows: int  # the sheet's last row
     overflows: tuple[Overflow, ...] = ()  # texts cut in rows written apart (Sheet.write_rows_apart)
+    value: Any = None  # what the function that wrote them apart returned (Sheet.written_apart)
 
     def copy_to(self, out: IO[bytes]) -> None:
         if self.data is not None:
@@ -568,10 +579,10 @@ class _Deflated:
                 shutil.copyfileobj(source, out, 1 << 20)
 
 
-def _write_and_deflate(sheet: Sheet, write: Callable[[Sheet], None]) -> _Deflated:
+def _write_and_deflate(sheet: Sheet, write: Callable[[Sheet], object]) -> _Deflated:
     """A sheet's rows written by ``write`` and compressed (in a forked child, the work of ``write_rows_apart``)."""
-    write(sheet)
-    return dataclasses.replace(sheet._spool.deflate(sheet.row), overflows=tuple(sheet._overflows))
+    value = write(sheet)
+    return dataclasses.replace(sheet._spool.deflate(sheet.row), overflows=tuple(sheet._overflows), value=value)
 
 
 class _ZipOut:
