@@ -17,7 +17,7 @@ finds the same copies.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import add
 from typing import TYPE_CHECKING
@@ -58,12 +58,12 @@ class Work:
 
 
 def find_copies(texts: list[str], *, threshold: float = 0.8, min_length: int = 10, work: Work | None = None,
-                signatures: bytes | None = None) -> list[Copy]:
+                signatures: Sequence[bytes] | None = None) -> list[Copy]:
     """Each text that copies an earlier one, exactly or nearly; ``texts`` are already normalised.
 
     Texts shorter than ``min_length`` are compared exactly only: short texts look alike by chance. A near copy
-    names the earliest text it is found to copy. ``signatures``: ``signature_bytes`` of ``texts``, when kept
-    from before (most of the search's work).
+    names the earliest text it is found to copy. ``signatures``: ``signature_bytes`` of ``texts``, in pieces
+    (of consecutive texts, such as each file's), when kept from before (most of the search's work).
     """
     copies: list[Copy] = []
     first_of: dict[str, int] = {}
@@ -89,14 +89,27 @@ def find_copies(texts: list[str], *, threshold: float = 0.8, min_length: int = 1
                 found = grams[k] = frozenset(map(add, text, text[1:]))  # its character pairs
             return found
 
-        import numpy as np
-
-        table = (_signatures(chosen) if signatures is None
-                 else np.frombuffer(signatures, dtype=np.uint64).reshape(len(texts), BINS)[probed])
+        table = _signatures(chosen) if signatures is None else _rows(signatures, probed)
         for k, other, similarity in _near(table, threshold, bigrams, work or Work()):
             copies.append(Copy(probed[k], probed[other], similarity))
     copies.sort(key=lambda c: c.index)
     return copies
+
+
+def _rows(pieces: Sequence[bytes], wanted: list[int]) -> np.ndarray:
+    """The signatures of the texts ``wanted`` (indexes, ascending) from the signatures of all, in pieces: copied
+    once, piece by piece (not joined first)."""
+    import numpy as np
+
+    rows = np.empty((len(wanted), BINS), dtype=np.uint64)
+    wanted_at = np.asarray(wanted, dtype=np.int64)
+    start = 0
+    for piece in pieces:
+        table = np.frombuffer(piece, dtype=np.uint64).reshape(-1, BINS)
+        low, high = np.searchsorted(wanted_at, (start, start + len(table)))
+        rows[low:high] = table[wanted_at[low:high] - start]
+        start += len(table)
+    return rows
 
 
 def _near(signatures: np.ndarray, threshold: float, bigrams, work: Work) -> Iterator[tuple[int, int, float]]:

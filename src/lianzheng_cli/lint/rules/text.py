@@ -124,7 +124,7 @@ def _descriptions(ctx: Context, department: Department) -> tuple[list[tuple], by
 )
 def check_description_copied(ctx: Context, parts: list[tuple[str, Any]]) -> Iterator[Finding]:
     risks = [(rel, risk) for rel, (part, _) in parts for risk in part]
-    signatures = b"".join(signatures for _, (_, signatures) in parts)
+    signatures = [signatures for _, (_, signatures) in parts]
     for copy in find_copies([risk[4] for _, risk in risks], threshold=NEAR_COPY, signatures=signatures):
         rel, (risk_id, department, _, i, _) = risks[copy.index]
         other_id, other_department, other_posts = risks[copy.original][1][:3]
