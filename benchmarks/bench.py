@@ -8,8 +8,9 @@ spread. Prints the table and writes it to ``benchmarks/results/latest.md``.
 
     python benchmarks/bench.py [--departments N] [--repeat N] [--seed N]
     BENCH_QUICK=1   a small register (20 departments), 3 repetitions
-    BENCH_ONLY=scale  only issue 14's scale cases (one 50 MB file, 5,000 tiny files, a risk with 10,000
-                    measures, a 1 MB scalar): every command once, cold, with time and peak memory; written to
+    BENCH_ONLY=scale  only the scale cases (issue 14's one 50 MB file, 5,000 tiny files, a risk with 10,000
+                    measures, a 1 MB scalar; issue 15's 8,000 risks sharing one measure): every command once,
+                    cold, with time and peak memory; written to
                     benchmarks/results/scale.md
     BENCH_ONLY=rollup  only issue 16's scale: lz rollup of a county of 400 units (cold, warm) and lz query over a
                     province's export (100 counties, ~7 million risks); written to benchmarks/results/rollup.md
