@@ -148,27 +148,25 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
         stats = StatIndex(cache, source.root, vocabulary.fingerprint) if cache is not None and \
             isinstance(source, DirectorySource) else None
         for i, rel in enumerate(rels):
-            known = stats.key(rel) if stats is not None else None
+            known = stats.key(rel) if stats is not None else None  # unchanged since it was last read: not read again
             hit = cache.get(known, with_data=keep_data) if cache is not None and known is not None else None
-            if hit is not None and known is not None:  # unchanged since it was last read: not read again
-                raws.append(b"")
-                results.append(_settle(FileResult(rel, hit.data, [], hit.summary, known, hit.items), build,
-                                       vocabulary))
-                continue
-            raw = _read(source, rel, unreadable)
-            raws.append(raw)
-            if rel in unreadable:
-                results.append(FileResult(rel, None, [unreadable[rel]], salvaged=salvage_definitions(b"", rel)))
-                continue
-            key = file_key(cache, rel, raw, vocabulary) if cache is not None else ""
-            if stats is not None:
-                stats.note(rel, key)
-            hit = cache.get(key, with_data=keep_data) if cache is not None else None
+            key, raw = known or "", b""
+            if hit is None:
+                raw = _read(source, rel, unreadable)
+                if rel in unreadable:
+                    raws.append(raw)
+                    results.append(FileResult(rel, None, [unreadable[rel]], salvaged=salvage_definitions(b"", rel)))
+                    continue
+                key = file_key(cache, rel, raw, vocabulary) if cache is not None else ""
+                if stats is not None:
+                    stats.note(rel, key)
+                hit = cache.get(key, with_data=keep_data) if cache is not None else None
             if hit is None:
                 todo.append(i)
+                raws.append(raw)
                 results.append(FileResult(rel, None, key=key))
-            else:
-                raws[i] = b""  # not parsed: its bytes can go
+            else:  # not parsed: its bytes go at once
+                raws.append(b"")
                 results.append(_settle(FileResult(rel, hit.data, [], hit.summary, key, hit.items), build, vocabulary))
         if progress:
             progress(len(rels) - len(todo))
