@@ -177,9 +177,7 @@ def read_register(root: Path, source: Source | None = None, *, keep_data: bool =
             checked = _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vocabulary, build)
         else:
             checked = _check_here(todo, rels, raws, keys, keep_data, cache, progress, vocabulary, build)
-        for i, result in checked.items():
-            if not keep_data:
-                result.data = result.items = None
+        for i, result in checked.items():  # without their values unless kept (_check_here, _check_share)
             results[i] = result
         if stats is not None:
             stats.save(rels)
@@ -275,8 +273,9 @@ def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vo
         j = 0 if n == 0 else loads.index(min(loads))
         shares[j].append(i)
         loads[j] += len(raws[i])
+    worker_shares = [share for share in shares[1:] if share]
     workers = [ForkedStream(_check_share, rels, raws, keys, share, keep_data, cache, vocabulary)
-               for share in shares[1:] if share]
+               for share in worker_shares]
     checked: dict[int, FileResult] = {}
 
     def take(worker: ForkedStream, *, wait: bool) -> None:
@@ -294,7 +293,7 @@ def _check_parallel(rels, raws, keys, todo, jobs, keep_data, cache, progress, vo
         checked.update(_check_here([i], rels, raws, keys, keep_data, cache, progress, vocabulary, build))
         for worker in workers:
             take(worker, wait=False)
-    for worker, share in zip(workers, [share for share in shares[1:] if share], strict=True):
+    for worker, share in zip(workers, worker_shares, strict=True):
         while not worker.done:
             take(worker, wait=True)
         if worker.died:  # what it did not send is done here: slower, never wrong
