@@ -25,11 +25,7 @@ class Forked:
 
     def __init__(self, fn: Callable[..., Any], *args: Any):
         self._fn, self._args = fn, args
-        context = multiprocessing.get_context("fork")
-        self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_child, args=(sender, fn, args), daemon=True)
-        self._process.start()
-        sender.close()
+        self._receiver, self._process = _start(_child, fn, args)
 
     def ready(self) -> bool:
         """Whether :meth:`result` would not wait (the value has come, or the child has ended)."""
@@ -42,6 +38,16 @@ class Forked:
             value = self._fn(*self._args)
         self._process.join()
         return value
+
+
+def _start(target: Callable[..., None], *args: Any) -> tuple[Any, Any]:
+    """A forked child running ``target(sender, *args)``; this process keeps the receiving end of the pipe."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(sender, *args), daemon=True)
+    process.start()
+    sender.close()
+    return receiver, process
 
 
 def _child(sender, fn: Callable[..., Any], args: tuple) -> None:
@@ -71,13 +77,8 @@ class ForkedStream:
     """
 
     def __init__(self, fn: Callable[..., Iterator[tuple[Any, bytes | None]]], *args: Any):
-        context = multiprocessing.get_context("fork")
-        self._receiver, sender = context.Pipe(duplex=False)
         self._spool = _spool()
-        self._process = context.Process(target=_stream_child, args=(sender, self._spool.fileno(), fn, args),
-                                        daemon=True)
-        self._process.start()
-        sender.close()
+        self._receiver, self._process = _start(_stream_child, self._spool.fileno(), fn, args)
         self.done = False  # everything the child will send has been taken
         self.died = False  # the child ended before its last pair
 
